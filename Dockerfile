@@ -1,0 +1,19 @@
+# Builds the fat jar in a Maven stage, runs it on a JRE. The service is chosen by the command:
+#   docker run IMAGE line-provider | bet-maker | all
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+COPY verticles/pom.xml verticles/pom.xml
+COPY launcher/pom.xml launcher/pom.xml
+RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=event-walker-verticles || true
+COPY conf conf
+COPY verticles verticles
+COPY launcher launcher
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+COPY --from=build /src/launcher/target/event-walker.jar /app/event-walker.jar
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+ENTRYPOINT ["java", "-jar", "/app/event-walker.jar"]
+CMD ["all"]

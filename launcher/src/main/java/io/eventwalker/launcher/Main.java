@@ -1,0 +1,147 @@
+package io.eventwalker.launcher;
+
+import io.eventwalker.lineprovider.LineProviderVerticle;
+import io.eventwalker.shared.metrics.VertxRuntime;
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@code java -jar event-walker.jar [line-provider|bet-maker|all] [--conf-dir DIR]}.
+ *
+ * <p>Each service reads {@code conf/<service>.json} — from {@code --conf-dir} (or the
+ * {@code EW_CONF_DIR} environment variable) when given, otherwise the copy inside the jar — and
+ * every key can be overridden by an environment variable of the same name. A config file that is
+ * missing, unreadable or not JSON stops start-up with a message saying so.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final Map<String, Supplier<Deployable>> SERVICES = new LinkedHashMap<>();
+
+  static {
+    SERVICES.put("line-provider", LineProviderVerticle::new);
+  }
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    String service = "all";
+    String confDir = System.getenv("EW_CONF_DIR");
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--conf-dir") && i + 1 < args.length) {
+        confDir = args[++i];
+      } else if (args[i].equals("-h") || args[i].equals("--help")) {
+        usage(0);
+      } else if (!args[i].startsWith("-")) {
+        service = args[i];
+      } else {
+        usage(2);
+      }
+    }
+    List<String> services = service.equals("all") ? new ArrayList<>(SERVICES.keySet()) : List.of(service);
+    for (String name : services) {
+      if (!SERVICES.containsKey(name)) {
+        System.err.println("unknown service: " + name);
+        usage(2);
+      }
+    }
+    Vertx vertx = VertxRuntime.create();
+    String dir = confDir;
+    List<Future<String>> deployments = new ArrayList<>();
+    for (String name : services) {
+      deployments.add(loadConfig(vertx, name, dir)
+        .compose(config -> vertx.deployVerticle(SERVICES.get(name), new DeploymentOptions().setConfig(config)))
+        .onSuccess(id -> LOG.info("{} started", name))
+        .onFailure(failure -> LOG.error("{} failed to start: {}", name, failure.getMessage())));
+    }
+    Future.all(deployments)
+      .timeout(2, TimeUnit.MINUTES)
+      .onFailure(failure -> {
+        LOG.error("start-up failed; exiting");
+        vertx.close().onComplete(closed -> System.exit(1));
+      });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("shutdown did not finish cleanly: {}", e.getMessage());
+      }
+    }, "shutdown"));
+  }
+
+  /** The service's configuration file, then environment variables named like its keys. */
+  static Future<JsonObject> loadConfig(Vertx vertx, String service, String confDir) {
+    JsonObject file;
+    try {
+      file = readConfigFile(service, confDir);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions()
+      .setIncludeDefaultStores(false)
+      .addStore(new ConfigStoreOptions().setType("json").setConfig(file))
+      .addStore(new ConfigStoreOptions().setType("env")
+        .setConfig(new JsonObject().put("keys", new JsonArray(new ArrayList<>(file.fieldNames())))));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+    return retriever.getConfig().onComplete(done -> retriever.close());
+  }
+
+  static JsonObject readConfigFile(String service, String confDir) {
+    String name = service + ".json";
+    String text;
+    String origin;
+    try {
+      if (confDir != null) {
+        Path path = Path.of(confDir).toAbsolutePath().resolve(name);
+        origin = path.toString();
+        if (!Files.isReadable(path)) {
+          throw new IllegalStateException("configuration file " + origin + " does not exist or is not readable");
+        }
+        text = Files.readString(path, StandardCharsets.UTF_8);
+      } else {
+        origin = "classpath:conf/" + name;
+        try (InputStream in = Main.class.getClassLoader().getResourceAsStream("conf/" + name)) {
+          if (in == null) {
+            throw new IllegalStateException("configuration " + origin + " is missing from the jar");
+          }
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("configuration file for " + service + " cannot be read: " + e.getMessage(), e);
+    }
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new IllegalStateException("configuration " + origin + " is not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  private static void usage(int status) {
+    System.err.println("usage: java -jar event-walker.jar [line-provider|bet-maker|all] [--conf-dir DIR]");
+    System.exit(status);
+  }
+}

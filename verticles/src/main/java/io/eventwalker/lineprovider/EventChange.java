@@ -1,0 +1,54 @@
+package io.eventwalker.lineprovider;
+
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.shared.wire.EventStatus;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * A change asked by {@code PUT /event}: any of ratio, deadline and status (null when not
+ * given), and optionally the version the client expects the event to be at.
+ */
+public record EventChange(String eventId, BigDecimal ratio, Instant deadline, EventStatus status, Long expectedVersion) {
+
+  /** Thrown when the change cannot apply to the event as it is (the client gets a 409). */
+  public static final class RefusedException extends Exception {
+    public RefusedException(String message) {
+      super(message, null, false, false);
+    }
+
+    public Problem problem() {
+      return Problem.of(409, getMessage());
+    }
+  }
+
+  /**
+   * The event after this change. A finished event is final; a change that alters nothing returns
+   * {@code current} itself (same version); anything else is the next version.
+   */
+  public EventState applyTo(EventState current) throws RefusedException {
+    if (current.status().isFinished()) {
+      throw new RefusedException("event " + current.eventId() + " is " + current.status()
+        + "; a finished event can no longer change");
+    }
+    if (expectedVersion != null && expectedVersion != current.version()) {
+      throw new RefusedException("event " + current.eventId() + " is at version " + current.version()
+        + ", not " + expectedVersion);
+    }
+    EventStatus nextStatus = status == null ? current.status() : status;
+    if (!current.status().canMoveTo(nextStatus)) {
+      throw new RefusedException("event " + current.eventId() + " cannot move from " + current.status() + " to " + nextStatus);
+    }
+    BigDecimal nextRatio = ratio == null ? current.ratio() : ratio;
+    Instant nextDeadline = deadline == null ? current.deadline() : deadline;
+    boolean unchanged = nextRatio.compareTo(current.ratio()) == 0
+      && nextDeadline.equals(current.deadline())
+      && nextStatus == current.status();
+    if (unchanged) {
+      return current;
+    }
+    return new EventState(current.eventId(), nextRatio, nextDeadline, nextStatus, current.version() + 1);
+  }
+}

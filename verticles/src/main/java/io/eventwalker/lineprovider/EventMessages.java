@@ -1,0 +1,109 @@
+package io.eventwalker.lineprovider;
+
+import io.eventwalker.shared.eventbus.LocalCodec;
+import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.shared.wire.EventStatus;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+import java.util.Map;
+
+/** The records line-provider's verticles exchange over the event bus (passed by reference). */
+public final class EventMessages {
+
+  /** {@code single}: the client sent one object, so errors carry no item index. */
+  public record CreateEvents(List<NewEvent> events, boolean single) {
+    public CreateEvents {
+      events = List.copyOf(events);
+    }
+  }
+
+  public record UpdateEvents(List<EventChange> changes, boolean single) {
+    public UpdateEvents {
+      changes = List.copyOf(changes);
+    }
+  }
+
+  public record Events(List<EventState> events) {
+    public Events {
+      events = List.copyOf(events);
+    }
+  }
+
+  public record GetEvent(String eventId) {
+  }
+
+  /**
+   * A page of events ordered by id. {@code status} null means any; {@code openOnly} keeps the
+   * events open for bets now; {@code after} is the last id of the previous page, or null.
+   */
+  public record ListEvents(EventStatus status, boolean openOnly, String after, int limit) {
+  }
+
+  /** {@code nextAfter} is the id to continue after, or null on the last page. */
+  public record EventPage(List<EventState> events, String nextAfter) {
+    public EventPage {
+      events = List.copyOf(events);
+    }
+  }
+
+  public record GetStates(List<String> eventIds) {
+    public GetStates {
+      eventIds = List.copyOf(eventIds);
+    }
+  }
+
+  public record States(List<EventState> found, List<String> missing) {
+    public States {
+      found = List.copyOf(found);
+      missing = List.copyOf(missing);
+    }
+  }
+
+  public record PendingOutbox(int limit) {
+  }
+
+  /** One committed change waiting to be published: its payload is an {@link EventState} in JSON. */
+  public record OutboxRow(long id, String eventId, long version, String payload) {
+  }
+
+  public record OutboxRows(List<OutboxRow> rows) {
+    public OutboxRows {
+      rows = List.copyOf(rows);
+    }
+  }
+
+  public record MarkPublished(List<Long> ids) {
+    public MarkPublished {
+      ids = List.copyOf(ids);
+    }
+  }
+
+  public record AddSubscriptions(String subscriber, List<String> eventIds) {
+    public AddSubscriptions {
+      eventIds = List.copyOf(eventIds);
+    }
+  }
+
+  public record SubscribersOf(List<String> eventIds) {
+    public SubscribersOf {
+      eventIds = List.copyOf(eventIds);
+    }
+  }
+
+  /** Subscribers by event id; an event nobody subscribed to maps to an empty list. */
+  public record Subscribers(Map<String, List<String>> byEvent) {
+    public Subscribers {
+      byEvent = Map.copyOf(byEvent);
+    }
+  }
+
+  static void registerCodecs(Vertx vertx) {
+    LocalCodec.register(vertx, CreateEvents.class, UpdateEvents.class, Events.class, GetEvent.class,
+      ListEvents.class, EventPage.class, GetStates.class, States.class, PendingOutbox.class, OutboxRows.class,
+      MarkPublished.class, AddSubscriptions.class, SubscribersOf.class, Subscribers.class, EventState.class);
+  }
+
+  private EventMessages() {
+  }
+}

@@ -1,0 +1,302 @@
+package io.eventwalker.lineprovider;
+
+import io.eventwalker.lineprovider.EventMessages.CreateEvents;
+import io.eventwalker.lineprovider.EventMessages.EventPage;
+import io.eventwalker.lineprovider.EventMessages.Events;
+import io.eventwalker.lineprovider.EventMessages.GetEvent;
+import io.eventwalker.lineprovider.EventMessages.GetStates;
+import io.eventwalker.lineprovider.EventMessages.ListEvents;
+import io.eventwalker.lineprovider.EventMessages.MarkPublished;
+import io.eventwalker.lineprovider.EventMessages.OutboxRow;
+import io.eventwalker.lineprovider.EventMessages.OutboxRows;
+import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
+import io.eventwalker.lineprovider.EventMessages.States;
+import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
+import io.eventwalker.shared.Timestamps;
+import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.db.Databases;
+import io.eventwalker.shared.db.Migrations;
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.http.ProblemException;
+import io.eventwalker.shared.validation.FieldError;
+import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.shared.wire.EventStatus;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Line-provider's persistence: the events and the outbox in PostgreSQL. Every change of an
+ * event and its outbox row are written in one transaction.
+ */
+public final class EventRepositoryVerticle extends VerticleBase {
+
+  static final List<String> MIGRATIONS = List.of("V1__events_and_outbox.sql");
+  private static final Logger LOG = LoggerFactory.getLogger(EventRepositoryVerticle.class);
+
+  private Pool pool;
+  private long readyTimeoutMs;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings("line-provider", config());
+    EventMessages.registerCodecs(vertx);
+    String schema = settings.sqlIdentifier("LP_PG_SCHEMA");
+    readyTimeoutMs = settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000);
+    long retentionSeconds = settings.longValue("LP_OUTBOX_RETENTION_S", 60, 365L * 24 * 3600, 24 * 3600);
+    pool = Databases.pool(vertx, settings, "LP_PG_SCHEMA", "line-provider");
+    return Migrations.migrate(pool, schema, "db/line-provider", MIGRATIONS).onSuccess(migrated -> {
+      var bus = vertx.eventBus();
+      bus.<CreateEvents>consumer(Addresses.EVENTS_CREATE, this::create);
+      bus.<UpdateEvents>consumer(Addresses.EVENTS_UPDATE, this::update);
+      bus.<GetEvent>consumer(Addresses.EVENTS_GET, this::get);
+      bus.<ListEvents>consumer(Addresses.EVENTS_LIST, this::list);
+      bus.<GetStates>consumer(Addresses.EVENTS_STATES, this::states);
+      bus.<PendingOutbox>consumer(Addresses.OUTBOX_PENDING, this::pendingOutbox);
+      bus.<MarkPublished>consumer(Addresses.OUTBOX_PUBLISHED, this::markPublished);
+      bus.<String>consumer(Addresses.READY_POSTGRES, this::ready);
+      vertx.setPeriodic(60_000, id -> purgePublished(retentionSeconds));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private void create(Message<CreateEvents> msg) {
+    List<NewEvent> events = msg.body().events();
+    int n = events.size();
+    String[] ids = new String[n];
+    String[] ratios = new String[n];
+    OffsetDateTime[] deadlines = new OffsetDateTime[n];
+    String[] statuses = new String[n];
+    List<EventState> created = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      NewEvent event = events.get(i);
+      ids[i] = event.eventId();
+      ratios[i] = event.ratio().toPlainString();
+      deadlines[i] = Timestamps.toOffsetDateTime(event.deadline());
+      statuses[i] = event.status().name();
+      created.add(event.firstVersion());
+    }
+    pool.withTransaction(conn -> conn.preparedQuery(EventQueries.INSERT_EVENTS)
+        .execute(Tuple.of(ids, ratios, deadlines, statuses))
+        .compose(rows -> {
+          Set<String> inserted = new HashSet<>();
+          rows.forEach(row -> inserted.add(row.getString("event_id")));
+          for (int i = 0; i < n; i++) {
+            if (!inserted.contains(ids[i])) {
+              throw conflict(409, "event " + ids[i] + " already exists", "event_id", i, msg.body().single(),
+                "an event with this id already exists");
+            }
+          }
+          return insertOutbox(conn, created);
+        }))
+      .onSuccess(done -> {
+        msg.reply(new Events(created));
+        vertx.eventBus().publish(Addresses.OUTBOX_WRITTEN, "");
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void update(Message<UpdateEvents> msg) {
+    List<EventChange> changes = msg.body().changes();
+    String[] ids = changes.stream().map(EventChange::eventId).toArray(String[]::new);
+    List<EventState> result = new ArrayList<>(changes.size());
+    List<EventState> changed = new ArrayList<>();
+    pool.withTransaction(conn -> conn.preparedQuery(EventQueries.LOCK_EVENTS).execute(Tuple.of((Object) ids))
+        .compose(rows -> {
+          Map<String, EventState> current = new HashMap<>();
+          rows.forEach(row -> current.put(row.getString("event_id"), toState(row)));
+          for (int i = 0; i < changes.size(); i++) {
+            EventChange change = changes.get(i);
+            EventState before = current.get(change.eventId());
+            if (before == null) {
+              throw conflict(404, "no event " + change.eventId(), "event_id", i, msg.body().single(), "no event with this id");
+            }
+            EventState after;
+            try {
+              after = change.applyTo(before);
+            } catch (EventChange.RefusedException refused) {
+              throw conflict(409, refused.getMessage(), "event_id", i, msg.body().single(), refused.getMessage());
+            }
+            result.add(after);
+            if (after != before) {
+              changed.add(after);
+            }
+          }
+          if (changed.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          return conn.preparedQuery(EventQueries.UPDATE_EVENTS).execute(updateTuple(changed))
+            .compose(updated -> insertOutbox(conn, changed));
+        }))
+      .onSuccess(done -> {
+        msg.reply(new Events(result));
+        if (!changed.isEmpty()) {
+          changed.forEach(state -> LOG.info("event {} changed to version {} ({})", state.eventId(), state.version(), state.status()));
+          vertx.eventBus().publish(Addresses.OUTBOX_WRITTEN, "");
+        }
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void get(Message<GetEvent> msg) {
+    pool.preparedQuery(EventQueries.GET_EVENT).execute(Tuple.of(msg.body().eventId()))
+      .onSuccess(rows -> {
+        if (rows.size() == 0) {
+          msg.fail(404, Problem.of(404, "no event " + msg.body().eventId()).toJson().encode());
+        } else {
+          msg.reply(toState(rows.iterator().next()));
+        }
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void list(Message<ListEvents> msg) {
+    ListEvents query = msg.body();
+    String status = query.status() == null ? null : query.status().name();
+    pool.preparedQuery(EventQueries.LIST_EVENTS)
+      .execute(Tuple.of(status, query.openOnly(), query.after(), query.limit() + 1))
+      .onSuccess(rows -> {
+        List<EventState> events = new ArrayList<>(rows.size());
+        rows.forEach(row -> events.add(toState(row)));
+        String next = null;
+        if (events.size() > query.limit()) {
+          events.remove(events.size() - 1);
+          next = events.get(events.size() - 1).eventId();
+        }
+        msg.reply(new EventPage(events, next));
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void states(Message<GetStates> msg) {
+    List<String> ids = msg.body().eventIds();
+    pool.preparedQuery(EventQueries.GET_EVENTS).execute(Tuple.of((Object) ids.toArray(String[]::new)))
+      .onSuccess(rows -> {
+        Map<String, EventState> byId = new HashMap<>();
+        rows.forEach(row -> byId.put(row.getString("event_id"), toState(row)));
+        List<EventState> found = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String id : ids) {
+          EventState state = byId.get(id);
+          if (state == null) {
+            missing.add(id);
+          } else {
+            found.add(state);
+          }
+        }
+        msg.reply(new States(found, missing));
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void pendingOutbox(Message<PendingOutbox> msg) {
+    pool.preparedQuery(EventQueries.PENDING_OUTBOX).execute(Tuple.of(msg.body().limit()))
+      .onSuccess(rows -> {
+        List<OutboxRow> pending = new ArrayList<>(rows.size());
+        rows.forEach(row -> pending.add(new OutboxRow(row.getLong("id"), row.getString("event_id"),
+          row.getLong("version"), row.getString("payload"))));
+        msg.reply(new OutboxRows(pending));
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void markPublished(Message<MarkPublished> msg) {
+    pool.preparedQuery(EventQueries.MARK_PUBLISHED).execute(Tuple.of((Object) msg.body().ids().toArray(Long[]::new)))
+      .onSuccess(rows -> msg.reply(rows.rowCount()))
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void purgePublished(long retentionSeconds) {
+    pool.preparedQuery(EventQueries.PURGE_PUBLISHED).execute(Tuple.of(retentionSeconds))
+      .onSuccess(rows -> {
+        if (rows.rowCount() > 0) {
+          LOG.info("purged {} published outbox rows", rows.rowCount());
+        }
+      })
+      .onFailure(failure -> LOG.warn("outbox purge failed: {}", failure.getMessage()));
+  }
+
+  private void ready(Message<String> msg) {
+    pool.query("SELECT 1").execute()
+      .timeout(readyTimeoutMs, TimeUnit.MILLISECONDS)
+      .onSuccess(rows -> msg.reply("UP"))
+      .onFailure(failure -> msg.fail(503, "PostgreSQL: " + failure.getMessage()));
+  }
+
+  private Future<RowSet<Row>> insertOutbox(SqlConnection conn, List<EventState> states) {
+    int n = states.size();
+    String[] ids = new String[n];
+    Long[] versions = new Long[n];
+    String[] payloads = new String[n];
+    for (int i = 0; i < n; i++) {
+      EventState state = states.get(i);
+      ids[i] = state.eventId();
+      versions[i] = state.version();
+      payloads[i] = state.toJson().encode();
+    }
+    return conn.preparedQuery(EventQueries.INSERT_OUTBOX).execute(Tuple.of(ids, versions, payloads));
+  }
+
+  private static Tuple updateTuple(List<EventState> states) {
+    int n = states.size();
+    String[] ids = new String[n];
+    String[] ratios = new String[n];
+    OffsetDateTime[] deadlines = new OffsetDateTime[n];
+    String[] statuses = new String[n];
+    Long[] versions = new Long[n];
+    for (int i = 0; i < n; i++) {
+      EventState state = states.get(i);
+      ids[i] = state.eventId();
+      ratios[i] = state.ratio().toPlainString();
+      deadlines[i] = Timestamps.toOffsetDateTime(state.deadline());
+      statuses[i] = state.status().name();
+      versions[i] = state.version();
+    }
+    return Tuple.of(ids, ratios, deadlines, statuses, versions);
+  }
+
+  static EventState toState(Row row) {
+    return new EventState(row.getString("event_id"), row.getBigDecimal("ratio"),
+      row.getOffsetDateTime("deadline").toInstant(), EventStatus.valueOf(row.getString("status")),
+      row.getLong("version"));
+  }
+
+  private static ProblemException conflict(int status, String detail, String field, int index, boolean single, String message) {
+    Integer itemIndex = single ? null : index;
+    String where = single ? "" : " (item " + index + ")";
+    return new Problem(status, Problem.of(status, detail).type(), Problem.title(status), detail + where,
+      List.of(new FieldError(field, itemIndex, message))).exception();
+  }
+
+  private static void fail(Message<?> msg, Throwable failure) {
+    if (failure instanceof ProblemException problem) {
+      msg.fail(problem.problem().status(), problem.problem().toJson().encode());
+    } else if (Databases.isConstraintViolation(failure)) {
+      LOG.error("PostgreSQL refused data that passed validation", failure);
+      msg.fail(400, Problem.of(400, "the data was refused by a database constraint").toJson().encode());
+    } else {
+      LOG.warn("PostgreSQL unavailable: {}", failure.getMessage());
+      msg.fail(503, Problem.of(503, "the database is unavailable; try again").toJson().encode());
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.eventwalker.lineprovider;
+
+import io.eventwalker.lineprovider.EventMessages.CreateEvents;
+import io.eventwalker.lineprovider.EventMessages.EventPage;
+import io.eventwalker.lineprovider.EventMessages.Events;
+import io.eventwalker.lineprovider.EventMessages.GetEvent;
+import io.eventwalker.lineprovider.EventMessages.ListEvents;
+import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
+import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.http.QueryParams;
+import io.eventwalker.shared.http.Readiness;
+import io.eventwalker.shared.http.Responses;
+import io.eventwalker.shared.http.Routers;
+import io.eventwalker.shared.validation.Batch;
+import io.eventwalker.shared.validation.Errors;
+import io.eventwalker.shared.validation.ValidationException;
+import io.eventwalker.shared.wire.EventIds;
+import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.shared.wire.EventStatus;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Line-provider's HTTP API (port 8001): parse and validate, ask the repository, answer. */
+public final class EventsApiVerticle extends VerticleBase {
+
+  private static final Set<String> LIST_PARAMS = Set.of("status", "limit", "cursor");
+  private static final int DEFAULT_PAGE = 100;
+  private static final int MAX_PAGE = 1000;
+
+  private DeliveryOptions requestOptions;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings("line-provider", config());
+    requestOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
+    Readiness readiness = new Readiness(vertx, Map.of(
+      "postgres", List.of(Addresses.READY_POSTGRES),
+      "redis", List.of(Addresses.READY_REDIS),
+      "rabbitmq", List.of(Addresses.READY_RABBITMQ_REQUESTS, Addresses.READY_RABBITMQ_OUTBOX)),
+      settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000));
+    BodyHandler body = Routers.jsonBody(settings.longValue("LP_MAX_BODY_BYTES", 1024, 64L << 20, 1L << 20));
+
+    Router router = Routers.base(vertx, readiness, "openapi/line-provider.json");
+    router.post("/event").handler(body).handler(this::create);
+    router.put("/event").handler(body).handler(this::update);
+    router.get("/event/:event_id").handler(this::getOne);
+    router.get("/events").handler(this::list);
+
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(settings.string("LP_HTTP_HOST"))
+        .setPort(settings.integer("LP_HTTP_PORT", 0, 65535))
+        .setIdleTimeout(settings.integer("HTTP_IDLE_TIMEOUT_S", 1, 3600, 60)))
+      .requestHandler(router);
+    return Routers.listen(vertx, server, "line-provider");
+  }
+
+  private void create(RoutingContext ctx) {
+    Batch<NewEvent> batch;
+    try {
+      batch = EventInputs.parseCreate(Responses.jsonBody(ctx));
+    } catch (ValidationException e) {
+      ctx.fail(400, e);
+      return;
+    }
+    vertx.eventBus().<Events>request(Addresses.EVENTS_CREATE, new CreateEvents(batch.items(), batch.single()), requestOptions)
+      .onSuccess(reply -> {
+        List<EventState> created = reply.body().events();
+        if (batch.single()) {
+          ctx.response().putHeader("Location", "/event/" + created.get(0).eventId());
+        }
+        Responses.json(ctx, 201, shape(created, batch.single()));
+      })
+      .onFailure(ctx::fail);
+  }
+
+  private void update(RoutingContext ctx) {
+    Batch<EventChange> batch;
+    try {
+      batch = EventInputs.parseUpdate(Responses.jsonBody(ctx));
+    } catch (ValidationException e) {
+      ctx.fail(400, e);
+      return;
+    }
+    vertx.eventBus().<Events>request(Addresses.EVENTS_UPDATE, new UpdateEvents(batch.items(), batch.single()), requestOptions)
+      .onSuccess(reply -> Responses.json(ctx, 200, shape(reply.body().events(), batch.single())))
+      .onFailure(ctx::fail);
+  }
+
+  private void getOne(RoutingContext ctx) {
+    String eventId = ctx.pathParam("event_id");
+    if (!EventIds.isValid(eventId)) {
+      Errors errors = new Errors(null);
+      EventIds.parse(eventId, "event_id", errors);
+      ctx.fail(400, new ValidationException(errors.list()));
+      return;
+    }
+    vertx.eventBus().<EventState>request(Addresses.EVENTS_GET, new GetEvent(eventId), requestOptions)
+      .onSuccess(reply -> Responses.json(ctx, 200, reply.body().toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    QueryParams query = QueryParams.read(ctx.queryParams(), LIST_PARAMS);
+    EventStatus status = query.get("status") == null ? null
+      : EventStatus.parse(query.get("status"), "status", query.errors());
+    int limit = query.limit("limit", DEFAULT_PAGE, MAX_PAGE);
+    String after = query.cursor("cursor");
+    if (after != null && !EventIds.isValid(after)) {
+      query.errors().add("cursor", "is not a cursor returned by this service");
+    }
+    try {
+      query.throwIfInvalid();
+    } catch (ValidationException e) {
+      ctx.fail(400, e);
+      return;
+    }
+    vertx.eventBus().<EventPage>request(Addresses.EVENTS_LIST, new ListEvents(status, false, after, limit), requestOptions)
+      .onSuccess(reply -> {
+        EventPage page = reply.body();
+        if (page.nextAfter() != null) {
+          String next = QueryParams.encodeCursor(page.nextAfter());
+          ctx.response().putHeader("Next-Cursor", next);
+          StringBuilder link = new StringBuilder("</events?limit=").append(limit);
+          if (status != null) {
+            link.append("&status=").append(status.name());
+          }
+          ctx.response().putHeader("Link", link.append("&cursor=").append(next).append(">; rel=\"next\"").toString());
+        }
+        Responses.json(ctx, 200, shape(page.events(), false));
+      })
+      .onFailure(ctx::fail);
+  }
+
+  private static Object shape(List<EventState> events, boolean single) {
+    if (single) {
+      return events.get(0).toJson();
+    }
+    JsonArray array = new JsonArray();
+    events.forEach(event -> array.add(event.toJson()));
+    return array;
+  }
+}

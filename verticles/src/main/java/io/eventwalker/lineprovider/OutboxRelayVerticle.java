@@ -1,0 +1,144 @@
+package io.eventwalker.lineprovider;
+
+import com.rabbitmq.client.Channel;
+import io.eventwalker.lineprovider.EventMessages.MarkPublished;
+import io.eventwalker.lineprovider.EventMessages.OutboxRow;
+import io.eventwalker.lineprovider.EventMessages.OutboxRows;
+import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
+import io.eventwalker.lineprovider.EventMessages.Subscribers;
+import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
+import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.messaging.RabbitConnector;
+import io.eventwalker.shared.messaging.Topology;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Relays committed changes from the outbox table to their subscribers' queues: persistent
+ * messages, publisher confirms waited for with a timeout, and rows marked published only after
+ * every copy was confirmed. If RabbitMQ or Redis is down the rows stay and are sent later; a
+ * crash between publish and mark sends a row twice, which subscribers drop by version.
+ */
+public final class OutboxRelayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayVerticle.class);
+
+  private RabbitConnector connector;
+  private DeliveryOptions busOptions;
+  private long confirmTimeoutMs;
+  private int batchSize;
+  /** Subscribers whose queue was declared on the current connection (touched on the connector thread only). */
+  private final Set<String> declared = new HashSet<>();
+  private boolean draining;
+  private boolean again;
+  private Future<Void> publishing = Future.succeededFuture();
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings("line-provider", config());
+    confirmTimeoutMs = settings.integer("LP_PUBLISH_CONFIRM_TIMEOUT_MS", 100, 60_000, 5_000);
+    batchSize = settings.integer("LP_OUTBOX_BATCH", 1, 10_000, 500);
+    busOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
+    connector = new RabbitConnector(vertx, settings, "line-provider-outbox", this::declare)
+      .onConnected(connected -> drain());
+    vertx.eventBus().consumer(Addresses.OUTBOX_WRITTEN, written -> drain());
+    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_OUTBOX, this::ready);
+    vertx.setPeriodic(settings.integer("LP_OUTBOX_POLL_MS", 10, 600_000, 1_000), id -> drain());
+    return connector.start().onComplete(started -> drain());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return connector.stop();
+  }
+
+  private void declare(RabbitConnector c, Channel ch) throws Exception {
+    declared.clear();
+    ch.exchangeDeclare(Topology.UPDATES_EXCHANGE, "direct", true, false, Map.of());
+    ch.confirmSelect();
+  }
+
+  /** Sends everything pending, batch after batch; one drain at a time, re-run if woken meanwhile. */
+  void drain() {
+    if (draining) {
+      again = true;
+      return;
+    }
+    if (!connector.isConnected() || connector.isBlocked() || !publishing.isComplete()) {
+      return; // the periodic tick tries again
+    }
+    draining = true;
+    again = false;
+    vertx.eventBus().<OutboxRows>request(Addresses.OUTBOX_PENDING, new PendingOutbox(batchSize), busOptions)
+      .compose(reply -> relay(reply.body().rows()))
+      .onComplete(done -> {
+        draining = false;
+        if (done.failed()) {
+          LOG.warn("outbox relay paused: {}", done.cause().getMessage());
+        } else if (done.result() == batchSize || again) {
+          drain();
+        }
+      });
+  }
+
+  private Future<Integer> relay(List<OutboxRow> rows) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    Set<String> eventIds = new LinkedHashSet<>();
+    rows.forEach(row -> eventIds.add(row.eventId()));
+    return vertx.eventBus().<Subscribers>request(Addresses.SUBSCRIPTIONS_OF, new SubscribersOf(List.copyOf(eventIds)), busOptions)
+      .compose(reply -> publish(rows, reply.body()))
+      .compose(published -> vertx.eventBus().<Integer>request(Addresses.OUTBOX_PUBLISHED,
+        new MarkPublished(rows.stream().map(OutboxRow::id).toList()), busOptions))
+      .map(marked -> rows.size());
+  }
+
+  private Future<Void> publish(List<OutboxRow> rows, Subscribers subscribers) {
+    boolean anyone = rows.stream().anyMatch(row -> !subscribers.byEvent().getOrDefault(row.eventId(), List.of()).isEmpty());
+    if (!anyone) {
+      return Future.succeededFuture();
+    }
+    publishing = connector.call(ch -> {
+      for (OutboxRow row : rows) {
+        byte[] body = row.payload().getBytes(StandardCharsets.UTF_8);
+        for (String subscriber : subscribers.byEvent().getOrDefault(row.eventId(), List.of())) {
+          if (!Topology.isValidSubscriber(subscriber)) {
+            LOG.warn("skipping invalid subscriber name {} of event {}", subscriber, row.eventId());
+            continue;
+          }
+          if (declared.add(subscriber)) {
+            Topology.declareUpdates(ch, subscriber);
+          }
+          ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, false,
+            Topology.updateProperties(row.eventId(), row.version()), body);
+        }
+      }
+      ch.waitForConfirmsOrDie(confirmTimeoutMs);
+      return null;
+    });
+    return publishing.timeout(confirmTimeoutMs + 1_000, TimeUnit.MILLISECONDS);
+  }
+
+  private void ready(Message<String> msg) {
+    if (!connector.isConnected()) {
+      msg.fail(503, "RabbitMQ: not connected");
+    } else if (connector.isBlocked()) {
+      msg.fail(503, "RabbitMQ: publishing blocked by a broker alarm");
+    } else {
+      msg.reply("UP");
+    }
+  }
+}

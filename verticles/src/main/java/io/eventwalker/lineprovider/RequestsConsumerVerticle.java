@@ -1,0 +1,128 @@
+package io.eventwalker.lineprovider;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
+import io.eventwalker.lineprovider.EventMessages.EventPage;
+import io.eventwalker.lineprovider.EventMessages.GetEvent;
+import io.eventwalker.lineprovider.EventMessages.GetStates;
+import io.eventwalker.lineprovider.EventMessages.ListEvents;
+import io.eventwalker.lineprovider.EventMessages.States;
+import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.http.Problems;
+import io.eventwalker.shared.messaging.RabbitConnector;
+import io.eventwalker.shared.messaging.RabbitConnector.Delivery;
+import io.eventwalker.shared.messaging.Topology;
+import io.eventwalker.shared.validation.ValidationException;
+import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.shared.wire.LineReply;
+import io.eventwalker.shared.wire.LineRequest;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Answers bet-maker's requests from its queue ({@code LINE_PROVIDER_QUEUE}, by default
+ * {@code line-provider.requests}): {@code get_events},
+ * {@code get_event} and {@code subscribe}. Every request with a {@code reply_to} gets a reply,
+ * an error reply included; a request without one is dropped and logged.
+ */
+public final class RequestsConsumerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestsConsumerVerticle.class);
+
+  private RabbitConnector connector;
+  private DeliveryOptions busOptions;
+  private int prefetch;
+  private String queue;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings("line-provider", config());
+    busOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
+    prefetch = settings.integer("LP_REQUESTS_PREFETCH", 1, 10_000, 256);
+    queue = settings.string("LINE_PROVIDER_QUEUE");
+    connector = new RabbitConnector(vertx, settings, "line-provider-requests", this::declareAndConsume);
+    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_REQUESTS, this::ready);
+    return connector.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return connector.stop();
+  }
+
+  private void declareAndConsume(RabbitConnector c, Channel ch) throws Exception {
+    Topology.declareRequests(ch, queue);
+    ch.basicQos(prefetch);
+    c.consume(ch, queue, false, this::handle);
+  }
+
+  private void handle(Delivery delivery) {
+    AMQP.BasicProperties props = delivery.properties();
+    if (props.getReplyTo() == null) {
+      LOG.warn("dropping a request without reply_to (correlation_id {})", props.getCorrelationId());
+      connector.ack(delivery);
+      return;
+    }
+    answer(delivery)
+      .recover(failure -> Future.succeededFuture(failureReply(failure)))
+      .compose(reply -> connector.call(ch -> {
+        ch.basicPublish("", props.getReplyTo(), new AMQP.BasicProperties.Builder()
+          .correlationId(props.getCorrelationId())
+          .contentType(Topology.JSON)
+          .build(), reply.toBuffer().getBytes());
+        return null;
+      }))
+      .onComplete(sent -> {
+        if (sent.failed()) {
+          LOG.warn("could not reply to {}: {}", props.getCorrelationId(), sent.cause().getMessage());
+        }
+        connector.ack(delivery);
+      });
+  }
+
+  private Future<LineReply> answer(Delivery delivery) {
+    LineRequest request;
+    try {
+      request = LineRequest.parse(delivery.body());
+    } catch (ValidationException e) {
+      return Future.succeededFuture(LineReply.error(400, e.getMessage()));
+    }
+    var bus = vertx.eventBus();
+    return switch (request.type()) {
+      case LineRequest.GET_EVENTS -> bus.<EventPage>request(Addresses.EVENTS_LIST,
+          new ListEvents(null, true, request.after(), request.limit()), busOptions)
+        .map(reply -> LineReply.ok(reply.body().events(), List.of(), reply.body().nextAfter()));
+      case LineRequest.GET_EVENT -> bus.<EventState>request(Addresses.EVENTS_GET, new GetEvent(request.eventId()), busOptions)
+        .map(reply -> LineReply.ok(List.of(reply.body()), List.of(), null));
+      default -> bus.request(Addresses.SUBSCRIPTIONS_ADD, new AddSubscriptions(request.subscriber(), request.eventIds()), busOptions)
+        // Subscribe first, then read: a change committed after the read is published to the new subscriber.
+        .compose(added -> bus.<States>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions))
+        .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
+    };
+  }
+
+  private static LineReply failureReply(Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      var problem = Problems.fromReply(reply);
+      return LineReply.error(problem.status(), problem.detail());
+    }
+    LOG.warn("request failed: {}", failure.getMessage());
+    return LineReply.error(503, "line-provider could not answer: " + failure.getMessage());
+  }
+
+  private void ready(Message<String> msg) {
+    if (connector.isConnected()) {
+      msg.reply("UP");
+    } else {
+      msg.fail(503, "RabbitMQ: not connected");
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.eventwalker.shared.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /ready}: asks each dependency's owning verticle over the event bus (the HTTP verticle
+ * touches none of them itself) and answers 200, or 503 naming what is down.
+ */
+public final class Readiness {
+
+  private final Vertx vertx;
+  private final Map<String, List<String>> probes;
+  private final DeliveryOptions options;
+
+  /** {@code probes}: dependency name → the addresses that must all answer "UP". */
+  public Readiness(Vertx vertx, Map<String, List<String>> probes, long timeoutMs) {
+    this.vertx = vertx;
+    this.probes = probes;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  public void handle(RoutingContext ctx) {
+    Map<String, Future<String>> checks = new LinkedHashMap<>();
+    probes.forEach((name, addresses) -> checks.put(name, check(addresses)));
+    Future.join(new ArrayList<>(checks.values())).onComplete(done -> {
+      JsonObject results = new JsonObject();
+      List<String> down = new ArrayList<>();
+      checks.forEach((name, check) -> {
+        if (check.succeeded()) {
+          results.put(name, "UP");
+        } else {
+          results.put(name, "DOWN: " + check.cause().getMessage());
+          down.add(name);
+        }
+      });
+      if (down.isEmpty()) {
+        Responses.json(ctx, 200, new JsonObject().put("status", "UP").put("checks", results));
+      } else {
+        JsonObject body = Problem.of(503, "not ready: " + String.join(", ", down) + " unavailable").toJson()
+          .put("checks", results);
+        ctx.response().setStatusCode(503)
+          .putHeader("Content-Type", Problem.CONTENT_TYPE)
+          .putHeader("Retry-After", "1")
+          .end(body.encode());
+      }
+    });
+  }
+
+  private Future<String> check(List<String> addresses) {
+    List<Future<String>> answers = new ArrayList<>();
+    for (String address : addresses) {
+      answers.add(vertx.eventBus().<String>request(address, "ping", options).map(reply -> reply.body()));
+    }
+    return Future.all(answers).map("UP");
+  }
+}

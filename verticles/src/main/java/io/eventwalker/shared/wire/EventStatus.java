@@ -1,0 +1,32 @@
+package io.eventwalker.shared.wire;
+
+import io.eventwalker.shared.validation.Errors;
+
+/** An event's status. {@code NEW} moves once to a finished status; a finished status is final. */
+public enum EventStatus {
+  NEW,
+  FINISHED_WIN,
+  FINISHED_LOSE;
+
+  public boolean isFinished() {
+    return this != NEW;
+  }
+
+  /** Whether an event in this status may be changed to {@code next}; staying {@code NEW} is allowed. */
+  public boolean canMoveTo(EventStatus next) {
+    return this == NEW;
+  }
+
+  /** Reads a status; {@code null} after recording why it was refused. */
+  public static EventStatus parse(Object raw, String field, Errors errors) {
+    if (raw instanceof String text) {
+      for (EventStatus status : values()) {
+        if (status.name().equals(text)) {
+          return status;
+        }
+      }
+    }
+    errors.add(field, "must be one of NEW, FINISHED_WIN, FINISHED_LOSE");
+    return null;
+  }
+}

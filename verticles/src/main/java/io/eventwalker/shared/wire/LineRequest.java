@@ -1,0 +1,103 @@
+package io.eventwalker.shared.wire;
+
+import io.eventwalker.shared.Decimals;
+import io.eventwalker.shared.json.StrictJson;
+import io.eventwalker.shared.messaging.Topology;
+import io.eventwalker.shared.validation.Errors;
+import io.eventwalker.shared.validation.ValidationException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request from bet-maker to line-provider over RabbitMQ (queue {@code line-provider.requests},
+ * with {@code reply_to} and {@code correlation_id}):
+ * <ul>
+ *   <li>{@code {"type":"get_events","limit":n,"after":id?}}: the events open for bets now, by id;</li>
+ *   <li>{@code {"type":"get_event","event_id":id}}: one event;</li>
+ *   <li>{@code {"type":"subscribe","subscriber":name,"event_ids":[id,...]}}: subscribe to events
+ *       and get their current state.</li>
+ * </ul>
+ * The reply is a {@link LineReply}.
+ */
+public record LineRequest(String type, String eventId, List<String> eventIds, String subscriber, String after, int limit) {
+
+  public static final String GET_EVENTS = "get_events";
+  public static final String GET_EVENT = "get_event";
+  public static final String SUBSCRIBE = "subscribe";
+  public static final int MAX_IDS = 1000;
+
+  public LineRequest {
+    eventIds = eventIds == null ? List.of() : List.copyOf(eventIds);
+  }
+
+  public static LineRequest getEvents(String after, int limit) {
+    return new LineRequest(GET_EVENTS, null, List.of(), null, after, limit);
+  }
+
+  public static LineRequest getEvent(String eventId) {
+    return new LineRequest(GET_EVENT, eventId, List.of(), null, null, 0);
+  }
+
+  public static LineRequest subscribe(String subscriber, List<String> eventIds) {
+    return new LineRequest(SUBSCRIBE, null, eventIds, subscriber, null, 0);
+  }
+
+  public Buffer toBuffer() {
+    JsonObject json = new JsonObject().put("type", type);
+    switch (type) {
+      case GET_EVENTS -> json.put("limit", limit).put("after", after);
+      case GET_EVENT -> json.put("event_id", eventId);
+      default -> json.put("subscriber", subscriber).put("event_ids", new JsonArray(new ArrayList<>(eventIds)));
+    }
+    return json.toBuffer();
+  }
+
+  public static LineRequest parse(Buffer body) throws ValidationException {
+    Object parsed;
+    try {
+      parsed = StrictJson.parse(body.getBytes());
+    } catch (StrictJson.MalformedJsonException e) {
+      throw new ValidationException("", e.getMessage());
+    }
+    if (!(parsed instanceof Map<?, ?> map)) {
+      throw new ValidationException("", "a request must be a JSON object");
+    }
+    Errors errors = new Errors(null);
+    Object type = map.get("type");
+    LineRequest request = null;
+    if (GET_EVENTS.equals(type)) {
+      Long limit = Decimals.positiveInteger(map.get("limit"), "limit", errors);
+      String after = map.get("after") == null ? null : EventIds.parse(map.get("after"), "after", errors);
+      if (limit != null && limit > MAX_IDS) {
+        errors.add("limit", "must be at most " + MAX_IDS);
+      }
+      request = errors.isEmpty() ? getEvents(after, limit.intValue()) : null;
+    } else if (GET_EVENT.equals(type)) {
+      String eventId = EventIds.parse(map.get("event_id"), "event_id", errors);
+      request = errors.isEmpty() ? getEvent(eventId) : null;
+    } else if (SUBSCRIBE.equals(type)) {
+      Object subscriber = map.get("subscriber");
+      if (!(subscriber instanceof String name && Topology.isValidSubscriber(name))) {
+        errors.add("subscriber", "must be a subscriber name ([a-z0-9-], at most 63 characters)");
+      }
+      List<String> ids = new ArrayList<>();
+      if (map.get("event_ids") instanceof List<?> list && !list.isEmpty() && list.size() <= MAX_IDS) {
+        for (Object id : list) {
+          ids.add(EventIds.parse(id, "event_ids", errors));
+        }
+      } else {
+        errors.add("event_ids", "must be an array of 1 to " + MAX_IDS + " event ids");
+      }
+      request = errors.isEmpty() ? subscribe((String) subscriber, ids) : null;
+    } else {
+      errors.add("type", "must be one of " + GET_EVENTS + ", " + GET_EVENT + ", " + SUBSCRIBE);
+    }
+    errors.throwIfAny();
+    return request;
+  }
+}

@@ -1,0 +1,92 @@
+package io.eventwalker.testing;
+
+import io.eventwalker.shared.json.StrictJson;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A plain HTTP client for tests, as a user of the API would be. */
+public final class Http {
+
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
+    .connectTimeout(Duration.ofSeconds(5))
+    .version(HttpClient.Version.HTTP_1_1)
+    .build();
+
+  private final String base;
+
+  public Http(int port) {
+    this.base = "http://127.0.0.1:" + port;
+  }
+
+  public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
+    public String contentType() {
+      return header("Content-Type");
+    }
+
+    public JsonObject object() {
+      return new JsonObject(body);
+    }
+
+    public JsonArray array() {
+      return new JsonArray(body);
+    }
+
+    /** The body parsed with exact decimals (numbers as BigDecimal). */
+    public Object exact() {
+      try {
+        return StrictJson.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (StrictJson.MalformedJsonException e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+
+  public Response get(String path) {
+    return send("GET", path, (byte[]) null, Map.of());
+  }
+
+  public Response post(String path, String json) {
+    return send("POST", path, json, Map.of("Content-Type", "application/json"));
+  }
+
+  public Response put(String path, String json) {
+    return send("PUT", path, json, Map.of("Content-Type", "application/json"));
+  }
+
+  public Response send(String method, String path, String body, Map<String, String> headers) {
+    return send(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+  }
+
+  public Response send(String method, String path, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
+      .timeout(Duration.ofSeconds(30))
+      .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(builder::header);
+    try {
+      HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.headers(), response.body());
+    } catch (IOException e) {
+      throw new AssertionError(method + " " + path + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(method + " " + path + " interrupted", e);
+    }
+  }
+}

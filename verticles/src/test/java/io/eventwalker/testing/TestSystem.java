@@ -1,0 +1,169 @@
+package io.eventwalker.testing;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.eventwalker.lineprovider.LineProviderVerticle;
+import io.eventwalker.shared.http.Routers;
+import io.eventwalker.shared.metrics.VertxRuntime;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The services under test, started in one JVM on ephemeral ports against the real backing
+ * services, each test system in its own PostgreSQL schemas, Redis key prefix and RabbitMQ names,
+ * all removed again by {@link #close()}.
+ */
+public final class TestSystem implements AutoCloseable {
+
+  public final String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  public final Vertx vertx;
+  public final JsonObject lineProviderConfig;
+  private final Pool sql;
+  private final List<String> queues = new ArrayList<>();
+  private final List<String> deployments = new ArrayList<>();
+  private Http lineProvider;
+
+  private TestSystem() {
+    Backing.requireRunning();
+    vertx = VertxRuntime.create();
+    lineProviderConfig = config("line-provider")
+      .put("LP_HTTP_PORT", 0)
+      .put("LP_HTTP_INSTANCES", 2)
+      .put("LP_PG_SCHEMA", "lp_" + id)
+      .put("LP_REDIS_PREFIX", id + ":lp:")
+      .put("LINE_PROVIDER_QUEUE", id + ".line-provider.requests")
+      .put("LP_OUTBOX_POLL_MS", 200)
+      .put("RABBITMQ_RECONNECT_MS", 200);
+    queues.add(id + ".line-provider.requests");
+    sql = PgBuilder.pool()
+      .with(new PoolOptions().setMaxSize(2))
+      .connectingTo(new PgConnectOptions().setHost(Backing.PG_HOST).setPort(Backing.PG_PORT)
+        .setDatabase(Backing.PG_DATABASE).setUser(Backing.PG_USER).setPassword(Backing.PG_PASSWORD))
+      .using(vertx)
+      .build();
+  }
+
+  public static TestSystem lineProviderOnly() {
+    TestSystem system = new TestSystem();
+    try {
+      system.deployments.add(system.vertx.deployVerticle(LineProviderVerticle::new,
+        new DeploymentOptions().setConfig(system.lineProviderConfig)).await());
+      system.lineProvider = new Http(system.port("line-provider"));
+      return system;
+    } catch (RuntimeException e) {
+      system.close();
+      throw e;
+    }
+  }
+
+  public Http lineProvider() {
+    return lineProvider;
+  }
+
+  public String lpSchema() {
+    return lineProviderConfig.getString("LP_PG_SCHEMA");
+  }
+
+  /** Runs SQL against the real database (fully qualify tables with the schema helpers). */
+  public List<Row> sql(String query, Object... params) {
+    List<Row> rows = new ArrayList<>();
+    sql.preparedQuery(query).execute(Tuple.from(params)).await().forEach(rows::add);
+    return rows;
+  }
+
+  public long count(String query, Object... params) {
+    return sql(query, params).get(0).getLong(0);
+  }
+
+  private int port(String service) {
+    Integer port = vertx.sharedData().<String, Integer>getLocalMap(Routers.PORTS_MAP).get(service);
+    if (port == null) {
+      throw new AssertionError(service + " did not record its HTTP port");
+    }
+    return port;
+  }
+
+  /** A service's shipped configuration with this machine's addresses for the backing services. */
+  static JsonObject config(String service) {
+    Path file = Path.of("..", "conf", service + ".json");
+    try {
+      JsonObject config = new JsonObject(Files.readString(file));
+      return config
+        .put("PG_HOST", Backing.PG_HOST).put("PG_PORT", Backing.PG_PORT).put("PG_DATABASE", Backing.PG_DATABASE)
+        .put("PG_USER", Backing.PG_USER).put("PG_PASSWORD", Backing.PG_PASSWORD)
+        .put("REDIS_URL", "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT)
+        .put("RABBITMQ_HOST", Backing.RABBITMQ_HOST).put("RABBITMQ_PORT", Backing.RABBITMQ_PORT)
+        .put("RABBITMQ_USER", Backing.RABBITMQ_USER).put("RABBITMQ_PASSWORD", Backing.RABBITMQ_PASSWORD);
+    } catch (IOException e) {
+      throw new AssertionError("cannot read " + file.toAbsolutePath(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (String deployment : deployments) {
+        vertx.undeploy(deployment).await();
+      }
+      sql("DROP SCHEMA IF EXISTS " + lpSchema() + " CASCADE");
+      deleteRedisKeys();
+      deleteQueues();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private void deleteRedisKeys() {
+    Redis redis = Redis.createClient(vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
+    try {
+      String cursor = "0";
+      do {
+        Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(id + ":*").arg("COUNT").arg(1000)).await();
+        cursor = page.get(0).toString();
+        for (Response key : page.get(1)) {
+          redis.send(Request.cmd(Command.DEL).arg(key.toString())).await();
+        }
+      } while (!cursor.equals("0"));
+    } finally {
+      redis.close();
+    }
+  }
+
+  private void deleteQueues() {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(Backing.RABBITMQ_HOST);
+    factory.setPort(Backing.RABBITMQ_PORT);
+    factory.setUsername(Backing.RABBITMQ_USER);
+    factory.setPassword(Backing.RABBITMQ_PASSWORD);
+    try (Connection connection = factory.newConnection("event-walker-test-cleanup")) {
+      for (String queue : queues) {
+        try (Channel channel = connection.createChannel()) {
+          channel.queueDelete(queue);
+        } catch (IOException e) {
+          // already gone
+        }
+      }
+    } catch (Exception e) {
+      throw new AssertionError("cannot clean RabbitMQ queues " + queues, e);
+    }
+  }
+}
