@@ -1,5 +1,6 @@
 package io.eventwalker.launcher;
 
+import io.eventwalker.betmaker.BetMakerVerticle;
 import io.eventwalker.lineprovider.LineProviderVerticle;
 import io.eventwalker.shared.metrics.VertxRuntime;
 import io.vertx.config.ConfigRetriever;
@@ -42,6 +43,7 @@ public final class Main {
 
   static {
     SERVICES.put("line-provider", LineProviderVerticle::new);
+    SERVICES.put("bet-maker", BetMakerVerticle::new);
   }
 
   private Main() {

@@ -289,14 +289,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
   }
 
   private static void fail(Message<?> msg, Throwable failure) {
-    if (failure instanceof ProblemException problem) {
-      msg.fail(problem.problem().status(), problem.problem().toJson().encode());
-    } else if (Databases.isConstraintViolation(failure)) {
-      LOG.error("PostgreSQL refused data that passed validation", failure);
-      msg.fail(400, Problem.of(400, "the data was refused by a database constraint").toJson().encode());
-    } else {
-      LOG.warn("PostgreSQL unavailable: {}", failure.getMessage());
-      msg.fail(503, Problem.of(503, "the database is unavailable; try again").toJson().encode());
-    }
+    Databases.fail(msg, failure, LOG);
   }
+
 }

@@ -1,7 +1,11 @@
 package io.eventwalker.shared.db;
 
 import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.http.ProblemException;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -49,6 +53,41 @@ public final class Databases {
   /** Whether a failure is PostgreSQL refusing data (a constraint), rather than being unavailable. */
   public static boolean isConstraintViolation(Throwable failure) {
     return failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("23");
+  }
+
+  /**
+   * Whether a failure says the database is unreachable or overloaded (connection, resources,
+   * timeouts, lock conflicts), as opposed to a statement PostgreSQL could never run (a bug).
+   */
+  public static boolean isUnavailable(Throwable failure) {
+    if (!(failure instanceof PgException pg) || pg.getSqlState() == null) {
+      return true;
+    }
+    String sqlState = pg.getSqlState();
+    return sqlState.startsWith("08") || sqlState.startsWith("53") || sqlState.startsWith("57")
+      || sqlState.startsWith("40") || sqlState.startsWith("55");
+  }
+
+  /**
+   * Fails an event-bus request with the problem a client should see for a database failure:
+   * a {@link ProblemException}'s own problem, 400 for a refused constraint, otherwise 503.
+   */
+  public static void fail(Message<?> msg, Throwable failure, Logger log) {
+    Problem problem;
+    if (failure instanceof ProblemException refused) {
+      problem = refused.problem();
+    } else if (isConstraintViolation(failure)) {
+      log.error("PostgreSQL refused data that passed validation", failure);
+      problem = Problem.of(400, "the data was refused by a database constraint");
+    } else {
+      if (isUnavailable(failure)) {
+        log.warn("PostgreSQL unavailable: {}", failure.getMessage());
+      } else {
+        log.error("PostgreSQL could not run a statement", failure);
+      }
+      problem = Problem.of(503, "the database is unavailable; try again");
+    }
+    msg.fail(problem.status(), problem.toJson().encode());
   }
 
   public static boolean isUniqueViolation(Throwable failure) {

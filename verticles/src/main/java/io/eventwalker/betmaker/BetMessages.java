@@ -1,0 +1,109 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.shared.eventbus.LocalCodec;
+import io.eventwalker.shared.wire.EventState;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The records bet-maker's verticles exchange over the event bus (passed by reference). */
+public final class BetMessages {
+
+  /**
+   * Bets to store, with the events' states as line-provider just reported them (applied first
+   * when newer than what bet-maker holds). {@code idempotency} is null without an
+   * {@code Idempotency-Key}; otherwise the answer is recorded under the key in the same transaction.
+   */
+  public record PlaceBets(List<BetRequest> bets, boolean single, List<EventState> states, ClaimKey idempotency) {
+    public PlaceBets {
+      bets = List.copyOf(bets);
+      states = List.copyOf(states);
+    }
+  }
+
+  public record PlacedBets(List<Bet> bets) {
+    public PlacedBets {
+      bets = List.copyOf(bets);
+    }
+  }
+
+  public record GetBet(UUID betId) {
+  }
+
+  /** Newest first; null filters mean any; {@code beforeSeq} continues a previous page. */
+  public record ListBets(BetStatus status, String eventId, Long beforeSeq, int limit) {
+  }
+
+  public record BetPage(List<Bet> bets, Long nextBefore) {
+    public BetPage {
+      bets = List.copyOf(bets);
+    }
+  }
+
+  public record ApplyStates(List<EventState> states) {
+    public ApplyStates {
+      states = List.copyOf(states);
+    }
+  }
+
+  /** {@code applied}: the states that were newer and are now held; {@code settledBets}: bets settled by them. */
+  public record Applied(List<EventState> applied, int settledBets) {
+    public Applied {
+      applied = List.copyOf(applied);
+    }
+  }
+
+  public record PendingEvents(String after, int limit) {
+  }
+
+  public record EventIds(List<String> ids) {
+    public EventIds {
+      ids = List.copyOf(ids);
+    }
+  }
+
+  /** {@code requestHash}: SHA-256 of the request, so a key reused with another body is caught. */
+  public record ClaimKey(String key, String requestHash) {
+  }
+
+  public enum ClaimOutcome { CLAIMED, REPLAY, IN_FLIGHT, MISMATCH }
+
+  /** For {@code REPLAY}, the first answer's status and body. */
+  public record KeyClaim(ClaimOutcome outcome, int status, String body) {
+  }
+
+  public record ReleaseKey(String key) {
+  }
+
+  public record OpenEvents(String after, int limit) {
+  }
+
+  public record EventPage(List<EventState> events, String nextAfter) {
+    public EventPage {
+      events = List.copyOf(events);
+    }
+  }
+
+  public record Subscribe(List<String> eventIds) {
+    public Subscribe {
+      eventIds = List.copyOf(eventIds);
+    }
+  }
+
+  public record States(List<EventState> found, List<String> missing) {
+    public States {
+      found = List.copyOf(found);
+      missing = List.copyOf(missing);
+    }
+  }
+
+  static void registerCodecs(Vertx vertx) {
+    LocalCodec.register(vertx, PlaceBets.class, PlacedBets.class, GetBet.class, ListBets.class, BetPage.class,
+      ApplyStates.class, Applied.class, PendingEvents.class, EventIds.class, ClaimKey.class, KeyClaim.class,
+      ReleaseKey.class, OpenEvents.class, EventPage.class, Subscribe.class, States.class, Bet.class, EventState.class);
+  }
+
+  private BetMessages() {
+  }
+}

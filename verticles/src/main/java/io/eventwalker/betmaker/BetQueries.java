@@ -1,0 +1,105 @@
+package io.eventwalker.betmaker;
+
+/** Every SQL statement of bet-maker, in one place. Tables are in the service's own schema (search_path). */
+final class BetQueries {
+
+  static final String BET_COLUMNS = "bet_id, event_id, sum_bet, ratio, status, payout, created_at, settled_at, seq";
+
+  static final String KNOWN_VERSIONS = "SELECT event_id, version FROM events WHERE event_id = ANY($1::text[])";
+
+  /**
+   * Newer states only: a row is written when it is new or its version is higher, and never once
+   * the event is finished. Returns the rows actually written.
+   */
+  static final String APPLY_STATES = """
+    INSERT INTO events AS e (event_id, ratio, deadline, status, version)
+    SELECT u.event_id, u.ratio::numeric, u.deadline, u.status, u.version
+    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[]) AS u(event_id, ratio, deadline, status, version)
+    ORDER BY u.event_id
+    ON CONFLICT (event_id) DO UPDATE
+      SET ratio = EXCLUDED.ratio, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
+          version = EXCLUDED.version, updated_at = now()
+      WHERE e.version < EXCLUDED.version AND e.status = 'NEW'
+    RETURNING e.event_id, e.status, e.version""";
+
+  /** Settles every PENDING bet of an event: $2 is WON or LOST; a win pays sum_bet × ratio rounded down to cents. */
+  static final String SETTLE = """
+    UPDATE bets
+    SET status = $2::text,
+        payout = CASE WHEN $2::text = 'WON' THEN trunc(sum_bet * ratio, 2) ELSE 0 END,
+        settled_at = now()
+    WHERE event_id = $1 AND status = 'PENDING'""";
+
+  /**
+   * Stores a group of requests' bets in one statement. Each bet carries its request's number;
+   * a request is stored whole or not at all: if any of its events is not open for bets (under a
+   * share lock, so a settlement cannot run in between) none of its bets is inserted. The ratio
+   * is the event's, locked into the bet.
+   */
+  static final String PLACE = """
+    WITH open AS (
+      SELECT event_id, ratio FROM events
+      WHERE event_id = ANY($5::text[]) AND status = 'NEW' AND deadline > now()
+      ORDER BY event_id
+      FOR SHARE
+    ), req AS (
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS r(bet_id, event_id, sum_bet, request, ord)
+    ), refused AS (
+      SELECT DISTINCT r.request FROM req r LEFT JOIN open o ON o.event_id = r.event_id WHERE o.event_id IS NULL
+    )
+    INSERT INTO bets (bet_id, event_id, sum_bet, ratio, status)
+    SELECT r.bet_id, r.event_id, r.sum_bet::numeric, o.ratio, 'PENDING'
+    FROM req r JOIN open o ON o.event_id = r.event_id
+    WHERE r.request NOT IN (SELECT request FROM refused)
+    ORDER BY r.ord
+    RETURNING bet_id, seq, ratio, created_at""";
+
+  static final String EVENTS_STATUS = "SELECT event_id, status, deadline FROM events WHERE event_id = ANY($1::text[])";
+
+  static final String COMPLETE_KEYS = """
+    UPDATE idempotency_keys AS k SET status_code = 201, response = v.response, completed_at = now()
+    FROM unnest($1::text[], $2::text[]) AS v(key, response)
+    WHERE k.key = v.key""";
+
+  static final String GET_BET = "SELECT " + BET_COLUMNS + " FROM bets WHERE bet_id = $1";
+
+  static String listBets(boolean byStatus, boolean byEvent, boolean before) {
+    StringBuilder sql = new StringBuilder("SELECT " + BET_COLUMNS + " FROM bets WHERE true");
+    int n = 0;
+    if (byStatus) {
+      sql.append(" AND status = $").append(++n);
+    }
+    if (byEvent) {
+      sql.append(" AND event_id = $").append(++n);
+    }
+    if (before) {
+      sql.append(" AND seq < $").append(++n);
+    }
+    return sql.append(" ORDER BY seq DESC LIMIT $").append(++n).toString();
+  }
+
+  /** Events bet-maker still has PENDING bets on, by id. */
+  static final String PENDING_EVENTS = """
+    SELECT e.event_id FROM events e
+    WHERE e.status = 'NEW' AND ($1::text IS NULL OR e.event_id > $1)
+      AND EXISTS (SELECT 1 FROM bets b WHERE b.event_id = e.event_id AND b.status = 'PENDING')
+    ORDER BY e.event_id LIMIT $2""";
+
+  static final String CLAIM_KEY = "INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key";
+
+  static final String READ_KEY = """
+    SELECT request_hash, status_code, response, created_at < now() - make_interval(secs => $2) AS abandoned
+    FROM idempotency_keys WHERE key = $1""";
+
+  static final String TAKE_OVER_KEY = """
+    UPDATE idempotency_keys SET created_at = now()
+    WHERE key = $1 AND completed_at IS NULL AND created_at < now() - make_interval(secs => $2)
+    RETURNING key""";
+
+  static final String RELEASE_KEY = "DELETE FROM idempotency_keys WHERE key = $1 AND completed_at IS NULL";
+
+  static final String PURGE_KEYS = "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)";
+
+  private BetQueries() {
+  }
+}

@@ -1,0 +1,460 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.betmaker.BetMessages.Applied;
+import io.eventwalker.betmaker.BetMessages.ApplyStates;
+import io.eventwalker.betmaker.BetMessages.BetPage;
+import io.eventwalker.betmaker.BetMessages.ClaimKey;
+import io.eventwalker.betmaker.BetMessages.ClaimOutcome;
+import io.eventwalker.betmaker.BetMessages.EventIds;
+import io.eventwalker.betmaker.BetMessages.GetBet;
+import io.eventwalker.betmaker.BetMessages.KeyClaim;
+import io.eventwalker.betmaker.BetMessages.ListBets;
+import io.eventwalker.betmaker.BetMessages.PendingEvents;
+import io.eventwalker.betmaker.BetMessages.PlaceBets;
+import io.eventwalker.betmaker.BetMessages.PlacedBets;
+import io.eventwalker.betmaker.BetMessages.ReleaseKey;
+import io.eventwalker.shared.Timestamps;
+import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.db.Databases;
+import io.eventwalker.shared.db.Migrations;
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.http.ProblemException;
+import io.eventwalker.shared.validation.FieldError;
+import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.shared.wire.EventStatus;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * bet-maker's persistence: its view of the events, the bets and the idempotency keys.
+ *
+ * <p>Bets arriving together share one statement and one commit (group commit): while a group is
+ * being written the next requests queue, and go out together as the next group. Each request is
+ * still all-or-nothing, each bet still one row, and nothing is answered before its commit.
+ *
+ * <p>An event state is applied only when its version is newer than the one held; a state that
+ * finishes the event settles all its PENDING bets in the same transaction.
+ */
+public final class BetRepositoryVerticle extends VerticleBase {
+
+  static final List<String> MIGRATIONS = List.of("V1__events_bets_idempotency.sql");
+  private static final Logger LOG = LoggerFactory.getLogger(BetRepositoryVerticle.class);
+  private static final int KNOWN_VERSIONS_CACHED = 100_000;
+
+  private Pool pool;
+  private long readyTimeoutMs;
+  private long abandonedKeySeconds;
+  private int maxGroupsInFlight;
+  private int maxGroupBets;
+  private int groupsInFlight;
+  private final ArrayDeque<Message<PlaceBets>> queue = new ArrayDeque<>();
+  /** A lower bound of each event's version in the database, to skip states that are not newer. */
+  private final Map<String, Long> knownVersions = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > KNOWN_VERSIONS_CACHED;
+    }
+  };
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings("bet-maker", config());
+    BetMessages.registerCodecs(vertx);
+    String schema = settings.sqlIdentifier("BM_PG_SCHEMA");
+    readyTimeoutMs = settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000);
+    abandonedKeySeconds = settings.longValue("BM_IDEMPOTENCY_ABANDONED_S", 1, 3600, 30);
+    long retentionSeconds = settings.longValue("BM_IDEMPOTENCY_RETENTION_S", 24 * 3600, 365L * 24 * 3600, 25 * 3600);
+    maxGroupsInFlight = settings.integer("BM_BET_GROUPS_IN_FLIGHT", 1, 64, 2);
+    maxGroupBets = settings.integer("BM_BET_GROUP_MAX", 1, 100_000, 2_000);
+    pool = Databases.pool(vertx, settings, "BM_PG_SCHEMA", "bet-maker");
+    return Migrations.migrate(pool, schema, "db/bet-maker", MIGRATIONS).onSuccess(migrated -> {
+      var bus = vertx.eventBus();
+      bus.<PlaceBets>consumer(Addresses.BETS_PLACE, this::place);
+      bus.<GetBet>consumer(Addresses.BETS_GET, this::get);
+      bus.<ListBets>consumer(Addresses.BETS_LIST, this::list);
+      bus.<ApplyStates>consumer(Addresses.EVENTS_APPLY, msg -> apply(msg.body().states())
+        .onSuccess(msg::reply)
+        .onFailure(failure -> fail(msg, failure)));
+      bus.<PendingEvents>consumer(Addresses.EVENTS_PENDING, this::pendingEvents);
+      bus.<ClaimKey>consumer(Addresses.IDEMPOTENCY_CLAIM, this::claim);
+      bus.<ReleaseKey>consumer(Addresses.IDEMPOTENCY_RELEASE, this::release);
+      bus.<String>consumer(Addresses.READY_POSTGRES, this::ready);
+      vertx.setPeriodic(600_000, id -> purgeKeys(retentionSeconds));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  // ---- event states and settlement ----
+
+  Future<Applied> apply(List<EventState> states) {
+    Map<String, EventState> newest = new TreeMap<>();
+    for (EventState state : states) {
+      if (knownVersions.getOrDefault(state.eventId(), 0L) < state.version()) {
+        newest.merge(state.eventId(), state, (a, b) -> a.version() >= b.version() ? a : b);
+      }
+    }
+    if (newest.isEmpty()) {
+      return Future.succeededFuture(new Applied(List.of(), 0));
+    }
+    List<EventState> candidates = List.copyOf(newest.values());
+    return pool.withTransaction(conn -> conn.preparedQuery(BetQueries.APPLY_STATES).execute(statesTuple(candidates))
+        .compose(rows -> {
+          List<EventState> applied = new ArrayList<>();
+          rows.forEach(row -> applied.add(newest.get(row.getString("event_id"))));
+          return settle(conn, applied, 0, 0).map(settled -> new Applied(applied, settled));
+        }))
+      .onSuccess(result -> {
+        candidates.forEach(state -> knownVersions.merge(state.eventId(), state.version(), Math::max));
+        for (EventState state : result.applied()) {
+          if (state.status().isFinished()) {
+            LOG.info("event {} {} at version {}", state.eventId(), state.status(), state.version());
+          }
+        }
+        if (result.settledBets() > 0) {
+          LOG.info("settled {} bets", result.settledBets());
+        }
+      });
+  }
+
+  private Future<Integer> settle(SqlConnection conn, List<EventState> applied, int position, int settled) {
+    if (position == applied.size()) {
+      return Future.succeededFuture(settled);
+    }
+    EventState state = applied.get(position);
+    if (!state.status().isFinished()) {
+      return settle(conn, applied, position + 1, settled);
+    }
+    BetStatus result = BetStatus.settledBy(state.status());
+    return conn.preparedQuery(BetQueries.SETTLE).execute(Tuple.of(state.eventId(), result.name()))
+      .compose(rows -> settle(conn, applied, position + 1, settled + rows.rowCount()));
+  }
+
+  private static Tuple statesTuple(List<EventState> states) {
+    int n = states.size();
+    String[] ids = new String[n];
+    String[] ratios = new String[n];
+    OffsetDateTime[] deadlines = new OffsetDateTime[n];
+    String[] statuses = new String[n];
+    Long[] versions = new Long[n];
+    for (int i = 0; i < n; i++) {
+      EventState state = states.get(i);
+      ids[i] = state.eventId();
+      ratios[i] = state.ratio().toPlainString();
+      deadlines[i] = Timestamps.toOffsetDateTime(state.deadline());
+      statuses[i] = state.status().name();
+      versions[i] = state.version();
+    }
+    return Tuple.of(ids, ratios, deadlines, statuses, versions);
+  }
+
+  // ---- placing bets, in groups ----
+
+  private void place(Message<PlaceBets> msg) {
+    apply(msg.body().states()).onComplete(applied -> {
+      if (applied.failed()) {
+        fail(msg, applied.cause());
+        return;
+      }
+      queue.add(msg);
+      flush();
+    });
+  }
+
+  private void flush() {
+    while (groupsInFlight < maxGroupsInFlight && !queue.isEmpty()) {
+      List<Message<PlaceBets>> group = new ArrayList<>();
+      int bets = 0;
+      while (!queue.isEmpty() && (group.isEmpty() || bets + queue.peek().body().bets().size() <= maxGroupBets)) {
+        Message<PlaceBets> next = queue.poll();
+        bets += next.body().bets().size();
+        group.add(next);
+      }
+      groupsInFlight++;
+      writeGroup(group, bets).onComplete(done -> {
+        groupsInFlight--;
+        flush();
+      });
+    }
+  }
+
+  private Future<Void> writeGroup(List<Message<PlaceBets>> group, int total) {
+    UUID[] betIds = new UUID[total];
+    String[] eventIds = new String[total];
+    String[] sums = new String[total];
+    Integer[] requests = new Integer[total];
+    TreeSet<String> events = new TreeSet<>();
+    boolean keyed = false;
+    int k = 0;
+    for (int r = 0; r < group.size(); r++) {
+      PlaceBets request = group.get(r).body();
+      keyed |= request.idempotency() != null;
+      for (BetRequest bet : request.bets()) {
+        betIds[k] = BetIds.next();
+        eventIds[k] = bet.eventId();
+        sums[k] = bet.sumBet().toPlainString();
+        requests[k] = r;
+        events.add(bet.eventId());
+        k++;
+      }
+    }
+    Tuple tuple = Tuple.of(betIds, eventIds, sums, requests, events.toArray(String[]::new));
+    Future<List<List<Bet>>> written = keyed
+      ? pool.withTransaction(conn -> conn.preparedQuery(BetQueries.PLACE).execute(tuple)
+          .compose(rows -> {
+            List<List<Bet>> outcomes = outcomes(group, betIds, rows);
+            return completeKeys(conn, group, outcomes).map(outcomes);
+          }))
+      : pool.preparedQuery(BetQueries.PLACE).execute(tuple).map(rows -> outcomes(group, betIds, rows));
+    return written
+      .compose(outcomes -> answer(group, outcomes))
+      .recover(failure -> {
+        group.forEach(msg -> fail(msg, failure));
+        return Future.succeededFuture();
+      });
+  }
+
+  /** For each request of the group, its stored bets in order, or null if it was refused. */
+  private static List<List<Bet>> outcomes(List<Message<PlaceBets>> group, UUID[] betIds, RowSet<Row> rows) {
+    Map<UUID, Row> stored = new HashMap<>(rows.size() * 2);
+    rows.forEach(row -> stored.put(row.getUUID("bet_id"), row));
+    List<List<Bet>> outcomes = new ArrayList<>(group.size());
+    int k = 0;
+    for (Message<PlaceBets> msg : group) {
+      List<Bet> bets = new ArrayList<>();
+      for (BetRequest request : msg.body().bets()) {
+        Row row = stored.get(betIds[k++]);
+        if (row != null) {
+          bets.add(new Bet(row.getUUID("bet_id"), request.eventId(), request.sumBet(), row.getBigDecimal("ratio"),
+            BetStatus.PENDING, null, row.getOffsetDateTime("created_at").toInstant(), null, row.getLong("seq")));
+        }
+      }
+      outcomes.add(bets.size() == msg.body().bets().size() ? bets : null);
+    }
+    return outcomes;
+  }
+
+  private static Future<RowSet<Row>> completeKeys(SqlClient conn, List<Message<PlaceBets>> group, List<List<Bet>> outcomes) {
+    List<String> keys = new ArrayList<>();
+    List<String> responses = new ArrayList<>();
+    for (int r = 0; r < group.size(); r++) {
+      PlaceBets request = group.get(r).body();
+      if (request.idempotency() != null && outcomes.get(r) != null) {
+        keys.add(request.idempotency().key());
+        responses.add(responseBody(outcomes.get(r), request.single()));
+      }
+    }
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(BetQueries.COMPLETE_KEYS)
+      .execute(Tuple.of(keys.toArray(String[]::new), responses.toArray(String[]::new)));
+  }
+
+  /** The 201 body of {@code POST /bet}: the bets in the shape they were asked. */
+  static String responseBody(List<Bet> bets, boolean single) {
+    if (single) {
+      return bets.get(0).toJson().encode();
+    }
+    JsonArray array = new JsonArray();
+    bets.forEach(bet -> array.add(bet.toJson()));
+    return array.encode();
+  }
+
+  private Future<Void> answer(List<Message<PlaceBets>> group, List<List<Bet>> outcomes) {
+    List<String> refusedEvents = new ArrayList<>();
+    for (int r = 0; r < group.size(); r++) {
+      if (outcomes.get(r) == null) {
+        group.get(r).body().bets().forEach(bet -> refusedEvents.add(bet.eventId()));
+      } else {
+        group.get(r).reply(new PlacedBets(outcomes.get(r)));
+      }
+    }
+    if (refusedEvents.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(BetQueries.EVENTS_STATUS).execute(Tuple.of((Object) refusedEvents.toArray(String[]::new)))
+      .map(rows -> {
+        Map<String, Row> byId = new HashMap<>();
+        rows.forEach(row -> byId.put(row.getString("event_id"), row));
+        for (int r = 0; r < group.size(); r++) {
+          if (outcomes.get(r) == null) {
+            Message<PlaceBets> msg = group.get(r);
+            ProblemException refusal = closedProblem(msg.body(), byId);
+            msg.fail(refusal.problem().status(), refusal.problem().toJson().encode());
+          }
+        }
+        return null;
+      });
+  }
+
+  private static ProblemException closedProblem(PlaceBets request, Map<String, Row> events) {
+    Instant now = Instant.now();
+    List<BetRequest> bets = request.bets();
+    for (int i = 0; i < bets.size(); i++) {
+      Row event = events.get(bets.get(i).eventId());
+      String why = null;
+      if (event == null) {
+        why = "no event " + bets.get(i).eventId();
+      } else if (EventStatus.valueOf(event.getString("status")).isFinished()) {
+        why = "event " + bets.get(i).eventId() + " is " + event.getString("status") + "; bets are closed";
+      } else if (!event.getOffsetDateTime("deadline").toInstant().isAfter(now)) {
+        why = "bets on event " + bets.get(i).eventId() + " closed at " + Timestamps.iso(event.getOffsetDateTime("deadline").toInstant());
+      }
+      if (why != null) {
+        return refusal(event == null ? 404 : 409, why, i, request.single());
+      }
+    }
+    return refusal(409, "an event of this request closed for bets", 0, request.single());
+  }
+
+  static ProblemException refusal(int status, String why, int index, boolean single) {
+    String detail = single ? why : why + " (item " + index + ")";
+    return new Problem(status, Problem.of(status, why).type(), Problem.title(status), detail,
+      List.of(new FieldError("event_id", single ? null : index, why))).exception();
+  }
+
+  // ---- reading ----
+
+  private void get(Message<GetBet> msg) {
+    pool.preparedQuery(BetQueries.GET_BET).execute(Tuple.of(msg.body().betId()))
+      .onSuccess(rows -> {
+        if (rows.size() == 0) {
+          msg.fail(404, Problem.of(404, "no bet " + msg.body().betId()).toJson().encode());
+        } else {
+          msg.reply(toBet(rows.iterator().next()));
+        }
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void list(Message<ListBets> msg) {
+    ListBets query = msg.body();
+    List<Object> params = new ArrayList<>();
+    if (query.status() != null) {
+      params.add(query.status().name());
+    }
+    if (query.eventId() != null) {
+      params.add(query.eventId());
+    }
+    if (query.beforeSeq() != null) {
+      params.add(query.beforeSeq());
+    }
+    params.add(query.limit() + 1);
+    String sql = BetQueries.listBets(query.status() != null, query.eventId() != null, query.beforeSeq() != null);
+    pool.preparedQuery(sql).execute(Tuple.from(params))
+      .onSuccess(rows -> {
+        List<Bet> bets = new ArrayList<>(rows.size());
+        rows.forEach(row -> bets.add(toBet(row)));
+        Long next = null;
+        if (bets.size() > query.limit()) {
+          bets.remove(bets.size() - 1);
+          next = bets.get(bets.size() - 1).seq();
+        }
+        msg.reply(new BetPage(bets, next));
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void pendingEvents(Message<PendingEvents> msg) {
+    pool.preparedQuery(BetQueries.PENDING_EVENTS).execute(Tuple.of(msg.body().after(), msg.body().limit()))
+      .onSuccess(rows -> {
+        List<String> ids = new ArrayList<>(rows.size());
+        rows.forEach(row -> ids.add(row.getString("event_id")));
+        msg.reply(new EventIds(ids));
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  static Bet toBet(Row row) {
+    OffsetDateTime settledAt = row.getOffsetDateTime("settled_at");
+    return new Bet(row.getUUID("bet_id"), row.getString("event_id"), row.getBigDecimal("sum_bet"),
+      row.getBigDecimal("ratio"), BetStatus.valueOf(row.getString("status")), row.getBigDecimal("payout"),
+      row.getOffsetDateTime("created_at").toInstant(), settledAt == null ? null : settledAt.toInstant(), row.getLong("seq"));
+  }
+
+  // ---- idempotency keys ----
+
+  private void claim(Message<ClaimKey> msg) {
+    ClaimKey key = msg.body();
+    claimOnce(key, true)
+      .onSuccess(msg::reply)
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private Future<KeyClaim> claimOnce(ClaimKey key, boolean retry) {
+    return pool.preparedQuery(BetQueries.CLAIM_KEY).execute(Tuple.of(key.key(), key.requestHash()))
+      .compose(inserted -> {
+        if (inserted.size() > 0) {
+          return Future.succeededFuture(new KeyClaim(ClaimOutcome.CLAIMED, 0, null));
+        }
+        return pool.preparedQuery(BetQueries.READ_KEY).execute(Tuple.of(key.key(), abandonedKeySeconds)).compose(rows -> {
+          if (rows.size() == 0) {
+            // Released between our insert and our read: try once more.
+            return retry ? claimOnce(key, false) : Future.succeededFuture(new KeyClaim(ClaimOutcome.IN_FLIGHT, 0, null));
+          }
+          Row row = rows.iterator().next();
+          if (!row.getString("request_hash").equals(key.requestHash())) {
+            return Future.succeededFuture(new KeyClaim(ClaimOutcome.MISMATCH, 0, null));
+          }
+          if (row.getString("response") != null) {
+            return Future.succeededFuture(new KeyClaim(ClaimOutcome.REPLAY, row.getInteger("status_code"), row.getString("response")));
+          }
+          if (!row.getBoolean("abandoned")) {
+            return Future.succeededFuture(new KeyClaim(ClaimOutcome.IN_FLIGHT, 0, null));
+          }
+          return pool.preparedQuery(BetQueries.TAKE_OVER_KEY).execute(Tuple.of(key.key(), abandonedKeySeconds))
+            .map(taken -> new KeyClaim(taken.size() > 0 ? ClaimOutcome.CLAIMED : ClaimOutcome.IN_FLIGHT, 0, null));
+        });
+      });
+  }
+
+  private void release(Message<ReleaseKey> msg) {
+    pool.preparedQuery(BetQueries.RELEASE_KEY).execute(Tuple.of(msg.body().key()))
+      .onSuccess(rows -> msg.reply("OK"))
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void purgeKeys(long retentionSeconds) {
+    pool.preparedQuery(BetQueries.PURGE_KEYS).execute(Tuple.of(retentionSeconds))
+      .onFailure(failure -> LOG.warn("idempotency key purge failed: {}", failure.getMessage()));
+  }
+
+  private void ready(Message<String> msg) {
+    pool.query("SELECT 1").execute()
+      .timeout(readyTimeoutMs, TimeUnit.MILLISECONDS)
+      .onSuccess(rows -> msg.reply("UP"))
+      .onFailure(failure -> msg.fail(503, "PostgreSQL: " + failure.getMessage()));
+  }
+
+  private static void fail(Message<?> msg, Throwable failure) {
+    Databases.fail(msg, failure, LOG);
+  }
+
+}

@@ -1,0 +1,39 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.shared.Decimals;
+import io.eventwalker.shared.validation.Batch;
+import io.eventwalker.shared.validation.Errors;
+import io.eventwalker.shared.validation.ValidationException;
+import io.eventwalker.shared.wire.EventIds;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Set;
+
+/** One bet asked by {@code POST /bet}: {@code {event_id, sum_bet}}. */
+public record BetRequest(String eventId, BigDecimal sumBet) {
+
+  private static final Set<String> FIELDS = Set.of("event_id", "sum_bet");
+
+  /** One object or a batch of 1 to 1000; {@code sum_bet} > 0, two places at most, at most {@code maxSumBet}. */
+  public static Batch<BetRequest> parse(Object body, BigDecimal maxSumBet) throws ValidationException {
+    return Batch.parse(body, (item, errors) -> parseOne(item, errors, maxSumBet));
+  }
+
+  private static BetRequest parseOne(Map<String, Object> item, Errors errors, BigDecimal maxSumBet) {
+    Batch.rejectUnknownFields(item, FIELDS, errors);
+    String eventId = null;
+    BigDecimal sumBet = null;
+    if (item.containsKey("event_id")) {
+      eventId = EventIds.parse(item.get("event_id"), "event_id", errors);
+    } else {
+      errors.add("event_id", "is required");
+    }
+    if (item.containsKey("sum_bet")) {
+      sumBet = Decimals.positiveAmount(item.get("sum_bet"), "sum_bet", maxSumBet, errors);
+    } else {
+      errors.add("sum_bet", "is required");
+    }
+    return errors.isEmpty() ? new BetRequest(eventId, sumBet) : null;
+  }
+}

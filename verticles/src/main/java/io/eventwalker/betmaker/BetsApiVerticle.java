@@ -1,0 +1,280 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.betmaker.BetMessages.ApplyStates;
+import io.eventwalker.betmaker.BetMessages.BetPage;
+import io.eventwalker.betmaker.BetMessages.ClaimKey;
+import io.eventwalker.betmaker.BetMessages.EventPage;
+import io.eventwalker.betmaker.BetMessages.GetBet;
+import io.eventwalker.betmaker.BetMessages.KeyClaim;
+import io.eventwalker.betmaker.BetMessages.ListBets;
+import io.eventwalker.betmaker.BetMessages.OpenEvents;
+import io.eventwalker.betmaker.BetMessages.PlaceBets;
+import io.eventwalker.betmaker.BetMessages.PlacedBets;
+import io.eventwalker.betmaker.BetMessages.ReleaseKey;
+import io.eventwalker.betmaker.BetMessages.States;
+import io.eventwalker.betmaker.BetMessages.Subscribe;
+import io.eventwalker.shared.Timestamps;
+import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.http.Problems;
+import io.eventwalker.shared.http.QueryParams;
+import io.eventwalker.shared.http.Readiness;
+import io.eventwalker.shared.http.Responses;
+import io.eventwalker.shared.http.Routers;
+import io.eventwalker.shared.validation.Batch;
+import io.eventwalker.shared.validation.Errors;
+import io.eventwalker.shared.validation.ValidationException;
+import io.eventwalker.shared.wire.EventIds;
+import io.eventwalker.shared.wire.EventState;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** bet-maker's HTTP API (port 8000): parse and validate, ask the other verticles, answer. */
+public final class BetsApiVerticle extends VerticleBase {
+
+  private static final Set<String> LIST_BETS_PARAMS = Set.of("status", "event_id", "limit", "cursor");
+  private static final Set<String> LIST_EVENTS_PARAMS = Set.of("limit", "cursor");
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+  private static final Pattern BET_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final int DEFAULT_BETS_PAGE = 100;
+  private static final int MAX_PAGE = 1000;
+
+  private DeliveryOptions requestOptions;
+  private BigDecimal maxSumBet;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings("bet-maker", config());
+    requestOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
+    maxSumBet = new BigDecimal(settings.string("BM_MAX_SUM_BET"));
+    Readiness readiness = new Readiness(vertx, Map.of(
+      "postgres", List.of(Addresses.READY_POSTGRES),
+      "redis", List.of(Addresses.READY_REDIS),
+      "rabbitmq", List.of(Addresses.READY_RABBITMQ_LINE, Addresses.READY_RABBITMQ_UPDATES)),
+      settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000));
+    BodyHandler body = Routers.jsonBody(settings.longValue("BM_MAX_BODY_BYTES", 1024, 64L << 20, 1L << 20));
+
+    Router router = Routers.base(vertx, readiness, "openapi/bet-maker.json");
+    router.post("/bet").handler(body).handler(this::placeBets);
+    router.get("/bets").handler(this::listBets);
+    router.get("/bet/:bet_id").handler(this::getBet);
+    router.get("/events").handler(this::openEvents);
+
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(settings.string("BM_HTTP_HOST"))
+        .setPort(settings.integer("BM_HTTP_PORT", 0, 65535))
+        .setIdleTimeout(settings.integer("HTTP_IDLE_TIMEOUT_S", 1, 3600, 60)))
+      .requestHandler(router);
+    return Routers.listen(vertx, server, "bet-maker");
+  }
+
+  // ---- POST /bet ----
+
+  private void placeBets(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    Batch<BetRequest> batch;
+    try {
+      if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+        throw new ValidationException("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
+      }
+      batch = BetRequest.parse(Responses.jsonBody(ctx), maxSumBet);
+    } catch (ValidationException e) {
+      ctx.fail(400, e);
+      return;
+    }
+    ClaimKey claim = key == null ? null : new ClaimKey(key, requestHash(ctx.body().buffer()));
+    Future<Boolean> proceed = claim == null ? Future.succeededFuture(true) : claim(ctx, claim);
+    proceed.onSuccess(go -> {
+      if (go) {
+        place(batch, claim)
+          .onSuccess(placed -> {
+            List<Bet> bets = placed.bets();
+            if (batch.single()) {
+              ctx.response().putHeader("Location", "/bet/" + bets.get(0).betId());
+            }
+            ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+              .end(BetRepositoryVerticle.responseBody(bets, batch.single()));
+          })
+          .onFailure(failure -> {
+            if (claim != null) {
+              vertx.eventBus().request(Addresses.IDEMPOTENCY_RELEASE, new ReleaseKey(claim.key()), requestOptions);
+            }
+            ctx.fail(failure);
+          });
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  /** Completes with true when this request owns the key; otherwise answers the request itself. */
+  private Future<Boolean> claim(RoutingContext ctx, ClaimKey claim) {
+    return vertx.eventBus().<KeyClaim>request(Addresses.IDEMPOTENCY_CLAIM, claim, requestOptions).map(reply -> {
+      KeyClaim outcome = reply.body();
+      switch (outcome.outcome()) {
+        case CLAIMED:
+          return true;
+        case REPLAY:
+          ctx.response().setStatusCode(outcome.status())
+            .putHeader("Content-Type", "application/json")
+            .putHeader("Idempotent-Replayed", "true")
+            .end(outcome.body());
+          return false;
+        case IN_FLIGHT:
+          ctx.response().putHeader("Retry-After", "1");
+          Problems.write(ctx, Problem.of(409, "a request with this Idempotency-Key is still in progress; retry later"));
+          return false;
+        default:
+          Problems.write(ctx, Problem.of(422, "this Idempotency-Key was already used with a different request"));
+          return false;
+      }
+    });
+  }
+
+  /** Asks line-provider for the events' current state (subscribing to them), checks them, stores the bets. */
+  private Future<PlacedBets> place(Batch<BetRequest> batch, ClaimKey claim) {
+    List<BetRequest> bets = batch.items();
+    Set<String> eventIds = new LinkedHashSet<>();
+    bets.forEach(bet -> eventIds.add(bet.eventId()));
+    return vertx.eventBus().<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(List.copyOf(eventIds)), requestOptions)
+      .compose(reply -> {
+        States states = reply.body();
+        Map<String, EventState> byId = new HashMap<>();
+        states.found().forEach(state -> byId.put(state.eventId(), state));
+        if (states.found().stream().anyMatch(state -> state.status().isFinished())) {
+          // A result we may not have seen yet: settle now rather than wait for the update message.
+          vertx.eventBus().request(Addresses.EVENTS_APPLY, new ApplyStates(states.found()), requestOptions);
+        }
+        Instant now = Instant.now();
+        for (int i = 0; i < bets.size(); i++) {
+          EventState state = byId.get(bets.get(i).eventId());
+          if (state == null) {
+            return Future.failedFuture(BetRepositoryVerticle.refusal(404, "no event " + bets.get(i).eventId(), i, batch.single()));
+          }
+          if (state.status().isFinished()) {
+            return Future.failedFuture(BetRepositoryVerticle.refusal(409, "event " + state.eventId() + " is "
+              + state.status() + "; bets are closed", i, batch.single()));
+          }
+          if (!state.isOpenForBets(now)) {
+            return Future.failedFuture(BetRepositoryVerticle.refusal(409, "bets on event " + state.eventId()
+              + " closed at " + Timestamps.iso(state.deadline()), i, batch.single()));
+          }
+        }
+        return vertx.eventBus().<PlacedBets>request(Addresses.BETS_PLACE,
+          new PlaceBets(bets, batch.single(), states.found(), claim), requestOptions);
+      })
+      .map(reply -> reply.body());
+  }
+
+  private static String requestHash(Buffer body) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update("POST /bet\n".getBytes(StandardCharsets.UTF_8));
+      if (body != null) {
+        digest.update(body.getBytes());
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  // ---- GET /bets, GET /bet/{bet_id} ----
+
+  private void listBets(RoutingContext ctx) {
+    QueryParams query = QueryParams.read(ctx.queryParams(), LIST_BETS_PARAMS);
+    BetStatus status = query.get("status") == null ? null : BetStatus.parse(query.get("status"), "status", query.errors());
+    String eventId = query.get("event_id") == null ? null : EventIds.parse(query.get("event_id"), "event_id", query.errors());
+    int limit = query.limit("limit", DEFAULT_BETS_PAGE, MAX_PAGE);
+    String cursor = query.cursor("cursor");
+    Long before = null;
+    if (cursor != null) {
+      if (cursor.matches("[0-9]{1,18}")) {
+        before = Long.parseLong(cursor);
+      } else {
+        query.errors().add("cursor", "is not a cursor returned by this service");
+      }
+    }
+    try {
+      query.throwIfInvalid();
+    } catch (ValidationException e) {
+      ctx.fail(400, e);
+      return;
+    }
+    vertx.eventBus().<BetPage>request(Addresses.BETS_LIST, new ListBets(status, eventId, before, limit), requestOptions)
+      .onSuccess(reply -> {
+        BetPage page = reply.body();
+        if (page.nextBefore() != null) {
+          ctx.response().putHeader("Next-Cursor", QueryParams.encodeCursor(String.valueOf(page.nextBefore())));
+        }
+        JsonArray array = new JsonArray();
+        page.bets().forEach(bet -> array.add(bet.toJson()));
+        Responses.json(ctx, 200, array);
+      })
+      .onFailure(ctx::fail);
+  }
+
+  private void getBet(RoutingContext ctx) {
+    String raw = ctx.pathParam("bet_id");
+    if (!BET_ID.matcher(raw).matches()) {
+      ctx.fail(400, new ValidationException("bet_id", "must be a UUID"));
+      return;
+    }
+    vertx.eventBus().<Bet>request(Addresses.BETS_GET, new GetBet(UUID.fromString(raw)), requestOptions)
+      .onSuccess(reply -> Responses.json(ctx, 200, reply.body().toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  // ---- GET /events ----
+
+  private void openEvents(RoutingContext ctx) {
+    QueryParams query = QueryParams.read(ctx.queryParams(), LIST_EVENTS_PARAMS);
+    int limit = query.limit("limit", MAX_PAGE, MAX_PAGE);
+    String after = query.cursor("cursor");
+    if (after != null && !EventIds.isValid(after)) {
+      query.errors().add("cursor", "is not a cursor returned by this service");
+    }
+    try {
+      query.throwIfInvalid();
+    } catch (ValidationException e) {
+      ctx.fail(400, e);
+      return;
+    }
+    vertx.eventBus().<EventPage>request(Addresses.LINE_OPEN_EVENTS, new OpenEvents(after, limit), requestOptions)
+      .onSuccess(reply -> {
+        EventPage page = reply.body();
+        if (page.nextAfter() != null) {
+          ctx.response().putHeader("Next-Cursor", QueryParams.encodeCursor(page.nextAfter()));
+        }
+        JsonArray array = new JsonArray();
+        for (EventState event : page.events()) {
+          JsonObject json = event.toJson();
+          json.remove("version");
+          array.add(json);
+        }
+        Responses.json(ctx, 200, array);
+      })
+      .onFailure(ctx::fail);
+  }
+}

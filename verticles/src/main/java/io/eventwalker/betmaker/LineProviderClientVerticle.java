@@ -1,0 +1,220 @@
+package io.eventwalker.betmaker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import io.eventwalker.betmaker.BetMessages.EventPage;
+import io.eventwalker.betmaker.BetMessages.OpenEvents;
+import io.eventwalker.betmaker.BetMessages.States;
+import io.eventwalker.betmaker.BetMessages.Subscribe;
+import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.messaging.RabbitConnector;
+import io.eventwalker.shared.messaging.RabbitConnector.Delivery;
+import io.eventwalker.shared.messaging.Topology;
+import io.eventwalker.shared.validation.ValidationException;
+import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.shared.wire.LineReply;
+import io.eventwalker.shared.wire.LineRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Asks line-provider over RabbitMQ: request/reply with {@code reply_to} (RabbitMQ's direct
+ * reply-to, consumed on the same channel it publishes on) and {@code correlation_id}. Every
+ * request has a timeout ({@code BM_LINE_TIMEOUT_MS}); a reply arriving later matches no pending
+ * request and is dropped.
+ *
+ * <p>Concurrent identical {@code get_events} requests share one request in flight. Subscriptions
+ * are batched: while one {@code subscribe} is in flight the next callers queue, and go out
+ * together in the next one.
+ */
+public final class LineProviderClientVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LineProviderClientVerticle.class);
+  private static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
+
+  private record Waiter(Set<String> ids, Promise<States> promise) {
+  }
+
+  private RabbitConnector connector;
+  private String queue;
+  private String subscriber;
+  private long timeoutMs;
+  private final Map<String, Promise<LineReply>> pending = new HashMap<>();
+  private final Map<OpenEvents, Future<EventPage>> openEventsInFlight = new HashMap<>();
+  private List<Waiter> subscribeQueue = new ArrayList<>();
+  private boolean subscribing;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings("bet-maker", config());
+    queue = settings.string("LINE_PROVIDER_QUEUE");
+    subscriber = settings.string("BM_SUBSCRIBER");
+    if (!Topology.isValidSubscriber(subscriber)) {
+      throw new Settings.ConfigException("bet-maker configuration: BM_SUBSCRIBER must match [a-z0-9][a-z0-9-]{0,62}");
+    }
+    timeoutMs = settings.integer("BM_LINE_TIMEOUT_MS", 50, 60_000, 2_000);
+    connector = new RabbitConnector(vertx, settings, "bet-maker-line-client", this::declare);
+    var bus = vertx.eventBus();
+    bus.<OpenEvents>consumer(Addresses.LINE_OPEN_EVENTS, this::openEvents);
+    bus.<Subscribe>consumer(Addresses.LINE_SUBSCRIBE, this::subscribe);
+    bus.<String>consumer(Addresses.READY_RABBITMQ_LINE, this::ready);
+    return connector.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return connector.stop();
+  }
+
+  private void declare(RabbitConnector c, Channel ch) throws Exception {
+    Topology.declareRequests(ch, queue);
+    c.consume(ch, DIRECT_REPLY_TO, true, this::onReply);
+  }
+
+  // ---- get_events, shared while in flight ----
+
+  private void openEvents(Message<OpenEvents> msg) {
+    OpenEvents query = msg.body();
+    Future<EventPage> shared = openEventsInFlight.get(query);
+    if (shared == null) {
+      shared = request(LineRequest.getEvents(query.after(), query.limit()))
+        .map(reply -> new EventPage(reply.events(), reply.nextAfter()));
+      openEventsInFlight.put(query, shared);
+      shared.onComplete(done -> openEventsInFlight.remove(query));
+    }
+    shared.onSuccess(msg::reply).onFailure(failure -> fail(msg, failure));
+  }
+
+  // ---- subscribe, batched ----
+
+  private void subscribe(Message<Subscribe> msg) {
+    Promise<States> promise = Promise.promise();
+    subscribeQueue.add(new Waiter(new LinkedHashSet<>(msg.body().eventIds()), promise));
+    promise.future().onSuccess(msg::reply).onFailure(failure -> fail(msg, failure));
+    if (!subscribing) {
+      sendSubscriptions();
+    }
+  }
+
+  private void sendSubscriptions() {
+    List<Waiter> batch = subscribeQueue;
+    subscribeQueue = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
+    batch.forEach(waiter -> ids.addAll(waiter.ids()));
+    List<String> all = new ArrayList<>(ids);
+    List<Future<LineReply>> chunks = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += LineRequest.MAX_IDS) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + LineRequest.MAX_IDS));
+      chunks.add(request(LineRequest.subscribe(subscriber, chunk)));
+    }
+    subscribing = true;
+    Future.all(chunks).onComplete(done -> {
+      subscribing = false;
+      if (done.failed()) {
+        batch.forEach(waiter -> waiter.promise().fail(done.cause()));
+      } else {
+        Map<String, EventState> found = new HashMap<>();
+        chunks.forEach(chunk -> chunk.result().events().forEach(state -> found.put(state.eventId(), state)));
+        for (Waiter waiter : batch) {
+          List<EventState> mine = new ArrayList<>();
+          List<String> missing = new ArrayList<>();
+          for (String id : waiter.ids()) {
+            EventState state = found.get(id);
+            if (state == null) {
+              missing.add(id);
+            } else {
+              mine.add(state);
+            }
+          }
+          waiter.promise().complete(new States(mine, missing));
+        }
+      }
+      if (!subscribeQueue.isEmpty()) {
+        sendSubscriptions();
+      }
+    });
+  }
+
+  // ---- request/reply ----
+
+  private Future<LineReply> request(LineRequest request) {
+    if (connector.isBlocked()) {
+      return Future.failedFuture(unavailable("RabbitMQ is blocking publishers (resource alarm)"));
+    }
+    String correlationId = UUID.randomUUID().toString();
+    Promise<LineReply> promise = Promise.promise();
+    pending.put(correlationId, promise);
+    long timer = vertx.setTimer(timeoutMs, id -> {
+      if (pending.remove(correlationId) != null) {
+        promise.tryFail(unavailable("line-provider did not answer within " + timeoutMs + " ms"));
+      }
+    });
+    AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+      .replyTo(DIRECT_REPLY_TO)
+      .correlationId(correlationId)
+      .contentType(Topology.JSON)
+      .type(request.type())
+      .expiration(Long.toString(timeoutMs))
+      .build();
+    byte[] body = request.toBuffer().getBytes();
+    connector.call(ch -> {
+      ch.basicPublish("", queue, properties, body);
+      return null;
+    }).onFailure(failure -> {
+      if (pending.remove(correlationId) != null) {
+        promise.tryFail(unavailable("line-provider unreachable: " + failure.getMessage()));
+      }
+    });
+    return promise.future().onComplete(done -> vertx.cancelTimer(timer)).compose(reply -> reply.isOk()
+      ? Future.succeededFuture(reply)
+      : Future.failedFuture(Problem.of(reply.status(), reply.detail()).exception()));
+  }
+
+  private void onReply(Delivery delivery) {
+    String correlationId = delivery.properties().getCorrelationId();
+    Promise<LineReply> promise = correlationId == null ? null : pending.remove(correlationId);
+    if (promise == null) {
+      LOG.debug("dropping a late or unknown reply (correlation_id {})", correlationId);
+      return;
+    }
+    try {
+      promise.tryComplete(LineReply.parse(delivery.body()));
+    } catch (ValidationException e) {
+      LOG.warn("unreadable reply from line-provider: {}", e.getMessage());
+      promise.tryFail(unavailable("line-provider sent an unreadable reply"));
+    }
+  }
+
+  private static io.eventwalker.shared.http.ProblemException unavailable(String detail) {
+    return Problem.of(503, detail).exception();
+  }
+
+  private static void fail(Message<?> msg, Throwable failure) {
+    Problem problem = failure instanceof io.eventwalker.shared.http.ProblemException p ? p.problem()
+      : Problem.of(503, "line-provider unreachable: " + failure.getMessage());
+    msg.fail(problem.status(), problem.toJson().encode());
+  }
+
+  private void ready(Message<String> msg) {
+    if (!connector.isConnected()) {
+      msg.fail(503, "RabbitMQ: not connected");
+    } else if (connector.isBlocked()) {
+      msg.fail(503, "RabbitMQ: publishing blocked by a broker alarm");
+    } else {
+      msg.reply("UP");
+    }
+  }
+}

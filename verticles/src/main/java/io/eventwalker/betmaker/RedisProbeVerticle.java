@@ -1,0 +1,48 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.shared.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * bet-maker's Redis bridge. bet-maker keeps nothing in Redis (its subscriptions live at
+ * line-provider); it answers the readiness probe, since {@code /ready} reports on all three
+ * backing services of the system.
+ */
+public final class RedisProbeVerticle extends VerticleBase {
+
+  private Redis redis;
+  private long timeoutMs;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings("bet-maker", config());
+    timeoutMs = settings.integer("REDIS_TIMEOUT_MS", 100, 60_000, 2_000);
+    redis = Redis.createClient(vertx, new RedisOptions()
+      .setConnectionString(settings.string("REDIS_URL"))
+      .setMaxPoolSize(1)
+      .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMs)));
+    vertx.eventBus().<String>consumer(Addresses.READY_REDIS, this::ready);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return redis.close();
+  }
+
+  private void ready(Message<String> msg) {
+    redis.send(Request.cmd(Command.PING))
+      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+      .onSuccess(pong -> msg.reply("UP"))
+      .onFailure(failure -> msg.fail(503, "Redis: " + failure.getMessage()));
+  }
+}
