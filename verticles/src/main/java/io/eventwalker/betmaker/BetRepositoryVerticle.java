@@ -274,7 +274,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return conn.preparedQuery(BetQueries.COMPLETE_KEYS)
-      .execute(Tuple.of(keys.toArray(String[]::new), responses.toArray(String[]::new)));
+      .execute(Tuple.of(keys.toArray(String[]::new), (Object) responses.toArray(String[]::new)));
   }
 
   /** The 201 body of {@code POST /bet}: the bets in the shape they were asked. */

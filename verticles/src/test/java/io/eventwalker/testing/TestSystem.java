@@ -3,6 +3,7 @@ package io.eventwalker.testing;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.eventwalker.betmaker.BetMakerVerticle;
 import io.eventwalker.lineprovider.LineProviderVerticle;
 import io.eventwalker.shared.http.Routers;
 import io.eventwalker.shared.metrics.VertxRuntime;
@@ -37,10 +38,13 @@ public final class TestSystem implements AutoCloseable {
   public final String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   public final Vertx vertx;
   public final JsonObject lineProviderConfig;
+  public final JsonObject betMakerConfig;
   private final Pool sql;
   private final List<String> queues = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
   private Http lineProvider;
+  private Http betMaker;
+  private String betMakerDeployment;
 
   private TestSystem() {
     Backing.requireRunning();
@@ -53,7 +57,17 @@ public final class TestSystem implements AutoCloseable {
       .put("LINE_PROVIDER_QUEUE", id + ".line-provider.requests")
       .put("LP_OUTBOX_POLL_MS", 200)
       .put("RABBITMQ_RECONNECT_MS", 200);
+    betMakerConfig = config("bet-maker")
+      .put("BM_HTTP_PORT", 0)
+      .put("BM_HTTP_INSTANCES", 2)
+      .put("BM_PG_SCHEMA", "bm_" + id)
+      .put("BM_SUBSCRIBER", "bm-" + id)
+      .put("LINE_PROVIDER_QUEUE", id + ".line-provider.requests")
+      .put("BM_CATCH_UP_INTERVAL_MS", 60_000)
+      .put("RABBITMQ_RECONNECT_MS", 200);
     queues.add(id + ".line-provider.requests");
+    queues.add("bm-" + id + ".event-updates");
+    queues.add("bm-" + id + ".event-updates.dead-letter");
     sql = PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(2))
       .connectingTo(new PgConnectOptions().setHost(Backing.PG_HOST).setPort(Backing.PG_PORT)
@@ -63,20 +77,63 @@ public final class TestSystem implements AutoCloseable {
   }
 
   public static TestSystem lineProviderOnly() {
+    return start(true, false, config -> { });
+  }
+
+  public static TestSystem both() {
+    return start(true, true, config -> { });
+  }
+
+  /** Starts the chosen services; {@code tune} may change the bet-maker's configuration first. */
+  public static TestSystem start(boolean withLineProvider, boolean withBetMaker, java.util.function.Consumer<JsonObject> tune) {
     TestSystem system = new TestSystem();
     try {
-      system.deployments.add(system.vertx.deployVerticle(LineProviderVerticle::new,
-        new DeploymentOptions().setConfig(system.lineProviderConfig)).await());
-      system.lineProvider = new Http(system.port("line-provider"));
+      tune.accept(system.betMakerConfig);
+      if (withLineProvider) {
+        system.startLineProvider();
+      }
+      if (withBetMaker) {
+        system.startBetMaker();
+      }
       return system;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError e) {
       system.close();
       throw e;
     }
   }
 
+  public void startLineProvider() {
+    deployments.add(vertx.deployVerticle(LineProviderVerticle::new, new DeploymentOptions().setConfig(lineProviderConfig)).await());
+    lineProvider = new Http(port("line-provider"));
+  }
+
+  public void startBetMaker() {
+    betMakerDeployment = vertx.deployVerticle(BetMakerVerticle::new, new DeploymentOptions().setConfig(betMakerConfig)).await();
+    deployments.add(betMakerDeployment);
+    betMaker = new Http(port("bet-maker"));
+  }
+
+  /** Stops bet-maker (its schema, queues and data stay), as a process stop would. */
+  public void stopBetMaker() {
+    vertx.undeploy(betMakerDeployment).await();
+    deployments.remove(betMakerDeployment);
+    betMaker = null;
+  }
+
   public Http lineProvider() {
     return lineProvider;
+  }
+
+  public Http betMaker() {
+    return betMaker;
+  }
+
+  public String bmSchema() {
+    return betMakerConfig.getString("BM_PG_SCHEMA");
+  }
+
+  public String subscriber() {
+    return betMakerConfig.getString("BM_SUBSCRIBER");
   }
 
   public String lpSchema() {
@@ -124,7 +181,9 @@ public final class TestSystem implements AutoCloseable {
       for (String deployment : deployments) {
         vertx.undeploy(deployment).await();
       }
+      deployments.clear();
       sql("DROP SCHEMA IF EXISTS " + lpSchema() + " CASCADE");
+      sql("DROP SCHEMA IF EXISTS " + bmSchema() + " CASCADE");
       deleteRedisKeys();
       deleteQueues();
     } finally {

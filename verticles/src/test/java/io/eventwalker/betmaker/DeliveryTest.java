@@ -1,0 +1,140 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.shared.messaging.Topology;
+import io.eventwalker.testing.Await;
+import io.eventwalker.testing.Http;
+import io.eventwalker.testing.Rabbit;
+import io.eventwalker.testing.TestSystem;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How bet-maker takes updates off RabbitMQ: duplicates, reordering, poison messages, lost connections. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeliveryTest {
+
+  private TestSystem system;
+  private Http line;
+  private Http bets;
+  private Rabbit rabbit;
+  private long deadline;
+
+  @BeforeAll
+  void start() {
+    system = TestSystem.both();
+    line = system.lineProvider();
+    bets = system.betMaker();
+    deadline = Instant.now().getEpochSecond() + 3600;
+  }
+
+  @AfterAll
+  void stop() {
+    system.close();
+  }
+
+  @BeforeEach
+  void connect() {
+    rabbit = new Rabbit();
+  }
+
+  @AfterEach
+  void disconnect() {
+    rabbit.close();
+  }
+
+  private String openEventWithBets(String id, int count) {
+    assertThat(line.post("/event", "{\"event_id\":\"" + id + "\",\"ratio\":2.50,\"deadline\":" + deadline + "}").status()).isEqualTo(201);
+    for (int i = 0; i < count; i++) {
+      assertThat(bets.post("/bet", "{\"event_id\":\"" + id + "\",\"sum_bet\":10}").status()).isEqualTo(201);
+    }
+    return id;
+  }
+
+  private void publishUpdate(String id, String ratio, String status, long version) {
+    rabbit.publish(Topology.UPDATES_EXCHANGE, system.subscriber(), new JsonObject()
+      .put("event_id", id).put("ratio", new java.math.BigDecimal(ratio)).put("deadline", deadline)
+      .put("status", status).put("version", version).encode());
+  }
+
+  private long count(String sql, Object... params) {
+    return system.count(sql.replace("$S", system.bmSchema()), params);
+  }
+
+  private void awaitQueueDrained() {
+    Await.until("the updates queue to drain", Duration.ofSeconds(10),
+      () -> rabbit.messageCount(Topology.updatesQueue(system.subscriber())) == 0);
+  }
+
+  @Test
+  void theSameUpdateTwiceSettlesOnce() {
+    String id = openEventWithBets("dup-update", 3);
+    publishUpdate(id, "2.50", "FINISHED_WIN", 7);
+    Await.until("settlement", Duration.ofSeconds(10),
+      () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 3);
+    List<Row> first = system.sql("SELECT bet_id, settled_at, payout FROM " + system.bmSchema() + ".bets WHERE event_id = $1 ORDER BY bet_id", id);
+
+    publishUpdate(id, "2.50", "FINISHED_WIN", 7);
+    publishUpdate(id, "2.50", "FINISHED_LOSE", 8);
+    awaitQueueDrained();
+    List<Row> after = system.sql("SELECT bet_id, settled_at, payout FROM " + system.bmSchema() + ".bets WHERE event_id = $1 ORDER BY bet_id", id);
+    assertThat(after).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(after.get(i).getOffsetDateTime("settled_at")).isEqualTo(first.get(i).getOffsetDateTime("settled_at"));
+      assertThat(after.get(i).getBigDecimal("payout")).isEqualByComparingTo("25.00");
+    }
+    assertThat(count("SELECT count(*) FROM $S.events WHERE event_id = $1 AND status = 'FINISHED_WIN' AND version = 7", id)).isEqualTo(1);
+  }
+
+  @Test
+  void anOlderVersionAfterANewerOneIsIgnored() {
+    String id = openEventWithBets("reordered", 1);
+    publishUpdate(id, "3.00", "NEW", 5);
+    Await.until("version 5 applied", Duration.ofSeconds(10),
+      () -> count("SELECT count(*) FROM $S.events WHERE event_id = $1 AND version = 5", id) == 1);
+    publishUpdate(id, "9.99", "NEW", 4);
+    publishUpdate(id, "1.01", "FINISHED_LOSE", 3);
+    awaitQueueDrained();
+    Row event = system.sql("SELECT ratio, status, version FROM " + system.bmSchema() + ".events WHERE event_id = $1", id).get(0);
+    assertThat(event.getLong("version")).isEqualTo(5L);
+    assertThat(event.getBigDecimal("ratio")).isEqualByComparingTo("3.00");
+    assertThat(event.getString("status")).isEqualTo("NEW");
+    assertThat(count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'PENDING'", id)).isEqualTo(1);
+  }
+
+  @Test
+  void aMalformedMessageIsDeadLetteredAndTheNextGoodOneSettles() {
+    String id = openEventWithBets("after-poison", 2);
+    String deadLetters = Topology.deadLetterQueue(system.subscriber());
+    long before = rabbit.messageCount(deadLetters);
+    rabbit.publish(Topology.UPDATES_EXCHANGE, system.subscriber(), "this is not JSON");
+    rabbit.publish(Topology.UPDATES_EXCHANGE, system.subscriber(), "{\"event_id\":\"" + id + "\",\"ratio\":\"abc\",\"deadline\":1,\"status\":\"NEW\",\"version\":2}");
+    Await.until("two dead letters", Duration.ofSeconds(10), () -> rabbit.messageCount(deadLetters) == before + 2);
+    publishUpdate(id, "2.50", "FINISHED_WIN", 9);
+    Await.until("settlement after the poison", Duration.ofSeconds(10),
+      () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 2);
+  }
+
+  @Test
+  void bothServicesReconnectWhenTheBrokerDropsEveryConnection() {
+    String id = openEventWithBets("through-reconnect", 2);
+    Rabbit.closeAllConnections();
+    Await.until("both services ready again", Duration.ofSeconds(30),
+      () -> line.get("/ready").status() == 200 && bets.get("/ready").status() == 200);
+    assertThat(line.put("/event", "{\"event_id\":\"" + id + "\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
+    Await.until("settlement after reconnect", Duration.ofSeconds(20),
+      () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 2);
+    String next = openEventWithBets("after-reconnect", 1);
+    assertThat(bets.get("/bets?event_id=" + next).array()).hasSize(1);
+  }
+}

@@ -1,0 +1,110 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.testing.Http;
+import io.eventwalker.testing.TestSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code Idempotency-Key} on {@code POST /bet} (SPEC §2). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdempotencyTest {
+
+  private TestSystem system;
+  private Http bets;
+
+  @BeforeAll
+  void start() {
+    system = TestSystem.both();
+    bets = system.betMaker();
+    long deadline = Instant.now().getEpochSecond() + 3600;
+    assertThat(system.lineProvider().post("/event", "{\"event_id\":\"idem\",\"ratio\":2,\"deadline\":" + deadline + "}").status()).isEqualTo(201);
+  }
+
+  @AfterAll
+  void stop() {
+    system.close();
+  }
+
+  private Http.Response post(String key, String body) {
+    return bets.send("POST", "/bet", body, Map.of("Content-Type", "application/json", "Idempotency-Key", key));
+  }
+
+  private long betsStored() {
+    return system.count("SELECT count(*) FROM " + system.bmSchema() + ".bets");
+  }
+
+  @Test
+  void aRetryGetsTheFirstAnswerAndCreatesNothing() {
+    String body = "{\"event_id\":\"idem\",\"sum_bet\":12.5}";
+    Http.Response first = post("retry-1", body);
+    assertThat(first.status()).isEqualTo(201);
+    long stored = betsStored();
+    Http.Response again = post("retry-1", body);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(betsStored()).isEqualTo(stored);
+
+    String batch = "[{\"event_id\":\"idem\",\"sum_bet\":1},{\"event_id\":\"idem\",\"sum_bet\":2}]";
+    Http.Response batchFirst = post("retry-batch", batch);
+    assertThat(batchFirst.status()).isEqualTo(201);
+    assertThat(post("retry-batch", batch).body()).isEqualTo(batchFirst.body());
+    assertThat(betsStored()).isEqualTo(stored + 2);
+  }
+
+  @Test
+  void theSameKeyWithAnotherBodyIsRefused() {
+    assertThat(post("reuse-1", "{\"event_id\":\"idem\",\"sum_bet\":3}").status()).isEqualTo(201);
+    long stored = betsStored();
+    Http.Response other = post("reuse-1", "{\"event_id\":\"idem\",\"sum_bet\":4}");
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.contentType()).startsWith("application/problem+json");
+    assertThat(betsStored()).isEqualTo(stored);
+  }
+
+  @Test
+  void aRetryWhileTheFirstIsInFlightGets409() throws Exception {
+    String body = "{\"event_id\":\"idem\",\"sum_bet\":5}";
+    // The first request holds the key but has not finished (as if it were still running).
+    system.sql("INSERT INTO " + system.bmSchema() + ".idempotency_keys (key, request_hash) VALUES ($1, $2)",
+      "in-flight-1", hash(body));
+    long stored = betsStored();
+    Http.Response retry = post("in-flight-1", body);
+    assertThat(retry.status()).isEqualTo(409);
+    assertThat(retry.header("Retry-After")).isNotNull();
+    assertThat(betsStored()).isEqualTo(stored);
+  }
+
+  @Test
+  void aFailedRequestReleasesItsKey() {
+    String body = "{\"event_id\":\"idem-later\",\"sum_bet\":5}";
+    assertThat(post("released-1", body).status()).isEqualTo(404);
+    long deadline = Instant.now().getEpochSecond() + 3600;
+    system.lineProvider().post("/event", "{\"event_id\":\"idem-later\",\"ratio\":2,\"deadline\":" + deadline + "}");
+    assertThat(post("released-1", body).status()).isEqualTo(201);
+  }
+
+  @Test
+  void keysAreKeptInPostgresql() {
+    post("kept-1", "{\"event_id\":\"idem\",\"sum_bet\":6}");
+    assertThat(system.count("SELECT count(*) FROM " + system.bmSchema()
+      + ".idempotency_keys WHERE key = 'kept-1' AND status_code = 201 AND response IS NOT NULL")).isEqualTo(1);
+  }
+
+  private static String hash(String body) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    digest.update("POST /bet\n".getBytes(StandardCharsets.UTF_8));
+    digest.update(body.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
