@@ -30,7 +30,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,6 +60,7 @@ public final class BetsApiVerticle extends VerticleBase {
   private static final Pattern BET_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final int DEFAULT_BETS_PAGE = 100;
   private static final int MAX_PAGE = 1000;
+  private static final String OPENAPI = "openapi/bet-maker.json";
 
   private DeliveryOptions requestOptions;
   private BigDecimal maxSumBet;
@@ -77,18 +77,17 @@ public final class BetsApiVerticle extends VerticleBase {
       settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000));
     BodyHandler body = Routers.jsonBody(settings.longValue("BM_MAX_BODY_BYTES", 1024, 64L << 20, 1L << 20));
 
-    Router router = Routers.base(vertx, readiness, "openapi/bet-maker.json");
+    Router router = Routers.base(vertx, readiness, OPENAPI);
     router.post("/bet").handler(body).handler(this::placeBets);
     router.get("/bets").handler(this::listBets);
     router.get("/bet/:bet_id").handler(this::getBet);
     router.get("/events").handler(this::openEvents);
 
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(settings.string("BM_HTTP_HOST"))
-        .setPort(settings.integer("BM_HTTP_PORT", 0, 65535))
-        .setIdleTimeout(settings.integer("HTTP_IDLE_TIMEOUT_S", 1, 3600, 60)))
-      .requestHandler(router);
-    return Routers.listen(vertx, server, "bet-maker");
+    HttpServerOptions options = new HttpServerOptions()
+      .setHost(settings.string("BM_HTTP_HOST"))
+      .setPort(settings.integer("BM_HTTP_PORT", 0, 65535))
+      .setIdleTimeout(settings.integer("HTTP_IDLE_TIMEOUT_S", 1, 3600, 60));
+    return Routers.serve(vertx, router, options, "bet-maker", OPENAPI);
   }
 
   // ---- POST /bet ----

@@ -20,7 +20,6 @@ import io.eventwalker.shared.wire.EventStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
@@ -37,6 +36,7 @@ public final class EventsApiVerticle extends VerticleBase {
   private static final Set<String> LIST_PARAMS = Set.of("status", "limit", "cursor");
   private static final int DEFAULT_PAGE = 100;
   private static final int MAX_PAGE = 1000;
+  private static final String OPENAPI = "openapi/line-provider.json";
 
   private DeliveryOptions requestOptions;
 
@@ -51,18 +51,17 @@ public final class EventsApiVerticle extends VerticleBase {
       settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000));
     BodyHandler body = Routers.jsonBody(settings.longValue("LP_MAX_BODY_BYTES", 1024, 64L << 20, 1L << 20));
 
-    Router router = Routers.base(vertx, readiness, "openapi/line-provider.json");
+    Router router = Routers.base(vertx, readiness, OPENAPI);
     router.post("/event").handler(body).handler(this::create);
     router.put("/event").handler(body).handler(this::update);
     router.get("/event/:event_id").handler(this::getOne);
     router.get("/events").handler(this::list);
 
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(settings.string("LP_HTTP_HOST"))
-        .setPort(settings.integer("LP_HTTP_PORT", 0, 65535))
-        .setIdleTimeout(settings.integer("HTTP_IDLE_TIMEOUT_S", 1, 3600, 60)))
-      .requestHandler(router);
-    return Routers.listen(vertx, server, "line-provider");
+    HttpServerOptions options = new HttpServerOptions()
+      .setHost(settings.string("LP_HTTP_HOST"))
+      .setPort(settings.integer("LP_HTTP_PORT", 0, 65535))
+      .setIdleTimeout(settings.integer("HTTP_IDLE_TIMEOUT_S", 1, 3600, 60));
+    return Routers.serve(vertx, router, options, "line-provider", OPENAPI);
   }
 
   private void create(RoutingContext ctx) {

@@ -50,7 +50,7 @@ public final class Backing {
     checked = true;
   }
 
-  private static void probe(List<String> down, String name, String host, int port, String start) {
+  static void probe(List<String> down, String name, String host, int port, String start) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), 2_000);
     } catch (IOException e) {

@@ -2,7 +2,10 @@ package io.eventwalker.shared.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,6 +17,9 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** What every service's router shares: health, readiness, metrics, the OpenAPI document and the error answers. */
 public final class Routers {
@@ -24,10 +30,44 @@ public final class Routers {
   private Routers() {
   }
 
-  /** Starts {@code server} and records the port it actually bound under {@code service}. */
-  public static Future<HttpServer> listen(Vertx vertx, HttpServer server, String service) {
-    return server.listen().onSuccess(bound -> vertx.sharedData().<String, Integer>getLocalMap(PORTS_MAP)
-      .put(service, bound.actualPort()));
+  /**
+   * Checks that {@code router}'s routes are exactly the operations of the OpenAPI document, starts
+   * an HTTP server on it and records the port it bound under {@code service}. A route added
+   * without documenting it (or the reverse) stops the service from starting.
+   */
+  public static Future<HttpServer> serve(Vertx vertx, Router router, HttpServerOptions options, String service,
+                                         String openApiResource) {
+    requireDocumented(router, new JsonObject(Buffer.buffer(readResource(openApiResource))));
+    return vertx.createHttpServer(options).requestHandler(router).listen()
+      .onSuccess(bound -> vertx.sharedData().<String, Integer>getLocalMap(PORTS_MAP).put(service, bound.actualPort()));
+  }
+
+  /** Fails unless the routes with a path and methods are the document's operations ({@code :id} is {@code {id}}). */
+  static void requireDocumented(Router router, JsonObject openApi) {
+    Set<String> served = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      if (route.getPath() == null || route.methods() == null) {
+        continue;
+      }
+      for (HttpMethod method : route.methods()) {
+        served.add(method.name() + " " + route.getPath().replaceAll(":([A-Za-z_][A-Za-z0-9_]*)", "{$1}"));
+      }
+    }
+    Set<String> documented = new TreeSet<>();
+    JsonObject paths = openApi.getJsonObject("paths", new JsonObject());
+    for (String path : paths.fieldNames()) {
+      for (String method : paths.getJsonObject(path).fieldNames()) {
+        documented.add(method.toUpperCase(Locale.ROOT) + " " + path);
+      }
+    }
+    if (!served.equals(documented)) {
+      Set<String> undocumented = new TreeSet<>(served);
+      undocumented.removeAll(documented);
+      Set<String> unserved = new TreeSet<>(documented);
+      unserved.removeAll(served);
+      throw new IllegalStateException("the OpenAPI document and the routes differ: undocumented " + undocumented
+        + ", documented but not served " + unserved);
+    }
   }
 
   /**

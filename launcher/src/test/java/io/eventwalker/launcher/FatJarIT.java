@@ -1,0 +1,146 @@
+package io.eventwalker.launcher;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged fat jar, run as the README says ({@code java -jar launcher/target/event-walker.jar all}),
+ * as a separate process against the real services, with environment variables overriding its
+ * packed configuration. It proves the shading (service loaders of the PostgreSQL driver, metrics
+ * and config) and the launcher end to end.
+ */
+class FatJarIT {
+
+  private static final Path JAR = Path.of("target", "event-walker.jar");
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<Process> processes = new ArrayList<>();
+  private final String id = "j" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Process process : processes) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+    run("psql", "-h", env("PG_HOST", "127.0.0.1"), "-U", env("PG_USER", "postgres"), "-d", env("PG_DATABASE", "postgres"),
+      "-q", "-c", "DROP SCHEMA IF EXISTS lp_" + id + " CASCADE; DROP SCHEMA IF EXISTS bm_" + id + " CASCADE;");
+    run("rabbitmqctl", "-q", "delete_queue", id + ".requests");
+    run("rabbitmqctl", "-q", "delete_queue", "bm-" + id + ".event-updates");
+    run("rabbitmqctl", "-q", "delete_queue", "bm-" + id + ".event-updates.dead-letter");
+  }
+
+  @Test
+  void theJarRunsBothServicesConfiguredFromTheEnvironment() throws Exception {
+    assertThat(JAR).as("the fat jar is built by mvn package").exists();
+    int linePort = freePort();
+    int betPort = freePort();
+    Process process = start(List.of("all"), Map.of(
+      "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
+      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id,
+      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".requests"));
+    awaitReady(process, linePort);
+    awaitReady(process, betPort);
+
+    long deadline = Instant.now().getEpochSecond() + 3600;
+    assertThat(send("POST", linePort, "/event", "{\"event_id\":\"jar-1\",\"ratio\":1.5,\"deadline\":" + deadline + "}").statusCode()).isEqualTo(201);
+    HttpResponse<String> bet = send("POST", betPort, "/bet", "{\"event_id\":\"jar-1\",\"sum_bet\":10}");
+    assertThat(bet.statusCode()).as(bet.body()).isEqualTo(201);
+    assertThat(send("PUT", linePort, "/event", "{\"event_id\":\"jar-1\",\"status\":\"FINISHED_WIN\"}").statusCode()).isEqualTo(200);
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String bets;
+    do {
+      bets = send("GET", betPort, "/bets?event_id=jar-1", null).body();
+      if (bets.contains("\"WON\"")) {
+        break;
+      }
+      Thread.sleep(50); // poll interval, bounded by the deadline
+    } while (System.nanoTime() < until);
+    assertThat(bets).contains("\"status\":\"WON\"").contains("\"payout\":15.00");
+    assertThat(send("GET", betPort, "/metrics", null).body()).contains("vertx_http_server_requests_total");
+  }
+
+  @Test
+  void aMissingConfigurationStopsStartUpWithAMessage() throws Exception {
+    Path empty = Files.createTempDirectory("no-conf");
+    Process process = start(List.of("line-provider", "--conf-dir", empty.toString()), Map.of());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(1);
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(output).contains("line-provider.json").contains("does not exist or is not readable");
+  }
+
+  private Process start(List<String> args, Map<String, String> env) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-Xmx256m", "-jar", JAR.toString()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    processes.add(process);
+    return process;
+  }
+
+  private static void awaitReady(Process process, int port) throws Exception {
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < until) {
+      assertThat(process.isAlive()).as("the service process is running").isTrue();
+      try {
+        if (send("GET", port, "/ready", null).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100); // poll interval, bounded by the deadline
+    }
+    throw new AssertionError("port " + port + " not ready within 60 s");
+  }
+
+  private static HttpResponse<String> send(String method, int port, String path, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+      .timeout(Duration.ofSeconds(10))
+      .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null ? fallback : value;
+  }
+
+  private static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getInputStream().readAllBytes();
+    process.waitFor(60, TimeUnit.SECONDS);
+  }
+}
