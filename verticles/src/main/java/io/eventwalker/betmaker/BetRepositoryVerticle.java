@@ -16,6 +16,7 @@ import io.eventwalker.betmaker.BetMessages.ReleaseKey;
 import io.eventwalker.shared.Timestamps;
 import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.db.Databases;
+import io.eventwalker.shared.db.EventRows;
 import io.eventwalker.shared.db.Migrations;
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.http.ProblemException;
@@ -124,7 +125,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
       return Future.succeededFuture(new Applied(List.of(), 0));
     }
     List<EventState> candidates = List.copyOf(newest.values());
-    return pool.withTransaction(conn -> conn.preparedQuery(BetQueries.APPLY_STATES).execute(statesTuple(candidates))
+    return pool.withTransaction(conn -> conn.preparedQuery(BetQueries.APPLY_STATES).execute(EventRows.columns(candidates))
         .compose(rows -> {
           List<EventState> applied = new ArrayList<>();
           rows.forEach(row -> applied.add(newest.get(row.getString("event_id"))));
@@ -156,23 +157,6 @@ public final class BetRepositoryVerticle extends VerticleBase {
       .compose(rows -> settle(conn, applied, position + 1, settled + rows.rowCount()));
   }
 
-  private static Tuple statesTuple(List<EventState> states) {
-    int n = states.size();
-    String[] ids = new String[n];
-    String[] ratios = new String[n];
-    OffsetDateTime[] deadlines = new OffsetDateTime[n];
-    String[] statuses = new String[n];
-    Long[] versions = new Long[n];
-    for (int i = 0; i < n; i++) {
-      EventState state = states.get(i);
-      ids[i] = state.eventId();
-      ratios[i] = state.ratio().toPlainString();
-      deadlines[i] = Timestamps.toOffsetDateTime(state.deadline());
-      statuses[i] = state.status().name();
-      versions[i] = state.version();
-    }
-    return Tuple.of(ids, ratios, deadlines, statuses, versions);
-  }
 
   // ---- placing bets, in groups ----
 

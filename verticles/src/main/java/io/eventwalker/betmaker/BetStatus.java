@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.shared.validation.Enums;
 import io.eventwalker.shared.validation.Errors;
 import io.eventwalker.shared.wire.EventStatus;
 
@@ -19,14 +20,6 @@ public enum BetStatus {
   }
 
   public static BetStatus parse(Object raw, String field, Errors errors) {
-    if (raw instanceof String text) {
-      for (BetStatus status : values()) {
-        if (status.name().equals(text)) {
-          return status;
-        }
-      }
-    }
-    errors.add(field, "must be one of PENDING, WON, LOST");
-    return null;
+    return Enums.parse(BetStatus.class, raw, field, errors);
   }
 }

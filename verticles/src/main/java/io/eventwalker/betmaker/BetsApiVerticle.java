@@ -22,7 +22,6 @@ import io.eventwalker.shared.http.Readiness;
 import io.eventwalker.shared.http.Responses;
 import io.eventwalker.shared.http.Routers;
 import io.eventwalker.shared.validation.Batch;
-import io.eventwalker.shared.validation.Errors;
 import io.eventwalker.shared.validation.ValidationException;
 import io.eventwalker.shared.wire.EventIds;
 import io.eventwalker.shared.wire.EventState;

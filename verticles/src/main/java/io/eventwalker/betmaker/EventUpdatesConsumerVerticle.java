@@ -12,7 +12,6 @@ import io.eventwalker.shared.wire.EventState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
     prefetch = settings.integer("BM_UPDATES_PREFETCH", 1, 10_000, 64);
     busOptions = new DeliveryOptions().setSendTimeout(settings.integer("BM_SETTLE_TIMEOUT_MS", 1_000, 600_000, 120_000));
     connector = new RabbitConnector(vertx, settings, "bet-maker-updates", this::declareAndConsume);
-    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_UPDATES, this::ready);
+    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_UPDATES, connector::answerReadiness);
     return connector.start();
   }
 
@@ -85,11 +84,4 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
       });
   }
 
-  private void ready(Message<String> msg) {
-    if (connector.isConnected()) {
-      msg.reply("UP");
-    } else {
-      msg.fail(503, "RabbitMQ: not connected");
-    }
-  }
 }

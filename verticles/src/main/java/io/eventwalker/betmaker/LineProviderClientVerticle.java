@@ -70,7 +70,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     bus.<OpenEvents>consumer(Addresses.LINE_OPEN_EVENTS, this::openEvents);
     bus.<Subscribe>consumer(Addresses.LINE_SUBSCRIBE, this::subscribe);
-    bus.<String>consumer(Addresses.READY_RABBITMQ_LINE, this::ready);
+    bus.<String>consumer(Addresses.READY_RABBITMQ_LINE, connector::answerReadiness);
     return connector.start();
   }
 
@@ -208,13 +208,4 @@ public final class LineProviderClientVerticle extends VerticleBase {
     msg.fail(problem.status(), problem.toJson().encode());
   }
 
-  private void ready(Message<String> msg) {
-    if (!connector.isConnected()) {
-      msg.fail(503, "RabbitMQ: not connected");
-    } else if (connector.isBlocked()) {
-      msg.fail(503, "RabbitMQ: publishing blocked by a broker alarm");
-    } else {
-      msg.reply("UP");
-    }
-  }
 }

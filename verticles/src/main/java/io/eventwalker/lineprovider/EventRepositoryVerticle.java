@@ -15,12 +15,12 @@ import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
 import io.eventwalker.shared.Timestamps;
 import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.db.Databases;
+import io.eventwalker.shared.db.EventRows;
 import io.eventwalker.shared.db.Migrations;
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.http.ProblemException;
 import io.eventwalker.shared.validation.FieldError;
 import io.eventwalker.shared.wire.EventState;
-import io.eventwalker.shared.wire.EventStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -124,7 +124,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
     pool.withTransaction(conn -> conn.preparedQuery(EventQueries.LOCK_EVENTS).execute(Tuple.of((Object) ids))
         .compose(rows -> {
           Map<String, EventState> current = new HashMap<>();
-          rows.forEach(row -> current.put(row.getString("event_id"), toState(row)));
+          rows.forEach(row -> current.put(row.getString("event_id"), EventRows.read(row)));
           for (int i = 0; i < changes.size(); i++) {
             EventChange change = changes.get(i);
             EventState before = current.get(change.eventId());
@@ -145,7 +145,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
           if (changed.isEmpty()) {
             return Future.succeededFuture();
           }
-          return conn.preparedQuery(EventQueries.UPDATE_EVENTS).execute(updateTuple(changed))
+          return conn.preparedQuery(EventQueries.UPDATE_EVENTS).execute(EventRows.columns(changed))
             .compose(updated -> insertOutbox(conn, changed));
         }))
       .onSuccess(done -> {
@@ -164,7 +164,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
         if (rows.size() == 0) {
           msg.fail(404, Problem.of(404, "no event " + msg.body().eventId()).toJson().encode());
         } else {
-          msg.reply(toState(rows.iterator().next()));
+          msg.reply(EventRows.read(rows.iterator().next()));
         }
       })
       .onFailure(failure -> fail(msg, failure));
@@ -177,7 +177,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
       .execute(Tuple.of(status, query.openOnly(), query.after(), query.limit() + 1))
       .onSuccess(rows -> {
         List<EventState> events = new ArrayList<>(rows.size());
-        rows.forEach(row -> events.add(toState(row)));
+        rows.forEach(row -> events.add(EventRows.read(row)));
         String next = null;
         if (events.size() > query.limit()) {
           events.remove(events.size() - 1);
@@ -193,7 +193,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
     pool.preparedQuery(EventQueries.GET_EVENTS).execute(Tuple.of((Object) ids.toArray(String[]::new)))
       .onSuccess(rows -> {
         Map<String, EventState> byId = new HashMap<>();
-        rows.forEach(row -> byId.put(row.getString("event_id"), toState(row)));
+        rows.forEach(row -> byId.put(row.getString("event_id"), EventRows.read(row)));
         List<EventState> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String id : ids) {
@@ -257,29 +257,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
     return conn.preparedQuery(EventQueries.INSERT_OUTBOX).execute(Tuple.of(ids, versions, payloads));
   }
 
-  private static Tuple updateTuple(List<EventState> states) {
-    int n = states.size();
-    String[] ids = new String[n];
-    String[] ratios = new String[n];
-    OffsetDateTime[] deadlines = new OffsetDateTime[n];
-    String[] statuses = new String[n];
-    Long[] versions = new Long[n];
-    for (int i = 0; i < n; i++) {
-      EventState state = states.get(i);
-      ids[i] = state.eventId();
-      ratios[i] = state.ratio().toPlainString();
-      deadlines[i] = Timestamps.toOffsetDateTime(state.deadline());
-      statuses[i] = state.status().name();
-      versions[i] = state.version();
-    }
-    return Tuple.of(ids, ratios, deadlines, statuses, versions);
-  }
 
-  static EventState toState(Row row) {
-    return new EventState(row.getString("event_id"), row.getBigDecimal("ratio"),
-      row.getOffsetDateTime("deadline").toInstant(), EventStatus.valueOf(row.getString("status")),
-      row.getLong("version"));
-  }
 
   private static ProblemException conflict(int status, String detail, String field, int index, boolean single, String message) {
     Integer itemIndex = single ? null : index;

@@ -13,7 +13,6 @@ import io.eventwalker.shared.messaging.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +53,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     connector = new RabbitConnector(vertx, settings, "line-provider-outbox", this::declare)
       .onConnected(connected -> drain());
     vertx.eventBus().consumer(Addresses.OUTBOX_WRITTEN, written -> drain());
-    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_OUTBOX, this::ready);
+    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_OUTBOX, connector::answerReadiness);
     vertx.setPeriodic(settings.integer("LP_OUTBOX_POLL_MS", 10, 600_000, 1_000), id -> drain());
     return connector.start().onComplete(started -> drain());
   }
@@ -132,13 +131,4 @@ public final class OutboxRelayVerticle extends VerticleBase {
     return publishing.timeout(confirmTimeoutMs + 1_000, TimeUnit.MILLISECONDS);
   }
 
-  private void ready(Message<String> msg) {
-    if (!connector.isConnected()) {
-      msg.fail(503, "RabbitMQ: not connected");
-    } else if (connector.isBlocked()) {
-      msg.fail(503, "RabbitMQ: publishing blocked by a broker alarm");
-    } else {
-      msg.reply("UP");
-    }
-  }
 }

@@ -20,7 +20,6 @@ import io.eventwalker.shared.wire.LineRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +48,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
     prefetch = settings.integer("LP_REQUESTS_PREFETCH", 1, 10_000, 256);
     queue = settings.string("LINE_PROVIDER_QUEUE");
     connector = new RabbitConnector(vertx, settings, "line-provider-requests", this::declareAndConsume);
-    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_REQUESTS, this::ready);
+    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_REQUESTS, connector::answerReadiness);
     return connector.start();
   }
 
@@ -118,11 +117,4 @@ public final class RequestsConsumerVerticle extends VerticleBase {
     return LineReply.error(503, "line-provider could not answer: " + failure.getMessage());
   }
 
-  private void ready(Message<String> msg) {
-    if (connector.isConnected()) {
-      msg.reply("UP");
-    } else {
-      msg.fail(503, "RabbitMQ: not connected");
-    }
-  }
 }

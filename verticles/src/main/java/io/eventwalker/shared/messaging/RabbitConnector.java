@@ -15,6 +15,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,6 +146,17 @@ public final class RabbitConnector {
       return Future.failedFuture(new IllegalStateException("RabbitMQ client is saturated", e));
     }
     return promise.future();
+  }
+
+  /** Answers a readiness probe: "UP" when connected and not blocked by a broker alarm. */
+  public void answerReadiness(Message<String> probe) {
+    if (!isConnected()) {
+      probe.fail(503, "RabbitMQ: not connected");
+    } else if (blocked) {
+      probe.fail(503, "RabbitMQ: publishing blocked by a broker alarm");
+    } else {
+      probe.reply("UP");
+    }
   }
 
   /** Acknowledges a delivery, unless it came from an earlier connection (the broker will redeliver it). */

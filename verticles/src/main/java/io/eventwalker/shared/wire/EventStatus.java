@@ -1,5 +1,6 @@
 package io.eventwalker.shared.wire;
 
+import io.eventwalker.shared.validation.Enums;
 import io.eventwalker.shared.validation.Errors;
 
 /** An event's status. {@code NEW} moves once to a finished status; a finished status is final. */
@@ -19,14 +20,6 @@ public enum EventStatus {
 
   /** Reads a status; {@code null} after recording why it was refused. */
   public static EventStatus parse(Object raw, String field, Errors errors) {
-    if (raw instanceof String text) {
-      for (EventStatus status : values()) {
-        if (status.name().equals(text)) {
-          return status;
-        }
-      }
-    }
-    errors.add(field, "must be one of NEW, FINISHED_WIN, FINISHED_LOSE");
-    return null;
+    return Enums.parse(EventStatus.class, raw, field, errors);
   }
 }

@@ -52,13 +52,8 @@ public record LineReply(int status, String detail, List<EventState> events, List
   }
 
   public static LineReply parse(Buffer body) throws ValidationException {
-    Object parsed;
-    try {
-      parsed = StrictJson.parse(body.getBytes());
-    } catch (StrictJson.MalformedJsonException e) {
-      throw new ValidationException("", e.getMessage());
-    }
-    if (!(parsed instanceof Map<?, ?> map) || !(map.get("status") instanceof BigDecimal code)) {
+    Map<?, ?> map = StrictJson.parseObject(body.getBytes());
+    if (!(map.get("status") instanceof BigDecimal code)) {
       throw new ValidationException("status", "a reply must be a JSON object with a status");
     }
     int status = code.intValue();

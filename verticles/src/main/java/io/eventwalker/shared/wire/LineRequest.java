@@ -58,15 +58,7 @@ public record LineRequest(String type, String eventId, List<String> eventIds, St
   }
 
   public static LineRequest parse(Buffer body) throws ValidationException {
-    Object parsed;
-    try {
-      parsed = StrictJson.parse(body.getBytes());
-    } catch (StrictJson.MalformedJsonException e) {
-      throw new ValidationException("", e.getMessage());
-    }
-    if (!(parsed instanceof Map<?, ?> map)) {
-      throw new ValidationException("", "a request must be a JSON object");
-    }
+    Map<?, ?> map = StrictJson.parseObject(body.getBytes());
     Errors errors = new Errors(null);
     Object type = map.get("type");
     LineRequest request = null;
