@@ -22,7 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Relays committed changes from the outbox table to their subscribers' queues: persistent
@@ -42,7 +42,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private final Set<String> declared = new HashSet<>();
   private boolean draining;
   private boolean again;
-  private Future<Void> publishing = Future.succeededFuture();
+  /** Publish tasks handed to the connector and not yet finished there (even if their wait timed out). */
+  private final AtomicInteger publishesRunning = new AtomicInteger();
 
   @Override
   public Future<?> start() {
@@ -75,7 +76,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
       again = true;
       return;
     }
-    if (!connector.isConnected() || connector.isBlocked() || !publishing.isComplete()) {
+    if (!connector.isConnected() || connector.isBlocked() || publishesRunning.get() > 0) {
       return; // the periodic tick tries again
     }
     draining = true;
@@ -110,25 +111,34 @@ public final class OutboxRelayVerticle extends VerticleBase {
     if (!anyone) {
       return Future.succeededFuture();
     }
-    publishing = connector.call(ch -> {
-      for (OutboxRow row : rows) {
-        byte[] body = row.payload().getBytes(StandardCharsets.UTF_8);
-        for (String subscriber : subscribers.byEvent().getOrDefault(row.eventId(), List.of())) {
-          if (!Topology.isValidSubscriber(subscriber)) {
-            LOG.warn("skipping invalid subscriber name {} of event {}", subscriber, row.eventId());
-            continue;
-          }
-          if (declared.add(subscriber)) {
-            Topology.declareUpdates(ch, subscriber);
-          }
-          ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, false,
-            Topology.updateProperties(row.eventId(), row.version()), body);
-        }
+    return connector.call(ch -> {
+      publishesRunning.incrementAndGet();
+      try {
+        publishRows(ch, rows, subscribers);
+        ch.waitForConfirmsOrDie(confirmTimeoutMs);
+        return null;
+      } finally {
+        publishesRunning.decrementAndGet();
       }
-      ch.waitForConfirmsOrDie(confirmTimeoutMs);
-      return null;
-    });
-    return publishing.timeout(confirmTimeoutMs + 1_000, TimeUnit.MILLISECONDS);
+    }, confirmTimeoutMs + 1_000);
+  }
+
+  /** Runs on the connector's thread. */
+  private void publishRows(Channel ch, List<OutboxRow> rows, Subscribers subscribers) throws Exception {
+    for (OutboxRow row : rows) {
+      byte[] body = row.payload().getBytes(StandardCharsets.UTF_8);
+      for (String subscriber : subscribers.byEvent().getOrDefault(row.eventId(), List.of())) {
+        if (!Topology.isValidSubscriber(subscriber)) {
+          LOG.warn("skipping invalid subscriber name {} of event {}", subscriber, row.eventId());
+          continue;
+        }
+        if (declared.add(subscriber)) {
+          Topology.declareUpdates(ch, subscriber);
+        }
+        ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, false,
+          Topology.updateProperties(row.eventId(), row.version()), body);
+      }
+      }
   }
 
 }

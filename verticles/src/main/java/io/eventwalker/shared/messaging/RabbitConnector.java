@@ -61,6 +61,7 @@ public final class RabbitConnector {
   private final Setup setup;
   private final ConnectionFactory factory;
   private final long reconnectDelayMs;
+  private final long callTimeoutMs;
   private final ThreadPoolExecutor thread;
 
   private volatile Handler<Void> connectedHandler = v -> { };
@@ -76,6 +77,7 @@ public final class RabbitConnector {
     this.name = name;
     this.setup = setup;
     this.reconnectDelayMs = settings.integer("RABBITMQ_RECONNECT_MS", 50, 60_000, 1_000);
+    this.callTimeoutMs = settings.integer("RABBITMQ_CALL_TIMEOUT_MS", 100, 600_000, 5_000);
     this.factory = new ConnectionFactory();
     factory.setHost(settings.string("RABBITMQ_HOST"));
     factory.setPort(settings.integer("RABBITMQ_PORT", 1, 65535));
@@ -126,8 +128,16 @@ public final class RabbitConnector {
     return generation;
   }
 
-  /** Runs {@code task} on the current channel; fails at once when there is no connection. */
+  /**
+   * Runs {@code task} on the current channel; fails at once when there is no connection, and after
+   * {@code RABBITMQ_CALL_TIMEOUT_MS} if the client is stuck (a broker alarm blocks publishers).
+   */
   public <T> Future<T> call(ChannelTask<T> task) {
+    return call(task, callTimeoutMs);
+  }
+
+  /** {@link #call(ChannelTask)} with its own timeout (for a wait longer than usual, such as confirms). */
+  public <T> Future<T> call(ChannelTask<T> task, long timeoutMs) {
     Channel current = channel;
     if (current == null || !current.isOpen()) {
       return Future.failedFuture(new IllegalStateException("RabbitMQ is not connected"));
@@ -145,7 +155,7 @@ public final class RabbitConnector {
     } catch (RejectedExecutionException e) {
       return Future.failedFuture(new IllegalStateException("RabbitMQ client is saturated", e));
     }
-    return promise.future();
+    return promise.future().timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   /** Answers a readiness probe: "UP" when connected and not blocked by a broker alarm. */
