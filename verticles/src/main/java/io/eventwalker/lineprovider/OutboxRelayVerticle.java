@@ -138,7 +138,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
         ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, false,
           Topology.updateProperties(row.eventId(), row.version()), body);
       }
-      }
+    }
   }
 
 }
