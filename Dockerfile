@@ -1,5 +1,10 @@
 # Builds the fat jar in a Maven stage, runs it on a JRE. The service is chosen by the command:
 #   docker run IMAGE line-provider | bet-maker | all
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY verticles/src/main/frontend/package.json verticles/src/main/frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
@@ -9,7 +14,8 @@ RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=event-walker-verticles 
 COPY conf conf
 COPY verticles verticles
 COPY launcher launcher
-RUN mvn -B -q package -DskipTests
+COPY --from=web /web/node_modules verticles/src/main/frontend/node_modules
+RUN mvn -B -q package -DskipTests -Dskip.npm=true
 
 FROM eclipse-temurin:17-jre
 WORKDIR /app

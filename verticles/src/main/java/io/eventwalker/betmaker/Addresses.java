@@ -4,30 +4,43 @@ package io.eventwalker.betmaker;
 public final class Addresses {
 
   /** {@link BetMessages.PlaceBets} → {@link BetMessages.PlacedBets}, or 404/409/503. */
-  public static final String BETS_PLACE = "bets.place";
+  public static final String BETS_PLACE = "betmaker.bets.place";
   /** {@link BetMessages.GetBet} → {@link Bet}, or 404. */
-  public static final String BETS_GET = "bets.get";
+  public static final String BETS_GET = "betmaker.bets.get";
   /** {@link BetMessages.ListBets} → {@link BetMessages.BetPage}. */
-  public static final String BETS_LIST = "bets.list";
+  public static final String BETS_LIST = "betmaker.bets.list";
   /** {@link BetMessages.ApplyStates} → {@link BetMessages.Applied}: newer event states, settling finished events. */
-  public static final String EVENTS_APPLY = "bets.events.apply";
+  public static final String EVENTS_APPLY = "betmaker.events.apply";
   /** {@link BetMessages.PendingEvents} → {@link BetMessages.EventIds}: events that still have PENDING bets. */
-  public static final String EVENTS_PENDING = "bets.events.pending";
+  public static final String EVENTS_PENDING = "betmaker.events.pending";
   /** {@link BetMessages.ClaimKey} → {@link BetMessages.KeyClaim}. */
-  public static final String IDEMPOTENCY_CLAIM = "bets.idempotency.claim";
+  public static final String IDEMPOTENCY_CLAIM = "betmaker.idempotency.claim";
   /** {@link BetMessages.ReleaseKey} → "OK": forget a claimed key whose request failed. */
-  public static final String IDEMPOTENCY_RELEASE = "bets.idempotency.release";
+  public static final String IDEMPOTENCY_RELEASE = "betmaker.idempotency.release";
 
   /** {@link BetMessages.OpenEvents} → {@link BetMessages.EventPage}, asked of line-provider. */
-  public static final String LINE_OPEN_EVENTS = "bets.line.open-events";
+  public static final String LINE_OPEN_EVENTS = "betmaker.line.open-events";
   /** {@link BetMessages.Subscribe} → {@link BetMessages.States}: subscribe at line-provider, get the current states. */
-  public static final String LINE_SUBSCRIBE = "bets.line.subscribe";
+  public static final String LINE_SUBSCRIBE = "betmaker.line.subscribe";
+
+  /** "subscribe" → "OK": subscribe at line-provider to every event, so the line's changes reach {@link #LIVE_OPEN_EVENTS}. */
+  public static final String LINE_SUBSCRIBE_ALL = "betmaker.line.subscribe-all";
+
+  /**
+   * Addresses browsers hear through the SockJS bridge (outbound only; nothing inbound):
+   * {@code events.<event_id>} every applied change of an event, {@code events.open} every change
+   * of the list of open events, {@code bets.<bet_id>} a bet's settlement. Internal addresses all
+   * start with {@code betmaker.}, so the bridge's patterns can never match one of them.
+   */
+  public static final String LIVE_EVENT_PREFIX = "events.";
+  public static final String LIVE_OPEN_EVENTS = "events.open";
+  public static final String LIVE_BET_PREFIX = "bets.";
 
   /** Readiness probes: "ping" → "UP", or a 503 failure saying why not. */
-  public static final String READY_POSTGRES = "bets.ready.postgres";
-  public static final String READY_REDIS = "bets.ready.redis";
-  public static final String READY_RABBITMQ_LINE = "bets.ready.rabbitmq.line";
-  public static final String READY_RABBITMQ_UPDATES = "bets.ready.rabbitmq.updates";
+  public static final String READY_POSTGRES = "betmaker.ready.postgres";
+  public static final String READY_REDIS = "betmaker.ready.redis";
+  public static final String READY_RABBITMQ_LINE = "betmaker.ready.rabbitmq.line";
+  public static final String READY_RABBITMQ_UPDATES = "betmaker.ready.rabbitmq.updates";
 
   private Addresses() {
   }

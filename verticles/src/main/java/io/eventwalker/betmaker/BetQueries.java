@@ -28,7 +28,8 @@ final class BetQueries {
     SET status = $2::text,
         payout = CASE WHEN $2::text = 'WON' THEN trunc(sum_bet * ratio, 2) ELSE 0 END,
         settled_at = now()
-    WHERE event_id = $1 AND status = 'PENDING'""";
+    WHERE event_id = $1 AND status = 'PENDING'
+    RETURNING bet_id, payout""";
 
   /**
    * Stores a group of requests' bets in one statement. Each bet carries its request's number;

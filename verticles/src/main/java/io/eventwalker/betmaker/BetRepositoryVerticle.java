@@ -27,6 +27,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -125,11 +126,12 @@ public final class BetRepositoryVerticle extends VerticleBase {
       return Future.succeededFuture(new Applied(List.of(), 0));
     }
     List<EventState> candidates = List.copyOf(newest.values());
+    List<JsonObject> settledBets = new ArrayList<>();
     return pool.withTransaction(conn -> conn.preparedQuery(BetQueries.APPLY_STATES).execute(EventRows.columns(candidates))
         .compose(rows -> {
           List<EventState> applied = new ArrayList<>();
           rows.forEach(row -> applied.add(newest.get(row.getString("event_id"))));
-          return settle(conn, applied, 0, 0).map(settled -> new Applied(applied, settled));
+          return settle(conn, applied, 0, settledBets).map(done -> new Applied(applied, settledBets.size()));
         }))
       .onSuccess(result -> {
         candidates.forEach(state -> knownVersions.merge(state.eventId(), state.version(), Math::max));
@@ -141,12 +143,14 @@ public final class BetRepositoryVerticle extends VerticleBase {
         if (result.settledBets() > 0) {
           LOG.info("settled {} bets", result.settledBets());
         }
+        push(result.applied(), settledBets);
       });
   }
 
-  private Future<Integer> settle(SqlConnection conn, List<EventState> applied, int position, int settled) {
+  /** Settles the PENDING bets of every finished event in {@code applied}, collecting what each bet became. */
+  private Future<Void> settle(SqlConnection conn, List<EventState> applied, int position, List<JsonObject> settled) {
     if (position == applied.size()) {
-      return Future.succeededFuture(settled);
+      return Future.succeededFuture();
     }
     EventState state = applied.get(position);
     if (!state.status().isFinished()) {
@@ -154,9 +158,30 @@ public final class BetRepositoryVerticle extends VerticleBase {
     }
     BetStatus result = BetStatus.settledBy(state.status());
     return conn.preparedQuery(BetQueries.SETTLE).execute(Tuple.of(state.eventId(), result.name()))
-      .compose(rows -> settle(conn, applied, position + 1, settled + rows.rowCount()));
+      .compose(rows -> {
+        for (Row row : rows) {
+          settled.add(new JsonObject()
+            .put("bet_id", row.getUUID("bet_id").toString())
+            .put("event_id", state.eventId())
+            .put("status", result.name())
+            .put("payout", row.getBigDecimal("payout")));
+        }
+        return settle(conn, applied, position + 1, settled);
+      });
   }
 
+  /** After a commit: tells browsers (through the SockJS bridge) what changed. */
+  private void push(List<EventState> applied, List<JsonObject> settledBets) {
+    var bus = vertx.eventBus();
+    for (EventState state : applied) {
+      JsonObject json = state.toJson();
+      bus.publish(Addresses.LIVE_EVENT_PREFIX + state.eventId(), json);
+      bus.publish(Addresses.LIVE_OPEN_EVENTS, json);
+    }
+    for (JsonObject bet : settledBets) {
+      bus.publish(Addresses.LIVE_BET_PREFIX + bet.getString("bet_id"), bet);
+    }
+  }
 
   // ---- placing bets, in groups ----
 

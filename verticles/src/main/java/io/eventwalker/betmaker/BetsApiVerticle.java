@@ -81,12 +81,25 @@ public final class BetsApiVerticle extends VerticleBase {
     router.get("/bets").handler(this::listBets);
     router.get("/bet/:bet_id").handler(this::getBet);
     router.get("/events").handler(this::openEvents);
+    Routers.pages(router, "bet-maker");
+    router.route("/eventbus/*").handler(Routers.sameOrigin(allowedOrigins(settings)));
+    router.route("/eventbus/*").subRouter(LiveBridge.create(vertx, settings));
 
     HttpServerOptions options = new HttpServerOptions()
       .setHost(settings.string("BM_HTTP_HOST"))
       .setPort(settings.integer("BM_HTTP_PORT", 0, 65535))
       .setIdleTimeout(settings.integer("HTTP_IDLE_TIMEOUT_S", 1, 3600, 60));
     return Routers.serve(vertx, router, options, "bet-maker", OPENAPI);
+  }
+
+  private static Set<String> allowedOrigins(Settings settings) {
+    Set<String> origins = new java.util.HashSet<>();
+    for (String origin : settings.string("BM_BRIDGE_ALLOWED_ORIGINS", "").split(",")) {
+      if (!origin.isBlank()) {
+        origins.add(origin.trim());
+      }
+    }
+    return origins;
   }
 
   // ---- POST /bet ----

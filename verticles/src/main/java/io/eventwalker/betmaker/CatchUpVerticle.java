@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Catch-up (SPEC §3.6): at start-up and every {@code BM_CATCH_UP_INTERVAL_MS}, every event with
- * PENDING bets is subscribed to again, and the state line-provider returns is applied. A lost or
- * missed update, or subscriptions lost with Redis, can therefore never leave a bet pending forever.
+ * Catch-up (SPEC §3.6): at start-up and every {@code BM_CATCH_UP_INTERVAL_MS}, bet-maker
+ * subscribes again to every event (so the live list of open events hears of new ones), and to
+ * every event with PENDING bets, applying the states line-provider returns. A lost or missed
+ * update, or subscriptions lost with Redis, can therefore never leave a bet pending forever.
  */
 public final class CatchUpVerticle extends VerticleBase {
 
@@ -40,14 +41,16 @@ public final class CatchUpVerticle extends VerticleBase {
       return;
     }
     running = true;
-    round(null, 0, 0).onComplete(done -> {
-      running = false;
-      if (done.failed()) {
-        LOG.warn("catch-up round stopped: {}", done.cause().getMessage());
-      } else if (done.result() > 0) {
-        LOG.info("catch-up settled {} bets", done.result());
-      }
-    });
+    vertx.eventBus().request(Addresses.LINE_SUBSCRIBE_ALL, "subscribe", busOptions)
+      .compose(subscribed -> round(null, 0, 0))
+      .onComplete(done -> {
+        running = false;
+        if (done.failed()) {
+          LOG.warn("catch-up round stopped: {}", done.cause().getMessage());
+        } else if (done.result() > 0) {
+          LOG.info("catch-up settled {} bets", done.result());
+        }
+      });
   }
 
   /** One page of events with pending bets after {@code after}, then the next; completes with the bets settled. */

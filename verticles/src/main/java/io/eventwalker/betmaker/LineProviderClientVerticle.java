@@ -70,6 +70,9 @@ public final class LineProviderClientVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     bus.<OpenEvents>consumer(Addresses.LINE_OPEN_EVENTS, this::openEvents);
     bus.<Subscribe>consumer(Addresses.LINE_SUBSCRIBE, this::subscribe);
+    bus.<String>consumer(Addresses.LINE_SUBSCRIBE_ALL, msg -> request(LineRequest.subscribeAll(subscriber))
+      .onSuccess(reply -> msg.reply("OK"))
+      .onFailure(failure -> fail(msg, failure)));
     bus.<String>consumer(Addresses.READY_RABBITMQ_LINE, connector::answerReadiness);
     return connector.start();
   }

@@ -79,7 +79,8 @@ public final class EventMessages {
     }
   }
 
-  public record AddSubscriptions(String subscriber, List<String> eventIds) {
+  /** {@code all}: subscribe to every event, present and future ({@code eventIds} is then empty). */
+  public record AddSubscriptions(String subscriber, List<String> eventIds, boolean all) {
     public AddSubscriptions {
       eventIds = List.copyOf(eventIds);
     }

@@ -56,6 +56,7 @@ public final class EventsApiVerticle extends VerticleBase {
     router.put("/event").handler(body).handler(this::update);
     router.get("/event/:event_id").handler(this::getOne);
     router.get("/events").handler(this::list);
+    Routers.pages(router, "line-provider");
 
     HttpServerOptions options = new HttpServerOptions()
       .setHost(settings.string("LP_HTTP_HOST"))

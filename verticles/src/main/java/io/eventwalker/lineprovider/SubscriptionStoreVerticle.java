@@ -21,11 +21,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Subscriptions in Redis: one set per event, {@code <prefix>subscribers:<event_id>}, holding the
- * names of the services subscribed to it. Each subscribe refreshes the key's time to live, so
+ * names of the services subscribed to it, and {@code <prefix>subscribers-all} for those subscribed
+ * to every event. Each subscribe refreshes the key's time to live, so
  * keys of long-finished events go away by themselves. Redis keeps nothing across a restart here:
  * subscribers re-subscribe (bet-maker does so for every event it still has pending bets on).
  */
@@ -65,8 +68,16 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     return prefix + "subscribers:" + eventId;
   }
 
+  String allKey() {
+    return prefix + "subscribers-all";
+  }
+
   private void add(Message<AddSubscriptions> msg) {
     List<Request> commands = new ArrayList<>();
+    if (msg.body().all()) {
+      commands.add(Request.cmd(Command.SADD).arg(allKey()).arg(msg.body().subscriber()));
+      commands.add(Request.cmd(Command.EXPIRE).arg(allKey()).arg(ttlSeconds));
+    }
     for (String eventId : msg.body().eventIds()) {
       commands.add(Request.cmd(Command.SADD).arg(key(eventId)).arg(msg.body().subscriber()));
       commands.add(Request.cmd(Command.EXPIRE).arg(key(eventId)).arg(ttlSeconds));
@@ -79,25 +90,32 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
   private void subscribersOf(Message<SubscribersOf> msg) {
     List<String> eventIds = msg.body().eventIds();
-    List<Request> commands = new ArrayList<>(eventIds.size());
+    List<Request> commands = new ArrayList<>(eventIds.size() + 1);
+    commands.add(Request.cmd(Command.SMEMBERS).arg(allKey()));
     for (String eventId : eventIds) {
       commands.add(Request.cmd(Command.SMEMBERS).arg(key(eventId)));
     }
     redis.batch(commands)
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(responses -> {
+        Set<String> everyEvent = members(responses.get(0));
         Map<String, List<String>> byEvent = new HashMap<>();
         for (int i = 0; i < eventIds.size(); i++) {
-          List<String> names = new ArrayList<>();
-          Response members = responses.get(i);
-          if (members != null) {
-            members.forEach(member -> names.add(member.toString()));
-          }
-          byEvent.put(eventIds.get(i), names);
+          Set<String> names = members(responses.get(i + 1));
+          names.addAll(everyEvent);
+          byEvent.put(eventIds.get(i), List.copyOf(names));
         }
         msg.reply(new Subscribers(byEvent));
       })
       .onFailure(failure -> unavailable(msg, failure));
+  }
+
+  private static Set<String> members(Response set) {
+    Set<String> names = new TreeSet<>();
+    if (set != null) {
+      set.forEach(member -> names.add(member.toString()));
+    }
+    return names;
   }
 
   private void ready(Message<String> msg) {

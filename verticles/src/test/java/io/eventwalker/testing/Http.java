@@ -26,6 +26,10 @@ public final class Http {
     this.base = "http://127.0.0.1:" + port;
   }
 
+  public String base() {
+    return base;
+  }
+
   public record Response(int status, java.net.http.HttpHeaders headers, String body) {
     public String header(String name) {
       return headers.firstValue(name).orElse(null);

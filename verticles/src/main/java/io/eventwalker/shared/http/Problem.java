@@ -59,6 +59,8 @@ public record Problem(int status, String type, String title, String detail, List
   private static String slug(int status) {
     return switch (status) {
       case 400 -> "invalid-input";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
       case 404 -> "not-found";
       case 405 -> "method-not-allowed";
       case 409 -> "conflict";

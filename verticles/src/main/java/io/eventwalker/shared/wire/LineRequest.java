@@ -20,7 +20,8 @@ import java.util.Map;
  *   <li>{@code {"type":"get_events","limit":n,"after":id?}}: the events open for bets now, by id;</li>
  *   <li>{@code {"type":"get_event","event_id":id}}: one event;</li>
  *   <li>{@code {"type":"subscribe","subscriber":name,"event_ids":[id,...]}}: subscribe to events
- *       and get their current state.</li>
+ *       and get their current state;</li>
+ *   <li>{@code {"type":"subscribe_all","subscriber":name}}: subscribe to every event, present and future.</li>
  * </ul>
  * The reply is a {@link LineReply}.
  */
@@ -29,6 +30,7 @@ public record LineRequest(String type, String eventId, List<String> eventIds, St
   public static final String GET_EVENTS = "get_events";
   public static final String GET_EVENT = "get_event";
   public static final String SUBSCRIBE = "subscribe";
+  public static final String SUBSCRIBE_ALL = "subscribe_all";
   public static final int MAX_IDS = 1000;
 
   public LineRequest {
@@ -47,11 +49,16 @@ public record LineRequest(String type, String eventId, List<String> eventIds, St
     return new LineRequest(SUBSCRIBE, null, eventIds, subscriber, null, 0);
   }
 
+  public static LineRequest subscribeAll(String subscriber) {
+    return new LineRequest(SUBSCRIBE_ALL, null, List.of(), subscriber, null, 0);
+  }
+
   public Buffer toBuffer() {
     JsonObject json = new JsonObject().put("type", type);
     switch (type) {
       case GET_EVENTS -> json.put("limit", limit).put("after", after);
       case GET_EVENT -> json.put("event_id", eventId);
+      case SUBSCRIBE_ALL -> json.put("subscriber", subscriber);
       default -> json.put("subscriber", subscriber).put("event_ids", new JsonArray(new ArrayList<>(eventIds)));
     }
     return json.toBuffer();
@@ -72,11 +79,11 @@ public record LineRequest(String type, String eventId, List<String> eventIds, St
     } else if (GET_EVENT.equals(type)) {
       String eventId = EventIds.parse(map.get("event_id"), "event_id", errors);
       request = errors.isEmpty() ? getEvent(eventId) : null;
+    } else if (SUBSCRIBE_ALL.equals(type)) {
+      String subscriber = subscriber(map, errors);
+      request = errors.isEmpty() ? subscribeAll(subscriber) : null;
     } else if (SUBSCRIBE.equals(type)) {
-      Object subscriber = map.get("subscriber");
-      if (!(subscriber instanceof String name && Topology.isValidSubscriber(name))) {
-        errors.add("subscriber", "must be a subscriber name ([a-z0-9-], at most 63 characters)");
-      }
+      String subscriber = subscriber(map, errors);
       List<String> ids = new ArrayList<>();
       if (map.get("event_ids") instanceof List<?> list && !list.isEmpty() && list.size() <= MAX_IDS) {
         for (Object id : list) {
@@ -85,11 +92,19 @@ public record LineRequest(String type, String eventId, List<String> eventIds, St
       } else {
         errors.add("event_ids", "must be an array of 1 to " + MAX_IDS + " event ids");
       }
-      request = errors.isEmpty() ? subscribe((String) subscriber, ids) : null;
+      request = errors.isEmpty() ? subscribe(subscriber, ids) : null;
     } else {
-      errors.add("type", "must be one of " + GET_EVENTS + ", " + GET_EVENT + ", " + SUBSCRIBE);
+      errors.add("type", "must be one of " + String.join(", ", GET_EVENTS, GET_EVENT, SUBSCRIBE, SUBSCRIBE_ALL));
     }
     errors.throwIfAny();
     return request;
+  }
+
+  private static String subscriber(Map<?, ?> map, Errors errors) {
+    if (map.get("subscriber") instanceof String name && Topology.isValidSubscriber(name)) {
+      return name;
+    }
+    errors.add("subscriber", "must be a subscriber name ([a-z0-9-], at most 63 characters)");
+    return null;
   }
 }

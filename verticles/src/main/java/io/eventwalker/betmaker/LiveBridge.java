@@ -1,0 +1,41 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.shared.config.Settings;
+import io.vertx.core.Vertx;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+
+/**
+ * The SockJS event-bus bridge at {@code /eventbus} (SPEC §3.5). Browsers may only listen, and only
+ * on {@code events.<event_id>}, {@code events.open} and {@code bets.<bet_id>}: nothing is permitted
+ * inbound, so a client can neither send to nor call any address; every internal address starts with
+ * {@code betmaker.} and matches no pattern here. Each socket is bounded (handlers, address length)
+ * and dropped when it stops answering pings.
+ */
+final class LiveBridge {
+
+  static final String EVENTS_PATTERN = "events\\.[A-Za-z0-9._:-]{1,64}";
+  static final String BETS_PATTERN = "bets\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+  private LiveBridge() {
+  }
+
+  static Router create(Vertx vertx, Settings settings) {
+    SockJSBridgeOptions bridge = new SockJSBridgeOptions()
+      .addOutboundPermitted(new PermittedOptions().setAddressRegex(EVENTS_PATTERN))
+      .addOutboundPermitted(new PermittedOptions().setAddressRegex(BETS_PATTERN))
+      .setPingTimeout(settings.longValue("BM_BRIDGE_PING_TIMEOUT_MS", 1_000, 600_000, 30_000))
+      .setMaxHandlersPerSocket(settings.integer("BM_BRIDGE_MAX_HANDLERS", 1, 100_000, 1_000))
+      .setMaxAddressLength(100);
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
+      .setHeartbeatInterval(10_000)
+      .setSessionTimeout(30_000)
+      .setRegisterWriteHandler(false)
+      .setInsertJSESSIONID(false)
+      .setLibraryURL("/assets/vendor/sockjs.min.js");
+    return SockJSHandler.create(vertx, sockJs).bridge(bridge);
+  }
+}

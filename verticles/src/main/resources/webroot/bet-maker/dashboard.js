@@ -1,0 +1,215 @@
+// bet-maker's live dashboard: open events and this page's bets, updated through the SockJS
+// event-bus bridge (events.open, bets.<bet_id>); nothing is loaded from outside this server.
+(function () {
+  'use strict';
+
+  const STORAGE_KEY = 'event-walker.bets';
+  const events = new Map();   // event_id -> {event_id, ratio, deadline, status, version}
+  const bets = new Map();     // bet_id -> bet
+  const $ = (id) => document.getElementById(id);
+  let bus = null;
+  const registered = new Set();
+
+  // ---- rendering ----
+
+  function isOpen(event) {
+    return event.status === 'NEW' && event.deadline * 1000 > Date.now();
+  }
+
+  function formatDeadline(seconds) {
+    const left = Math.max(0, Math.round(seconds - Date.now() / 1000));
+    const when = new Date(seconds * 1000).toLocaleString();
+    if (left > 86400) return when;
+    const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    return when + ' (in ' + (h ? h + 'h ' : '') + (h || m ? m + 'm ' : '') + s + 's)';
+  }
+
+  function money(value) {
+    return value === undefined || value === null ? '—' : Number(value).toFixed(2);
+  }
+
+  let shown = '';  // what the list and the form show: ids, ratios and versions of the open events
+
+  function renderEvents(changedId) {
+    const open = [...events.values()].filter(isOpen).sort((a, b) => a.event_id.localeCompare(b.event_id));
+    const signature = open.map((e) => e.event_id + '@' + e.ratio + '#' + e.version).join('|');
+    if (signature === shown) {
+      // Nothing changed but time: count the deadlines down in place.
+      for (const row of $('events').querySelectorAll('tr[data-event-id]')) {
+        row.querySelector('.deadline').textContent = formatDeadline(events.get(row.dataset.eventId).deadline);
+      }
+      return;
+    }
+    shown = signature;
+    const body = $('events');
+    const select = $('bet-event');
+    const chosen = select.value;
+    body.replaceChildren();
+    select.replaceChildren();
+    if (open.length === 0) {
+      body.innerHTML = '<tr class="empty"><td colspan="3">No open events.</td></tr>';
+    }
+    for (const event of open) {
+      const row = document.createElement('tr');
+      row.dataset.eventId = event.event_id;
+      if (event.event_id === changedId) row.className = 'changed';
+      row.innerHTML = '<td></td><td class="num ratio"></td><td class="deadline"></td>';
+      row.children[0].textContent = event.event_id;
+      row.children[1].textContent = money(event.ratio);
+      row.children[2].textContent = formatDeadline(event.deadline);
+      body.appendChild(row);
+      const option = document.createElement('option');
+      option.value = event.event_id;
+      option.textContent = event.event_id + ' @ ' + money(event.ratio);
+      select.appendChild(option);
+    }
+    if (chosen && events.has(chosen) && isOpen(events.get(chosen))) select.value = chosen;
+  }
+
+  function renderBets(changedId) {
+    const body = $('bets');
+    body.replaceChildren();
+    const list = [...bets.values()].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    if (list.length === 0) {
+      body.innerHTML = '<tr class="empty"><td colspan="6">No bets placed from this page yet.</td></tr>';
+    }
+    for (const bet of list) {
+      const row = document.createElement('tr');
+      row.dataset.betId = bet.bet_id;
+      if (bet.bet_id === changedId) row.className = 'changed';
+      row.innerHTML = '<td><code></code></td><td></td><td class="num"></td><td class="num"></td>'
+        + '<td class="status"></td><td class="num payout"></td>';
+      row.querySelector('code').textContent = bet.bet_id.slice(0, 8) + '…';
+      row.children[1].textContent = bet.event_id;
+      row.children[2].textContent = money(bet.sum_bet);
+      row.children[3].textContent = money(bet.ratio);
+      row.children[4].textContent = bet.status;
+      row.children[4].className = 'status status-' + bet.status;
+      row.children[5].textContent = money(bet.payout);
+      body.appendChild(row);
+    }
+  }
+
+  // ---- state ----
+
+  function applyEvent(event) {
+    const known = events.get(event.event_id);
+    if (known && known.version >= event.version) return;
+    events.set(event.event_id, event);
+    renderEvents(event.event_id);
+  }
+
+  function applyBet(update) {
+    const bet = bets.get(update.bet_id);
+    if (!bet) return;
+    Object.assign(bet, update);
+    renderBets(bet.bet_id);
+  }
+
+  function remember() {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify([...bets.keys()]));
+  }
+
+  function listenToBet(betId) {
+    const address = 'bets.' + betId;
+    if (!bus || bus.state !== EventBus.OPEN || registered.has(address)) return;
+    registered.add(address);
+    bus.registerHandler(address, (err, message) => {
+      if (!err) applyBet(message.body);
+    });
+  }
+
+  // ---- server ----
+
+  async function fetchJson(url, options) {
+    const response = await fetch(url, options);
+    const body = await response.json().catch(() => null);
+    return { ok: response.ok, status: response.status, body };
+  }
+
+  async function loadEvents() {
+    const answer = await fetchJson('/events');
+    if (answer.ok) answer.body.forEach((event) => events.set(event.event_id, Object.assign({ version: 0 }, event)));
+    renderEvents();
+  }
+
+  async function loadBets() {
+    const ids = JSON.parse(localStorage.getItem(STORAGE_KEY) || '[]');
+    for (const id of ids) {
+      const answer = await fetchJson('/bet/' + encodeURIComponent(id));
+      if (answer.ok) bets.set(id, answer.body);
+    }
+    renderBets();
+  }
+
+  function problemText(problem) {
+    if (!problem) return 'The server did not answer; try again.';
+    const fields = (problem.errors || []).map((e) => (e.field ? e.field + ': ' : '') + e.message);
+    return fields.length ? fields.join('; ') : problem.detail || problem.title;
+  }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return 'k-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
+  }
+
+  async function placeBet(submit) {
+    submit.preventDefault();
+    const error = $('bet-error');
+    const amount = $('bet-amount');
+    error.textContent = '';
+    amount.classList.remove('invalid');
+    const eventId = $('bet-event').value;
+    if (!eventId) {
+      error.textContent = 'Choose an open event first.';
+      return;
+    }
+    $('bet-submit').disabled = true;
+    try {
+      // The stake goes as a string: the server keeps it exact and says what is wrong with it.
+      const answer = await fetchJson('/bet', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': newKey() },
+        body: JSON.stringify({ event_id: eventId, sum_bet: amount.value.trim() }),
+      });
+      if (!answer.ok) {
+        error.textContent = problemText(answer.body);
+        if ((answer.body && answer.body.errors || []).some((e) => e.field === 'sum_bet')) amount.classList.add('invalid');
+        return;
+      }
+      bets.set(answer.body.bet_id, answer.body);
+      remember();
+      listenToBet(answer.body.bet_id);
+      renderBets(answer.body.bet_id);
+      amount.value = '';
+    } finally {
+      $('bet-submit').disabled = false;
+    }
+  }
+
+  function connect() {
+    bus = new EventBus('/eventbus');
+    bus.enableReconnect(true);
+    bus.onopen = () => {
+      $('connection').textContent = 'live';
+      $('connection').className = 'live';
+      registered.clear();
+      registered.add('events.open');
+      bus.registerHandler('events.open', (err, message) => {
+        if (!err) applyEvent(message.body);
+      });
+      for (const bet of bets.values()) {
+        if (bet.status === 'PENDING') listenToBet(bet.bet_id);
+      }
+      loadEvents();
+    };
+    bus.onclose = () => {
+      $('connection').textContent = 'reconnecting…';
+      $('connection').className = '';
+    };
+  }
+
+  $('bet-form').addEventListener('submit', placeBet);
+  setInterval(() => renderEvents(), 1000); // deadlines count down and close
+  Promise.all([loadEvents(), loadBets()]).then(connect);
+})();

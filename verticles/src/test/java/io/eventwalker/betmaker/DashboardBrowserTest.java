@@ -1,0 +1,123 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.testing.Http;
+import io.eventwalker.testing.TestSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard in a real browser (headless Chromium): place a bet from the page, finish the event
+ * through line-provider's API, and see the bet turn WON with its payout on the page, without reload.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserTest {
+
+  private static final String CHROMIUM = "/usr/bin/chromium";
+  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  private static final Path SCREENSHOT = Path.of("target", "screenshots", "dashboard.png");
+
+  private TestSystem system;
+  private WebDriver browser;
+  private Path profile;
+
+  @BeforeAll
+  void start() throws Exception {
+    if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
+      throw new AssertionError("the browser test needs Chromium and ChromeDriver: "
+        + "apt-get install -y chromium chromium-driver (.ci/run installs them when missing)");
+    }
+    system = TestSystem.both();
+    profile = Files.createTempDirectory("chromium-profile");
+    ChromeOptions options = new ChromeOptions()
+      .setBinary(CHROMIUM)
+      .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+        "--window-size=1280,860", "--user-data-dir=" + profile);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+      .usingDriverExecutable(new File(CHROMEDRIVER))
+      .usingAnyFreePort()
+      .build();
+    browser = new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (system != null) {
+      system.close();
+    }
+  }
+
+  @Test
+  void aBetPlacedOnThePageTurnsWonLive() throws Exception {
+    Http line = system.lineProvider();
+    long deadline = Instant.now().getEpochSecond() + 2 * 3600;
+    assertThat(line.post("/event", "[{\"event_id\":\"cup-final\",\"ratio\":1.75,\"deadline\":" + deadline + "},"
+      + "{\"event_id\":\"derby\",\"ratio\":2.40,\"deadline\":" + (deadline + 1800) + "}]").status()).isEqualTo(201);
+
+    browser.get(system.betMaker().base() + "/");
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    wait.until(ExpectedConditions.textToBe(By.id("connection"), "live"));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#events tr[data-event-id='cup-final']")));
+
+    // The server's validation shows inline.
+    placeFromPage(wait, "cup-final", "1.005");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("bet-error"), "at most 2 decimal places"));
+    assertThat(browser.findElements(By.cssSelector("#bets tr[data-bet-id]"))).isEmpty();
+
+    placeFromPage(wait, "cup-final", "10.00");
+    String betId = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#bets tr[data-bet-id]")))
+      .getAttribute("data-bet-id");
+    String betRow = "#bets tr[data-bet-id='" + betId + "']";
+    assertThat(browser.findElement(By.cssSelector(betRow + " .status")).getText()).isEqualTo("PENDING");
+    placeFromPage(wait, "derby", "25.50");
+    wait.until(d -> d.findElements(By.cssSelector("#bets tr[data-bet-id]")).size() == 2);
+
+    // A ratio change shows in the list without reload.
+    assertThat(line.put("/event", "{\"event_id\":\"derby\",\"ratio\":2.55}").status()).isEqualTo(200);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(
+      By.cssSelector("#events tr[data-event-id='derby'] .ratio"), "2.55"));
+
+    // The result arrives through the bridge: the bet turns WON with its payout, and the event leaves the list.
+    assertThat(line.put("/event", "{\"event_id\":\"cup-final\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(betRow + " .status"), "WON"));
+    assertThat(browser.findElement(By.cssSelector(betRow + " .payout")).getText()).isEqualTo("17.50");
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#events tr[data-event-id='cup-final']"), 0));
+
+    Files.createDirectories(SCREENSHOT.getParent());
+    Files.move(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private void placeFromPage(WebDriverWait wait, String eventId, String amount) {
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#bet-event option[value='" + eventId + "']")));
+    new Select(browser.findElement(By.id("bet-event"))).selectByValue(eventId);
+    WebElement input = browser.findElement(By.id("bet-amount"));
+    input.clear();
+    input.sendKeys(amount);
+    browser.findElement(By.id("bet-submit")).click();
+  }
+}

@@ -1,0 +1,143 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.testing.Await;
+import io.eventwalker.testing.Backing;
+import io.eventwalker.testing.BridgeClient;
+import io.eventwalker.testing.Http;
+import io.eventwalker.testing.TestSystem;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The SockJS bridge: pushes on events.*, events.open and bets.*, and nothing else gets through. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LiveBridgeTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private TestSystem system;
+  private Http line;
+  private Http bets;
+  private int port;
+
+  @BeforeAll
+  void start() {
+    system = TestSystem.both();
+    line = system.lineProvider();
+    bets = system.betMaker();
+    port = Integer.parseInt(bets.base().substring(bets.base().lastIndexOf(':') + 1));
+  }
+
+  @AfterAll
+  void stop() {
+    system.close();
+  }
+
+  private void createEvent(String id, String ratio) {
+    assertThat(line.post("/event", "{\"event_id\":\"" + id + "\",\"ratio\":" + ratio + ",\"deadline\":"
+      + (Instant.now().getEpochSecond() + 3600) + "}").status()).isEqualTo(201);
+  }
+
+  @Test
+  void aSettledBetIsPushedOnItsAddress() {
+    createEvent("live-bet", "1.75");
+    JsonObject bet = bets.post("/bet", "{\"event_id\":\"live-bet\",\"sum_bet\":\"10.01\"}").object();
+    String address = "bets." + bet.getString("bet_id");
+    try (BridgeClient client = new BridgeClient(system.vertx, port)) {
+      client.register(address);
+      client.sync();
+      assertThat(line.put("/event", "{\"event_id\":\"live-bet\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
+      JsonObject body = client.nextOn(address, WAIT).getJsonObject("body");
+      assertThat(body.getString("bet_id")).isEqualTo(bet.getString("bet_id"));
+      assertThat(body.getString("event_id")).isEqualTo("live-bet");
+      assertThat(body.getString("status")).isEqualTo("WON");
+      assertThat(body.getValue("payout").toString()).isEqualTo("17.51");
+    }
+  }
+
+  @Test
+  void aRatioChangeIsPushedOnTheEventsAddressWithItsVersion() {
+    createEvent("live-ratio", "2.00");
+    assertThat(bets.post("/bet", "{\"event_id\":\"live-ratio\",\"sum_bet\":1}").status()).isEqualTo(201);
+    try (BridgeClient client = new BridgeClient(system.vertx, port)) {
+      client.register("events.live-ratio");
+      client.sync();
+      assertThat(line.put("/event", "{\"event_id\":\"live-ratio\",\"ratio\":2.45}").status()).isEqualTo(200);
+      JsonObject body = client.nextOn("events.live-ratio", WAIT).getJsonObject("body");
+      assertThat(body.getLong("version")).isEqualTo(2L);
+      assertThat(body.getValue("ratio").toString()).isEqualTo("2.45");
+      assertThat(body.getString("status")).isEqualTo("NEW");
+      assertThat(body.fieldNames()).containsExactlyInAnyOrder("event_id", "ratio", "deadline", "status", "version");
+    }
+  }
+
+  @Test
+  void newAndFinishedEventsArePushedOnEventsOpen() {
+    awaitSubscribedToEveryEvent();
+    try (BridgeClient client = new BridgeClient(system.vertx, port)) {
+      client.register("events.open");
+      client.sync();
+      createEvent("live-new", "3.30");
+      JsonObject created = client.next("events.open for live-new", WAIT, f -> "rec".equals(f.getString("type"))
+        && "live-new".equals(f.getJsonObject("body").getString("event_id"))).getJsonObject("body");
+      assertThat(created.getString("status")).isEqualTo("NEW");
+      line.put("/event", "{\"event_id\":\"live-new\",\"status\":\"FINISHED_LOSE\"}");
+      JsonObject finished = client.next("events.open for the finish", WAIT, f -> "rec".equals(f.getString("type"))
+        && "live-new".equals(f.getJsonObject("body").getString("event_id"))
+        && "FINISHED_LOSE".equals(f.getJsonObject("body").getString("status"))).getJsonObject("body");
+      assertThat(finished.getLong("version")).isEqualTo(2L);
+    }
+  }
+
+  @Test
+  void nothingOutsideThePermittedAddressesCanBeHeardOrReached() {
+    try (BridgeClient client = new BridgeClient(system.vertx, port)) {
+      for (String address : new String[] {Addresses.BETS_PLACE, Addresses.READY_POSTGRES, "bets.not-a-uuid",
+        "events." + "x".repeat(65), "betmaker.events.apply", "line.events.create"}) {
+        client.register(address);
+        assertThat(client.nextError(WAIT).getString("body")).as("register " + address).isEqualTo("access_denied");
+      }
+      for (String address : new String[] {Addresses.BETS_GET, Addresses.EVENTS_APPLY, "events.open", "bets.00000000-0000-7000-8000-000000000000"}) {
+        client.send(address, new JsonObject());
+        assertThat(client.nextError(WAIT).getString("body")).as("send to " + address).isEqualTo("access_denied");
+        client.publish(address, new JsonObject());
+        assertThat(client.nextError(WAIT).getString("body")).as("publish to " + address).isEqualTo("access_denied");
+      }
+    }
+    // Nothing reached the inside: no bet was stored, no event applied through the bridge.
+    assertThat(system.count("SELECT count(*) FROM " + system.bmSchema() + ".bets WHERE event_id NOT LIKE 'live-%'")).isZero();
+  }
+
+  @Test
+  void crossOriginConnectionsAreRefused() {
+    Http.Response foreign = bets.send("GET", "/eventbus/info", (byte[]) null, Map.of("Origin", "http://evil.example"));
+    assertThat(foreign.status()).isEqualTo(403);
+    assertThat(foreign.contentType()).startsWith("application/problem+json");
+    Http.Response same = bets.send("GET", "/eventbus/info", (byte[]) null, Map.of("Origin", "http://127.0.0.1:" + port));
+    assertThat(same.status()).isEqualTo(200);
+  }
+
+  private void awaitSubscribedToEveryEvent() {
+    Redis redis = Redis.createClient(system.vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
+    try {
+      String key = system.lineProviderConfig.getString("LP_REDIS_PREFIX") + "subscribers-all";
+      Await.until("bet-maker subscribed to every event", WAIT, () -> {
+        Response member = redis.send(Request.cmd(Command.SISMEMBER).arg(key).arg(system.subscriber())).await();
+        return member != null && member.toInteger() == 1;
+      });
+    } finally {
+      redis.close();
+    }
+  }
+}
