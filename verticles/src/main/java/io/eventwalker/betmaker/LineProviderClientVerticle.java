@@ -36,9 +36,8 @@ import java.util.UUID;
  * request has a timeout ({@code BM_LINE_TIMEOUT_MS}); a reply arriving later matches no pending
  * request and is dropped.
  *
- * <p>Concurrent identical {@code get_events} requests share one request in flight. Subscriptions
- * are batched: while one {@code subscribe} is in flight the next callers queue, and go out
- * together in the next one.
+ * <p>Concurrent identical {@code get_events} requests share one request in flight. Asks for
+ * events' current states are batched (see {@link #subscribe}).
  */
 public final class LineProviderClientVerticle extends VerticleBase {
 
@@ -55,7 +54,15 @@ public final class LineProviderClientVerticle extends VerticleBase {
   private final Map<String, Promise<LineReply>> pending = new HashMap<>();
   private final Map<OpenEvents, Future<EventPage>> openEventsInFlight = new HashMap<>();
   private List<Waiter> subscribeQueue = new ArrayList<>();
-  private boolean subscribing;
+  private int batchesInFlight;
+  private int maxInFlight;
+  /** Events subscribed to from this process (bounded; forgetting one only means subscribing again). */
+  private final Set<String> subscribed = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > 100_000;
+    }
+  });
 
   @Override
   public Future<?> start() {
@@ -66,6 +73,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
       throw new Settings.ConfigException("bet-maker configuration: BM_SUBSCRIBER must match [a-z0-9][a-z0-9-]{0,62}");
     }
     timeoutMs = settings.integer("BM_LINE_TIMEOUT_MS", 50, 60_000, 2_000);
+    maxInFlight = settings.integer("BM_LINE_BATCHES_IN_FLIGHT", 1, 64, 4);
     connector = new RabbitConnector(vertx, settings, "bet-maker-line-client", this::declare);
     var bus = vertx.eventBus();
     bus.<OpenEvents>consumer(Addresses.LINE_OPEN_EVENTS, this::openEvents);
@@ -101,34 +109,49 @@ public final class LineProviderClientVerticle extends VerticleBase {
     shared.onSuccess(msg::reply).onFailure(failure -> fail(msg, failure));
   }
 
-  // ---- subscribe, batched ----
+  // ---- current states, batched ----
 
+  /**
+   * The current states of events, asked in batches: callers arriving while {@link #maxInFlight}
+   * batches are out queue for the next one. The first ask about an event (in this process)
+   * subscribes to it; later ones only read its state ({@code get_states}), which line-provider
+   * answers without touching Redis. Catch-up re-subscribes every event with pending bets, so a
+   * subscription lost with Redis comes back.
+   */
   private void subscribe(Message<Subscribe> msg) {
     Promise<States> promise = Promise.promise();
     subscribeQueue.add(new Waiter(new LinkedHashSet<>(msg.body().eventIds()), promise));
     promise.future().onSuccess(msg::reply).onFailure(failure -> fail(msg, failure));
-    if (!subscribing) {
-      sendSubscriptions();
+    if (batchesInFlight < maxInFlight) {
+      sendBatch();
     }
   }
 
-  private void sendSubscriptions() {
+  private void sendBatch() {
     List<Waiter> batch = subscribeQueue;
     subscribeQueue = new ArrayList<>();
-    Set<String> ids = new LinkedHashSet<>();
-    batch.forEach(waiter -> ids.addAll(waiter.ids()));
-    List<String> all = new ArrayList<>(ids);
+    List<String> fresh = new ArrayList<>();
+    List<String> known = new ArrayList<>();
+    Set<String> all = new LinkedHashSet<>();
+    batch.forEach(waiter -> all.addAll(waiter.ids()));
+    for (String id : all) {
+      (subscribed.contains(id) ? known : fresh).add(id);
+    }
     List<Future<LineReply>> chunks = new ArrayList<>();
-    for (int from = 0; from < all.size(); from += LineRequest.MAX_IDS) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + LineRequest.MAX_IDS));
+    for (int from = 0; from < fresh.size(); from += LineRequest.MAX_IDS) {
+      List<String> chunk = fresh.subList(from, Math.min(fresh.size(), from + LineRequest.MAX_IDS));
       chunks.add(request(LineRequest.subscribe(subscriber, chunk)));
     }
-    subscribing = true;
+    for (int from = 0; from < known.size(); from += LineRequest.MAX_IDS) {
+      chunks.add(request(LineRequest.getStates(known.subList(from, Math.min(known.size(), from + LineRequest.MAX_IDS)))));
+    }
+    batchesInFlight++;
     Future.all(chunks).onComplete(done -> {
-      subscribing = false;
+      batchesInFlight--;
       if (done.failed()) {
         batch.forEach(waiter -> waiter.promise().fail(done.cause()));
       } else {
+        subscribed.addAll(fresh);
         Map<String, EventState> found = new HashMap<>();
         chunks.forEach(chunk -> chunk.result().events().forEach(state -> found.put(state.eventId(), state)));
         for (Waiter waiter : batch) {
@@ -145,8 +168,8 @@ public final class LineProviderClientVerticle extends VerticleBase {
           waiter.promise().complete(new States(mine, missing));
         }
       }
-      if (!subscribeQueue.isEmpty()) {
-        sendSubscriptions();
+      if (!subscribeQueue.isEmpty() && batchesInFlight < maxInFlight) {
+        sendBatch();
       }
     });
   }

@@ -28,8 +28,8 @@ import java.util.List;
 
 /**
  * Answers bet-maker's requests from its queue ({@code LINE_PROVIDER_QUEUE}, by default
- * {@code line-provider.requests}): {@code get_events}, {@code get_event}, {@code subscribe} and
- * {@code subscribe_all}. Every request with a {@code reply_to} gets a reply,
+ * {@code line-provider.requests}): {@code get_events}, {@code get_event}, {@code get_states},
+ * {@code subscribe} and {@code subscribe_all}. Every request with a {@code reply_to} gets a reply,
  * an error reply included; a request without one is dropped and logged.
  */
 public final class RequestsConsumerVerticle extends VerticleBase {
@@ -101,6 +101,8 @@ public final class RequestsConsumerVerticle extends VerticleBase {
         .map(reply -> LineReply.ok(reply.body().events(), List.of(), reply.body().nextAfter()));
       case LineRequest.GET_EVENT -> bus.<EventState>request(Addresses.EVENTS_GET, new GetEvent(request.eventId()), busOptions)
         .map(reply -> LineReply.ok(List.of(reply.body()), List.of(), null));
+      case LineRequest.GET_STATES -> bus.<States>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions)
+        .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
       case LineRequest.SUBSCRIBE_ALL -> bus.request(Addresses.SUBSCRIPTIONS_ADD,
           new AddSubscriptions(request.subscriber(), List.of(), true), busOptions)
         .map(added -> LineReply.ok(List.of(), List.of(), null));

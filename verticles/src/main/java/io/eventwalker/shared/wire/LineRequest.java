@@ -21,7 +21,8 @@ import java.util.Map;
  *   <li>{@code {"type":"get_event","event_id":id}}: one event;</li>
  *   <li>{@code {"type":"subscribe","subscriber":name,"event_ids":[id,...]}}: subscribe to events
  *       and get their current state;</li>
- *   <li>{@code {"type":"subscribe_all","subscriber":name}}: subscribe to every event, present and future.</li>
+ *   <li>{@code {"type":"subscribe_all","subscriber":name}}: subscribe to every event, present and future;</li>
+ *   <li>{@code {"type":"get_states","event_ids":[id,...]}}: the current state of events already subscribed to.</li>
  * </ul>
  * The reply is a {@link LineReply}.
  */
@@ -31,6 +32,7 @@ public record LineRequest(String type, String eventId, List<String> eventIds, St
   public static final String GET_EVENT = "get_event";
   public static final String SUBSCRIBE = "subscribe";
   public static final String SUBSCRIBE_ALL = "subscribe_all";
+  public static final String GET_STATES = "get_states";
   public static final int MAX_IDS = 1000;
 
   public LineRequest {
@@ -49,6 +51,10 @@ public record LineRequest(String type, String eventId, List<String> eventIds, St
     return new LineRequest(SUBSCRIBE, null, eventIds, subscriber, null, 0);
   }
 
+  public static LineRequest getStates(List<String> eventIds) {
+    return new LineRequest(GET_STATES, null, eventIds, null, null, 0);
+  }
+
   public static LineRequest subscribeAll(String subscriber) {
     return new LineRequest(SUBSCRIBE_ALL, null, List.of(), subscriber, null, 0);
   }
@@ -59,6 +65,7 @@ public record LineRequest(String type, String eventId, List<String> eventIds, St
       case GET_EVENTS -> json.put("limit", limit).put("after", after);
       case GET_EVENT -> json.put("event_id", eventId);
       case SUBSCRIBE_ALL -> json.put("subscriber", subscriber);
+      case GET_STATES -> json.put("event_ids", new JsonArray(new ArrayList<>(eventIds)));
       default -> json.put("subscriber", subscriber).put("event_ids", new JsonArray(new ArrayList<>(eventIds)));
     }
     return json.toBuffer();
@@ -84,20 +91,28 @@ public record LineRequest(String type, String eventId, List<String> eventIds, St
       request = errors.isEmpty() ? subscribeAll(subscriber) : null;
     } else if (SUBSCRIBE.equals(type)) {
       String subscriber = subscriber(map, errors);
-      List<String> ids = new ArrayList<>();
-      if (map.get("event_ids") instanceof List<?> list && !list.isEmpty() && list.size() <= MAX_IDS) {
-        for (Object id : list) {
-          ids.add(EventIds.parse(id, "event_ids", errors));
-        }
-      } else {
-        errors.add("event_ids", "must be an array of 1 to " + MAX_IDS + " event ids");
-      }
+      List<String> ids = eventIds(map, errors);
       request = errors.isEmpty() ? subscribe(subscriber, ids) : null;
+    } else if (GET_STATES.equals(type)) {
+      List<String> ids = eventIds(map, errors);
+      request = errors.isEmpty() ? getStates(ids) : null;
     } else {
-      errors.add("type", "must be one of " + String.join(", ", GET_EVENTS, GET_EVENT, SUBSCRIBE, SUBSCRIBE_ALL));
+      errors.add("type", "must be one of " + String.join(", ", GET_EVENTS, GET_EVENT, GET_STATES, SUBSCRIBE, SUBSCRIBE_ALL));
     }
     errors.throwIfAny();
     return request;
+  }
+
+  private static List<String> eventIds(Map<?, ?> map, Errors errors) {
+    List<String> ids = new ArrayList<>();
+    if (map.get("event_ids") instanceof List<?> list && !list.isEmpty() && list.size() <= MAX_IDS) {
+      for (Object id : list) {
+        ids.add(EventIds.parse(id, "event_ids", errors));
+      }
+    } else {
+      errors.add("event_ids", "must be an array of 1 to " + MAX_IDS + " event ids");
+    }
+    return ids;
   }
 
   private static String subscriber(Map<?, ?> map, Errors errors) {
