@@ -1,0 +1,460 @@
+#!/usr/bin/env python3
+"""Event Walker's benchmark.
+
+Starts line-provider and bet-maker from the fat jar as two JVMs (on their own ports, schemas,
+queues and Redis prefix, so a running system is left alone), measures the baselines B1-B4 and the
+scenarios S1-S5 in the same run, repeats them, prints a table with ratios and pass/fail, and
+rewrites docs/benchmarks.md (not in --quick mode).
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+RESULTS = os.path.join(BENCH, "results")
+JAR = os.path.join(ROOT, "launcher", "target", "event-walker.jar")
+CLIENT_JAR = os.path.join(BENCH, "target", "event-walker-bench.jar")
+DOC = os.path.join(ROOT, "docs", "benchmarks.md")
+
+PG_HOST = os.environ.get("PG_HOST", "127.0.0.1")
+PG_PORT = os.environ.get("PG_PORT", "5432")
+PG_USER = os.environ.get("PG_USER", "postgres")
+PG_DATABASE = os.environ.get("PG_DATABASE", "postgres")
+LP_PORT = int(os.environ.get("BENCH_LP_PORT", "18001"))
+BM_PORT = int(os.environ.get("BENCH_BM_PORT", "18000"))
+XMX = os.environ.get("BENCH_XMX", "256m")
+EVENTS = 100
+CONNECTIONS = 64
+SETTLE_BETS = 100_000
+
+SERVICE_ENV = {
+    "LP_HTTP_PORT": str(LP_PORT), "BM_HTTP_PORT": str(BM_PORT),
+    "LP_PG_SCHEMA": "lp_bench", "BM_PG_SCHEMA": "bm_bench",
+    "LP_REDIS_PREFIX": "bench:lp:", "LINE_PROVIDER_QUEUE": "bench.line-provider.requests",
+    "BM_SUBSCRIBER": "bm-bench", "LOG_LEVEL": "WARN",
+}
+QUEUES = ["bench.line-provider.requests", "bm-bench.event-updates", "bm-bench.event-updates.dead-letter"]
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(cmd, check=True, capture=True, env=None, timeout=600):
+    result = subprocess.run(cmd, check=False, text=True, env=env, timeout=timeout,
+                            stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None)
+    if check and result.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), result.returncode, result.stdout))
+    return result
+
+
+def psql(sql, timing=False):
+    cmd = ["psql", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", PG_DATABASE, "-v", "ON_ERROR_STOP=1", "-qAt"]
+    if timing:
+        cmd += ["-c", "\\timing on"]
+    return run(cmd + ["-c", sql]).stdout.strip()
+
+
+def http(method, port, path, body=None, timeout=10):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def heap_mb(port):
+    status, text = http("GET", port, "/metrics")
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("jvm_memory_used_bytes") and 'area="heap"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total / 1024 / 1024
+
+
+class Services:
+    def __init__(self):
+        self.processes = {}
+
+    def start(self):
+        env = dict(os.environ, **SERVICE_ENV)
+        os.makedirs(RESULTS, exist_ok=True)
+        for name, port in (("line-provider", LP_PORT), ("bet-maker", BM_PORT)):
+            out = open(os.path.join(RESULTS, name + ".log"), "w")
+            self.processes[name] = subprocess.Popen(
+                ["java", "-Xmx" + XMX, "-XX:+UseG1GC", "-jar", JAR, name], env=env, stdout=out, stderr=subprocess.STDOUT)
+        for name, port in (("line-provider", LP_PORT), ("bet-maker", BM_PORT)):
+            deadline = time.time() + 120
+            while True:
+                if self.processes[name].poll() is not None:
+                    raise RuntimeError("%s exited; see bench/results/%s.log" % (name, name))
+                try:
+                    if http("GET", port, "/ready", timeout=2)[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if time.time() > deadline:
+                    raise RuntimeError("%s not ready within 120 s" % name)
+                time.sleep(0.2)
+
+    def pid(self, name):
+        return self.processes[name].pid
+
+    def stop(self):
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def clean():
+    psql("DROP SCHEMA IF EXISTS lp_bench CASCADE; DROP SCHEMA IF EXISTS bm_bench CASCADE; DROP SCHEMA IF EXISTS bench_baseline CASCADE")
+    for queue in QUEUES:
+        run(["rabbitmqctl", "-q", "delete_queue", queue], check=False)
+    keys = run(["redis-cli", "--scan", "--pattern", "bench:lp:*"], check=False).stdout.split()
+    for key in keys:
+        run(["redis-cli", "del", key], check=False)
+
+
+def wrk(port, path, script, seconds, extra_env=None):
+    env = dict(os.environ, BENCH_LUA_DIR=os.path.join(BENCH, "lua"), EVENTS=str(EVENTS), **(extra_env or {}))
+    before = children_cpu()
+    out = run(["wrk", "-t2", "-c%d" % CONNECTIONS, "-d%ds" % seconds, "--timeout", "5s", "-s",
+               os.path.join(BENCH, "lua", script), "http://127.0.0.1:%d%s" % (port, path)], env=env,
+              timeout=seconds + 60).stdout
+    match = re.search(r"WRK_RESULT (\{.*\})", out)
+    if not match:
+        raise RuntimeError("no wrk result in: " + out)
+    result = json.loads(match.group(1))
+    result["rate"] = result["requests"] / result["duration_s"]
+    result["tool_cpu_cores"] = (children_cpu() - before) / result["duration_s"]
+    return result
+
+
+def pgbench(script, clients, seconds):
+    out = run(["pgbench", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-n", "-c", str(clients), "-j", "2",
+               "-T", str(seconds), "-f", os.path.join(BENCH, "sql", script), PG_DATABASE], timeout=seconds + 60).stdout
+    return float(re.search(r"tps = ([0-9.]+)", out).group(1))
+
+
+# ---- baselines ----
+
+def b1(seconds):
+    psql(open(os.path.join(BENCH, "sql", "bets_table.sql")).read())
+    return {"rate": pgbench("b1_insert_one.sql", CONNECTIONS, seconds)}
+
+
+def b2(seconds):
+    psql(open(os.path.join(BENCH, "sql", "bets_table.sql")).read())
+    return {"rate": 100 * pgbench("b2_insert_hundred.sql", 8, seconds)}
+
+
+def b3(seconds):
+    return wrk(BM_PORT, "/health", "get.lua", seconds)
+
+
+def b4():
+    psql(open(os.path.join(BENCH, "sql", "bets_table.sql")).read())
+    psql("INSERT INTO bench_baseline.bets (bet_id, event_id, sum_bet, ratio, status) "
+         "SELECT gen_random_uuid(), 'b4', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(1, %d) g" % SETTLE_BETS)
+    psql("VACUUM ANALYZE bench_baseline.bets")
+    out = psql("UPDATE bench_baseline.bets SET status = 'WON', payout = trunc(sum_bet * ratio, 2), settled_at = now() "
+               "WHERE event_id = 'b4' AND status = 'PENDING'", timing=True)
+    return {"seconds": float(re.search(r"Time: ([0-9.]+) ms", out).group(1)) / 1000}
+
+
+# ---- scenarios ----
+
+def create_events(prefix, count, ratio="1.75"):
+    deadline = int(time.time()) + 24 * 3600
+    status, body = http("POST", LP_PORT, "/event", [
+        {"event_id": "%s%d" % (prefix, i), "ratio": ratio, "deadline": deadline} for i in range(count)])
+    if status != 201:
+        raise RuntimeError("creating events: %d %s" % (status, body))
+
+
+def s1(seconds, services):
+    before = int(psql("SELECT count(*) FROM bm_bench.bets"))
+    result = wrk(BM_PORT, "/", "bet.lua", seconds)
+    time.sleep(1)  # let the last in-flight requests finish before counting
+    stored = int(psql("SELECT count(*) FROM bm_bench.bets")) - before
+    answered_2xx = result["requests"] - result["non2xx"]
+    result["stored"] = stored
+    result["durable"] = answered_2xx <= stored <= answered_2xx + CONNECTIONS
+    result["errors"] = result["non2xx"] + result["socket_errors"]
+    return result
+
+
+def s2(seconds):
+    return wrk(BM_PORT, "/events", "get.lua", seconds)
+
+
+def s3(round_number):
+    event = "bench-settle-%d" % round_number
+    create_events(event, 1, ratio="1.75")
+    event += "0"
+    status, body = http("POST", BM_PORT, "/bet", {"event_id": event, "sum_bet": "10.00"})
+    if status != 201:
+        raise RuntimeError("first bet: %d %s" % (status, body))
+    psql("INSERT INTO bm_bench.bets (bet_id, event_id, sum_bet, ratio, status) "
+         "SELECT gen_random_uuid(), '%s', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(2, %d) g" % (event, SETTLE_BETS))
+    psql("VACUUM ANALYZE bm_bench.bets")
+    started = time.time()
+    status, body = http("PUT", LP_PORT, "/event", {"event_id": event, "status": "FINISHED_WIN"})
+    if status != 200:
+        raise RuntimeError("finish: %d %s" % (status, body))
+    deadline = started + 120
+    while psql("SELECT EXISTS (SELECT 1 FROM bm_bench.bets WHERE event_id = '%s' AND status = 'PENDING')" % event) == "t":
+        if time.time() > deadline:
+            raise RuntimeError("settlement of %s took over 120 s" % event)
+        time.sleep(0.01)
+    elapsed = time.time() - started
+    won = int(psql("SELECT count(*) FROM bm_bench.bets WHERE event_id = '%s' AND status = 'WON' "
+                   "AND payout = trunc(sum_bet * ratio, 2)" % event))
+    return {"seconds": elapsed, "settled": won}
+
+
+def s5(quick):
+    out = run(["java", "-Xmx512m", "-jar", CLIENT_JAR, "--bet-maker-port", str(BM_PORT), "--line-provider-port", str(LP_PORT),
+               "--clients", "1000", "--rounds", "10" if quick else "20"], timeout=300).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def memory(services):
+    return {name: {"rss_mb": rss_mb(services.pid(name)), "heap_mb": heap_mb(port)}
+            for name, port in (("line-provider", LP_PORT), ("bet-maker", BM_PORT))}
+
+
+# ---- reporting ----
+
+def spread(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values), min(values), max(values)
+
+
+def fmt(value, unit):
+    if unit == "/s":
+        return "{:,.0f}/s".format(value)
+    if unit == "ms":
+        return "%.1f ms" % value
+    if unit == "s":
+        return "%.2f s" % value
+    if unit == "MB":
+        return "%.0f MB" % value
+    return "%.2f" % value
+
+
+def machine():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem = int(f.readline().split()[1]) / 1024 / 1024
+    java = run(["java", "-version"]).stdout.splitlines()[0]
+    pg = psql("SHOW server_version")
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem, 1), "kernel": platform.release(),
+            "java": java, "postgresql": pg}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="one short repetition (under 2 minutes); does not rewrite docs")
+    parser.add_argument("--no-docs", action="store_true", help="print the table only")
+    parser.add_argument("--repeat", type=int, default=None)
+    args = parser.parse_args()
+    repeat = args.repeat or (1 if args.quick else 3)
+    seconds = 5 if args.quick else 15
+    short = 4 if args.quick else 10
+    warmup = 8 if args.quick else 25
+    started = time.time()
+
+    for tool in ("wrk", "pgbench", "psql", "rabbitmqctl", "redis-cli"):
+        if shutil.which(tool) is None:
+            sys.exit("bench: %s is needed (wrk: apt-get install -y wrk; pgbench comes with PostgreSQL)" % tool)
+    if not os.path.exists(JAR) or not os.path.exists(CLIENT_JAR) or os.environ.get("BENCH_BUILD") == "1":
+        log("building the jars (mvn package -DskipTests)")
+        run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
+
+    clean()
+    services = Services()
+    log("starting line-provider :%d and bet-maker :%d (-Xmx%s)" % (LP_PORT, BM_PORT, XMX))
+    services.start()
+    runs = []
+    try:
+        create_events("bench-e", EVENTS)
+        idle = memory(services)
+        log("warming up (%d s)" % warmup)
+        wrk(BM_PORT, "/", "bet.lua", warmup)
+        wrk(BM_PORT, "/events", "get.lua", max(2, warmup // 4))
+        for n in range(repeat):
+            log("repetition %d/%d" % (n + 1, repeat))
+            r = {}
+            r["B1"] = b1(short)
+            r["B2"] = b2(short)
+            r["B3"] = b3(short)
+            before = {name: process_cpu(services.pid(name)) for name in ("line-provider", "bet-maker")}
+            t0 = time.time()
+            r["S1"] = s1(seconds, services)
+            dt = time.time() - t0
+            r["S1"]["service_cpu_cores"] = {name: (process_cpu(services.pid(name)) - before[name]) / dt for name in before}
+            r["S4"] = memory(services)
+            r["S2"] = s2(short)
+            r["S3"] = s3(n)
+            r["B4"] = b4()
+            r["S5"] = s5(args.quick)
+            log("  " + json.dumps({k: (v.get("rate") or v.get("seconds") or v.get("p99_ms")) if isinstance(v, dict) else v
+                                   for k, v in r.items() if k != "S4"}))
+            runs.append(r)
+    finally:
+        services.stop()
+        clean()
+    report(runs, idle, args, time.time() - started)
+
+
+def report(runs, idle, args, elapsed):
+    rows = []
+    targets = []
+
+    def row(name, what, values, unit, ratio=None):
+        m, lo, hi = spread(values)
+        rows.append((name, what, fmt(m, unit), "%s – %s" % (fmt(lo, unit), fmt(hi, unit)), ratio or ""))
+        return m
+
+    b1 = row("B1", "pgbench single-row INSERT, %d clients (TPS)" % CONNECTIONS, [r["B1"]["rate"] for r in runs], "/s")
+    b2 = row("B2", "pgbench 100-row INSERT per transaction, 8 clients (rows/s)", [r["B2"]["rate"] for r in runs], "/s")
+    b3 = row("B3", "GET /health, wrk %d connections" % CONNECTIONS, [r["B3"]["rate"] for r in runs], "/s")
+    b4 = row("B4", "UPDATE of %s rows WHERE event_id = $1 (raw SQL)" % "{:,}".format(SETTLE_BETS), [r["B4"]["seconds"] for r in runs], "s")
+    s1_ratios = [r["S1"]["rate"] / r["B1"]["rate"] for r in runs]
+    s1 = row("S1", "POST /bet, %d connections, %d events (bets/s)" % (CONNECTIONS, EVENTS), [r["S1"]["rate"] for r in runs], "/s",
+             "%.2f × B1" % statistics.median(s1_ratios))
+    s1_p50 = row("", "S1 latency p50", [r["S1"]["p50_ms"] for r in runs], "ms")
+    s1_p99 = row("", "S1 latency p99", [r["S1"]["p99_ms"] for r in runs], "ms")
+    row("", "S1 latency p99.9", [r["S1"]["p999_ms"] for r in runs], "ms")
+    s1_errors = sum(r["S1"]["errors"] for r in runs)
+    s1_durable = all(r["S1"]["durable"] for r in runs)
+    rows.append(("", "S1 errors / every 201 stored", str(s1_errors), "stored %s" % ", ".join(str(r["S1"]["stored"]) for r in runs),
+                 "yes" if s1_durable else "NO"))
+    s2_ratios = [r["S2"]["rate"] / r["B3"]["rate"] for r in runs]
+    s2 = row("S2", "bet-maker GET /events (RabbitMQ request/reply)", [r["S2"]["rate"] for r in runs], "/s",
+             "%.2f × B3" % statistics.median(s2_ratios))
+    s2_p50 = row("", "S2 latency p50", [r["S2"]["p50_ms"] for r in runs], "ms")
+    s2_p99 = row("", "S2 latency p99", [r["S2"]["p99_ms"] for r in runs], "ms")
+    s3_ratios = [r["S3"]["seconds"] / r["B4"]["seconds"] for r in runs]
+    s3 = row("S3", "settle %s PENDING bets: PUT → last bet WON" % "{:,}".format(SETTLE_BETS), [r["S3"]["seconds"] for r in runs], "s",
+             "%.2f × B4" % statistics.median(s3_ratios))
+    for name in ("line-provider", "bet-maker"):
+        row("S4", "%s RSS idle" % name, [idle[name]["rss_mb"]], "MB")
+        row("", "%s RSS / heap at the end of S1" % name, [r["S4"][name]["rss_mb"] for r in runs], "MB",
+            "heap %s" % fmt(statistics.median(r["S4"][name]["heap_mb"] for r in runs), "MB"))
+    s5 = row("S5", "1000 websocket clients: PUT → each client's message, p99", [r["S5"]["p99_ms"] for r in runs], "ms")
+    row("", "S5 p50", [r["S5"]["p50_ms"] for r in runs], "ms")
+    s5_missed = sum(r["S5"]["missed"] for r in runs)
+
+    rss_end = max(r["S4"][name]["rss_mb"] for r in runs for name in ("line-provider", "bet-maker"))
+    checks = [
+        ("S1 ≥ 1.0 × B1 at p99 ≤ 50 ms, no errors, every 201 stored",
+         statistics.median(s1_ratios) >= 1.0 and s1_p99 <= 50 and s1_errors == 0 and s1_durable),
+        ("S1 ≥ 2.5 × B1 (aim)", statistics.median(s1_ratios) >= 2.5),
+        ("S2 ≥ 5,000 req/s at p99 ≤ 20 ms", s2 >= 5000 and s2_p99 <= 20),
+        ("S2 ≥ 0.3 × B3 (aim)", statistics.median(s2_ratios) >= 0.3),
+        ("S3 ≤ 2 × B4", statistics.median(s3_ratios) <= 2.0),
+        ("S4 each service ≤ 256 MB RSS at the end of S1", rss_end <= 256),
+        ("S5 p99 ≤ 200 ms, no message missed", s5 <= 200 and s5_missed == 0),
+    ]
+    tool = {
+        "wrk in S1 (cores)": statistics.median(r["S1"]["tool_cpu_cores"] for r in runs),
+        "wrk in S2 (cores)": statistics.median(r["S2"]["tool_cpu_cores"] for r in runs),
+        "websocket client in S5 (CPU s per run)": statistics.median(r["S5"]["client_cpu_s"] for r in runs),
+        "line-provider in S1 (cores)": statistics.median(r["S1"]["service_cpu_cores"]["line-provider"] for r in runs),
+        "bet-maker in S1 (cores)": statistics.median(r["S1"]["service_cpu_cores"]["bet-maker"] for r in runs),
+    }
+
+    table = ["| | what | median | min – max | ratio |", "|---|---|---|---|---|"]
+    table += ["| %s | %s | %s | %s | %s |" % r for r in rows]
+    verdicts = ["| target | result |", "|---|---|"] + ["| %s | %s |" % (what, "PASS" if ok else "FAIL") for what, ok in checks]
+    cpu = ["| process | CPU |", "|---|---|"] + ["| %s | %.2f |" % (k, v) for k, v in tool.items()]
+    print("\n".join(table))
+    print()
+    print("\n".join(verdicts))
+    print()
+    print("\n".join(cpu))
+    print("\nbench: %d repetition(s) in %.0f s" % (len(runs), elapsed))
+
+    raw = os.path.join(RESULTS, "last-run.json")
+    with open(raw, "w") as f:
+        json.dump({"runs": runs, "idle": idle}, f, indent=1)
+    if args.quick or args.no_docs:
+        return
+    info = machine()
+    notes_file = os.path.join(BENCH, "notes.md")
+    notes = open(notes_file).read() if os.path.exists(notes_file) else ""
+    doc = ["# Benchmarks", "",
+           "Whole system over loopback on this machine, measured by `bench/run` (a quick spot check: `bench/run --quick`).",
+           "Figures are ratios to baselines measured in the same run: the machine is shared and noisy, absolute numbers drift.",
+           "", "## Last run", "",
+           "- date: %s" % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+           "- machine: %d CPUs (`nproc`), %s GiB memory, %s, Linux %s" % (info["nproc"], info["memory_gib"], info["cpu"], info["kernel"]),
+           "- %s; PostgreSQL %s (synchronous_commit on, fsync on)" % (info["java"], info["postgresql"]),
+           "- services: the fat jar, one JVM each (`java -Xmx%s -XX:+UseG1GC -jar launcher/target/event-walker.jar line-provider|bet-maker`), "
+           "everything (PostgreSQL, RabbitMQ, Redis, the services and the load tools) on the same %d cores" % (XMX, info["nproc"]),
+           "- %d repetition(s); S1 runs %d s, the others %d s each, after a %d s warm-up; the command: `bench/run`" % (len(runs), 15, 10, 25),
+           "", "\n".join(table), "", "### Targets", "", "\n".join(verdicts), "",
+           "### CPU of the load tools and the services", "", "\n".join(cpu), "",
+           "### How each figure is taken", "",
+           "- B1: `pgbench -c %d -j 2 -f bench/sql/b1_insert_one.sql` into `bench_baseline.bets`, a table shaped like bet-maker's `bets` (same columns, checks and indexes)." % CONNECTIONS,
+           "- B2: `pgbench -c 8 -j 2 -f bench/sql/b2_insert_hundred.sql`, 100 rows per transaction; rows/s = TPS × 100.",
+           "- B3: `wrk -t2 -c%d` on bet-maker's `GET /health` (the HTTP ceiling of the same server and settings)." % CONNECTIONS,
+           "- B4: `UPDATE … SET status, payout, settled_at WHERE event_id = $1 AND status = 'PENDING'` of %s rows in `bench_baseline.bets`, timed by psql." % "{:,}".format(SETTLE_BETS),
+           "- S1: `wrk -t2 -c%d -s bench/lua/bet.lua`: unique bodies over %d open events; afterwards the rows are counted (every 201 must be stored)." % (CONNECTIONS, EVENTS),
+           "- S2: `wrk -t2 -c%d` on bet-maker's `GET /events` with %d open events." % (CONNECTIONS, EVENTS),
+           "- S3: %s PENDING bets on one event (one placed through the API, the rest inserted), then `PUT` `FINISHED_WIN` at line-provider; the time until no bet of the event is PENDING." % "{:,}".format(SETTLE_BETS),
+           "- S4: VmRSS of each JVM from /proc and heap used from its /metrics, idle and at the end of S1.",
+           "- S5: `bench/target/event-walker-bench.jar`: 1000 websocket clients on `events.<id>`; each round a ratio `PUT`; latency = PUT sent → the client's message.",
+           "", notes]
+    with open(DOC, "w") as f:
+        f.write("\n".join(doc).rstrip() + "\n")
+    log("bench: wrote %s" % os.path.relpath(DOC, ROOT))
+
+
+if __name__ == "__main__":
+    main()

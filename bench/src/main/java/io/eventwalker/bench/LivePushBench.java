@@ -1,0 +1,148 @@
+package io.eventwalker.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * S5: {@code clients} websocket clients of bet-maker's SockJS bridge, each registered on one event's
+ * address; each round changes the event's ratio at line-provider ({@code PUT /event}) and measures,
+ * for every client, the time from sending the PUT to receiving the pushed update. Prints one JSON
+ * line: latency percentiles over all clients and rounds, the messages missed, and this client's own
+ * CPU time.
+ *
+ * <pre>java -jar event-walker-bench.jar --bet-maker-port 8000 --line-provider-port 8001 --clients 1000 --rounds 20</pre>
+ */
+public final class LivePushBench {
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new ConcurrentHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    int betPort = Integer.parseInt(options.getOrDefault("bet-maker-port", "8000"));
+    int linePort = Integer.parseInt(options.getOrDefault("line-provider-port", "8001"));
+    int clients = Integer.parseInt(options.getOrDefault("clients", "1000"));
+    int rounds = Integer.parseInt(options.getOrDefault("rounds", "20"));
+    String host = options.getOrDefault("host", "127.0.0.1");
+    String eventId = options.getOrDefault("event", "live-bench-" + System.currentTimeMillis());
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    try {
+      JsonObject result = run(vertx, host, betPort, linePort, clients, rounds, eventId);
+      System.out.println(result.encode());
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static JsonObject run(Vertx vertx, String host, int betPort, int linePort, int clients, int rounds,
+                                String eventId) throws Exception {
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(linePort));
+    long deadline = System.currentTimeMillis() / 1000 + 3600;
+    send(http, HttpMethod.POST, new JsonObject().put("event_id", eventId).put("ratio", "1.50").put("deadline", deadline));
+
+    // Connect and register every client; a publish to a forbidden address answers with an error
+    // frame once the registration before it is in place.
+    WebSocketClient wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients * 2));
+    String address = "events." + eventId;
+    long[] sentAt = new long[1];
+    AtomicInteger expectedVersion = new AtomicInteger();
+    Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
+    CountDownLatch[] roundDone = new CountDownLatch[1];
+    CountDownLatch ready = new CountDownLatch(clients);
+    List<WebSocket> sockets = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      WebSocket socket = wsClient.connect(new WebSocketConnectOptions().setHost(host).setPort(betPort)
+        .setURI("/eventbus/websocket").setTimeout(10_000)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      sockets.add(socket);
+      boolean[] synced = {false};
+      socket.handler(buffer -> {
+        long now = System.nanoTime();
+        JsonObject frame = new JsonObject(buffer);
+        if ("err".equals(frame.getString("type")) && !synced[0]) {
+          synced[0] = true;
+          ready.countDown();
+        } else if ("rec".equals(frame.getString("type"))
+          && frame.getJsonObject("body").getInteger("version") == expectedVersion.get()) {
+          synchronized (histogram) {
+            histogram.recordValue(Math.max(0, now - sentAt[0]));
+          }
+          roundDone[0].countDown();
+        }
+      });
+      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", address).encode());
+      socket.writeTextMessage(new JsonObject().put("type", "publish").put("address", "bench.sync").put("body", "").encode());
+    }
+    if (!ready.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("clients not registered: " + ready.getCount() + " left");
+    }
+
+    long cpuBefore = cpuNanos();
+    long missed = 0;
+    int version = 1;
+    for (int round = 0; round < rounds; round++) {
+      version++;
+      expectedVersion.set(version);
+      roundDone[0] = new CountDownLatch(clients);
+      String ratio = (round % 2 == 0 ? "1.6" : "1.5") + (round % 10);
+      sentAt[0] = System.nanoTime();
+      send(http, HttpMethod.PUT, new JsonObject().put("event_id", eventId).put("ratio", ratio));
+      if (!roundDone[0].await(5, TimeUnit.SECONDS)) {
+        missed += roundDone[0].getCount();
+      }
+      Thread.sleep(100); // a pause between rounds, so rounds do not overlap
+      for (WebSocket socket : sockets) {
+        socket.writeTextMessage("{\"type\":\"ping\"}");
+      }
+    }
+    double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
+    for (WebSocket socket : sockets) {
+      socket.close();
+    }
+    return new JsonObject()
+      .put("clients", clients)
+      .put("rounds", rounds)
+      .put("samples", histogram.getTotalCount())
+      .put("missed", missed)
+      .put("p50_ms", histogram.getValueAtPercentile(50) / 1e6)
+      .put("p99_ms", histogram.getValueAtPercentile(99) / 1e6)
+      .put("max_ms", histogram.getMaxValue() / 1e6)
+      .put("client_cpu_s", cpuSeconds);
+  }
+
+  private static void send(HttpClient http, HttpMethod method, JsonObject body) throws Exception {
+    Future<Integer> status = http.request(new RequestOptions().setMethod(method).setURI("/event")
+        .putHeader("Content-Type", "application/json"))
+      .compose(request -> request.send(Buffer.buffer(body.encode())))
+      .compose(response -> response.body().map(ignored -> response.statusCode()));
+    int code = status.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    if (code >= 300) {
+      throw new IllegalStateException(method + " /event answered " + code);
+    }
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+}
