@@ -70,7 +70,7 @@ public final class Main {
         usage(2);
       }
     }
-    Vertx vertx = VertxRuntime.create();
+    Vertx vertx = VertxRuntime.create(eventLoops());
     String dir = confDir;
     List<Future<String>> deployments = new ArrayList<>();
     for (String name : services) {
@@ -92,6 +92,18 @@ public final class Main {
         LOG.warn("shutdown did not finish cleanly: {}", e.getMessage());
       }
     }, "shutdown"));
+  }
+
+  /** {@code EVENT_LOOPS} from the environment: Vert.x event-loop threads (default: twice the cores). */
+  static int eventLoops() {
+    String value = System.getenv("EVENT_LOOPS");
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    if (!value.matches("[1-9][0-9]{0,2}")) {
+      throw new IllegalStateException("EVENT_LOOPS must be a whole number from 1 to 999, got " + value);
+    }
+    return Integer.parseInt(value);
   }
 
   /** The service's configuration file, then environment variables named like its keys. */

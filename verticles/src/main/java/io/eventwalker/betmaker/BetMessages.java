@@ -11,14 +11,12 @@ import java.util.UUID;
 public final class BetMessages {
 
   /**
-   * Bets to store, with the events' states as line-provider just reported them (applied first
-   * when newer than what bet-maker holds). {@code idempotency} is null without an
-   * {@code Idempotency-Key}; otherwise the answer is recorded under the key in the same transaction.
+   * Bets to store. {@code idempotency} is null without an {@code Idempotency-Key}; otherwise the
+   * answer is recorded under the key in the same transaction as the bets.
    */
-  public record PlaceBets(List<BetRequest> bets, boolean single, List<EventState> states, ClaimKey idempotency) {
+  public record PlaceBets(List<BetRequest> bets, boolean single, ClaimKey idempotency) {
     public PlaceBets {
       bets = List.copyOf(bets);
-      states = List.copyOf(states);
     }
   }
 

@@ -55,6 +55,9 @@ final class BetQueries {
     ORDER BY r.ord
     RETURNING bet_id, seq, ratio, created_at""";
 
+  /** Holds the group's events (a share lock, as the insert takes) and reads the versions it is checked against. */
+  static final String HOLD_EVENTS = "SELECT event_id, version FROM events WHERE event_id = ANY($1::text[]) ORDER BY event_id FOR SHARE";
+
   static final String EVENTS_STATUS = "SELECT event_id, status, deadline FROM events WHERE event_id = ANY($1::text[])";
 
   static final String COMPLETE_KEYS = """

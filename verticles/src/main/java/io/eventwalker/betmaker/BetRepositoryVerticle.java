@@ -13,6 +13,8 @@ import io.eventwalker.betmaker.BetMessages.PendingEvents;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.BetMessages.PlacedBets;
 import io.eventwalker.betmaker.BetMessages.ReleaseKey;
+import io.eventwalker.betmaker.BetMessages.States;
+import io.eventwalker.betmaker.BetMessages.Subscribe;
 import io.eventwalker.shared.Timestamps;
 import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.db.Databases;
@@ -25,6 +27,7 @@ import io.eventwalker.shared.wire.EventState;
 import io.eventwalker.shared.wire.EventStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,18 +58,21 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Bets arriving together share one statement and one commit (group commit): while a group is
  * being written the next requests queue, and go out together as the next group. Each request is
- * still all-or-nothing, each bet still one row, and nothing is answered before its commit.
+ * still all-or-nothing, each bet still one row, and nothing is answered before its commit. Each
+ * group is checked against line-provider's current states before it commits (see
+ * {@link #writeGroup}).
  *
  * <p>An event state is applied only when its version is newer than the one held; a state that
  * finishes the event settles all its PENDING bets in the same transaction.
  */
 public final class BetRepositoryVerticle extends VerticleBase {
 
-  static final List<String> MIGRATIONS = List.of("V1__events_bets_idempotency.sql");
+  static final List<String> MIGRATIONS = List.of("V1__events_bets_idempotency.sql", "V2__bets_without_event_foreign_key.sql");
   private static final Logger LOG = LoggerFactory.getLogger(BetRepositoryVerticle.class);
   private static final int KNOWN_VERSIONS_CACHED = 100_000;
 
   private Pool pool;
+  private DeliveryOptions lineOptions;
   private long readyTimeoutMs;
   private long abandonedKeySeconds;
   private int maxGroupsInFlight;
@@ -90,6 +96,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
     abandonedKeySeconds = settings.longValue("BM_IDEMPOTENCY_ABANDONED_S", 1, 3600, 30);
     long retentionSeconds = settings.longValue("BM_IDEMPOTENCY_RETENTION_S", 24 * 3600, 365L * 24 * 3600, 25 * 3600);
     maxGroupsInFlight = settings.integer("BM_BET_GROUPS_IN_FLIGHT", 1, 64, 2);
+    lineOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
     maxGroupBets = settings.integer("BM_BET_GROUP_MAX", 1, 100_000, 2_000);
     pool = Databases.pool(vertx, settings, "BM_PG_SCHEMA", "bet-maker");
     return Migrations.migrate(pool, schema, "db/bet-maker", MIGRATIONS).onSuccess(migrated -> {
@@ -186,14 +193,8 @@ public final class BetRepositoryVerticle extends VerticleBase {
   // ---- placing bets, in groups ----
 
   private void place(Message<PlaceBets> msg) {
-    apply(msg.body().states()).onComplete(applied -> {
-      if (applied.failed()) {
-        fail(msg, applied.cause());
-        return;
-      }
-      queue.add(msg);
-      flush();
-    });
+    queue.add(msg);
+    flush();
   }
 
   private void flush() {
@@ -213,18 +214,23 @@ public final class BetRepositoryVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Writes one group. While line-provider is asked for the current state of the group's events,
+   * the bets are inserted in a transaction that holds those events' rows; it commits only if
+   * bet-maker's view of every event is at least as new as line-provider's answer. Otherwise it
+   * rolls back, applies the newer states (settling a finished event) and writes the group again
+   * against them. So a bet is never taken at a ratio, deadline or status older than the one
+   * line-provider had when the group was asked about.
+   */
   private Future<Void> writeGroup(List<Message<PlaceBets>> group, int total) {
     UUID[] betIds = new UUID[total];
     String[] eventIds = new String[total];
     String[] sums = new String[total];
     Integer[] requests = new Integer[total];
     TreeSet<String> events = new TreeSet<>();
-    boolean keyed = false;
     int k = 0;
     for (int r = 0; r < group.size(); r++) {
-      PlaceBets request = group.get(r).body();
-      keyed |= request.idempotency() != null;
-      for (BetRequest bet : request.bets()) {
+      for (BetRequest bet : group.get(r).body().bets()) {
         betIds[k] = BetIds.next();
         eventIds[k] = bet.eventId();
         sums[k] = bet.sumBet().toPlainString();
@@ -233,20 +239,55 @@ public final class BetRepositoryVerticle extends VerticleBase {
         k++;
       }
     }
-    Tuple tuple = Tuple.of(betIds, eventIds, sums, requests, events.toArray(String[]::new));
-    Future<List<List<Bet>>> written = keyed
-      ? pool.withTransaction(conn -> conn.preparedQuery(BetQueries.PLACE).execute(tuple)
-          .compose(rows -> {
-            List<List<Bet>> outcomes = outcomes(group, betIds, rows);
-            return completeKeys(conn, group, outcomes).map(outcomes);
-          }))
-      : pool.preparedQuery(BetQueries.PLACE).execute(tuple).map(rows -> outcomes(group, betIds, rows));
-    return written
+    String[] eventArray = events.toArray(String[]::new);
+    Tuple tuple = Tuple.of(betIds, eventIds, sums, requests, eventArray);
+    Future<States> line = vertx.eventBus().<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(List.of(eventArray)), lineOptions)
+      .map(Message::body);
+    return attempt(group, betIds, tuple, eventArray, line, false)
       .compose(outcomes -> answer(group, outcomes))
       .recover(failure -> {
         group.forEach(msg -> fail(msg, failure));
         return Future.succeededFuture();
       });
+  }
+
+  /** Thrown inside a group's transaction to roll it back: line-provider has newer states. */
+  private static final class Stale extends RuntimeException {
+    private final transient List<EventState> newer;
+
+    Stale(List<EventState> newer) {
+      super("line-provider has newer states", null, false, false);
+      this.newer = newer;
+    }
+  }
+
+  private Future<List<List<Bet>>> attempt(List<Message<PlaceBets>> group, UUID[] betIds, Tuple tuple, String[] events,
+                                          Future<States> line, boolean again) {
+    return pool.getConnection().compose(conn -> {
+      // BEGIN, the hold and the insert go out together (pipelined): one round trip, then the wait
+      // for line-provider's answer, then COMMIT or ROLLBACK.
+      Future<RowSet<Row>> begun = conn.query("BEGIN").execute();
+      Future<RowSet<Row>> held = conn.preparedQuery(BetQueries.HOLD_EVENTS).execute(Tuple.of((Object) events));
+      Future<RowSet<Row>> inserted = conn.preparedQuery(BetQueries.PLACE).execute(tuple);
+      Future<List<List<Bet>>> checked = Future.all(begun, held, inserted).compose(written -> line).compose(states -> {
+        Map<String, Long> versions = new HashMap<>();
+        held.result().forEach(row -> versions.put(row.getString("event_id"), row.getLong("version")));
+        List<EventState> newer = states.found().stream()
+          .filter(state -> versions.getOrDefault(state.eventId(), 0L) < state.version())
+          .toList();
+        if (!newer.isEmpty()) {
+          return Future.failedFuture(new Stale(newer));
+        }
+        List<List<Bet>> outcomes = outcomes(group, betIds, inserted.result());
+        return completeKeys(conn, group, outcomes).compose(keys -> conn.query("COMMIT").execute()).map(outcomes);
+      });
+      return checked
+        .recover(failure -> conn.query("ROLLBACK").execute()
+          .transform(rolledBack -> Future.<List<List<Bet>>>failedFuture(failure)))
+        .onComplete(done -> conn.close());
+    }).recover(failure -> failure instanceof Stale stale && !again
+      ? apply(stale.newer).compose(applied -> attempt(group, betIds, tuple, events, line, true))
+      : Future.failedFuture(failure));
   }
 
   /** For each request of the group, its stored bets in order, or null if it was refused. */

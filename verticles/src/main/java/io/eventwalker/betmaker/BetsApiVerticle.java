@@ -1,6 +1,5 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.ClaimKey;
 import io.eventwalker.betmaker.BetMessages.EventPage;
@@ -11,9 +10,6 @@ import io.eventwalker.betmaker.BetMessages.OpenEvents;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.BetMessages.PlacedBets;
 import io.eventwalker.betmaker.BetMessages.ReleaseKey;
-import io.eventwalker.betmaker.BetMessages.States;
-import io.eventwalker.betmaker.BetMessages.Subscribe;
-import io.eventwalker.shared.Timestamps;
 import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.http.Problems;
@@ -40,10 +36,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -163,38 +156,9 @@ public final class BetsApiVerticle extends VerticleBase {
     });
   }
 
-  /** Asks line-provider for the events' current state (subscribing to them), checks them, stores the bets. */
+  /** Stores the bets; the repository checks them against line-provider's current states. */
   private Future<PlacedBets> place(Batch<BetRequest> batch, ClaimKey claim) {
-    List<BetRequest> bets = batch.items();
-    Set<String> eventIds = new LinkedHashSet<>();
-    bets.forEach(bet -> eventIds.add(bet.eventId()));
-    return vertx.eventBus().<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(List.copyOf(eventIds)), requestOptions)
-      .compose(reply -> {
-        States states = reply.body();
-        Map<String, EventState> byId = new HashMap<>();
-        states.found().forEach(state -> byId.put(state.eventId(), state));
-        if (states.found().stream().anyMatch(state -> state.status().isFinished())) {
-          // A result we may not have seen yet: settle now rather than wait for the update message.
-          vertx.eventBus().request(Addresses.EVENTS_APPLY, new ApplyStates(states.found()), requestOptions);
-        }
-        Instant now = Instant.now();
-        for (int i = 0; i < bets.size(); i++) {
-          EventState state = byId.get(bets.get(i).eventId());
-          if (state == null) {
-            return Future.failedFuture(BetRepositoryVerticle.refusal(404, "no event " + bets.get(i).eventId(), i, batch.single()));
-          }
-          if (state.status().isFinished()) {
-            return Future.failedFuture(BetRepositoryVerticle.refusal(409, "event " + state.eventId() + " is "
-              + state.status() + "; bets are closed", i, batch.single()));
-          }
-          if (!state.isOpenForBets(now)) {
-            return Future.failedFuture(BetRepositoryVerticle.refusal(409, "bets on event " + state.eventId()
-              + " closed at " + Timestamps.iso(state.deadline()), i, batch.single()));
-          }
-        }
-        return vertx.eventBus().<PlacedBets>request(Addresses.BETS_PLACE,
-          new PlaceBets(bets, batch.single(), states.found(), claim), requestOptions);
-      })
+    return vertx.eventBus().<PlacedBets>request(Addresses.BETS_PLACE, new PlaceBets(batch.items(), batch.single(), claim), requestOptions)
       .map(reply -> reply.body());
   }
 

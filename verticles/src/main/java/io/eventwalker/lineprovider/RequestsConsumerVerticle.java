@@ -73,18 +73,18 @@ public final class RequestsConsumerVerticle extends VerticleBase {
     answer(delivery)
       .recover(failure -> Future.succeededFuture(failureReply(failure)))
       .compose(reply -> connector.call(ch -> {
+        // Reply and acknowledge in one go on the connector's thread.
         ch.basicPublish("", props.getReplyTo(), new AMQP.BasicProperties.Builder()
           .correlationId(props.getCorrelationId())
           .contentType(Topology.JSON)
           .build(), reply.toBuffer().getBytes());
+        if (delivery.generation() == connector.generation()) {
+          ch.basicAck(delivery.deliveryTag(), false);
+        }
         return null;
       }))
-      .onComplete(sent -> {
-        if (sent.failed()) {
-          LOG.warn("could not reply to {}: {}", props.getCorrelationId(), sent.cause().getMessage());
-        }
-        connector.ack(delivery);
-      });
+      .onFailure(failure -> LOG.warn("could not reply to {} ({}); the request is redelivered or expires",
+        props.getCorrelationId(), failure.getMessage()));
   }
 
   private Future<LineReply> answer(Delivery delivery) {

@@ -21,14 +21,23 @@ public final class VertxRuntime {
   }
 
   public static Vertx create() {
+    return create(0);
+  }
+
+  /** {@code eventLoops} 0 keeps Vert.x's default (twice the cores). */
+  public static Vertx create(int eventLoops) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
       .setEnabled(true)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
       .setJvmMetricsEnabled(true)
       .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    if (eventLoops > 0) {
+      options.setEventLoopPoolSize(eventLoops);
+    }
     return Vertx.builder()
-      .with(new VertxOptions().setMetricsOptions(metrics))
+      .with(options)
       .withMetrics(new MicrometerMetricsFactory())
       .build();
   }
