@@ -34,7 +34,8 @@ PG_USER = os.environ.get("PG_USER", "postgres")
 PG_DATABASE = os.environ.get("PG_DATABASE", "postgres")
 LP_PORT = int(os.environ.get("BENCH_LP_PORT", "18001"))
 BM_PORT = int(os.environ.get("BENCH_BM_PORT", "18000"))
-XMX = os.environ.get("BENCH_XMX", "256m")
+JVM_OPTIONS = os.environ.get("BENCH_JVM_OPTIONS",
+                             "-Xmx128m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m").split()
 EVENTS = 100
 CONNECTIONS = 64
 SETTLE_BETS = 100_000
@@ -116,7 +117,7 @@ class Services:
         for name, port in (("line-provider", LP_PORT), ("bet-maker", BM_PORT)):
             out = open(os.path.join(RESULTS, name + ".log"), "w")
             self.processes[name] = subprocess.Popen(
-                ["java", "-Xmx" + XMX, "-XX:+UseG1GC", "-jar", JAR, name], env=env, stdout=out, stderr=subprocess.STDOUT)
+                ["java"] + JVM_OPTIONS + ["-jar", JAR, name], env=env, stdout=out, stderr=subprocess.STDOUT)
         for name, port in (("line-provider", LP_PORT), ("bet-maker", BM_PORT)):
             deadline = time.time() + 120
             while True:
@@ -317,7 +318,7 @@ def main():
 
     clean()
     services = Services()
-    log("starting line-provider :%d and bet-maker :%d (-Xmx%s)" % (LP_PORT, BM_PORT, XMX))
+    log("starting line-provider :%d and bet-maker :%d (%s)" % (LP_PORT, BM_PORT, " ".join(JVM_OPTIONS)))
     services.start()
     runs = []
     try:
@@ -435,8 +436,8 @@ def report(runs, idle, args, elapsed):
            "- date: %s" % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
            "- machine: %d CPUs (`nproc`), %s GiB memory, %s, Linux %s" % (info["nproc"], info["memory_gib"], info["cpu"], info["kernel"]),
            "- %s; PostgreSQL %s (synchronous_commit on, fsync on)" % (info["java"], info["postgresql"]),
-           "- services: the fat jar, one JVM each (`java -Xmx%s -XX:+UseG1GC -jar launcher/target/event-walker.jar line-provider|bet-maker`), "
-           "everything (PostgreSQL, RabbitMQ, Redis, the services and the load tools) on the same %d cores" % (XMX, info["nproc"]),
+           "- services: the fat jar, one JVM each (`java %s -jar launcher/target/event-walker.jar line-provider|bet-maker`), "
+           "everything (PostgreSQL, RabbitMQ, Redis, the services and the load tools) on the same %d cores" % (" ".join(JVM_OPTIONS), info["nproc"]),
            "- %d repetition(s); S1 runs %d s, the others %d s each, after a %d s warm-up; the command: `bench/run`" % (len(runs), 15, 10, 25),
            "", "\n".join(table), "", "### Targets", "", "\n".join(verdicts), "",
            "### CPU of the load tools and the services", "", "\n".join(cpu), "",
