@@ -35,7 +35,7 @@ PG_DATABASE = os.environ.get("PG_DATABASE", "postgres")
 LP_PORT = int(os.environ.get("BENCH_LP_PORT", "18001"))
 BM_PORT = int(os.environ.get("BENCH_BM_PORT", "18000"))
 JVM_OPTIONS = os.environ.get("BENCH_JVM_OPTIONS",
-                             "-Xmx128m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m").split()
+                             "-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m").split()
 EVENTS = 100
 CONNECTIONS = 64
 SETTLE_BETS = 100_000
