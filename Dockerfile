@@ -21,6 +21,7 @@ FROM eclipse-temurin:17-jre
 WORKDIR /app
 COPY --from=build /src/launcher/target/event-walker.jar /app/event-walker.jar
 # The JVM settings the benchmark measures (docs/benchmarks.md): a small heap and the serial collector keep each service well under 256 MB.
+ENV MALLOC_ARENA_MAX=2
 ENV JAVA_TOOL_OPTIONS="-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m"
 ENTRYPOINT ["java", "-jar", "/app/event-walker.jar"]
 CMD ["all"]

@@ -112,7 +112,7 @@ class Services:
         self.processes = {}
 
     def start(self):
-        env = dict(os.environ, **SERVICE_ENV)
+        env = dict(os.environ, MALLOC_ARENA_MAX="2", **SERVICE_ENV)
         os.makedirs(RESULTS, exist_ok=True)
         for name, port in (("line-provider", LP_PORT), ("bet-maker", BM_PORT)):
             out = open(os.path.join(RESULTS, name + ".log"), "w")
@@ -436,7 +436,7 @@ def report(runs, idle, args, elapsed):
            "- date: %s" % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
            "- machine: %d CPUs (`nproc`), %s GiB memory, %s, Linux %s" % (info["nproc"], info["memory_gib"], info["cpu"], info["kernel"]),
            "- %s; PostgreSQL %s (synchronous_commit on, fsync on)" % (info["java"], info["postgresql"]),
-           "- services: the fat jar, one JVM each (`java %s -jar launcher/target/event-walker.jar line-provider|bet-maker`), "
+           "- services: the fat jar, one JVM each (`MALLOC_ARENA_MAX=2 java %s -jar launcher/target/event-walker.jar line-provider|bet-maker`), "
            "everything (PostgreSQL, RabbitMQ, Redis, the services and the load tools) on the same %d cores" % (" ".join(JVM_OPTIONS), info["nproc"]),
            "- %d repetition(s); S1 runs %d s, the others %d s each, after a %d s warm-up; the command: `bench/run`" % (len(runs), 15, 10, 25),
            "", "\n".join(table), "", "### Targets", "", "\n".join(verdicts), "",

@@ -133,7 +133,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
       return Future.succeededFuture(new Applied(List.of(), 0));
     }
     List<EventState> candidates = List.copyOf(newest.values());
-    List<JsonObject> settledBets = new ArrayList<>();
+    List<SettledBet> settledBets = new ArrayList<>();
     return pool.withTransaction(conn -> conn.preparedQuery(BetQueries.APPLY_STATES).execute(EventRows.columns(candidates))
         .compose(rows -> {
           List<EventState> applied = new ArrayList<>();
@@ -154,8 +154,12 @@ public final class BetRepositoryVerticle extends VerticleBase {
       });
   }
 
+  /** A bet as its settlement left it, kept compact: a large event settles many. */
+  private record SettledBet(UUID betId, String eventId, BetStatus status, java.math.BigDecimal payout) {
+  }
+
   /** Settles the PENDING bets of every finished event in {@code applied}, collecting what each bet became. */
-  private Future<Void> settle(SqlConnection conn, List<EventState> applied, int position, List<JsonObject> settled) {
+  private Future<Void> settle(SqlConnection conn, List<EventState> applied, int position, List<SettledBet> settled) {
     if (position == applied.size()) {
       return Future.succeededFuture();
     }
@@ -167,26 +171,29 @@ public final class BetRepositoryVerticle extends VerticleBase {
     return conn.preparedQuery(BetQueries.SETTLE).execute(Tuple.of(state.eventId(), result.name()))
       .compose(rows -> {
         for (Row row : rows) {
-          settled.add(new JsonObject()
-            .put("bet_id", row.getUUID("bet_id").toString())
-            .put("event_id", state.eventId())
-            .put("status", result.name())
-            .put("payout", row.getBigDecimal("payout")));
+          settled.add(new SettledBet(row.getUUID("bet_id"), state.eventId(), result, row.getBigDecimal("payout")));
         }
         return settle(conn, applied, position + 1, settled);
       });
   }
 
-  /** After a commit: tells browsers (through the SockJS bridge) what changed. */
-  private void push(List<EventState> applied, List<JsonObject> settledBets) {
+  /** After a commit: tells browsers (through the SockJS bridge) what changed; settled bets only if watched. */
+  private void push(List<EventState> applied, List<SettledBet> settledBets) {
     var bus = vertx.eventBus();
     for (EventState state : applied) {
       JsonObject json = state.toJson();
       bus.publish(Addresses.LIVE_EVENT_PREFIX + state.eventId(), json);
       bus.publish(Addresses.LIVE_OPEN_EVENTS, json);
     }
-    for (JsonObject bet : settledBets) {
-      bus.publish(Addresses.LIVE_BET_PREFIX + bet.getString("bet_id"), bet);
+    for (SettledBet bet : settledBets) {
+      String address = Addresses.LIVE_BET_PREFIX + bet.betId();
+      if (LiveListeners.isHeard(vertx, address)) {
+        bus.publish(address, new JsonObject()
+          .put("bet_id", bet.betId().toString())
+          .put("event_id", bet.eventId())
+          .put("status", bet.status().name())
+          .put("payout", bet.payout()));
+      }
     }
   }
 

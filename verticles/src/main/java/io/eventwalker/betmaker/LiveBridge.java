@@ -36,6 +36,6 @@ final class LiveBridge {
       .setRegisterWriteHandler(false)
       .setInsertJSESSIONID(false)
       .setLibraryURL("/assets/vendor/sockjs.min.js");
-    return SockJSHandler.create(vertx, sockJs).bridge(bridge);
+    return SockJSHandler.create(vertx, sockJs).bridge(bridge, LiveListeners.tracker(vertx));
   }
 }

@@ -39,6 +39,9 @@ public final class Routers {
   public static Future<HttpServer> serve(Vertx vertx, Router router, HttpServerOptions options, String service,
                                          String openApiResource) {
     requireDocumented(router, new JsonObject(Buffer.buffer(readResource(openApiResource))));
+    // Pushed messages are small: websocket compression would cost a zlib stream per connection
+    // (hundreds of KB of native memory each) for nothing.
+    options.setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(router).listen()
       .onSuccess(bound -> vertx.sharedData().<String, Integer>getLocalMap(PORTS_MAP).put(service, bound.actualPort()));
   }
