@@ -45,6 +45,8 @@ SERVICE_ENV = {
     "LP_PG_SCHEMA": "lp_bench", "BM_PG_SCHEMA": "bm_bench",
     "LP_REDIS_PREFIX": "bench:lp:", "LINE_PROVIDER_QUEUE": "bench.line-provider.requests",
     "BM_SUBSCRIBER": "bm-bench", "LOG_LEVEL": "WARN",
+    # S1 is one client sending as fast as it can: the per-client limit would measure itself.
+    "BM_RATE_LIMIT_PER_S": "0",
 }
 QUEUES = ["bench.line-provider.requests", "bm-bench.event-updates", "bm-bench.event-updates.dead-letter"]
 

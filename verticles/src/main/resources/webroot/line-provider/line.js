@@ -10,10 +10,15 @@
     return fields.length ? fields.join('; ') : problem.detail || problem.title;
   }
 
+  // The operator key (LP_API_KEY), when the server has one, kept for this tab only.
+  const keyInput = $('api-key');
+  keyInput.value = sessionStorage.getItem('event-walker.api-key') || '';
+  keyInput.addEventListener('change', () => sessionStorage.setItem('event-walker.api-key', keyInput.value));
+
   async function send(method, body) {
-    const response = await fetch('/event', {
-      method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-    });
+    const headers = { 'Content-Type': 'application/json' };
+    if (keyInput.value) headers['X-Api-Key'] = keyInput.value;
+    const response = await fetch('/event', { method, headers, body: JSON.stringify(body) });
     return { ok: response.ok, body: await response.json().catch(() => null) };
   }
 

@@ -1,9 +1,13 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.http.RateLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * bet-maker: deploys its verticles and completes when all are up. The repository goes first
@@ -16,12 +20,27 @@ public final class BetMakerVerticle extends VerticleBase {
     Settings settings = new Settings("bet-maker", config());
     int httpInstances = settings.integer("BM_HTTP_INSTANCES", 1, 64, 1);
     DeploymentOptions one = new DeploymentOptions().setConfig(config());
+    RateLimiter limiter = rateLimiter(settings);
+    vertx.setPeriodic(60_000, id -> limiter.purgeIdle(System.nanoTime()));
     return vertx.deployVerticle(BetRepositoryVerticle::new, one)
       .compose(repository -> Future.all(
         vertx.deployVerticle(LineProviderClientVerticle::new, one),
         vertx.deployVerticle(EventUpdatesConsumerVerticle::new, one),
         vertx.deployVerticle(RedisProbeVerticle::new, one)))
-      .compose(bridges -> vertx.deployVerticle(BetsApiVerticle::new, new DeploymentOptions(one).setInstances(httpInstances)))
+      .compose(bridges -> vertx.deployVerticle(() -> new BetsApiVerticle(limiter), new DeploymentOptions(one).setInstances(httpInstances)))
       .compose(api -> vertx.deployVerticle(CatchUpVerticle::new, one));
+  }
+
+  /** {@code POST /bet} per client: {@code BM_RATE_LIMIT_PER_S} (0 turns the limit off), bursts of {@code BM_RATE_LIMIT_BURST}. */
+  static RateLimiter rateLimiter(Settings settings) {
+    int perSecond = settings.integer("BM_RATE_LIMIT_PER_S", 0, 1_000_000, 100);
+    int burst = settings.integer("BM_RATE_LIMIT_BURST", 1, 1_000_000, 500);
+    Set<String> exempt = new HashSet<>();
+    for (String address : settings.string("BM_RATE_LIMIT_EXEMPT", "").split(",")) {
+      if (!address.isBlank()) {
+        exempt.add(address.trim());
+      }
+    }
+    return perSecond == 0 ? RateLimiter.unlimited() : new RateLimiter(perSecond, burst, exempt);
   }
 }

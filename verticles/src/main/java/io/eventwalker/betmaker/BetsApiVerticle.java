@@ -14,6 +14,7 @@ import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.http.Problems;
 import io.eventwalker.shared.http.QueryParams;
+import io.eventwalker.shared.http.RateLimiter;
 import io.eventwalker.shared.http.Readiness;
 import io.eventwalker.shared.http.Responses;
 import io.eventwalker.shared.http.Routers;
@@ -54,8 +55,14 @@ public final class BetsApiVerticle extends VerticleBase {
   private static final int MAX_PAGE = 1000;
   private static final String OPENAPI = "openapi/bet-maker.json";
 
+  private final RateLimiter rateLimiter;
   private DeliveryOptions requestOptions;
   private BigDecimal maxSumBet;
+
+  /** {@code rateLimiter}: shared by every instance, so the limit is per process, not per event loop. */
+  BetsApiVerticle(RateLimiter rateLimiter) {
+    this.rateLimiter = rateLimiter;
+  }
 
   @Override
   public Future<?> start() {
@@ -70,6 +77,7 @@ public final class BetsApiVerticle extends VerticleBase {
     BodyHandler body = Routers.jsonBody(settings.longValue("BM_MAX_BODY_BYTES", 1024, 64L << 20, 1L << 20));
 
     Router router = Routers.base(vertx, readiness, OPENAPI);
+    router.post("/bet").handler(rateLimiter.handler()); // its own route, ahead of the body handler
     router.post("/bet").handler(body).handler(this::placeBets);
     router.get("/bets").handler(this::listBets);
     router.get("/bet/:bet_id").handler(this::getBet);

@@ -7,6 +7,7 @@ import io.eventwalker.lineprovider.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
 import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.http.ApiKey;
 import io.eventwalker.shared.http.QueryParams;
 import io.eventwalker.shared.http.Readiness;
 import io.eventwalker.shared.http.Responses;
@@ -52,6 +53,10 @@ public final class EventsApiVerticle extends VerticleBase {
     BodyHandler body = Routers.jsonBody(settings.longValue("LP_MAX_BODY_BYTES", 1024, 64L << 20, 1L << 20));
 
     Router router = Routers.base(vertx, readiness, OPENAPI);
+    // The operator key is checked on routes of its own, ahead of the body handler (which must come first on a route).
+    var operator = ApiKey.required(settings.string("LP_API_KEY", ""));
+    router.post("/event").handler(operator);
+    router.put("/event").handler(operator);
     router.post("/event").handler(body).handler(this::create);
     router.put("/event").handler(body).handler(this::update);
     router.get("/event/:event_id").handler(this::getOne);

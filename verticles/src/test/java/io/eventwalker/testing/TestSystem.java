@@ -86,9 +86,16 @@ public final class TestSystem implements AutoCloseable {
 
   /** Starts the chosen services; {@code tune} may change the bet-maker's configuration first. */
   public static TestSystem start(boolean withLineProvider, boolean withBetMaker, java.util.function.Consumer<JsonObject> tune) {
+    return start(withLineProvider, withBetMaker, config -> { }, tune);
+  }
+
+  /** Starts the chosen services after {@code tuneLine} and {@code tuneBets} changed their configurations. */
+  public static TestSystem start(boolean withLineProvider, boolean withBetMaker, java.util.function.Consumer<JsonObject> tuneLine,
+                                 java.util.function.Consumer<JsonObject> tuneBets) {
     TestSystem system = new TestSystem();
     try {
-      tune.accept(system.betMakerConfig);
+      tuneLine.accept(system.lineProviderConfig);
+      tuneBets.accept(system.betMakerConfig);
       if (withLineProvider) {
         system.startLineProvider();
       }

@@ -1,0 +1,46 @@
+package io.eventwalker.shared.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RateLimiterTest {
+
+  private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+  @Test
+  void allowsABurstThenTheSustainedRate() {
+    RateLimiter limiter = new RateLimiter(10, 5, Set.of());
+    long now = 1_000 * SECOND;
+    for (int i = 0; i < 5; i++) {
+      assertThat(limiter.delayNanos("a", now)).as("request %d of the burst", i).isZero();
+    }
+    long wait = limiter.delayNanos("a", now);
+    assertThat(wait).isPositive().isLessThanOrEqualTo(SECOND / 10);
+    assertThat(limiter.delayNanos("a", now + wait)).isZero();
+    assertThat(limiter.delayNanos("a", now + wait)).isPositive();
+  }
+
+  @Test
+  void clientsAreCountedApartAndExemptOnesNotAtAll() {
+    RateLimiter limiter = new RateLimiter(1, 1, Set.of("10.0.0.9"));
+    long now = 5 * SECOND;
+    assertThat(limiter.delayNanos("a", now)).isZero();
+    assertThat(limiter.delayNanos("a", now)).isPositive();
+    assertThat(limiter.delayNanos("b", now)).isZero();
+    for (int i = 0; i < 100; i++) {
+      assertThat(limiter.delayNanos("10.0.0.9", now)).isZero();
+    }
+  }
+
+  @Test
+  void unlimitedLetsEverythingThrough() {
+    RateLimiter limiter = RateLimiter.unlimited();
+    for (int i = 0; i < 10_000; i++) {
+      assertThat(limiter.delayNanos("a", 0)).isZero();
+    }
+  }
+}
