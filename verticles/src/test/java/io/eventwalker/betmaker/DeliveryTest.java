@@ -94,6 +94,9 @@ class DeliveryTest {
       assertThat(after.get(i).getBigDecimal("payout")).isEqualByComparingTo("25.00");
     }
     assertThat(count("SELECT count(*) FROM $S.events WHERE event_id = $1 AND status = 'FINISHED_WIN' AND version = 7", id)).isEqualTo(1);
+    // The database's own audit: one status change per bet, to WON.
+    assertThat(count("SELECT count(*) FROM $S.bet_status_log WHERE event_id = $1 AND status = 'WON'", id)).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM (SELECT bet_id FROM $S.bet_status_log GROUP BY bet_id HAVING count(*) > 1) twice")).isZero();
   }
 
   @Test

@@ -102,6 +102,10 @@ class SettlementRaceTest {
           row.getBigDecimal("sum_bet").multiply(row.getBigDecimal("ratio")).setScale(2, java.math.RoundingMode.DOWN));
       }
       assertThat(stored.stream().map(row -> row.getString("id"))).containsAll(accepted.keySet());
+      assertThat(system.count("SELECT count(*) FROM " + schema + ".bet_status_log WHERE event_id = $1", eventId))
+        .as("each bet's status changed exactly once").isEqualTo(stored.size());
+      assertThat(system.count("SELECT count(DISTINCT bet_id) FROM " + schema + ".bet_status_log WHERE event_id = $1", eventId))
+        .isEqualTo(stored.size());
     } finally {
       pool.shutdownNow();
       finisher.shutdownNow();
