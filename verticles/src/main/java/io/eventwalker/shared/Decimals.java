@@ -17,7 +17,8 @@ public final class Decimals {
   public static final BigDecimal MAX_RATIO = new BigDecimal("10000.00");
 
   private static final int MAX_TEXT_LENGTH = 100;
-  private static final Pattern DECIMAL_TEXT = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+  /** Exponents of up to 9 digits: {@link BigDecimal} cannot hold a larger one. */
+  private static final Pattern DECIMAL_TEXT = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]{1,9})?");
 
   private Decimals() {
   }

@@ -16,13 +16,14 @@ import java.time.temporal.ChronoUnit;
 /**
  * Deadlines and other instants. On the wire a deadline is Unix seconds (a fraction allowed);
  * an ISO-8601 string is accepted on input. Instants are kept to the microsecond, as PostgreSQL
- * stores them: finer fractions are rounded half-even to the microsecond.
+ * stores them: finer fractions (up to 18 decimal places) are rounded half-even to the microsecond.
  */
 public final class Timestamps {
 
   /** 9999-12-31T23:59:59Z: the last second PostgreSQL and ISO-8601 agree on comfortably. */
   private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(253402300799L);
   private static final BigDecimal MICROS_PER_SECOND = BigDecimal.valueOf(1_000_000L);
+  private static final int MAX_FRACTION_DIGITS = 18;
 
   private Timestamps() {
   }
@@ -42,6 +43,11 @@ public final class Timestamps {
     }
     if (seconds.signum() <= 0 || seconds.compareTo(MAX_SECONDS) > 0) {
       errors.add(field, "must be between 1 and " + MAX_SECONDS.toPlainString() + " Unix seconds");
+      return null;
+    }
+    if (seconds.scale() > MAX_FRACTION_DIGITS && seconds.stripTrailingZeros().scale() > MAX_FRACTION_DIGITS) {
+      // Rounding 1e-999999999 would take forever: far finer than a microsecond is refused, not rounded.
+      errors.add(field, "must have at most " + MAX_FRACTION_DIGITS + " decimal places");
       return null;
     }
     return fromSeconds(seconds);

@@ -30,7 +30,8 @@ class TimestampsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"yesterday", "2030-13-01T00:00:00Z", "2030-01-01", "", "NaN", "-5", "0", "1e20"})
+  @ValueSource(strings = {"yesterday", "2030-13-01T00:00:00Z", "2030-01-01", "", "NaN", "-5", "0", "1e20", "1e-999999999",
+    "1893456000.0000000000000000000000000001", "1e99999999999"})
   void refusesWhatIsNotAnInstant(String raw) {
     Errors errors = new Errors(null);
     assertThat(Timestamps.deadline(raw, "deadline", errors)).isNull();

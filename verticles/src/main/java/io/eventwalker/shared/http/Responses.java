@@ -26,11 +26,14 @@ public final class Responses {
 
   /**
    * The request's JSON body, parsed exactly ({@link StrictJson}). A body declared as something
-   * other than JSON is refused with 415 (a missing Content-Type is read as JSON); a malformed one
-   * with 400.
+   * other than JSON is refused with 415 (a missing Content-Type is read as JSON); a malformed one,
+   * or any query parameter (write endpoints take none), with 400.
    */
   public static Object jsonBody(RoutingContext ctx) throws ValidationException {
     requireJsonBody(ctx);
+    for (String name : ctx.queryParams().names()) {
+      throw new ValidationException(name, "unknown query parameter; this endpoint takes none");
+    }
     Buffer body = ctx.body().buffer();
     try {
       return StrictJson.parse(body == null ? null : body.getBytes());

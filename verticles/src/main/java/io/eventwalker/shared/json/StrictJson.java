@@ -100,7 +100,11 @@ public final class StrictJson {
         return parser.getText();
       case VALUE_NUMBER_INT:
       case VALUE_NUMBER_FLOAT:
-        return parser.getDecimalValue();
+        try {
+          return parser.getDecimalValue();
+        } catch (NumberFormatException e) {
+          throw new IOException("number out of range: " + e.getMessage());
+        }
       case VALUE_TRUE:
         return Boolean.TRUE;
       case VALUE_FALSE:

@@ -1,0 +1,109 @@
+package io.eventwalker.hostile;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.eventwalker.betmaker.BetRequest;
+import io.eventwalker.lineprovider.EventChange;
+import io.eventwalker.lineprovider.EventInputs;
+import io.eventwalker.lineprovider.NewEvent;
+import io.eventwalker.shared.Decimals;
+import io.eventwalker.shared.json.StrictJson;
+import io.eventwalker.shared.validation.Batch;
+import io.eventwalker.shared.validation.ValidationException;
+import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.shared.wire.LineReply;
+import io.eventwalker.shared.wire.LineRequest;
+import io.vertx.core.buffer.Buffer;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * Fuzz targets for every parser of untrusted bytes: HTTP bodies and RabbitMQ messages. Each may
+ * only accept well-formed input or refuse it with its own exception; anything else (a runtime
+ * exception, an accepted value breaking the rules) is a finding.
+ *
+ * <p>In the normal test run each target replays its corpus under
+ * {@code src/test/resources/io/eventwalker/hostile/ParsersFuzzTestInputs/<target>/}. To fuzz, see
+ * the README: {@code JAZZER_FUZZ=1 mvn -pl verticles test -Dtest=ParsersFuzzTest -Dskip.npm=true}.
+ */
+class ParsersFuzzTest {
+
+  private static final BigDecimal MAX_STAKE = new BigDecimal("1000000.00");
+  private static final Instant LAST_DEADLINE = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  @FuzzTest(maxDuration = "60s")
+  void eventCreation(byte[] body) {
+    Batch<NewEvent> batch;
+    try {
+      batch = EventInputs.parseCreate(StrictJson.parse(body));
+    } catch (StrictJson.MalformedJsonException | ValidationException refused) {
+      return;
+    }
+    for (NewEvent event : batch.items()) {
+      requireAmount(event.ratio(), Decimals.MAX_RATIO);
+      require(event.deadline().isAfter(Instant.EPOCH) && !event.deadline().isAfter(LAST_DEADLINE), "deadline in range");
+      require(event.eventId().matches("[A-Za-z0-9._:-]{1,64}"), "event id pattern");
+    }
+  }
+
+  @FuzzTest(maxDuration = "60s")
+  void eventChange(byte[] body) {
+    Batch<EventChange> batch;
+    try {
+      batch = EventInputs.parseUpdate(StrictJson.parse(body));
+    } catch (StrictJson.MalformedJsonException | ValidationException refused) {
+      return;
+    }
+    for (EventChange change : batch.items()) {
+      require(change.ratio() != null || change.deadline() != null || change.status() != null, "something to change");
+      if (change.ratio() != null) {
+        requireAmount(change.ratio(), Decimals.MAX_RATIO);
+      }
+    }
+  }
+
+  @FuzzTest(maxDuration = "60s")
+  void betPlacement(byte[] body) {
+    Batch<BetRequest> batch;
+    try {
+      batch = BetRequest.parse(StrictJson.parse(body), MAX_STAKE);
+    } catch (StrictJson.MalformedJsonException | ValidationException refused) {
+      return;
+    }
+    require(!batch.items().isEmpty() && batch.items().size() <= Batch.MAX_ITEMS, "batch size");
+    for (BetRequest bet : batch.items()) {
+      requireAmount(bet.sumBet(), MAX_STAKE);
+    }
+  }
+
+  @FuzzTest(maxDuration = "60s")
+  void messagesFromTheBroker(byte[] body) {
+    try {
+      LineRequest.parse(Buffer.buffer(body));
+    } catch (ValidationException refused) {
+      // refused: fine
+    }
+    try {
+      LineReply.parse(Buffer.buffer(body));
+    } catch (ValidationException refused) {
+      // refused: fine
+    }
+    try {
+      EventState state = EventState.fromMap(StrictJson.parse(body));
+      requireAmount(state.ratio(), Decimals.MAX_RATIO);
+      require(state.version() >= 1, "version");
+    } catch (StrictJson.MalformedJsonException | ValidationException refused) {
+      // refused: fine
+    }
+  }
+
+  private static void requireAmount(BigDecimal amount, BigDecimal max) {
+    require(amount.signum() > 0 && amount.compareTo(max) <= 0 && amount.scale() == Decimals.SCALE, "amount rules: " + amount);
+  }
+
+  private static void require(boolean condition, String rule) {
+    if (!condition) {
+      throw new IllegalStateException("accepted input that breaks a rule: " + rule);
+    }
+  }
+}
