@@ -15,27 +15,19 @@ import re
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
+from system import (JAR, JVM_OPTIONS, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
+                    http, process_cpu_seconds, psql, rss_mb, run)
+
 BENCH = os.path.join(ROOT, "bench")
 RESULTS = os.path.join(BENCH, "results")
-JAR = os.path.join(ROOT, "launcher", "target", "event-walker.jar")
 CLIENT_JAR = os.path.join(BENCH, "target", "event-walker-bench.jar")
 DOC = os.path.join(ROOT, "docs", "benchmarks.md")
-
-PG_HOST = os.environ.get("PG_HOST", "127.0.0.1")
-PG_PORT = os.environ.get("PG_PORT", "5432")
-PG_USER = os.environ.get("PG_USER", "postgres")
-PG_DATABASE = os.environ.get("PG_DATABASE", "postgres")
 LP_PORT = int(os.environ.get("BENCH_LP_PORT", "18001"))
 BM_PORT = int(os.environ.get("BENCH_BM_PORT", "18000"))
-JVM_OPTIONS = os.environ.get("BENCH_JVM_OPTIONS",
-                             "-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m").split()
 EVENTS = 100
 CONNECTIONS = 64
 SETTLE_BETS = 100_000
@@ -55,49 +47,9 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def run(cmd, check=True, capture=True, env=None, timeout=600):
-    result = subprocess.run(cmd, check=False, text=True, env=env, timeout=timeout,
-                            stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None)
-    if check and result.returncode != 0:
-        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), result.returncode, result.stdout))
-    return result
-
-
-def psql(sql, timing=False):
-    cmd = ["psql", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", PG_DATABASE, "-v", "ON_ERROR_STOP=1", "-qAt"]
-    if timing:
-        cmd += ["-c", "\\timing on"]
-    return run(cmd + ["-c", sql]).stdout.strip()
-
-
-def http(method, port, path, body=None, timeout=10):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-
-
 def children_cpu():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def process_cpu(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def heap_mb(port):
@@ -107,44 +59,6 @@ def heap_mb(port):
         if line.startswith("jvm_memory_used_bytes") and 'area="heap"' in line:
             total += float(line.rsplit(" ", 1)[1])
     return total / 1024 / 1024
-
-
-class Services:
-    def __init__(self):
-        self.processes = {}
-
-    def start(self):
-        env = dict(os.environ, MALLOC_ARENA_MAX="2", **SERVICE_ENV)
-        os.makedirs(RESULTS, exist_ok=True)
-        for name, port in (("line-provider", LP_PORT), ("bet-maker", BM_PORT)):
-            out = open(os.path.join(RESULTS, name + ".log"), "w")
-            self.processes[name] = subprocess.Popen(
-                ["java"] + JVM_OPTIONS + ["-jar", JAR, name], env=env, stdout=out, stderr=subprocess.STDOUT)
-        for name, port in (("line-provider", LP_PORT), ("bet-maker", BM_PORT)):
-            deadline = time.time() + 120
-            while True:
-                if self.processes[name].poll() is not None:
-                    raise RuntimeError("%s exited; see bench/results/%s.log" % (name, name))
-                try:
-                    if http("GET", port, "/ready", timeout=2)[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if time.time() > deadline:
-                    raise RuntimeError("%s not ready within 120 s" % name)
-                time.sleep(0.2)
-
-    def pid(self, name):
-        return self.processes[name].pid
-
-    def stop(self):
-        for process in self.processes.values():
-            process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def clean():
@@ -319,9 +233,10 @@ def main():
         run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
 
     clean()
-    services = Services()
+    services = Services(SERVICE_ENV, {"line-provider": LP_PORT, "bet-maker": BM_PORT}, RESULTS)
     log("starting line-provider :%d and bet-maker :%d (%s)" % (LP_PORT, BM_PORT, " ".join(JVM_OPTIONS)))
-    services.start()
+    for name in ("line-provider", "bet-maker"):
+        services.start(name)
     runs = []
     try:
         create_events("bench-e", EVENTS)
@@ -335,11 +250,11 @@ def main():
             r["B1"] = b1(short)
             r["B2"] = b2(short)
             r["B3"] = b3(short)
-            before = {name: process_cpu(services.pid(name)) for name in ("line-provider", "bet-maker")}
+            before = {name: process_cpu_seconds(services.pid(name)) for name in ("line-provider", "bet-maker")}
             t0 = time.time()
             r["S1"] = s1(seconds, services)
             dt = time.time() - t0
-            r["S1"]["service_cpu_cores"] = {name: (process_cpu(services.pid(name)) - before[name]) / dt for name in before}
+            r["S1"]["service_cpu_cores"] = {name: (process_cpu_seconds(services.pid(name)) - before[name]) / dt for name in before}
             r["S4"] = memory(services)
             r["S2"] = s2(short)
             r["S3"] = s3(n)

@@ -83,7 +83,8 @@ public final class BetMessages {
     }
   }
 
-  public record Subscribe(List<String> eventIds) {
+  /** {@code renew}: subscribe again even to events already subscribed to from this process (catch-up does). */
+  public record Subscribe(List<String> eventIds, boolean renew) {
     public Subscribe {
       eventIds = List.copyOf(eventIds);
     }

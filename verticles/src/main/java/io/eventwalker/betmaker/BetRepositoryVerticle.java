@@ -15,6 +15,7 @@ import io.eventwalker.betmaker.BetMessages.PlacedBets;
 import io.eventwalker.betmaker.BetMessages.ReleaseKey;
 import io.eventwalker.betmaker.BetMessages.States;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
+import io.eventwalker.shared.Failpoints;
 import io.eventwalker.shared.Timestamps;
 import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.db.Databases;
@@ -139,9 +140,17 @@ public final class BetRepositoryVerticle extends VerticleBase {
         .compose(rows -> {
           List<EventState> applied = new ArrayList<>();
           rows.forEach(row -> applied.add(newest.get(row.getString("event_id"))));
-          return settle(conn, applied, 0, settledBets).map(done -> new Applied(applied, settledBets.size()));
+          return settle(conn, applied, 0, settledBets).map(done -> {
+            if (!settledBets.isEmpty()) {
+              Failpoints.hit(Failpoints.SETTLE_BEFORE_COMMIT);
+            }
+            return new Applied(applied, settledBets.size());
+          });
         }))
       .onSuccess(result -> {
+        if (result.settledBets() > 0) {
+          Failpoints.hit(Failpoints.SETTLE_AFTER_COMMIT); // committed; the update (if one brought it) not yet acked
+        }
         candidates.forEach(state -> knownVersions.merge(state.eventId(), state.version(), Math::max));
         for (EventState state : result.applied()) {
           if (state.status().isFinished()) {
@@ -249,7 +258,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
     }
     String[] eventArray = events.toArray(String[]::new);
     Tuple tuple = Tuple.of(betIds, eventIds, sums, requests, eventArray);
-    Future<States> line = vertx.eventBus().<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(List.of(eventArray)), lineOptions)
+    Future<States> line = vertx.eventBus().<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(List.of(eventArray), false), lineOptions)
       .map(Message::body);
     return attempt(group, betIds, tuple, eventArray, line, false)
       .compose(outcomes -> answer(group, outcomes))

@@ -62,7 +62,7 @@ public final class CatchUpVerticle extends VerticleBase {
         if (ids.isEmpty()) {
           return Future.succeededFuture(settled);
         }
-        return bus.<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(ids), busOptions)
+        return bus.<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(ids, true), busOptions)
           .compose(states -> {
             if (!states.body().missing().isEmpty()) {
               LOG.warn("line-provider does not know events with pending bets: {}", states.body().missing());

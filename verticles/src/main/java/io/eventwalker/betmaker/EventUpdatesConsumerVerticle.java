@@ -38,7 +38,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
     subscriber = settings.string("BM_SUBSCRIBER");
     prefetch = settings.integer("BM_UPDATES_PREFETCH", 1, 10_000, 64);
     busOptions = new DeliveryOptions().setSendTimeout(settings.integer("BM_SETTLE_TIMEOUT_MS", 1_000, 600_000, 120_000));
-    connector = new RabbitConnector(vertx, settings, "bet-maker-updates", this::declareAndConsume);
+    connector = new RabbitConnector(vertx, settings, "bet-maker-updates-" + subscriber, this::declareAndConsume);
     vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_UPDATES, connector::answerReadiness);
     return connector.start();
   }

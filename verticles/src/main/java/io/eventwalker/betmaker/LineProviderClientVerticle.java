@@ -44,7 +44,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LineProviderClientVerticle.class);
   private static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
 
-  private record Waiter(Set<String> ids, Promise<States> promise) {
+  private record Waiter(Set<String> ids, boolean renew, Promise<States> promise) {
   }
 
   private RabbitConnector connector;
@@ -120,7 +120,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
    */
   private void subscribe(Message<Subscribe> msg) {
     Promise<States> promise = Promise.promise();
-    subscribeQueue.add(new Waiter(new LinkedHashSet<>(msg.body().eventIds()), promise));
+    subscribeQueue.add(new Waiter(new LinkedHashSet<>(msg.body().eventIds()), msg.body().renew(), promise));
     promise.future().onSuccess(msg::reply).onFailure(failure -> fail(msg, failure));
     if (batchesInFlight < maxInFlight) {
       sendBatch();
@@ -133,9 +133,15 @@ public final class LineProviderClientVerticle extends VerticleBase {
     List<String> fresh = new ArrayList<>();
     List<String> known = new ArrayList<>();
     Set<String> all = new LinkedHashSet<>();
-    batch.forEach(waiter -> all.addAll(waiter.ids()));
+    Set<String> renew = new java.util.HashSet<>();
+    for (Waiter waiter : batch) {
+      all.addAll(waiter.ids());
+      if (waiter.renew()) {
+        renew.addAll(waiter.ids());
+      }
+    }
     for (String id : all) {
-      (subscribed.contains(id) ? known : fresh).add(id);
+      (subscribed.contains(id) && !renew.contains(id) ? known : fresh).add(id);
     }
     List<Future<LineReply>> chunks = new ArrayList<>();
     for (int from = 0; from < fresh.size(); from += LineRequest.MAX_IDS) {

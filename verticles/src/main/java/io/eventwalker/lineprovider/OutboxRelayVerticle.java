@@ -7,6 +7,7 @@ import io.eventwalker.lineprovider.EventMessages.OutboxRows;
 import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
 import io.eventwalker.lineprovider.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
+import io.eventwalker.shared.Failpoints;
 import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.messaging.RabbitConnector;
 import io.eventwalker.shared.messaging.Topology;
@@ -101,6 +102,10 @@ public final class OutboxRelayVerticle extends VerticleBase {
     rows.forEach(row -> eventIds.add(row.eventId()));
     return vertx.eventBus().<Subscribers>request(Addresses.SUBSCRIPTIONS_OF, new SubscribersOf(List.copyOf(eventIds)), busOptions)
       .compose(reply -> publish(rows, reply.body()))
+      .compose(published -> {
+        Failpoints.hit(Failpoints.OUTBOX_AFTER_PUBLISH);
+        return Future.succeededFuture();
+      })
       .compose(published -> vertx.eventBus().<Integer>request(Addresses.OUTBOX_PUBLISHED,
         new MarkPublished(rows.stream().map(OutboxRow::id).toList()), busOptions))
       .map(marked -> rows.size());
@@ -111,6 +116,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     if (!anyone) {
       return Future.succeededFuture();
     }
+    Failpoints.hit(Failpoints.OUTBOX_BEFORE_PUBLISH);
     return connector.call(ch -> {
       publishesRunning.incrementAndGet();
       try {

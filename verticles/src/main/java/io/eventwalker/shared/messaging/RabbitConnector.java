@@ -259,8 +259,11 @@ public final class RabbitConnector {
       });
       conn.addShutdownListener(cause -> onShutdown(owned, cause));
       ch.addShutdownListener(cause -> {
-        if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
-          LOG.warn("{}: channel closed by the broker ({}); reconnecting", name, cause.getMessage());
+        // Whoever closed it (the broker on an error, or the client itself, as waitForConfirmsOrDie
+        // does on a timeout), a closed channel means a fresh connection: the next one redeclares
+        // everything and restarts the consumers.
+        if (!stopped && !cause.isHardError() && channel == ch) {
+          LOG.warn("{}: channel closed ({}); reconnecting", name, cause.getMessage());
           thread.execute(() -> closeQuietly(owned));
         }
       });

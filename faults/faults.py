@@ -1,0 +1,549 @@
+#!/usr/bin/env python3
+"""Event Walker's reliability suite: faults/run [--only CASE ...] [--no-docs] [--list].
+
+Runs line-provider and bet-maker as two JVMs from the fat jar, against this machine's real
+PostgreSQL, Redis and RabbitMQ, and breaks things for real: the broker stopped, killed, cut off or
+out of memory; PostgreSQL stopped immediately; Redis shut down; the services killed at exact
+points (failpoints), or frozen. After every case it checks the invariants against the databases,
+and at the end it rewrites docs/reliability.md with what it measured.
+
+Every backing service it stops is started again, whatever happens.
+"""
+import argparse
+import datetime
+import json
+import os
+import random
+import signal
+import sys
+import threading
+import time
+import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
+from system import (JAR, ROOT, Services, ensure_backing_services, grep_log, http, postgres_start,  # noqa: E402
+                    postgres_stop_immediately, psql, queue_depth, rabbit_ctl, rabbit_kill, rabbit_start,
+                    rabbit_start_app, rabbit_stop_app, redis_shutdown, redis_start, run, wait_until)
+
+LOGS = os.path.join(ROOT, "faults", "results")
+DOC = os.path.join(ROOT, "docs", "reliability.md")
+LP, BM = "line-provider", "bet-maker"
+PORTS = {LP: int(os.environ.get("FAULTS_LP_PORT", "19001")), BM: int(os.environ.get("FAULTS_BM_PORT", "19000"))}
+LP_SCHEMA, BM_SCHEMA = "lp_faults", "bm_faults"
+SUBSCRIBER = "bm-faults"
+REQUESTS_QUEUE = "faults.line-provider.requests"
+UPDATES_QUEUE = SUBSCRIBER + ".event-updates"
+DEAD_LETTERS = SUBSCRIBER + ".event-updates.dead-letter"
+ENV = {
+    "LP_HTTP_PORT": str(PORTS[LP]), "BM_HTTP_PORT": str(PORTS[BM]),
+    "LP_PG_SCHEMA": LP_SCHEMA, "BM_PG_SCHEMA": BM_SCHEMA, "LP_REDIS_PREFIX": "faults:lp:",
+    "LINE_PROVIDER_QUEUE": REQUESTS_QUEUE, "BM_SUBSCRIBER": SUBSCRIBER,
+    "BM_CATCH_UP_INTERVAL_MS": "2000", "LP_OUTBOX_POLL_MS": "200",
+    "RABBITMQ_RECONNECT_MS": "500", "RABBITMQ_HEARTBEAT_S": "2",
+    "BM_RATE_LIMIT_PER_S": "0", "LOG_LEVEL": "INFO",
+}
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+class Load:
+    """Bets placed continuously from a few threads while a fault happens; remembers every answer."""
+
+    def __init__(self, suite, event_id, threads=4):
+        self.suite = suite
+        self.event_id = event_id
+        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
+        self.stopping = threading.Event()
+        self.answers = []  # (time, status, seconds)
+        self.lock = threading.Lock()
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(30)
+
+    def _run(self):
+        while not self.stopping.is_set():
+            started = time.time()
+            status, _ = self.suite.bet(self.event_id, "1.00", timeout=15)
+            with self.lock:
+                self.answers.append((started, status, time.time() - started))
+
+    def between(self, start, end):
+        with self.lock:
+            return [a for a in self.answers if start <= a[0] <= end]
+
+
+class Suite:
+    def __init__(self):
+        self.services = Services(ENV, PORTS, LOGS)
+        self.accepted = {}  # bet_id -> event_id, every bet answered 2xx
+        self.lock = threading.Lock()
+        self.counter = 0
+        self.results = []
+
+    # ---- driving the system ----
+
+    def event(self, name):
+        self.counter += 1
+        event_id = "%s-%d-%d" % (name, self.counter, random.randint(1000, 9999))
+        body = {"event_id": event_id, "ratio": "1.75", "deadline": int(time.time()) + 3600}
+        wait_until("event %s created" % event_id, 60, lambda: http("POST", PORTS[LP], "/event", body)[0] in (201, 409))
+        return event_id
+
+    def bet(self, event_id, stake="10.00", timeout=10):
+        status, text = http("POST", PORTS[BM], "/bet", {"event_id": event_id, "sum_bet": stake}, timeout=timeout)
+        if 200 <= status < 300:
+            bet_id = json.loads(text)["bet_id"]
+            with self.lock:
+                self.accepted[bet_id] = event_id
+            return status, bet_id
+        return status, None
+
+    def bets(self, event_id, count):
+        ids = []
+        for _ in range(count):
+            status, bet_id = None, None
+            deadline = time.time() + 30
+            while status != 201:
+                status, bet_id = self.bet(event_id)
+                if status != 201:
+                    if time.time() > deadline:
+                        raise RuntimeError("bet on %s answered %s" % (event_id, status))
+                    time.sleep(0.2)
+            ids.append(bet_id)
+        return ids
+
+    def finish(self, event_id, result="FINISHED_WIN", timeout=10):
+        started = time.time()
+        status, _ = http("PUT", PORTS[LP], "/event", {"event_id": event_id, "status": result}, timeout=timeout)
+        return status, time.time() - started
+
+    def pending(self, event_id):
+        return int(psql("SELECT count(*) FROM %s.bets WHERE event_id = '%s' AND status = 'PENDING'" % (BM_SCHEMA, event_id)))
+
+    def await_settled(self, event_id, seconds=120):
+        return wait_until("bets on %s settled" % event_id, seconds, lambda: self.pending(event_id) == 0, interval=0.1)
+
+    def restart(self, name, failpoint=None):
+        self.services.stop(name)
+        extra = ["-Deventwalker.failpoint=" + failpoint] if failpoint else []
+        self.services.start(name, extra)
+
+    def ensure_running(self):
+        for name in (LP, BM):
+            if not self.services.alive(name):
+                self.services.start(name)
+            else:
+                self.services.wait_ready(name)
+
+    # ---- invariants ----
+
+    def check_invariants(self):
+        problems = []
+        ids = list(self.accepted)
+        if ids:
+            found = int(psql("SELECT count(*) FROM %s.bets WHERE bet_id = ANY('{%s}'::uuid[])" % (BM_SCHEMA, ",".join(ids))))
+            if found != len(ids):
+                problems.append("%d of %d bets answered 2xx are missing" % (len(ids) - found, len(ids)))
+        twice = int(psql("SELECT count(*) FROM (SELECT bet_id FROM %s.bet_status_log GROUP BY bet_id HAVING count(*) > 1) t" % BM_SCHEMA))
+        if twice:
+            problems.append("%d bets settled more than once" % twice)
+        unlogged = int(psql(
+            "SELECT count(*) FROM %s.bets b LEFT JOIN %s.bet_status_log l USING (bet_id) "
+            "WHERE b.status <> 'PENDING' AND (l.bet_id IS NULL OR l.status <> b.status OR l.payout <> b.payout)" % (BM_SCHEMA, BM_SCHEMA)))
+        if unlogged:
+            problems.append("%d settled bets without a matching audit row" % unlogged)
+        wrong = int(psql(
+            "SELECT count(*) FROM %s.bets WHERE (status = 'WON' AND payout <> trunc(sum_bet * ratio, 2)) "
+            "OR (status = 'LOST' AND payout <> 0)" % BM_SCHEMA))
+        if wrong:
+            problems.append("%d bets with a wrong payout" % wrong)
+
+        def no_pending_on_finished():
+            return int(psql(
+                "SELECT count(*) FROM %s.bets b JOIN %s.events e USING (event_id) WHERE b.status = 'PENDING' AND e.status <> 'NEW'"
+                % (BM_SCHEMA, LP_SCHEMA))) == 0
+
+        def outbox_drained():
+            return int(psql("SELECT count(*) FROM %s.outbox WHERE published_at IS NULL" % LP_SCHEMA)) == 0
+
+        def queues_drained():
+            return queue_depth(UPDATES_QUEUE) == 0 and queue_depth(REQUESTS_QUEUE) in (0, None)
+
+        for what, condition in (("no PENDING bet on a finished event", no_pending_on_finished),
+                                ("the outbox drained", outbox_drained), ("the queues drained", queues_drained)):
+            try:
+                wait_until(what, 60, condition, interval=0.25)
+            except TimeoutError as e:
+                problems.append(str(e))
+        return problems
+
+    # ---- running cases ----
+
+    def case(self, name, fault, expected, function):
+        log("== %s" % name)
+        started = time.time()
+        figures, error = {}, None
+        try:
+            figures = function() or {}
+        except Exception as e:  # a failed expectation or an unexpected error: recorded, the suite goes on
+            error = "%s: %s" % (type(e).__name__, e)
+            log(traceback.format_exc())
+        finally:
+            ensure_backing_services()
+            self.ensure_running()
+        problems = self.check_invariants()
+        ok = error is None and not problems
+        self.results.append({"name": name, "fault": fault, "expected": expected, "figures": figures,
+                             "error": error, "problems": problems, "ok": ok, "seconds": time.time() - started})
+        log("   %s %s %s" % ("PASS" if ok else "FAIL", figures, (error or "") + " ".join(problems)))
+
+    # ---- the cases ----
+
+    def rabbitmq_stopped(self):
+        event = self.event("rmq-stop")
+        self.bets(event, 5)
+        rabbit_stop_app()
+        try:
+            status, seconds = self.finish(event)
+            expect(status == 200, "PUT while RabbitMQ is down answered %s" % status)
+            bet_status, _ = self.bet(event)
+            expect(bet_status == 503 or bet_status == 409, "POST /bet while RabbitMQ is down answered %s" % bet_status)
+            expect(self.pending(event) == 5, "bets settled without RabbitMQ?")
+        finally:
+            rabbit_start_app()
+        recovered = self.await_settled(event)
+        return {"PUT answered": "%d in %.2f s" % (status, seconds), "bet while down": bet_status,
+                "settled after the broker returned": "%.1f s" % recovered}
+
+    def rabbitmq_killed_with_backlog(self):
+        events = [self.event("rmq-kill") for _ in range(5)]
+        for event in events:
+            self.bets(event, 2)
+        self.services.stop(BM)
+        for event in events:
+            status, _ = self.finish(event)
+            expect(status == 200, "finish answered %s" % status)
+        wait_until("the backlog queued", 60, lambda: queue_depth(UPDATES_QUEUE) is not None and queue_depth(UPDATES_QUEUE) >= 5)
+        before = queue_depth(UPDATES_QUEUE)
+        rabbit_kill()
+        rabbit_start()
+        try:  # the quorum queue comes back once its log is replayed
+            wait_until("the backlog back in the queue", 60, lambda: (queue_depth(UPDATES_QUEUE) or 0) >= before, interval=0.5)
+        except TimeoutError:
+            pass
+        after = queue_depth(UPDATES_QUEUE)
+        expect(after is not None and after >= before, "backlog lost: %s before, %s after" % (before, after))
+        started = time.time()
+        self.services.start(BM)
+        for event in events:
+            self.await_settled(event)
+        return {"backlog before kill -9": before, "after restart": after,
+                "all settled after bet-maker started": "%.1f s" % (time.time() - started)}
+
+    def all_connections_closed(self):
+        event = self.event("rmq-close")
+        busy = self.event("rmq-close-load")
+        self.bets(event, 3)
+        self.bets(busy, 1)
+        with Load(self, busy, threads=3) as load:
+            time.sleep(1)  # some load before the cut
+            rabbit_ctl("close_all_connections", "faults: closing every connection")
+            cut = time.time()
+            ready = wait_until("both services ready again", 60, lambda: all(
+                http("GET", PORTS[name], "/ready", timeout=2)[0] == 200 for name in (LP, BM)))
+            status, _ = self.finish(event)
+            expect(status == 200, "finish answered %s" % status)
+            settled = self.await_settled(event)
+        errors = [a for a in load.answers if a[1] not in (201, 503)]
+        expect(not errors, "load got %s" % sorted({a[1] for a in errors}))
+        tags = grep_log(self.services.log(BM), "unknown delivery tag") + grep_log(self.services.log(LP), "unknown delivery tag")
+        expect(not tags, "unknown delivery tag in the logs")
+        return {"ready again": "%.1f s" % ready, "settled after the cut": "%.1f s" % (time.time() - cut),
+                "bets under load": "%d (201: %d, 503: %d)" % (len(load.answers), sum(a[1] == 201 for a in load.answers),
+                                                              sum(a[1] == 503 for a in load.answers))}
+
+    def broker_memory_alarm(self):
+        event = self.event("rmq-alarm")
+        self.bets(event, 3)
+        rabbit_ctl("set_vm_memory_high_watermark", "0")
+        try:
+            status, seconds = self.finish(event)
+            expect(status == 200, "PUT during the alarm answered %s" % status)
+            # The relay cannot get a confirm: the row stays in the outbox.
+            held = wait_until("the outbox to hold the change", 30, lambda: int(psql(
+                "SELECT count(*) FROM %s.outbox WHERE event_id = '%s' AND published_at IS NULL AND version = 2" % (LP_SCHEMA, event))) == 1)
+            time.sleep(6)  # longer than the confirm timeout (5 s): the row must still be there
+            still = int(psql("SELECT count(*) FROM %s.outbox WHERE event_id = '%s' AND published_at IS NULL" % (LP_SCHEMA, event)))
+            expect(still == 1, "the outbox row was marked published during the alarm")
+            expect(self.pending(event) == 3, "settled during the alarm?")
+        finally:
+            rabbit_ctl("set_vm_memory_high_watermark", "0.4")
+        drained = self.await_settled(event)
+        return {"PUT answered": "%d in %.2f s" % (status, seconds), "outbox rows kept during the alarm": still,
+                "settled after the alarm cleared": "%.1f s" % drained}
+
+    def bet_maker_killed_before_commit(self):
+        event = self.event("bm-before-commit")
+        self.bets(event, 3)
+        self.restart(BM, failpoint="bet-maker.settle.before-commit")
+        self.finish(event)
+        code = self.services.wait_exit(BM, 60)
+        expect(self.pending(event) == 3, "a settlement committed before the halt")
+        started = time.time()
+        self.services.start(BM)
+        self.await_settled(event)
+        return {"bet-maker exit": code, "settled after restart": "%.1f s" % (time.time() - started)}
+
+    def bet_maker_killed_after_commit(self):
+        event = self.event("bm-after-commit")
+        self.bets(event, 3)
+        self.restart(BM, failpoint="bet-maker.settle.after-commit")
+        self.finish(event)
+        code = self.services.wait_exit(BM, 60)
+        expect(self.pending(event) == 0, "the settlement was not committed before the halt")
+        started = time.time()
+        self.services.start(BM)
+        wait_until("the redelivered update to be acked", 60, lambda: queue_depth(UPDATES_QUEUE) == 0)
+        return {"bet-maker exit": code, "redelivery handled after restart": "%.1f s" % (time.time() - started)}
+
+    def line_provider_killed_before_publish(self):
+        event = self.event("lp-before-publish")
+        self.bets(event, 3)
+        self.restart(LP, failpoint="line-provider.outbox.before-publish")
+        status, _ = self.finish(event)
+        code = self.services.wait_exit(LP, 60)
+        expect(self.pending(event) == 3, "settled although nothing was published")
+        started = time.time()
+        self.services.start(LP)
+        self.await_settled(event)
+        return {"PUT answered": status, "line-provider exit": code, "published and settled after restart": "%.1f s" % (time.time() - started)}
+
+    def duplicate_and_older_deliveries(self):
+        # A real duplicate: line-provider dies after the broker confirmed, before marking the row.
+        event = self.event("dup")
+        self.bets(event, 3)
+        self.restart(LP, failpoint="line-provider.outbox.after-publish")
+        self.finish(event)
+        self.services.wait_exit(LP, 60)
+        self.services.start(LP)
+        self.await_settled(event)
+        wait_until("the duplicate consumed", 60, lambda: queue_depth(UPDATES_QUEUE) == 0)
+        # An older version after the newer one: the outbox row of version 1 is sent again.
+        older = self.event("older")
+        self.bets(older, 2)
+        self.finish(older, "FINISHED_LOSE")
+        self.await_settled(older)
+        psql("UPDATE %s.outbox SET published_at = NULL WHERE event_id = '%s' AND version = 1" % (LP_SCHEMA, older))
+        wait_until("the replay consumed", 60, lambda: int(psql(
+            "SELECT count(*) FROM %s.outbox WHERE published_at IS NULL" % LP_SCHEMA)) == 0 and queue_depth(UPDATES_QUEUE) == 0)
+        state = psql("SELECT status || ':' || version FROM %s.events WHERE event_id = '%s'" % (BM_SCHEMA, older))
+        expect(state == "FINISHED_LOSE:2", "bet-maker holds %s after the older version" % state)
+        return {"duplicate": "settled once", "older version after newer": "ignored, kept %s" % state}
+
+    def malformed_message(self):
+        event = self.event("poison")
+        self.bets(event, 2)
+        before = queue_depth(DEAD_LETTERS) or 0
+        # A payload that is JSON but not an event state, published like any committed change.
+        psql("INSERT INTO %s.outbox (event_id, version, payload) VALUES ('%s', 99, '{\"event_id\":\"%s\",\"ratio\":\"abc\"}')"
+             % (LP_SCHEMA, event, event))
+        wait_until("the poison dead-lettered", 60, lambda: (queue_depth(DEAD_LETTERS) or 0) == before + 1)
+        self.finish(event)
+        settled = self.await_settled(event)
+        return {"dead letters": "%d → %d" % (before, before + 1), "next good message settled in": "%.1f s" % settled}
+
+    def redis_down_during_bets(self):
+        known = self.event("redis-known")
+        self.bets(known, 2)
+        fresh = self.event("redis-fresh")
+        redis_shutdown()
+        try:
+            started = time.time()
+            known_status, _ = self.bet(known)
+            fresh_status, _ = self.bet(fresh)
+            seconds = time.time() - started
+            expect(known_status == 201, "a bet on a subscribed event answered %s" % known_status)
+            expect(fresh_status == 503, "the first bet on an event answered %s" % fresh_status)
+            stored = int(psql("SELECT count(*) FROM %s.bets WHERE event_id = '%s'" % (BM_SCHEMA, fresh)))
+            expect(stored == 0, "a refused first bet was stored")
+            ready = http("GET", PORTS[LP], "/ready")[0]
+            expect(ready == 503, "line-provider /ready said %s with Redis down" % ready)
+        finally:
+            redis_start()
+        rebuilt = wait_until("subscriptions rebuilt in the empty Redis", 60, lambda: run(
+            ["redis-cli", "sismember", "faults:lp:subscribers:" + known, SUBSCRIBER], check=False).stdout.strip() == "1")
+        self.finish(known)
+        self.await_settled(known)
+        expect(self.bet(fresh)[0] == 201, "bets on the new event after Redis returned")
+        return {"bet on a subscribed event": known_status, "first bet on an event": fresh_status,
+                "both answered within": "%.2f s" % seconds, "subscriptions rebuilt": "%.1f s" % rebuilt}
+
+    def postgres_stopped_under_load(self):
+        event = self.event("pg-stop")
+        self.bets(event, 1)
+        with Load(self, event, threads=6) as load:
+            time.sleep(2)
+            stopped = time.time()
+            postgres_stop_immediately()
+            time.sleep(4)  # the outage itself
+            postgres_start()
+            restarted = time.time()
+            first = wait_until("a bet accepted after the restart", 60, lambda: any(
+                a[1] == 201 for a in load.between(restarted, time.time())), interval=0.1)
+            time.sleep(2)
+        during = load.between(stopped + 0.5, restarted)
+        statuses = sorted({a[1] for a in load.answers})
+        expect(set(statuses) <= {201, 503}, "answers other than 201 and 503: %s" % statuses)
+        slowest = max((a[2] for a in during), default=0)
+        expect(slowest < 6, "a request during the outage took %.1f s" % slowest)
+        return {"answers": "%d (201: %d, 503: %d)" % (len(load.answers), sum(a[1] == 201 for a in load.answers),
+                                                     sum(a[1] == 503 for a in load.answers)),
+                "slowest answer during the outage": "%.2f s" % slowest,
+                "first 201 after PostgreSQL returned": "%.1f s" % first}
+
+    def bet_maker_frozen(self):
+        event = self.event("bm-frozen")
+        self.bets(event, 3)
+        self.services.signal(BM, signal.SIGSTOP)
+        try:
+            status, _ = self.finish(event)
+            # Frozen past its heartbeat: the broker drops the connection and requeues the update.
+            dropped = wait_until("the broker to drop the frozen connection", 60, lambda: "bet-maker-updates-" + SUBSCRIBER not in rabbit_ctl(
+                "list_connections", "client_properties", check=False), interval=0.5)
+        finally:
+            self.services.signal(BM, signal.SIGCONT)
+        settled = self.await_settled(event)
+        return {"PUT answered": status, "broker dropped bet-maker after": "%.1f s" % dropped,
+                "settled after SIGCONT": "%.1f s" % settled}
+
+    def bets_racing_a_finish(self):
+        event = self.event("race")
+        self.bets(event, 1)
+        answers = []
+        lock = threading.Lock()
+        go = threading.Event()
+
+        def place():
+            go.wait()
+            status, _ = self.bet(event, "%d.00" % random.randint(1, 500))
+            with lock:
+                answers.append(status)
+
+        threads = [threading.Thread(target=place) for _ in range(200)]
+        for thread in threads:
+            thread.start()
+        go.set()
+        time.sleep(0.02)
+        self.finish(event)
+        for thread in threads:
+            thread.join(60)
+        self.await_settled(event)
+        expect(set(answers) <= {201, 409, 422}, "answers %s" % sorted(set(answers)))
+        return {"accepted": answers.count(201), "refused (closed)": sum(a in (409, 422) for a in answers)}
+
+
+def expect(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+CASES = [
+    ("rabbitmq_stopped", "RabbitMQ stopped while events are finished", "PUT answers 2xx; bets settle after RabbitMQ returns"),
+    ("rabbitmq_killed_with_backlog", "RabbitMQ killed (kill -9) with a backlog of updates", "backlog survives; all settle"),
+    ("all_connections_closed", "all connections closed mid-flow (rabbitmqctl close_all_connections)",
+     "both services reconnect; flow completes; no \"unknown delivery tag\""),
+    ("broker_memory_alarm", "broker memory alarm (set_vm_memory_high_watermark 0, then 0.4)",
+     "publishing blocks, confirms time out, the outbox keeps the rows; drains after"),
+    ("bet_maker_killed_before_commit", "bet-maker killed before the settlement commit (failpoint)", "settled exactly once after restart"),
+    ("bet_maker_killed_after_commit", "bet-maker killed after the commit, before the ack (failpoint)", "settled exactly once after restart"),
+    ("line_provider_killed_before_publish", "line-provider killed between commit and publish (failpoint)", "update published after restart"),
+    ("duplicate_and_older_deliveries", "duplicate delivery (line-provider killed after publish, before marking); older version after newer",
+     "one effect; newer state kept"),
+    ("malformed_message", "malformed message on the queue", "dead-lettered; the next good message settles"),
+    ("redis_down_during_bets", "Redis down during POST /bet (redis-cli shutdown nosave, then started empty)",
+     "bets on subscribed events 201; a first bet on an event a prompt 503 with nothing stored; subscriptions rebuilt"),
+    ("postgres_stopped_under_load", "PostgreSQL immediate stop under POST /bet load (pg_ctlcluster stop -m immediate)",
+     "every 2xx bet exists after restart; pools recover without restarting the services; prompt 503s meanwhile"),
+    ("bet_maker_frozen", "bet-maker SIGSTOP past the heartbeat, then SIGCONT", "no double settlement"),
+    ("bets_racing_a_finish", "200 bets racing a finish", "no accepted bet left PENDING"),
+]
+
+
+def clean():
+    psql("DROP SCHEMA IF EXISTS %s CASCADE; DROP SCHEMA IF EXISTS %s CASCADE" % (LP_SCHEMA, BM_SCHEMA), check=False)
+    for queue in (REQUESTS_QUEUE, UPDATES_QUEUE, DEAD_LETTERS):
+        run(["rabbitmqctl", "-q", "delete_queue", queue], check=False)
+    for key in run(["redis-cli", "--scan", "--pattern", "faults:lp:*"], check=False).stdout.split():
+        run(["redis-cli", "del", key], check=False)
+
+
+def write_doc(suite, elapsed):
+    rows = ["| fault | expected | measured | result |", "|---|---|---|---|"]
+    for r in suite.results:
+        measured = "; ".join("%s: %s" % (k, v) for k, v in r["figures"].items())
+        if r["error"] or r["problems"]:
+            measured += (" — " if measured else "") + "; ".join(filter(None, [r["error"]] + r["problems"]))
+        rows.append("| %s | %s | %s | %s |" % (next(c[1] for c in CASES if c[0] == r["name"]), r["expected"],
+                                               measured.replace("|", "/"), "PASS" if r["ok"] else "FAIL"))
+    notes_file = os.path.join(ROOT, "faults", "notes.md")
+    notes = open(notes_file).read() if os.path.exists(notes_file) else ""
+    doc = ["# Reliability", "",
+           "Measured by `faults/run` (%d cases in %.0f s), last run %s, against this machine's PostgreSQL, Redis and RabbitMQ,"
+           % (len(suite.results), elapsed, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+           "with both services running from the fat jar as separate JVMs. After every case the suite checks, against the databases:",
+           "every bet answered 2xx exists; no bet was settled twice and every settled bet has its one audit row "
+           "(`bet_status_log`) and the right payout; no PENDING bet is left on a finished event; the outbox and the queues drained.",
+           "", "\n".join(rows), "", notes]
+    with open(DOC, "w") as f:
+        f.write("\n".join(doc).rstrip() + "\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*", help="run only these cases")
+    parser.add_argument("--list", action="store_true", help="list the cases")
+    parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/reliability.md")
+    args = parser.parse_args()
+    if args.list:
+        for name, fault, expected in CASES:
+            print("%-36s %s" % (name, fault))
+        return 0
+    if not os.path.exists(JAR) or os.environ.get("FAULTS_BUILD") == "1":
+        log("building the fat jar (mvn package -DskipTests)")
+        run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
+    started = time.time()
+    ensure_backing_services()
+    clean()
+    suite = Suite()
+    try:
+        suite.services.start(LP)
+        suite.services.start(BM)
+        for name, fault, expected in CASES:
+            if args.only and name not in args.only:
+                continue
+            suite.case(name, fault, expected, getattr(suite, name))
+    finally:
+        suite.services.stop()
+        ensure_backing_services()
+        clean()
+    elapsed = time.time() - started
+    failed = [r["name"] for r in suite.results if not r["ok"]]
+    for r in suite.results:
+        print("%-36s %s  %s" % (r["name"], "PASS" if r["ok"] else "FAIL", r["figures"]))
+    print("faults: %d cases, %d failed, %.0f s" % (len(suite.results), len(failed), elapsed))
+    if not args.no_docs and not args.only:
+        write_doc(suite, elapsed)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

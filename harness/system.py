@@ -1,0 +1,230 @@
+"""Running Event Walker from its fat jar and driving the machine's backing services, for
+bench/ (the benchmark) and faults/ (the reliability suite). Nothing here is used by the services."""
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JAR = os.path.join(ROOT, "launcher", "target", "event-walker.jar")
+
+PG_HOST = os.environ.get("PG_HOST", "127.0.0.1")
+PG_PORT = os.environ.get("PG_PORT", "5432")
+PG_USER = os.environ.get("PG_USER", "postgres")
+PG_DATABASE = os.environ.get("PG_DATABASE", "postgres")
+
+JVM_OPTIONS = os.environ.get("EW_JVM_OPTIONS",
+                             "-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m").split()
+
+
+def run(cmd, check=True, capture=True, env=None, timeout=600):
+    result = subprocess.run(cmd, check=False, text=True, env=env, timeout=timeout,
+                            stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None)
+    if check and result.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), result.returncode, result.stdout))
+    return result
+
+
+def psql(sql, timing=False, check=True, timeout=600):
+    cmd = ["psql", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", PG_DATABASE, "-v", "ON_ERROR_STOP=1", "-qAt"]
+    if timing:
+        cmd += ["-c", "\\timing on"]
+    result = run(cmd + ["-c", sql], check=check, timeout=timeout)
+    return result.stdout.strip()
+
+
+def http(method, port, path, body=None, headers=None, timeout=10):
+    """(status, text); status 0 when the connection failed or timed out."""
+    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    request = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method,
+                                     headers=dict({"Content-Type": "application/json"}, **(headers or {})))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except (urllib.error.URLError, OSError):
+        return 0, ""
+
+
+def wait_until(what, seconds, condition, interval=0.1):
+    """Polls condition() until it is true; returns the seconds it took; raises after the deadline."""
+    started = time.time()
+    while True:
+        if condition():
+            return time.time() - started
+        if time.time() - started > seconds:
+            raise TimeoutError("timed out after %d s waiting for %s" % (seconds, what))
+        time.sleep(interval)
+
+
+class Services:
+    """line-provider and bet-maker as two JVMs started from the fat jar."""
+
+    def __init__(self, env, ports, log_dir):
+        self.env = dict(os.environ, MALLOC_ARENA_MAX="2", **env)
+        self.ports = ports
+        self.log_dir = log_dir
+        self.processes = {}
+
+    def start(self, name, jvm_extra=(), wait=True):
+        os.makedirs(self.log_dir, exist_ok=True)
+        out = open(os.path.join(self.log_dir, name + ".log"), "a")
+        self.processes[name] = subprocess.Popen(["java"] + JVM_OPTIONS + list(jvm_extra) + ["-jar", JAR, name],
+                                                env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        if wait:
+            self.wait_ready(name)
+
+    def wait_ready(self, name, seconds=120):
+        def ready():
+            if self.processes[name].poll() is not None:
+                raise RuntimeError("%s exited (%s); see %s" % (name, self.processes[name].returncode, self.log(name)))
+            return http("GET", self.ports[name], "/ready", timeout=2)[0] == 200
+        return wait_until(name + " ready", seconds, ready, interval=0.2)
+
+    def log(self, name):
+        return os.path.join(self.log_dir, name + ".log")
+
+    def pid(self, name):
+        return self.processes[name].pid
+
+    def alive(self, name):
+        return name in self.processes and self.processes[name].poll() is None
+
+    def signal(self, name, sig):
+        os.kill(self.processes[name].pid, sig)
+
+    def wait_exit(self, name, seconds=60):
+        return self.processes[name].wait(seconds)
+
+    def kill(self, name):
+        if self.alive(name):
+            self.signal(name, signal.SIGKILL)
+            self.processes[name].wait(30)
+
+    def stop(self, name=None):
+        for key in ([name] if name else list(self.processes)):
+            process = self.processes.get(key)
+            if process is None or process.poll() is not None:
+                continue
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+
+# ---- the machine's backing services ----
+
+def postgres_cluster():
+    return sorted(os.listdir("/etc/postgresql"))[0]
+
+
+def postgres_up():
+    return run(["pg_isready", "-h", PG_HOST, "-p", PG_PORT], check=False).returncode == 0
+
+
+def postgres_stop_immediately():
+    run(["pg_ctlcluster", "--skip-systemctl-redirect", postgres_cluster(), "main", "stop", "-m", "immediate"], check=False)
+
+
+def postgres_start():
+    if not postgres_up():
+        run(["pg_ctlcluster", "--skip-systemctl-redirect", postgres_cluster(), "main", "start"], check=False)
+    wait_until("PostgreSQL", 60, postgres_up, interval=0.2)
+
+
+def redis_up():
+    return run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"], check=False).stdout.strip() == "PONG"
+
+
+def redis_shutdown():
+    run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], check=False)
+    wait_until("Redis to stop", 30, lambda: not redis_up())
+
+
+def redis_start():
+    if not redis_up():
+        os.makedirs("/var/lib/redis", exist_ok=True)
+        os.makedirs("/var/log/redis", exist_ok=True)
+        run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
+             "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"], check=False)
+    wait_until("Redis", 30, redis_up, interval=0.2)
+
+
+def rabbit_up():
+    return run(["rabbitmq-diagnostics", "-q", "check_port_connectivity"], check=False, timeout=60).returncode == 0
+
+
+def rabbit_stop_app():
+    run(["rabbitmqctl", "-q", "stop_app"], timeout=120)
+
+
+def rabbit_start_app():
+    run(["rabbitmqctl", "-q", "start_app"], timeout=180)
+    wait_until("RabbitMQ", 120, rabbit_up, interval=0.5)
+
+
+def rabbit_kill():
+    """kill -9 of the broker's Erlang VM (its queues on disk survive)."""
+    pids = run(["pgrep", "-f", "beam.smp.*rabbit"], check=False).stdout.split()
+    for pid in pids:
+        os.kill(int(pid), signal.SIGKILL)
+    wait_until("RabbitMQ to die", 30, lambda: not run(["pgrep", "-f", "beam.smp.*rabbit"], check=False).stdout.strip())
+
+
+def rabbit_start():
+    if not rabbit_up():
+        if not run(["pgrep", "-f", "beam.smp.*rabbit"], check=False).stdout.strip():
+            run(["rabbitmq-server", "-detached"], check=False, timeout=60)
+        else:
+            run(["rabbitmqctl", "-q", "start_app"], check=False, timeout=180)
+    wait_until("RabbitMQ", 180, rabbit_up, interval=0.5)
+
+
+def rabbit_ctl(*args, check=True):
+    return run(["rabbitmqctl", "-q"] + list(args), check=check, timeout=120).stdout
+
+
+def queue_depth(queue):
+    out = run(["rabbitmqctl", "-q", "list_queues", "name", "messages"], check=False, timeout=60).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == queue:
+            return int(parts[1])
+    return None
+
+
+def ensure_backing_services():
+    """Starts whichever of PostgreSQL, Redis and RabbitMQ is not answering."""
+    postgres_start()
+    redis_start()
+    rabbit_start()
+    if rabbit_ctl("eval", "vm_memory_monitor:get_vm_memory_high_watermark().", check=False).strip() in ("0", "0.0"):
+        rabbit_ctl("set_vm_memory_high_watermark", "0.4")
+
+
+def rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def process_cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def grep_log(path, pattern):
+    if not os.path.exists(path):
+        return []
+    with open(path, errors="replace") as f:
+        return [line.rstrip() for line in f if re.search(pattern, line)]
