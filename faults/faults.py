@@ -219,10 +219,13 @@ class Suite:
             expect(bet_status == 503 or bet_status == 409, "POST /bet while RabbitMQ is down answered %s" % bet_status)
             expect(self.pending(event) == 5, "bets settled without RabbitMQ?")
         finally:
+            restarting = time.time()
             rabbit_start_app()
-        recovered = self.await_settled(event)
+        back = time.time() - restarting
+        self.await_settled(event)
         return {"PUT answered": "%d in %.2f s" % (status, seconds), "bet while down": bet_status,
-                "settled after the broker returned": "%.1f s" % recovered}
+                "broker start_app took": "%.1f s" % back,
+                "settled, counted from start_app": "%.1f s" % (time.time() - restarting)}
 
     def rabbitmq_killed_with_backlog(self):
         events = [self.event("rmq-kill") for _ in range(5)]
@@ -286,8 +289,10 @@ class Suite:
             expect(still == 1, "the outbox row was marked published during the alarm")
             expect(self.pending(event) == 3, "settled during the alarm?")
         finally:
+            cleared = time.time()
             rabbit_ctl("set_vm_memory_high_watermark", "0.4")
-        drained = self.await_settled(event)
+        self.await_settled(event)
+        drained = time.time() - cleared
         return {"PUT answered": "%d in %.2f s" % (status, seconds), "outbox rows kept during the alarm": still,
                 "settled after the alarm cleared": "%.1f s" % drained}
 
