@@ -190,15 +190,8 @@ public final class BetsApiVerticle extends VerticleBase {
     BetStatus status = query.get("status") == null ? null : BetStatus.parse(query.get("status"), "status", query.errors());
     String eventId = query.get("event_id") == null ? null : EventIds.parse(query.get("event_id"), "event_id", query.errors());
     int limit = query.limit("limit", DEFAULT_BETS_PAGE, MAX_PAGE);
-    String cursor = query.cursor("cursor");
-    Long before = null;
-    if (cursor != null) {
-      if (cursor.matches("[0-9]{1,18}")) {
-        before = Long.parseLong(cursor);
-      } else {
-        query.errors().add("cursor", "is not a cursor returned by this service");
-      }
-    }
+    String cursor = query.cursor("cursor", position -> position.matches("[0-9]{1,18}"));
+    Long before = cursor == null ? null : Long.parseLong(cursor);
     try {
       query.throwIfInvalid();
     } catch (ValidationException e) {
@@ -252,10 +245,7 @@ public final class BetsApiVerticle extends VerticleBase {
   private void openEvents(RoutingContext ctx) {
     QueryParams query = QueryParams.read(ctx.queryParams(), LIST_EVENTS_PARAMS);
     int limit = query.limit("limit", MAX_PAGE, MAX_PAGE);
-    String after = query.cursor("cursor");
-    if (after != null && !EventIds.isValid(after)) {
-      query.errors().add("cursor", "is not a cursor returned by this service");
-    }
+    String after = query.cursor("cursor", EventIds::isValid);
     try {
       query.throwIfInvalid();
     } catch (ValidationException e) {

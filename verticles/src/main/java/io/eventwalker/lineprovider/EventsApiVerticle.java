@@ -120,10 +120,7 @@ public final class EventsApiVerticle extends VerticleBase {
     EventStatus status = query.get("status") == null ? null
       : EventStatus.parse(query.get("status"), "status", query.errors());
     int limit = query.limit("limit", DEFAULT_PAGE, MAX_PAGE);
-    String after = query.cursor("cursor");
-    if (after != null && !EventIds.isValid(after)) {
-      query.errors().add("cursor", "is not a cursor returned by this service");
-    }
+    String after = query.cursor("cursor", EventIds::isValid);
     try {
       query.throwIfInvalid();
     } catch (ValidationException e) {

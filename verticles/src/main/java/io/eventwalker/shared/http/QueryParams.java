@@ -59,15 +59,19 @@ public final class QueryParams {
     return fallback;
   }
 
-  /** The text a cursor wraps, or null when absent; an error when it is not one of ours. */
-  public String cursor(String name) {
+  /**
+   * The position a cursor wraps, or null when absent; an error (and null) when it is not one of
+   * ours or its position does not pass {@code isPosition}.
+   */
+  public String cursor(String name, java.util.function.Predicate<String> isPosition) {
     String raw = values.get(name);
     if (raw == null) {
       return null;
     }
     String decoded = decodeCursor(raw);
-    if (decoded == null) {
+    if (decoded == null || !isPosition.test(decoded)) {
       errors.add(name, "is not a cursor returned by this service");
+      return null;
     }
     return decoded;
   }
