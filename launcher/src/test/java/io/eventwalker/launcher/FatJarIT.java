@@ -45,6 +45,7 @@ class FatJarIT {
     }
     run("psql", "-h", env("PG_HOST", "127.0.0.1"), "-U", env("PG_USER", "postgres"), "-d", env("PG_DATABASE", "postgres"),
       "-q", "-c", "DROP SCHEMA IF EXISTS lp_" + id + " CASCADE; DROP SCHEMA IF EXISTS bm_" + id + " CASCADE;");
+    run("sh", "-c", "redis-cli --scan --pattern '" + id + ":*' | xargs -r redis-cli del");
     run("rabbitmqctl", "-q", "delete_queue", id + ".requests");
     run("rabbitmqctl", "-q", "delete_queue", "bm-" + id + ".event-updates");
     run("rabbitmqctl", "-q", "delete_queue", "bm-" + id + ".event-updates.dead-letter");
