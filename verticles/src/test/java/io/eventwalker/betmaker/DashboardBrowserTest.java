@@ -112,6 +112,28 @@ class DashboardBrowserTest {
     Files.move(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  @Test
+  void theOperatorPageCreatesAndFinishesEvents() {
+    browser.get(system.lineProvider().base() + "/");
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    browser.findElement(By.id("create-id")).sendKeys("page-made");
+    browser.findElement(By.id("create-ratio")).sendKeys("1.005");
+    browser.findElement(By.cssSelector("#create-form button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("create-error"), "at most 2 decimal places"));
+
+    WebElement ratio = browser.findElement(By.id("create-ratio"));
+    ratio.clear();
+    ratio.sendKeys("2.20");
+    browser.findElement(By.cssSelector("#create-form button")).click();
+    String row = "#events tr[data-event-id='page-made']";
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row)));
+    assertThat(system.lineProvider().get("/event/page-made").object().getString("status")).isEqualTo("NEW");
+
+    browser.findElement(By.cssSelector(row + " button.win")).click();
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row), 0));
+    assertThat(system.lineProvider().get("/event/page-made").object().getString("status")).isEqualTo("FINISHED_WIN");
+  }
+
   private void placeFromPage(WebDriverWait wait, String eventId, String amount) {
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#bet-event option[value='" + eventId + "']")));
     new Select(browser.findElement(By.id("bet-event"))).selectByValue(eventId);
