@@ -72,6 +72,8 @@ public final class BetRepositoryVerticle extends VerticleBase {
     "V3__bet_status_log.sql");
   private static final Logger LOG = LoggerFactory.getLogger(BetRepositoryVerticle.class);
   private static final int KNOWN_VERSIONS_CACHED = 100_000;
+  /** Writes of one group: the first, and again after applying newer states line-provider reported. */
+  private static final int MAX_ATTEMPTS = 3;
 
   private Pool pool;
   private DeliveryOptions lineOptions;
@@ -260,7 +262,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
     Tuple tuple = Tuple.of(betIds, eventIds, sums, requests, eventArray);
     Future<States> line = vertx.eventBus().<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(List.of(eventArray), false), lineOptions)
       .map(Message::body);
-    return attempt(group, betIds, tuple, eventArray, line, false)
+    return attempt(group, betIds, tuple, eventArray, line, 1)
       .compose(outcomes -> answer(group, outcomes))
       .recover(failure -> {
         group.forEach(msg -> fail(msg, failure));
@@ -279,7 +281,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
   }
 
   private Future<List<List<Bet>>> attempt(List<Message<PlaceBets>> group, UUID[] betIds, Tuple tuple, String[] events,
-                                          Future<States> line, boolean again) {
+                                          Future<States> line, int attempt) {
     return pool.getConnection().compose(conn -> {
       // BEGIN, the hold and the insert go out together (pipelined): one round trip, then the wait
       // for line-provider's answer, then COMMIT or ROLLBACK.
@@ -302,9 +304,15 @@ public final class BetRepositoryVerticle extends VerticleBase {
         .recover(failure -> conn.query("ROLLBACK").execute()
           .transform(rolledBack -> Future.<List<List<Bet>>>failedFuture(failure)))
         .onComplete(done -> conn.close());
-    }).recover(failure -> failure instanceof Stale stale && !again
-      ? apply(stale.newer).compose(applied -> attempt(group, betIds, tuple, events, line, true))
-      : Future.failedFuture(failure));
+    }).recover(failure -> {
+      if (!(failure instanceof Stale stale)) {
+        return Future.failedFuture(failure);
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        return Future.failedFuture(Problem.of(503, "the event kept changing while the bets were placed; try again").exception());
+      }
+      return apply(stale.newer).compose(applied -> attempt(group, betIds, tuple, events, line, attempt + 1));
+    });
   }
 
   /** For each request of the group, its stored bets in order, or null if it was refused. */
