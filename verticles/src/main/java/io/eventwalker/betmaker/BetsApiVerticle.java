@@ -192,10 +192,7 @@ public final class BetsApiVerticle extends VerticleBase {
     int limit = query.limit("limit", DEFAULT_BETS_PAGE, MAX_PAGE);
     String cursor = query.cursor("cursor", position -> position.matches("[0-9]{1,18}"));
     Long before = cursor == null ? null : Long.parseLong(cursor);
-    try {
-      query.throwIfInvalid();
-    } catch (ValidationException e) {
-      ctx.fail(400, e);
+    if (!query.acceptedBy(ctx)) {
       return;
     }
     vertx.eventBus().<BetPage>request(Addresses.BETS_LIST, new ListBets(status, eventId, before, limit), requestOptions)
@@ -246,10 +243,7 @@ public final class BetsApiVerticle extends VerticleBase {
     QueryParams query = QueryParams.read(ctx.queryParams(), LIST_EVENTS_PARAMS);
     int limit = query.limit("limit", MAX_PAGE, MAX_PAGE);
     String after = query.cursor("cursor", EventIds::isValid);
-    try {
-      query.throwIfInvalid();
-    } catch (ValidationException e) {
-      ctx.fail(400, e);
+    if (!query.acceptedBy(ctx)) {
       return;
     }
     vertx.eventBus().<EventPage>request(Addresses.LINE_OPEN_EVENTS, new OpenEvents(after, limit), requestOptions)

@@ -121,10 +121,7 @@ public final class EventsApiVerticle extends VerticleBase {
       : EventStatus.parse(query.get("status"), "status", query.errors());
     int limit = query.limit("limit", DEFAULT_PAGE, MAX_PAGE);
     String after = query.cursor("cursor", EventIds::isValid);
-    try {
-      query.throwIfInvalid();
-    } catch (ValidationException e) {
-      ctx.fail(400, e);
+    if (!query.acceptedBy(ctx)) {
       return;
     }
     vertx.eventBus().<EventPage>request(Addresses.EVENTS_LIST, new ListEvents(status, false, after, limit), requestOptions)

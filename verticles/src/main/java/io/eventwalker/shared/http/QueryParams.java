@@ -3,6 +3,7 @@ package io.eventwalker.shared.http;
 import io.eventwalker.shared.validation.Errors;
 import io.eventwalker.shared.validation.ValidationException;
 import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -76,8 +77,13 @@ public final class QueryParams {
     return decoded;
   }
 
-  public void throwIfInvalid() throws ValidationException {
-    errors.throwIfAny();
+  /** True when every parameter was fine; otherwise fails the request with a 400 listing them and returns false. */
+  public boolean acceptedBy(RoutingContext ctx) {
+    if (errors.isEmpty()) {
+      return true;
+    }
+    ctx.fail(400, new ValidationException(errors.list()));
+    return false;
   }
 
   /** Cursors are opaque to clients: base64url of a position text, prefixed so foreign strings are refused. */
