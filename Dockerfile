@@ -10,12 +10,14 @@ WORKDIR /src
 COPY pom.xml .
 COPY verticles/pom.xml verticles/pom.xml
 COPY launcher/pom.xml launcher/pom.xml
+COPY bench/pom.xml bench/pom.xml
 RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=event-walker-verticles || true
 COPY conf conf
 COPY verticles verticles
 COPY launcher launcher
+COPY bench/src bench/src
 COPY --from=web /web/node_modules verticles/src/main/frontend/node_modules
-RUN mvn -B -q package -DskipTests -Dskip.npm=true
+RUN mvn -B -q package -DskipTests -Dskip.npm=true -pl launcher -am
 
 FROM eclipse-temurin:17-jre
 WORKDIR /app
