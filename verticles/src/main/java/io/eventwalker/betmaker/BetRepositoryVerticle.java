@@ -69,7 +69,7 @@ import java.util.concurrent.TimeUnit;
 public final class BetRepositoryVerticle extends VerticleBase {
 
   static final List<String> MIGRATIONS = List.of("V1__events_bets_idempotency.sql", "V2__bets_without_event_foreign_key.sql",
-    "V3__bet_status_log.sql");
+    "V3__bet_status_log.sql", "V4__bets_seq_in_placement_order.sql");
   private static final Logger LOG = LoggerFactory.getLogger(BetRepositoryVerticle.class);
   private static final int KNOWN_VERSIONS_CACHED = 100_000;
   /** Writes of one group: the first, and again after applying newer states line-provider reported. */
