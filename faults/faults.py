@@ -15,13 +15,15 @@ import json
 import os
 import random
 import signal
+import subprocess
 import sys
 import threading
 import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
-from system import (JAR, ROOT, Services, ensure_backing_services, grep_log, http, postgres_start,  # noqa: E402
+from system import (JAR, ROOT, Services, ensure_backing_services, grep_log, http, http_with_headers,  # noqa: E402
+                    postgres_start,
                     postgres_stop_immediately, psql, queue_depth, rabbit_ctl, rabbit_kill, rabbit_start,
                     rabbit_start_app, rabbit_stop_app, redis_shutdown, redis_start, run, wait_until)
 
@@ -34,6 +36,7 @@ SUBSCRIBER = "bm-faults"
 REQUESTS_QUEUE = "faults.line-provider.requests"
 UPDATES_QUEUE = SUBSCRIBER + ".event-updates"
 DEAD_LETTERS = SUBSCRIBER + ".event-updates.dead-letter"
+OUTCOME_UNKNOWN = "urn:event-walker:problem:outcome-unknown"
 ENV = {
     "LP_HTTP_PORT": str(PORTS[LP]), "BM_HTTP_PORT": str(PORTS[BM]),
     "LP_PG_SCHEMA": LP_SCHEMA, "BM_PG_SCHEMA": BM_SCHEMA, "LP_REDIS_PREFIX": "faults:lp:",
@@ -72,7 +75,12 @@ class Load:
     def _run(self):
         while not self.stopping.is_set():
             started = time.time()
-            status, _ = self.suite.bet(self.event_id, "1.00", timeout=15)
+            status, text = http("POST", PORTS[BM], "/bet", {"event_id": self.event_id, "sum_bet": "1.00"}, timeout=15)
+            if 200 <= status < 300:
+                with self.suite.lock:
+                    self.suite.accepted[json.loads(text)["bet_id"]] = self.event_id
+            elif status == 500 and OUTCOME_UNKNOWN in text:
+                status = "unknown"  # the database went away during the commit: it may or may not be stored
             with self.lock:
                 self.answers.append((started, status, time.time() - started))
 
@@ -132,10 +140,29 @@ class Suite:
     def await_settled(self, event_id, seconds=120):
         return wait_until("bets on %s settled" % event_id, seconds, lambda: self.pending(event_id) == 0, interval=0.1)
 
-    def restart(self, name, failpoint=None):
+    def restart(self, name, failpoint=None, env=None):
         self.services.stop(name)
         extra = ["-Deventwalker.failpoint=" + failpoint] if failpoint else []
-        self.services.start(name, extra)
+        self.services.start(name, extra, env=env)
+
+    def keyed_bet(self, event_id, stake, key, timeout=30):
+        """POST /bet with an Idempotency-Key: (status, body, headers); a 2xx bet is remembered."""
+        status, text, headers = http_with_headers("POST", PORTS[BM], "/bet", {"event_id": event_id, "sum_bet": stake},
+                                                  headers={"Idempotency-Key": key}, timeout=timeout)
+        if 200 <= status < 300:
+            with self.lock:
+                self.accepted[json.loads(text)["bet_id"]] = event_id
+        return status, text, headers
+
+    def stored(self, event_id, stake=None):
+        where = "event_id = '%s'" % event_id + ("" if stake is None else " AND sum_bet = %s" % stake)
+        return int(psql("SELECT count(*) FROM %s.bets WHERE %s" % (BM_SCHEMA, where)))
+
+    def await_bet_maker_idle(self):
+        """Every database connection of bet-maker has finished its transaction (committed or rolled back)."""
+        return wait_until("bet-maker's connections idle", 60, lambda: int(psql(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-bet-maker'"
+            " AND state <> 'idle' AND pid <> pg_backend_pid()")) == 0, interval=0.1)
 
     def ensure_running(self):
         for name in (LP, BM):
@@ -395,6 +422,7 @@ class Suite:
     def postgres_stopped_under_load(self):
         event = self.event("pg-stop")
         self.bets(event, 1)
+        before = self.stored(event)
         with Load(self, event, threads=6) as load:
             time.sleep(2)
             stopped = time.time()
@@ -406,12 +434,20 @@ class Suite:
                 a[1] == 201 for a in load.between(restarted, time.time())), interval=0.1)
             time.sleep(2)
         during = load.between(stopped + 0.5, restarted)
-        statuses = sorted({a[1] for a in load.answers})
-        expect(set(statuses) <= {201, 503}, "answers other than 201 and 503: %s" % statuses)
+        statuses = sorted({str(a[1]) for a in load.answers})
+        expect(set(statuses) <= {"201", "503", "unknown"}, "answers other than 201, 503 and outcome-unknown: %s" % statuses)
         slowest = max((a[2] for a in during), default=0)
         expect(slowest < 6, "a request during the outage took %.1f s" % slowest)
-        return {"answers": "%d (201: %d, 503: %d)" % (len(load.answers), sum(a[1] == 201 for a in load.answers),
-                                                     sum(a[1] == 503 for a in load.answers)),
+        # A 503 stored nothing: the bets stored are the 201s and at most the outcome-unknown ones.
+        self.await_bet_maker_idle()
+        accepted = sum(a[1] == 201 for a in load.answers)
+        unknown = sum(a[1] == "unknown" for a in load.answers)
+        stored = self.stored(event) - before
+        expect(accepted <= stored <= accepted + unknown,
+               "%d bets stored for %d answered 201 and %d outcome-unknown" % (stored, accepted, unknown))
+        return {"answers": "%d (201: %d, 503: %d, outcome unknown: %d)" % (len(load.answers), accepted,
+                                                                          sum(a[1] == 503 for a in load.answers), unknown),
+                "stored": stored,
                 "slowest answer during the outage": "%.2f s" % slowest,
                 "first 201 after PostgreSQL returned": "%.1f s" % first}
 
@@ -455,6 +491,67 @@ class Suite:
         expect(set(answers) <= {201, 409, 422}, "answers %s" % sorted(set(answers)))
         return {"accepted": answers.count(201), "refused (closed)": sum(a in (409, 422) for a in answers)}
 
+    def bet_held_past_its_deadline(self):
+        # bet-maker's row of the event locked for 8 s by another transaction; the placement
+        # deadline (BM_PLACE_TIMEOUT_MS, 5 s) passes first. Before the fix the bet was answered
+        # 503 and committed when the lock went away, and its retry stored a second one.
+        event = self.event("held")
+        self.bets(event, 1)
+        locker = subprocess.Popen(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAt",
+                                   "-c", "BEGIN", "-c", "SELECT 1 FROM %s.events WHERE event_id = '%s' FOR UPDATE" % (BM_SCHEMA, event),
+                                   "-c", "SELECT pg_sleep(8)", "-c", "COMMIT"], stdout=subprocess.DEVNULL)
+        try:
+            wait_until("the event's row locked", 30, lambda: int(psql(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(8)' AND state = 'active'")) == 1)
+            answers = {}
+
+            def place(name, key):
+                started = time.time()
+                if key:
+                    status, text, _ = self.keyed_bet(event, "7.00", key)
+                else:
+                    status, text = http("POST", PORTS[BM], "/bet", {"event_id": event, "sum_bet": "8.00"}, timeout=30)
+                answers[name] = (status, text, time.time() - started)
+
+            threads = [threading.Thread(target=place, args=("keyed", "held-%d" % self.counter)),
+                       threading.Thread(target=place, args=("plain", None))]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+        finally:
+            locker.wait(60)
+        for name in ("keyed", "plain"):
+            status, text, seconds = answers[name]
+            expect(status == 503 and "nothing was stored" in text, "%s bet held past its deadline answered %s %s" % (name, status, text))
+        self.await_bet_maker_idle()
+        expect(self.stored(event, "7.00") == 0, "the keyed bet answered 503 was stored when the lock went away")
+        expect(self.stored(event, "8.00") == 0, "the bet without a key answered 503 was stored when the lock went away")
+        retry, text, _ = self.keyed_bet(event, "7.00", "held-%d" % self.counter)
+        again, again_text, headers = self.keyed_bet(event, "7.00", "held-%d" % self.counter)
+        expect(retry == 201 and again == 201 and again_text == text and headers.get("Idempotent-Replayed") == "true",
+               "the retry answered %s, then %s" % (retry, again))
+        expect(self.stored(event, "7.00") == 1, "%d bets for one intended bet" % self.stored(event, "7.00"))
+        return {"answered 503 after": "%.1f s (key), %.1f s (no key)" % (answers["keyed"][2], answers["plain"][2]),
+                "stored once the lock went away": "0 and 0", "bets after the retry with the key": 1}
+
+    def bet_maker_killed_after_placement_commit(self):
+        event = self.event("placed-then-killed")
+        self.bets(event, 1)
+        key = "killed-%d" % self.counter
+        self.restart(BM, failpoint="bet-maker.place.after-commit")
+        status, _, _ = self.keyed_bet(event, "12.34", key)
+        code = self.services.wait_exit(BM, 60)
+        expect(status == 0, "the bet was answered (%s) although bet-maker halted after its commit" % status)
+        expect(self.stored(event, "12.34") == 1, "the bet was not committed before the halt")
+        started = time.time()
+        self.services.start(BM)
+        retry, text, headers = self.keyed_bet(event, "12.34", key)
+        expect(retry == 201 and headers.get("Idempotent-Replayed") == "true", "the retry answered %s %s" % (retry, text))
+        expect(self.stored(event, "12.34") == 1, "%d bets after the retry" % self.stored(event, "12.34"))
+        return {"bet-maker exit": code, "retry after restart": "201 replayed in %.1f s" % (time.time() - started),
+                "bets": 1}
+
 
 def expect(condition, message):
     if not condition:
@@ -480,6 +577,10 @@ CASES = [
      "every 2xx bet exists after restart; pools recover without restarting the services; prompt 503s meanwhile"),
     ("bet_maker_frozen", "bet-maker SIGSTOP past the heartbeat, then SIGCONT", "no double settlement"),
     ("bets_racing_a_finish", "200 bets racing a finish", "no accepted bet left PENDING"),
+    ("bet_held_past_its_deadline", "bet-maker's row of the event locked 8 s by another transaction during POST /bet, with and without an Idempotency-Key",
+     "both answered 503 at the deadline; nothing stored when the lock goes; the retry with the key stores exactly one bet"),
+    ("bet_maker_killed_after_placement_commit", "bet-maker killed after a bet's commit, before its answer (failpoint), then the bet retried with its key",
+     "the retry gets the first answer replayed; one bet"),
 ]
 
 

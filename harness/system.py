@@ -39,16 +39,22 @@ def psql(sql, timing=False, check=True, timeout=600):
 
 def http(method, port, path, body=None, headers=None, timeout=10):
     """(status, text); status 0 when the connection failed or timed out."""
+    status, text, _ = http_with_headers(method, port, path, body, headers, timeout)
+    return status, text
+
+
+def http_with_headers(method, port, path, body=None, headers=None, timeout=10):
+    """(status, text, response headers); status 0 when the connection failed or timed out."""
     data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
     request = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method,
                                      headers=dict({"Content-Type": "application/json"}, **(headers or {})))
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read().decode()
+            return response.status, response.read().decode(), dict(response.headers)
     except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
+        return e.code, e.read().decode(), dict(e.headers)
     except (urllib.error.URLError, OSError):
-        return 0, ""
+        return 0, "", {}
 
 
 def wait_until(what, seconds, condition, interval=0.1):
@@ -71,11 +77,12 @@ class Services:
         self.log_dir = log_dir
         self.processes = {}
 
-    def start(self, name, jvm_extra=(), wait=True):
+    def start(self, name, jvm_extra=(), wait=True, env=None):
+        """Starts a service; env adds to (or overrides) the environment of this start only."""
         os.makedirs(self.log_dir, exist_ok=True)
         out = open(os.path.join(self.log_dir, name + ".log"), "a")
         self.processes[name] = subprocess.Popen(["java"] + JVM_OPTIONS + list(jvm_extra) + ["-jar", JAR, name],
-                                                env=self.env, stdout=out, stderr=subprocess.STDOUT)
+                                                env=dict(self.env, **(env or {})), stdout=out, stderr=subprocess.STDOUT)
         if wait:
             self.wait_ready(name)
 

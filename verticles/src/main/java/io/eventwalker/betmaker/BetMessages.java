@@ -12,9 +12,12 @@ public final class BetMessages {
 
   /**
    * Bets to store. {@code idempotency} is null without an {@code Idempotency-Key}; otherwise the
-   * answer is recorded under the key in the same transaction as the bets.
+   * answer is recorded under the key in the same transaction as the bets, if this request still
+   * holds the key's claim. {@code deadlineMillis} (epoch milliseconds): work on the request that
+   * has not reached {@code COMMIT} by then is rolled back and refused with a 503, so a caller that
+   * has stopped waiting never gets a bet stored behind its back.
    */
-  public record PlaceBets(List<BetRequest> bets, boolean single, ClaimKey idempotency) {
+  public record PlaceBets(List<BetRequest> bets, boolean single, ClaimKey idempotency, long deadlineMillis) {
     public PlaceBets {
       bets = List.copyOf(bets);
     }
@@ -61,8 +64,13 @@ public final class BetMessages {
     }
   }
 
-  /** {@code requestHash}: SHA-256 of the request, so a key reused with another body is caught. */
-  public record ClaimKey(String key, String requestHash) {
+  /**
+   * {@code requestHash}: SHA-256 of the request, so a key reused with another body is caught.
+   * {@code token}: this attempt's claim; only the holder of the current token may complete or
+   * release the key. {@code leaseMillis}: how long the claim stands before another attempt may
+   * take it over (longer than the attempt can take to commit).
+   */
+  public record ClaimKey(String key, String requestHash, UUID token, long leaseMillis) {
   }
 
   public enum ClaimOutcome { CLAIMED, REPLAY, IN_FLIGHT, MISMATCH }
@@ -71,7 +79,8 @@ public final class BetMessages {
   public record KeyClaim(ClaimOutcome outcome, int status, String body) {
   }
 
-  public record ReleaseKey(String key) {
+  /** Forgets a claim whose request is known to have stored nothing; only with the claim's token. */
+  public record ReleaseKey(String key, UUID token) {
   }
 
   public record OpenEvents(String after, int limit) {

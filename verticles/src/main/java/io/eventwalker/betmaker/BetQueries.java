@@ -60,10 +60,16 @@ final class BetQueries {
 
   static final String EVENTS_STATUS = "SELECT event_id, status, deadline FROM events WHERE event_id = ANY($1::text[])";
 
+  /**
+   * Records the answers of a group's requests under their keys, each only while its claim is
+   * still this attempt's ($2 the claim tokens): fewer rows than keys means a claim was taken
+   * over, and the transaction must roll back. The rows stay locked until the commit, so a
+   * takeover cannot happen in between.
+   */
   static final String COMPLETE_KEYS = """
     UPDATE idempotency_keys AS k SET status_code = 201, response = v.response, completed_at = now()
-    FROM unnest($1::text[], $2::text[]) AS v(key, response)
-    WHERE k.key = v.key""";
+    FROM unnest($1::text[], $2::uuid[], $3::text[]) AS v(key, token, response)
+    WHERE k.key = v.key AND k.claim_token = v.token AND k.completed_at IS NULL""";
 
   static final String GET_BET = "SELECT " + BET_COLUMNS + " FROM bets WHERE bet_id = $1";
 
@@ -89,18 +95,32 @@ final class BetQueries {
       AND EXISTS (SELECT 1 FROM bets b WHERE b.event_id = e.event_id AND b.status = 'PENDING')
     ORDER BY e.event_id LIMIT $2""";
 
-  static final String CLAIM_KEY = "INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key";
+  /** $1 key, $2 request hash, $3 claim token, $4 lease in milliseconds. */
+  static final String CLAIM_KEY = """
+    INSERT INTO idempotency_keys (key, request_hash, claim_token, claimed_until)
+    VALUES ($1, $2, $3, now() + $4::bigint * interval '1 millisecond')
+    ON CONFLICT (key) DO NOTHING RETURNING key""";
 
   static final String READ_KEY = """
-    SELECT request_hash, status_code, response, created_at < now() - make_interval(secs => $2) AS abandoned
+    SELECT request_hash, status_code, response, claimed_until IS NULL OR claimed_until < now() AS lapsed
     FROM idempotency_keys WHERE key = $1""";
 
+  /**
+   * Takes over a claim that has lapsed and was never completed. A row locked by a transaction
+   * (the previous attempt recording its answer, about to commit) is skipped, never waited for:
+   * that attempt may still commit, so the key is still in flight.
+   */
   static final String TAKE_OVER_KEY = """
-    UPDATE idempotency_keys SET created_at = now()
-    WHERE key = $1 AND completed_at IS NULL AND created_at < now() - make_interval(secs => $2)
-    RETURNING key""";
+    UPDATE idempotency_keys AS k
+    SET claim_token = $2, claimed_until = now() + $3::bigint * interval '1 millisecond'
+    FROM (SELECT key FROM idempotency_keys
+          WHERE key = $1 AND completed_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+          FOR UPDATE SKIP LOCKED) AS lapsed
+    WHERE k.key = lapsed.key
+    RETURNING k.key""";
 
-  static final String RELEASE_KEY = "DELETE FROM idempotency_keys WHERE key = $1 AND completed_at IS NULL";
+  /** Forgets a claim whose attempt stored nothing; only the claim's own attempt may ($2 its token). */
+  static final String RELEASE_KEY = "DELETE FROM idempotency_keys WHERE key = $1 AND claim_token = $2 AND completed_at IS NULL";
 
   static final String PURGE_KEYS = "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)";
 

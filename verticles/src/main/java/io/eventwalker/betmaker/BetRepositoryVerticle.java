@@ -23,6 +23,7 @@ import io.eventwalker.shared.db.EventRows;
 import io.eventwalker.shared.db.Migrations;
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.http.ProblemException;
+import io.eventwalker.shared.http.Problems;
 import io.eventwalker.shared.validation.FieldError;
 import io.eventwalker.shared.wire.EventState;
 import io.eventwalker.shared.wire.EventStatus;
@@ -30,8 +31,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -69,7 +72,8 @@ import java.util.concurrent.TimeUnit;
 public final class BetRepositoryVerticle extends VerticleBase {
 
   static final List<String> MIGRATIONS = List.of("V1__events_bets_idempotency.sql", "V2__bets_without_event_foreign_key.sql",
-    "V3__bet_status_log.sql", "V4__bets_seq_in_placement_order.sql");
+    "V3__bet_status_log.sql", "V4__bets_seq_in_placement_order.sql",
+    "V5__idempotency_claims.sql");
   private static final Logger LOG = LoggerFactory.getLogger(BetRepositoryVerticle.class);
   private static final int KNOWN_VERSIONS_CACHED = 100_000;
   /** Writes of one group: the first, and again after applying newer states line-provider reported. */
@@ -78,7 +82,9 @@ public final class BetRepositoryVerticle extends VerticleBase {
   private Pool pool;
   private DeliveryOptions lineOptions;
   private long readyTimeoutMs;
-  private long abandonedKeySeconds;
+  private long commitTimeoutMs;
+  private int maxQueuedBets;
+  private int queuedBets;
   private int maxGroupsInFlight;
   private int maxGroupBets;
   private int groupsInFlight;
@@ -97,7 +103,8 @@ public final class BetRepositoryVerticle extends VerticleBase {
     BetMessages.registerCodecs(vertx);
     String schema = settings.sqlIdentifier("BM_PG_SCHEMA");
     readyTimeoutMs = settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000);
-    abandonedKeySeconds = settings.longValue("BM_IDEMPOTENCY_ABANDONED_S", 1, 3600, 30);
+    commitTimeoutMs = settings.integer("BM_COMMIT_TIMEOUT_MS", 100, 600_000);
+    maxQueuedBets = settings.integer("BM_PLACE_QUEUE_MAX", 1, 10_000_000);
     long retentionSeconds = settings.longValue("BM_IDEMPOTENCY_RETENTION_S", 24 * 3600, 365L * 24 * 3600, 25 * 3600);
     maxGroupsInFlight = settings.integer("BM_BET_GROUPS_IN_FLIGHT", 1, 64, 2);
     lineOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
@@ -212,18 +219,33 @@ public final class BetRepositoryVerticle extends VerticleBase {
   // ---- placing bets, in groups ----
 
   private void place(Message<PlaceBets> msg) {
+    int bets = msg.body().bets().size();
+    if (queuedBets + bets > maxQueuedBets) {
+      fail(msg, notStored("bet-maker is taking as many bets as it can (" + maxQueuedBets + " waiting)"));
+      return;
+    }
     queue.add(msg);
+    queuedBets += bets;
     flush();
   }
 
   private void flush() {
     while (groupsInFlight < maxGroupsInFlight && !queue.isEmpty()) {
+      long now = System.currentTimeMillis();
       List<Message<PlaceBets>> group = new ArrayList<>();
       int bets = 0;
       while (!queue.isEmpty() && (group.isEmpty() || bets + queue.peek().body().bets().size() <= maxGroupBets)) {
         Message<PlaceBets> next = queue.poll();
+        queuedBets -= next.body().bets().size();
+        if (next.body().deadlineMillis() <= now) {
+          fail(next, notStored("the bets waited past their deadline for a turn to be written"));
+          continue;
+        }
         bets += next.body().bets().size();
         group.add(next);
+      }
+      if (group.isEmpty()) {
+        continue;
       }
       groupsInFlight++;
       writeGroup(group, bets).onComplete(done -> {
@@ -233,6 +255,10 @@ public final class BetRepositoryVerticle extends VerticleBase {
     }
   }
 
+  /** One group write: the bets of several requests, their events, and the earliest of their deadlines. */
+  private record Group(List<Message<PlaceBets>> requests, UUID[] betIds, Tuple rows, String[] events, long deadlineMillis) {
+  }
+
   /**
    * Writes one group. While line-provider is asked for the current state of the group's events,
    * the bets are inserted in a transaction that holds those events' rows; it commits only if
@@ -240,32 +266,38 @@ public final class BetRepositoryVerticle extends VerticleBase {
    * rolls back, applies the newer states (settling a finished event) and writes the group again
    * against them. So a bet is never taken at a ratio, deadline or status older than the one
    * line-provider had when the group was asked about.
+   *
+   * <p>Every request answered with a failure stored nothing, with one exception: a group whose
+   * {@code COMMIT} was sent and never confirmed is answered "outcome unknown".
    */
-  private Future<Void> writeGroup(List<Message<PlaceBets>> group, int total) {
+  private Future<Void> writeGroup(List<Message<PlaceBets>> requests, int total) {
     UUID[] betIds = new UUID[total];
     String[] eventIds = new String[total];
     String[] sums = new String[total];
-    Integer[] requests = new Integer[total];
+    Integer[] owners = new Integer[total];
     TreeSet<String> events = new TreeSet<>();
+    long deadline = Long.MAX_VALUE;
     int k = 0;
-    for (int r = 0; r < group.size(); r++) {
-      for (BetRequest bet : group.get(r).body().bets()) {
+    for (int r = 0; r < requests.size(); r++) {
+      deadline = Math.min(deadline, requests.get(r).body().deadlineMillis());
+      for (BetRequest bet : requests.get(r).body().bets()) {
         betIds[k] = BetIds.next();
         eventIds[k] = bet.eventId();
         sums[k] = bet.sumBet().toPlainString();
-        requests[k] = r;
+        owners[k] = r;
         events.add(bet.eventId());
         k++;
       }
     }
     String[] eventArray = events.toArray(String[]::new);
-    Tuple tuple = Tuple.of(betIds, eventIds, sums, requests, eventArray);
+    Group group = new Group(requests, betIds, Tuple.of(betIds, eventIds, sums, owners, eventArray), eventArray, deadline);
     Future<States> line = vertx.eventBus().<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(List.of(eventArray), false), lineOptions)
       .map(Message::body);
-    return attempt(group, betIds, tuple, eventArray, line, 1)
-      .compose(outcomes -> answer(group, outcomes))
+    return attempt(group, line, 1)
+      .compose(outcomes -> answer(requests, outcomes))
       .recover(failure -> {
-        group.forEach(msg -> fail(msg, failure));
+        Throwable answer = failure instanceof ProblemException ? failure : notStored(describe(failure));
+        requests.forEach(msg -> fail(msg, answer));
         return Future.succeededFuture();
       });
   }
@@ -280,39 +312,108 @@ public final class BetRepositoryVerticle extends VerticleBase {
     }
   }
 
-  private Future<List<List<Bet>>> attempt(List<Message<PlaceBets>> group, UUID[] betIds, Tuple tuple, String[] events,
-                                          Future<States> line, int attempt) {
+  private Future<List<List<Bet>>> attempt(Group group, Future<States> line, int attempt) {
+    if (System.currentTimeMillis() >= group.deadlineMillis()) {
+      return Future.failedFuture(notStored("the bets could not be written before their deadline"));
+    }
     return pool.getConnection().compose(conn -> {
-      // BEGIN, the hold and the insert go out together (pipelined): one round trip, then the wait
-      // for line-provider's answer, then COMMIT or ROLLBACK.
+      long left = group.deadlineMillis() - System.currentTimeMillis();
+      if (left <= 0) {
+        conn.close();
+        return Future.failedFuture(notStored("the bets could not be written before their deadline"));
+      }
+      // BEGIN, the time limit, the hold and the insert go out together (pipelined): one round
+      // trip, then the wait for line-provider's answer, then COMMIT or ROLLBACK. PostgreSQL
+      // itself cancels a statement still waiting (on a lock, say) when the deadline comes.
       Future<RowSet<Row>> begun = conn.query("BEGIN").execute();
-      Future<RowSet<Row>> held = conn.preparedQuery(BetQueries.HOLD_EVENTS).execute(Tuple.of((Object) events));
-      Future<RowSet<Row>> inserted = conn.preparedQuery(BetQueries.PLACE).execute(tuple);
-      Future<List<List<Bet>>> checked = Future.all(begun, held, inserted).compose(written -> line).compose(states -> {
-        Map<String, Long> versions = new HashMap<>();
-        held.result().forEach(row -> versions.put(row.getString("event_id"), row.getLong("version")));
-        List<EventState> newer = states.found().stream()
-          .filter(state -> versions.getOrDefault(state.eventId(), 0L) < state.version())
-          .toList();
-        if (!newer.isEmpty()) {
-          return Future.failedFuture(new Stale(newer));
+      Future<RowSet<Row>> limited = conn.query("SET LOCAL statement_timeout = " + left).execute();
+      Future<RowSet<Row>> held = conn.preparedQuery(BetQueries.HOLD_EVENTS).execute(Tuple.of((Object) group.events()));
+      Future<RowSet<Row>> inserted = conn.preparedQuery(BetQueries.PLACE).execute(group.rows());
+      Future<List<List<Bet>>> written = Future.all(begun, limited, held, inserted)
+        .compose(sent -> line.timeout(Math.max(1, group.deadlineMillis() - System.currentTimeMillis()), TimeUnit.MILLISECONDS))
+        .compose(states -> {
+          Map<String, Long> versions = new HashMap<>();
+          held.result().forEach(row -> versions.put(row.getString("event_id"), row.getLong("version")));
+          List<EventState> newer = states.found().stream()
+            .filter(state -> versions.getOrDefault(state.eventId(), 0L) < state.version())
+            .toList();
+          if (!newer.isEmpty()) {
+            return Future.failedFuture(new Stale(newer));
+          }
+          List<List<Bet>> outcomes = outcomes(group.requests(), group.betIds(), inserted.result());
+          return completeKeys(conn, group.requests(), outcomes).map(outcomes);
+        });
+      return written.transform(done -> {
+        if (done.failed()) {
+          return rollBack(conn, done.cause());
         }
-        List<List<Bet>> outcomes = outcomes(group, betIds, inserted.result());
-        return completeKeys(conn, group, outcomes).compose(keys -> conn.query("COMMIT").execute()).map(outcomes);
+        if (System.currentTimeMillis() >= group.deadlineMillis()) {
+          return rollBack(conn, notStored("the bets could not be written before their deadline"));
+        }
+        return commit(conn).map(done.result());
       });
-      return checked
-        .recover(failure -> conn.query("ROLLBACK").execute()
-          .transform(rolledBack -> Future.<List<List<Bet>>>failedFuture(failure)))
-        .onComplete(done -> conn.close());
     }).recover(failure -> {
       if (!(failure instanceof Stale stale)) {
         return Future.failedFuture(failure);
       }
       if (attempt >= MAX_ATTEMPTS) {
-        return Future.failedFuture(Problem.of(503, "the event kept changing while the bets were placed; try again").exception());
+        return Future.failedFuture(notStored("the event kept changing while the bets were placed"));
       }
-      return apply(stale.newer).compose(applied -> attempt(group, betIds, tuple, events, line, attempt + 1));
+      return apply(stale.newer).compose(applied -> attempt(group, line, attempt + 1));
     });
+  }
+
+  /**
+   * Rolls the transaction back, releases the connection and fails with {@code cause}: nothing of
+   * it is stored (no COMMIT was sent).
+   */
+  private static <T> Future<T> rollBack(SqlConnection conn, Throwable cause) {
+    return conn.query("ROLLBACK").execute().transform(rolledBack -> {
+      conn.close();
+      return Future.failedFuture(cause);
+    });
+  }
+
+  /**
+   * Commits. PostgreSQL refusing the commit rolled it back (nothing stored); a lost connection or
+   * no answer within {@code BM_COMMIT_TIMEOUT_MS} leaves the outcome unknown, and says so. The
+   * connection goes back to the pool only once PostgreSQL has answered the COMMIT (or the
+   * connection is gone): nothing else may queue behind a commit whose outcome is still open.
+   */
+  private Future<Void> commit(SqlConnection conn) {
+    Future<RowSet<Row>> sent = conn.query("COMMIT").execute();
+    sent.onComplete(answered -> conn.close());
+    return sent
+      .timeout(commitTimeoutMs, TimeUnit.MILLISECONDS)
+      .transform(committed -> {
+        if (committed.succeeded()) {
+          Failpoints.hit(Failpoints.PLACE_AFTER_COMMIT);
+          return Future.succeededFuture();
+        }
+        Throwable failure = committed.cause();
+        if (failure instanceof PgException) {
+          return Future.failedFuture(notStored("PostgreSQL refused to commit the bets (" + failure.getMessage() + ")"));
+        }
+        LOG.error("outcome unknown: the COMMIT of a group of bets was not confirmed ({})", failure.toString());
+        return Future.failedFuture(Problem.outcomeUnknown("the database did not confirm the commit of these bets, so they may or may"
+          + " not have been stored: retry with the same Idempotency-Key to learn which (GET /bets shows them if they were)").exception());
+      });
+  }
+
+  /** A placement refused with a 503 that stored nothing and never will. */
+  private static ProblemException notStored(String why) {
+    return Problem.of(503, why + "; nothing was stored; try again").exception();
+  }
+
+  /** What failed, named by its dependency, for a 503's detail. */
+  private static String describe(Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      return Problems.fromReply(reply).detail();
+    }
+    if (failure instanceof PgException pg && "57014".equals(pg.getSqlState())) {
+      return "the bets could not be written before their deadline";
+    }
+    return "PostgreSQL could not store the bets (" + failure.getMessage() + ")";
   }
 
   /** For each request of the group, its stored bets in order, or null if it was refused. */
@@ -335,13 +436,16 @@ public final class BetRepositoryVerticle extends VerticleBase {
     return outcomes;
   }
 
-  private static Future<RowSet<Row>> completeKeys(SqlClient conn, List<Message<PlaceBets>> group, List<List<Bet>> outcomes) {
+  /** Records each keyed request's answer; fails (and so rolls back) if any of their claims was taken over. */
+  private static Future<Void> completeKeys(SqlClient conn, List<Message<PlaceBets>> group, List<List<Bet>> outcomes) {
     List<String> keys = new ArrayList<>();
+    List<UUID> tokens = new ArrayList<>();
     List<String> responses = new ArrayList<>();
     for (int r = 0; r < group.size(); r++) {
       PlaceBets request = group.get(r).body();
       if (request.idempotency() != null && outcomes.get(r) != null) {
         keys.add(request.idempotency().key());
+        tokens.add(request.idempotency().token());
         responses.add(responseBody(outcomes.get(r), request.single()));
       }
     }
@@ -349,7 +453,10 @@ public final class BetRepositoryVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return conn.preparedQuery(BetQueries.COMPLETE_KEYS)
-      .execute(Tuple.of(keys.toArray(String[]::new), (Object) responses.toArray(String[]::new)));
+      .execute(Tuple.of(keys.toArray(String[]::new), tokens.toArray(UUID[]::new), responses.toArray(String[]::new)))
+      .compose(completed -> completed.rowCount() == keys.size()
+        ? Future.succeededFuture()
+        : Future.failedFuture(notStored("an Idempotency-Key of these bets was taken over by another attempt")));
   }
 
   /** The 201 body of {@code POST /bet}: the bets in the shape they were asked. */
@@ -477,41 +584,44 @@ public final class BetRepositoryVerticle extends VerticleBase {
   // ---- idempotency keys ----
 
   private void claim(Message<ClaimKey> msg) {
-    ClaimKey key = msg.body();
-    claimOnce(key, true)
+    claim(msg.body(), true)
       .onSuccess(msg::reply)
       .onFailure(failure -> fail(msg, failure));
   }
 
-  private Future<KeyClaim> claimOnce(ClaimKey key, boolean retry) {
-    return pool.preparedQuery(BetQueries.CLAIM_KEY).execute(Tuple.of(key.key(), key.requestHash()))
-      .compose(inserted -> {
-        if (inserted.size() > 0) {
-          return Future.succeededFuture(new KeyClaim(ClaimOutcome.CLAIMED, 0, null));
-        }
-        return pool.preparedQuery(BetQueries.READ_KEY).execute(Tuple.of(key.key(), abandonedKeySeconds)).compose(rows -> {
-          if (rows.size() == 0) {
-            // Released between our insert and our read: try once more.
-            return retry ? claimOnce(key, false) : Future.succeededFuture(new KeyClaim(ClaimOutcome.IN_FLIGHT, 0, null));
-          }
-          Row row = rows.iterator().next();
-          if (!row.getString("request_hash").equals(key.requestHash())) {
-            return Future.succeededFuture(new KeyClaim(ClaimOutcome.MISMATCH, 0, null));
-          }
-          if (row.getString("response") != null) {
-            return Future.succeededFuture(new KeyClaim(ClaimOutcome.REPLAY, row.getInteger("status_code"), row.getString("response")));
-          }
-          if (!row.getBoolean("abandoned")) {
-            return Future.succeededFuture(new KeyClaim(ClaimOutcome.IN_FLIGHT, 0, null));
-          }
-          return pool.preparedQuery(BetQueries.TAKE_OVER_KEY).execute(Tuple.of(key.key(), abandonedKeySeconds))
-            .map(taken -> new KeyClaim(taken.size() > 0 ? ClaimOutcome.CLAIMED : ClaimOutcome.IN_FLIGHT, 0, null));
-        });
-      });
+  /**
+   * Claims a key for this attempt: a new key is claimed; a completed one is replayed; one claimed
+   * by an attempt that may still commit is in flight; one whose claim lapsed, and whose row no
+   * transaction holds, is taken over (that attempt can no longer complete it). The key is read
+   * before it is inserted: an insert would wait for a transaction completing the key to end.
+   */
+  private Future<KeyClaim> claim(ClaimKey key, boolean again) {
+    return pool.preparedQuery(BetQueries.READ_KEY).execute(Tuple.of(key.key())).compose(rows -> {
+      if (rows.size() == 0) {
+        return pool.preparedQuery(BetQueries.CLAIM_KEY).execute(Tuple.of(key.key(), key.requestHash(), key.token(), key.leaseMillis()))
+          .compose(inserted -> inserted.size() > 0 ? Future.succeededFuture(new KeyClaim(ClaimOutcome.CLAIMED, 0, null))
+            // Claimed by a concurrent attempt between our read and our insert: read it again.
+            : again ? claim(key, false) : Future.succeededFuture(new KeyClaim(ClaimOutcome.IN_FLIGHT, 0, null)));
+      }
+      Row row = rows.iterator().next();
+      if (!row.getString("request_hash").equals(key.requestHash())) {
+        return Future.succeededFuture(new KeyClaim(ClaimOutcome.MISMATCH, 0, null));
+      }
+      if (row.getString("response") != null) {
+        return Future.succeededFuture(new KeyClaim(ClaimOutcome.REPLAY, row.getInteger("status_code"), row.getString("response")));
+      }
+      if (!row.getBoolean("lapsed")) {
+        return Future.succeededFuture(new KeyClaim(ClaimOutcome.IN_FLIGHT, 0, null));
+      }
+      return pool.preparedQuery(BetQueries.TAKE_OVER_KEY).execute(Tuple.of(key.key(), key.token(), key.leaseMillis()))
+        .compose(taken -> taken.size() > 0 ? Future.succeededFuture(new KeyClaim(ClaimOutcome.CLAIMED, 0, null))
+          // Held by a transaction about to commit, or completed or released meanwhile: read it again.
+          : again ? claim(key, false) : Future.succeededFuture(new KeyClaim(ClaimOutcome.IN_FLIGHT, 0, null)));
+    });
   }
 
   private void release(Message<ReleaseKey> msg) {
-    pool.preparedQuery(BetQueries.RELEASE_KEY).execute(Tuple.of(msg.body().key()))
+    pool.preparedQuery(BetQueries.RELEASE_KEY).execute(Tuple.of(msg.body().key(), msg.body().token()))
       .onSuccess(rows -> msg.reply("OK"))
       .onFailure(failure -> fail(msg, failure));
   }

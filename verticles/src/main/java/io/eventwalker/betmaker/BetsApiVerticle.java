@@ -26,6 +26,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -58,6 +60,8 @@ public final class BetsApiVerticle extends VerticleBase {
   private final RateLimiter rateLimiter;
   private DeliveryOptions requestOptions;
   private BigDecimal maxSumBet;
+  private long placeTimeoutMs;
+  private long commitTimeoutMs;
 
   /** {@code rateLimiter}: shared by every instance, so the limit is per process, not per event loop. */
   BetsApiVerticle(RateLimiter rateLimiter) {
@@ -69,6 +73,8 @@ public final class BetsApiVerticle extends VerticleBase {
     Settings settings = new Settings("bet-maker", config());
     requestOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
     maxSumBet = new BigDecimal(settings.string("BM_MAX_SUM_BET"));
+    placeTimeoutMs = settings.integer("BM_PLACE_TIMEOUT_MS", 100, 600_000);
+    commitTimeoutMs = settings.integer("BM_COMMIT_TIMEOUT_MS", 100, 600_000);
     Readiness readiness = new Readiness(vertx, Map.of(
       "postgres", List.of(Addresses.READY_POSTGRES),
       "redis", List.of(Addresses.READY_REDIS),
@@ -117,11 +123,13 @@ public final class BetsApiVerticle extends VerticleBase {
       ctx.fail(400, e);
       return;
     }
-    ClaimKey claim = key == null ? null : new ClaimKey(key, requestHash(ctx.body().buffer()));
+    long deadline = System.currentTimeMillis() + placeTimeoutMs;
+    ClaimKey claim = key == null ? null
+      : new ClaimKey(key, requestHash(ctx.body().buffer()), UUID.randomUUID(), claimLeaseMillis());
     Future<Boolean> proceed = claim == null ? Future.succeededFuture(true) : claim(ctx, claim);
     proceed.onSuccess(go -> {
       if (go) {
-        place(batch, claim)
+        place(batch, claim, deadline)
           .onSuccess(placed -> {
             List<Bet> bets = placed.bets();
             if (batch.single()) {
@@ -131,13 +139,38 @@ public final class BetsApiVerticle extends VerticleBase {
               .end(BetRepositoryVerticle.responseBody(bets, batch.single()));
           })
           .onFailure(failure -> {
-            if (claim != null) {
-              vertx.eventBus().request(Addresses.IDEMPOTENCY_RELEASE, new ReleaseKey(claim.key()), requestOptions);
+            Problem problem = placementProblem(failure);
+            if (claim != null && !problem.isOutcomeUnknown()) {
+              // Nothing was stored: the key is free for a fresh attempt.
+              vertx.eventBus().request(Addresses.IDEMPOTENCY_RELEASE, new ReleaseKey(claim.key(), claim.token()), requestOptions);
             }
-            ctx.fail(failure);
+            Problems.write(ctx, problem);
           });
       }
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * How long a claimed key stays this request's before a retry may take it over: longer than the
+   * placement may run and commit. (A takeover never races a commit in any case: completing a key
+   * checks the claim and holds its row until the commit.)
+   */
+  private long claimLeaseMillis() {
+    return placeTimeoutMs + commitTimeoutMs + 1_000;
+  }
+
+  /**
+   * The answer to a failed placement. The repository answers every placement within its deadline
+   * plus the commit; if it still has not, the outcome is unknown, and so is one whose commit was
+   * not confirmed. Every other failure stored nothing.
+   */
+  private static Problem placementProblem(Throwable failure) {
+    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+      return Problem.outcomeUnknown("bet-maker did not learn in time whether these bets were stored: retry with the same"
+        + " Idempotency-Key to learn which (GET /bets shows them if they were)");
+    }
+    Problem problem = Problems.from(failure, 500);
+    return problem != null ? problem : Problem.of(503, "the bets could not be placed; nothing was stored; try again");
   }
 
   /** Completes with true when this request owns the key; otherwise answers the request itself. */
@@ -164,9 +197,15 @@ public final class BetsApiVerticle extends VerticleBase {
     });
   }
 
-  /** Stores the bets; the repository checks them against line-provider's current states. */
-  private Future<PlacedBets> place(Batch<BetRequest> batch, ClaimKey claim) {
-    return vertx.eventBus().<PlacedBets>request(Addresses.BETS_PLACE, new PlaceBets(batch.items(), batch.single(), claim), requestOptions)
+  /**
+   * Stores the bets; the repository checks them against line-provider's current states. It gives
+   * up on them, storing nothing, once {@code deadline} passes before their commit, and a commit
+   * takes at most {@code BM_COMMIT_TIMEOUT_MS}: the wait here is longer than both.
+   */
+  private Future<PlacedBets> place(Batch<BetRequest> batch, ClaimKey claim, long deadline) {
+    long wait = Math.max(0, deadline - System.currentTimeMillis()) + commitTimeoutMs + 1_000;
+    return vertx.eventBus().<PlacedBets>request(Addresses.BETS_PLACE, new PlaceBets(batch.items(), batch.single(), claim, deadline),
+        new DeliveryOptions().setSendTimeout(wait))
       .map(reply -> reply.body());
   }
 

@@ -13,6 +13,8 @@ public final class Failpoints {
   public static final String SETTLE_BEFORE_COMMIT = "bet-maker.settle.before-commit";
   /** bet-maker: a settlement is committed, its update message not yet acknowledged. */
   public static final String SETTLE_AFTER_COMMIT = "bet-maker.settle.after-commit";
+  /** bet-maker: a group of bets is committed (with its Idempotency-Key answers), nobody answered yet. */
+  public static final String PLACE_AFTER_COMMIT = "bet-maker.place.after-commit";
   /** line-provider: a change is committed with its outbox row, not yet published. */
   public static final String OUTBOX_BEFORE_PUBLISH = "line-provider.outbox.before-publish";
   /** line-provider: a change is published and confirmed, its outbox row not yet marked (it will be sent again). */

@@ -15,6 +15,8 @@ public record Problem(int status, String type, String title, String detail, List
 
   public static final String CONTENT_TYPE = "application/problem+json";
   private static final String TYPE_BASE = "urn:event-walker:problem:";
+  /** A write whose outcome is unknown: it may or may not have been stored (see {@link #outcomeUnknown}). */
+  public static final String OUTCOME_UNKNOWN = TYPE_BASE + "outcome-unknown";
 
   public Problem {
     errors = errors == null ? List.of() : List.copyOf(errors);
@@ -26,6 +28,19 @@ public record Problem(int status, String type, String title, String detail, List
 
   public static Problem invalid(String detail, List<FieldError> errors) {
     return new Problem(400, TYPE_BASE + "invalid-input", "Invalid input", detail, errors);
+  }
+
+  /**
+   * The one 5xx after which a write may have been stored: the database connection was lost, or
+   * did not answer, while it committed. Only a retry with the same {@code Idempotency-Key} learns
+   * the truth (the key stays claimed until the attempt is provably over).
+   */
+  public static Problem outcomeUnknown(String detail) {
+    return new Problem(500, OUTCOME_UNKNOWN, "Outcome unknown", detail, List.of());
+  }
+
+  public boolean isOutcomeUnknown() {
+    return OUTCOME_UNKNOWN.equals(type);
   }
 
   public ProblemException exception() {

@@ -76,7 +76,7 @@ public final class Problems {
       }
       return;
     }
-    if (problem.status() == 503) {
+    if (problem.status() == 503 || problem.isOutcomeUnknown()) {
       ctx.response().putHeader("Retry-After", "1");
     }
     ctx.response()
