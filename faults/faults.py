@@ -419,6 +419,33 @@ class Suite:
         return {"bet on a subscribed event": known_status, "first bet on an event": fresh_status,
                 "both answered within": "%.2f s" % seconds, "subscriptions rebuilt": "%.1f s" % rebuilt}
 
+    def redis_emptied_between_change_and_relay(self):
+        # Catch-up is turned off for this case (10 min): only the relay can bring the update.
+        self.restart(BM, env={"BM_CATCH_UP_INTERVAL_MS": "600000"})
+        try:
+            event = self.event("redis-emptied")
+            self.bets(event, 3)
+            redis_shutdown()
+            try:
+                status, _ = self.finish(event)
+                expect(status == 200, "PUT while Redis is down answered %s" % status)
+                wait_until("the change committed", 30, lambda: int(psql(
+                    "SELECT count(*) FROM %s.outbox WHERE event_id = '%s' AND version = 2" % (LP_SCHEMA, event))) == 1)
+                time.sleep(1)  # a relay tick or more with Redis down: the row must stay unpublished
+                kept = int(psql("SELECT count(*) FROM %s.outbox WHERE event_id = '%s' AND version = 2 AND published_at IS NULL"
+                                % (LP_SCHEMA, event)))
+                expect(kept == 1, "the change was marked published while Redis was down")
+            finally:
+                redis_start()
+            answering = time.time()
+            settled = self.await_settled(event, seconds=30)
+            expect(settled < 5, "settled %.1f s after Redis answered again (more than 5 s)" % settled)
+            return {"outbox row kept while Redis was down": kept,
+                    "settled after Redis answered again (empty)": "%.1f s" % settled,
+                    "subscriptions put back": "%.1f s" % (time.time() - answering)}
+        finally:
+            self.restart(BM)
+
     def postgres_stopped_under_load(self):
         event = self.event("pg-stop")
         self.bets(event, 1)
@@ -573,6 +600,8 @@ CASES = [
     ("malformed_message", "malformed message on the queue", "dead-lettered; the next good message settles"),
     ("redis_down_during_bets", "Redis down during POST /bet (redis-cli shutdown nosave, then started empty)",
      "bets on subscribed events 201; a first bet on an event a prompt 503 with nothing stored; subscriptions rebuilt"),
+    ("redis_emptied_between_change_and_relay", "Redis shut down (nosave) after a change commits and before it is relayed, then started empty; bet-maker's catch-up off",
+     "the change waits in the outbox, never marked published; settled within 5 s of Redis answering, without catch-up"),
     ("postgres_stopped_under_load", "PostgreSQL immediate stop under POST /bet load (pg_ctlcluster stop -m immediate)",
      "every 2xx bet exists after restart; pools recover without restarting the services; prompt 503s meanwhile"),
     ("bet_maker_frozen", "bet-maker SIGSTOP past the heartbeat, then SIGCONT", "no double settlement"),

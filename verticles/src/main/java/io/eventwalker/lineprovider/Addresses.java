@@ -21,7 +21,11 @@ public final class Addresses {
   /** Published (no reply) after a commit that wrote outbox rows, to wake the relay. */
   public static final String OUTBOX_WRITTEN = "line.outbox.written";
 
-  /** {@link EventMessages.AddSubscriptions} → "OK". */
+  /** {@link EventMessages.AddSubscriptions} → "OK": recorded in PostgreSQL, before Redis is told. */
+  public static final String SUBSCRIPTIONS_RECORD = "line.subscriptions.record";
+  /** {@link EventMessages.DurableSubscriptions} → {@link EventMessages.DurablePage}: what to put back into an emptied Redis. */
+  public static final String SUBSCRIPTIONS_DURABLE = "line.subscriptions.durable";
+  /** {@link EventMessages.AddSubscriptions} → "OK": added in Redis. */
   public static final String SUBSCRIPTIONS_ADD = "line.subscriptions.add";
   /** {@link EventMessages.SubscribersOf} → {@link EventMessages.Subscribers}. */
   public static final String SUBSCRIPTIONS_OF = "line.subscriptions.of";

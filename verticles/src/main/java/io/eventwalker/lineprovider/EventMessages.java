@@ -86,6 +86,24 @@ public final class EventMessages {
     }
   }
 
+  /** A page of the durable subscriptions, by event id, after {@code afterEventId} (null: from the start). */
+  public record DurableSubscriptions(String afterEventId, int limit) {
+  }
+
+  /** The subscribers of one event ({@code *}: of every event) and when the last of them renewed. */
+  public record DurableSubscription(String eventId, List<String> subscribers, java.time.Instant renewedAt) {
+    public DurableSubscription {
+      subscribers = List.copyOf(subscribers);
+    }
+  }
+
+  /** {@code nextAfter}: where the next page starts, or null after the last page. */
+  public record DurablePage(List<DurableSubscription> subscriptions, String nextAfter) {
+    public DurablePage {
+      subscriptions = List.copyOf(subscriptions);
+    }
+  }
+
   public record SubscribersOf(List<String> eventIds) {
     public SubscribersOf {
       eventIds = List.copyOf(eventIds);
@@ -102,7 +120,7 @@ public final class EventMessages {
   static void registerCodecs(Vertx vertx) {
     LocalCodec.register(vertx, CreateEvents.class, UpdateEvents.class, Events.class, GetEvent.class,
       ListEvents.class, EventPage.class, GetStates.class, States.class, PendingOutbox.class, OutboxRows.class,
-      MarkPublished.class, AddSubscriptions.class, SubscribersOf.class, Subscribers.class, EventState.class);
+      MarkPublished.class, AddSubscriptions.class, DurableSubscriptions.class, DurablePage.class, SubscribersOf.class, Subscribers.class, EventState.class);
   }
 
   private EventMessages() {

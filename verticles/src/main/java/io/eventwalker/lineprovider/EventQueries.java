@@ -42,6 +42,20 @@ final class EventQueries {
 
   static final String PURGE_PUBLISHED = "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)";
 
+  /** Records (or renews) subscriptions: $1 the subscriber, $2 event ids ('*' for every event). */
+  static final String RECORD_SUBSCRIPTIONS = """
+    INSERT INTO subscriptions (event_id, subscriber)
+    SELECT DISTINCT u.event_id, $1 FROM unnest($2::text[]) AS u(event_id) ORDER BY 1
+    ON CONFLICT (event_id, subscriber) DO UPDATE SET renewed_at = now()""";
+
+  /** A page of durable subscriptions by event: $1 the event id to continue after (or null), $2 the page size. */
+  static final String DURABLE_SUBSCRIPTIONS = """
+    SELECT event_id, array_agg(subscriber ORDER BY subscriber) AS subscribers, max(renewed_at) AS renewed_at
+    FROM subscriptions WHERE $1::text IS NULL OR event_id > $1
+    GROUP BY event_id ORDER BY event_id LIMIT $2""";
+
+  static final String PURGE_SUBSCRIPTIONS = "DELETE FROM subscriptions WHERE renewed_at < now() - make_interval(secs => $1)";
+
   private EventQueries() {
   }
 }

@@ -1,6 +1,10 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.CreateEvents;
+import io.eventwalker.lineprovider.EventMessages.DurablePage;
+import io.eventwalker.lineprovider.EventMessages.DurableSubscription;
+import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.EventPage;
 import io.eventwalker.lineprovider.EventMessages.Events;
 import io.eventwalker.lineprovider.EventMessages.GetEvent;
@@ -47,8 +51,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EventRepositoryVerticle extends VerticleBase {
 
-  static final List<String> MIGRATIONS = List.of("V1__events_and_outbox.sql");
+  static final List<String> MIGRATIONS = List.of("V1__events_and_outbox.sql", "V2__durable_subscriptions.sql");
   private static final Logger LOG = LoggerFactory.getLogger(EventRepositoryVerticle.class);
+  /** The event id under which a subscription to every event is recorded. */
+  static final String ALL_EVENTS = "*";
 
   private Pool pool;
   private long readyTimeoutMs;
@@ -60,6 +66,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
     String schema = settings.sqlIdentifier("LP_PG_SCHEMA");
     readyTimeoutMs = settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000);
     long retentionSeconds = settings.longValue("LP_OUTBOX_RETENTION_S", 60, 365L * 24 * 3600, 24 * 3600);
+    long subscriptionTtlSeconds = settings.longValue("LP_SUBSCRIPTION_TTL_S", 60, 365L * 24 * 3600);
     pool = Databases.pool(vertx, settings, "LP_PG_SCHEMA", "line-provider");
     return Migrations.migrate(pool, schema, "db/line-provider", MIGRATIONS).onSuccess(migrated -> {
       var bus = vertx.eventBus();
@@ -70,8 +77,13 @@ public final class EventRepositoryVerticle extends VerticleBase {
       bus.<GetStates>consumer(Addresses.EVENTS_STATES, this::states);
       bus.<PendingOutbox>consumer(Addresses.OUTBOX_PENDING, this::pendingOutbox);
       bus.<MarkPublished>consumer(Addresses.OUTBOX_PUBLISHED, this::markPublished);
+      bus.<AddSubscriptions>consumer(Addresses.SUBSCRIPTIONS_RECORD, this::recordSubscriptions);
+      bus.<DurableSubscriptions>consumer(Addresses.SUBSCRIPTIONS_DURABLE, this::durableSubscriptions);
       bus.<String>consumer(Addresses.READY_POSTGRES, this::ready);
-      vertx.setPeriodic(60_000, id -> purgePublished(retentionSeconds));
+      vertx.setPeriodic(60_000, id -> {
+        purgePublished(retentionSeconds);
+        purgeSubscriptions(subscriptionTtlSeconds);
+      });
     });
   }
 
@@ -234,6 +246,34 @@ public final class EventRepositoryVerticle extends VerticleBase {
         }
       })
       .onFailure(failure -> LOG.warn("outbox purge failed: {}", failure.getMessage()));
+  }
+
+  // ---- subscriptions, durably (Redis serves them; this is what an emptied Redis is rebuilt from) ----
+
+  private void recordSubscriptions(Message<AddSubscriptions> msg) {
+    List<String> ids = msg.body().all() ? List.of(ALL_EVENTS) : msg.body().eventIds();
+    pool.preparedQuery(EventQueries.RECORD_SUBSCRIPTIONS).execute(Tuple.of(msg.body().subscriber(), (Object) ids.toArray(String[]::new)))
+      .onSuccess(rows -> msg.reply("OK"))
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void durableSubscriptions(Message<DurableSubscriptions> msg) {
+    int limit = msg.body().limit();
+    pool.preparedQuery(EventQueries.DURABLE_SUBSCRIPTIONS).execute(Tuple.of(msg.body().afterEventId(), limit))
+      .onSuccess(rows -> {
+        List<DurableSubscription> page = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+          page.add(new DurableSubscription(row.getString("event_id"), List.of(row.getArrayOfStrings("subscribers")),
+            row.getOffsetDateTime("renewed_at").toInstant()));
+        }
+        msg.reply(new DurablePage(page, page.size() < limit ? null : page.get(page.size() - 1).eventId()));
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void purgeSubscriptions(long ttlSeconds) {
+    pool.preparedQuery(EventQueries.PURGE_SUBSCRIPTIONS).execute(Tuple.of(ttlSeconds))
+      .onFailure(failure -> LOG.warn("subscription purge failed: {}", failure.getMessage()));
   }
 
   private void ready(Message<String> msg) {

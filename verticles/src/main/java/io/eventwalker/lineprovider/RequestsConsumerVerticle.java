@@ -103,14 +103,21 @@ public final class RequestsConsumerVerticle extends VerticleBase {
         .map(reply -> LineReply.ok(List.of(reply.body()), List.of(), null));
       case LineRequest.GET_STATES -> bus.<States>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions)
         .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
-      case LineRequest.SUBSCRIBE_ALL -> bus.request(Addresses.SUBSCRIPTIONS_ADD,
-          new AddSubscriptions(request.subscriber(), List.of(), true), busOptions)
+      case LineRequest.SUBSCRIBE_ALL -> subscribe(new AddSubscriptions(request.subscriber(), List.of(), true))
         .map(added -> LineReply.ok(List.of(), List.of(), null));
-      default -> bus.request(Addresses.SUBSCRIPTIONS_ADD, new AddSubscriptions(request.subscriber(), request.eventIds(), false), busOptions)
+      default -> subscribe(new AddSubscriptions(request.subscriber(), request.eventIds(), false))
         // Subscribe first, then read: a change committed after the read is published to the new subscriber.
         .compose(added -> bus.<States>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions))
         .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
     };
+  }
+
+  /** Records the subscription in PostgreSQL (what an emptied Redis is rebuilt from), then adds it in Redis. */
+  private Future<Object> subscribe(AddSubscriptions subscription) {
+    var bus = vertx.eventBus();
+    return bus.request(Addresses.SUBSCRIPTIONS_RECORD, subscription, busOptions)
+      .compose(recorded -> bus.request(Addresses.SUBSCRIPTIONS_ADD, subscription, busOptions))
+      .map(added -> added.body());
   }
 
   private static LineReply failureReply(Throwable failure) {

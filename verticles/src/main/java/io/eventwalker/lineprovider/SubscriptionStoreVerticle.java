@@ -1,12 +1,16 @@
 package io.eventwalker.lineprovider;
 
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
+import io.eventwalker.lineprovider.EventMessages.DurablePage;
+import io.eventwalker.lineprovider.EventMessages.DurableSubscription;
+import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
 import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
@@ -17,6 +21,7 @@ import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,15 +33,28 @@ import java.util.concurrent.TimeUnit;
 /**
  * Subscriptions in Redis: one set per event, {@code <prefix>subscribers:<event_id>}, holding the
  * names of the services subscribed to it, and {@code <prefix>subscribers-all} for those subscribed
- * to every event. Each subscribe refreshes the key's time to live, so
- * keys of long-finished events go away by themselves. Redis keeps nothing across a restart here:
- * subscribers re-subscribe (bet-maker does so for every event it still has pending bets on).
+ * to every event. Each subscribe refreshes the key's time to live, so keys of long-finished
+ * events go away by themselves.
+ *
+ * <p>Redis may restart empty (it keeps nothing on disk here). Every subscription is also recorded
+ * in PostgreSQL (by the repository, before it reaches Redis), and the key
+ * {@code <prefix>subscriptions-complete} says that Redis holds all of them. When that key is
+ * missing, subscribers are not answered (the relay keeps its rows and tries again) while the
+ * subscriptions are put back from PostgreSQL; the key is set again only if it was not lost
+ * meanwhile (a second restart during the rebuild starts it over).
  */
 public final class SubscriptionStoreVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SubscriptionStoreVerticle.class);
 
+  private static final String COMPLETE = "complete";
+  private static final int REBUILD_PAGE = 500;
+  /** While a rebuild runs, the marker says so, for at most this long (a rebuild cut short by a crash starts over). */
+  private static final int REBUILDING_MARK_S = 120;
+
   private Redis redis;
+  private DeliveryOptions busOptions;
+  private boolean rebuilding;
   private String prefix;
   private long ttlSeconds;
   private long timeoutMs;
@@ -47,6 +65,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     prefix = settings.string("LP_REDIS_PREFIX", "lp:");
     ttlSeconds = settings.longValue("LP_SUBSCRIPTION_TTL_S", 60, 365L * 24 * 3600, 30L * 24 * 3600);
     timeoutMs = settings.integer("REDIS_TIMEOUT_MS", 100, 60_000, 2_000);
+    busOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000));
     redis = Redis.createClient(vertx, new RedisOptions()
       .setConnectionString(settings.string("REDIS_URL"))
       .setMaxPoolSize(settings.integer("REDIS_POOL_SIZE", 1, 64, 6))
@@ -56,6 +75,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     bus.<AddSubscriptions>consumer(Addresses.SUBSCRIPTIONS_ADD, this::add);
     bus.<SubscribersOf>consumer(Addresses.SUBSCRIPTIONS_OF, this::subscribersOf);
     bus.<String>consumer(Addresses.READY_REDIS, this::ready);
+    checkComplete();
     return Future.succeededFuture();
   }
 
@@ -70,6 +90,10 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
   String allKey() {
     return prefix + "subscribers-all";
+  }
+
+  String completeKey() {
+    return prefix + "subscriptions-complete";
   }
 
   private void add(Message<AddSubscriptions> msg) {
@@ -90,7 +114,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
   private void subscribersOf(Message<SubscribersOf> msg) {
     List<String> eventIds = msg.body().eventIds();
-    List<Request> commands = new ArrayList<>(eventIds.size() + 1);
+    List<Request> commands = new ArrayList<>(eventIds.size() + 2);
+    commands.add(Request.cmd(Command.GET).arg(completeKey()));
     commands.add(Request.cmd(Command.SMEMBERS).arg(allKey()));
     for (String eventId : eventIds) {
       commands.add(Request.cmd(Command.SMEMBERS).arg(key(eventId)));
@@ -98,16 +123,90 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     redis.batch(commands)
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(responses -> {
-        Set<String> everyEvent = members(responses.get(0));
+        if (!isComplete(responses.get(0))) {
+          rebuild();
+          msg.fail(503, Problem.of(503, "Redis does not hold every subscription (it restarted empty?); they are being put back"
+            + " from PostgreSQL").toJson().encode());
+          return;
+        }
+        Set<String> everyEvent = members(responses.get(1));
         Map<String, List<String>> byEvent = new HashMap<>();
         for (int i = 0; i < eventIds.size(); i++) {
-          Set<String> names = members(responses.get(i + 1));
+          Set<String> names = members(responses.get(i + 2));
           names.addAll(everyEvent);
           byEvent.put(eventIds.get(i), List.copyOf(names));
         }
         msg.reply(new Subscribers(byEvent));
       })
       .onFailure(failure -> unavailable(msg, failure));
+  }
+
+  private static boolean isComplete(Response marker) {
+    return marker != null && COMPLETE.equals(marker.toString());
+  }
+
+  /** At start-up: puts the subscriptions back if Redis does not hold them all (Redis down: the relay finds out later). */
+  private void checkComplete() {
+    redis.send(Request.cmd(Command.GET).arg(completeKey()))
+      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+      .onSuccess(marker -> {
+        if (!isComplete(marker)) {
+          rebuild();
+        }
+      })
+      .onFailure(failure -> LOG.warn("cannot check the subscriptions in Redis: {}", failure.getMessage()));
+  }
+
+  /** Copies every durable subscription from PostgreSQL into Redis, then marks Redis complete (one rebuild at a time). */
+  private void rebuild() {
+    if (rebuilding) {
+      return;
+    }
+    rebuilding = true;
+    LOG.warn("Redis does not hold every subscription (a first start, or Redis restarted empty): putting them back from PostgreSQL");
+    long started = System.nanoTime();
+    redis.send(Request.cmd(Command.SET).arg(completeKey()).arg("rebuilding").arg("EX").arg(REBUILDING_MARK_S))
+      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+      .compose(marked -> copy(null, 0))
+      // XX: only if the marker is still there; if Redis lost it again meanwhile, the next read starts over.
+      .compose(copied -> redis.send(Request.cmd(Command.SET).arg(completeKey()).arg(COMPLETE).arg("XX"))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .map(set -> set == null ? -1 : copied))
+      .onComplete(done -> {
+        rebuilding = false;
+        if (done.failed()) {
+          LOG.warn("putting the subscriptions back into Redis stopped ({}); the next read tries again", done.cause().getMessage());
+        } else if (done.result() < 0) {
+          LOG.warn("Redis lost the subscriptions again while they were put back; the next read starts over");
+        } else {
+          LOG.info("put {} events' subscriptions back into Redis in {} ms", done.result(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        }
+      });
+  }
+
+  private Future<Integer> copy(String after, int copied) {
+    return vertx.eventBus().<DurablePage>request(Addresses.SUBSCRIPTIONS_DURABLE, new DurableSubscriptions(after, REBUILD_PAGE), busOptions)
+      .compose(reply -> {
+        DurablePage page = reply.body();
+        long now = Instant.now().getEpochSecond();
+        List<Request> commands = new ArrayList<>();
+        for (DurableSubscription subscription : page.subscriptions()) {
+          long expiresAt = subscription.renewedAt().getEpochSecond() + ttlSeconds;
+          if (expiresAt <= now) {
+            continue;
+          }
+          String key = subscription.eventId().equals(EventRepositoryVerticle.ALL_EVENTS) ? allKey() : key(subscription.eventId());
+          Request add = Request.cmd(Command.SADD).arg(key);
+          subscription.subscribers().forEach(add::arg);
+          commands.add(add);
+          commands.add(Request.cmd(Command.EXPIREAT).arg(key).arg(expiresAt));
+        }
+        Future<?> written = commands.isEmpty() ? Future.succeededFuture()
+          : redis.batch(commands).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+        int total = copied + page.subscriptions().size();
+        return written.compose(done -> page.nextAfter() == null ? Future.succeededFuture(total) : copy(page.nextAfter(), total));
+      });
   }
 
   private static Set<String> members(Response set) {

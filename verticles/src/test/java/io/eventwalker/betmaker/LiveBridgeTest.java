@@ -67,6 +67,22 @@ class LiveBridgeTest {
   }
 
   @Test
+  void aSettlementReachesTheBridgeWithinSecondsAfterRedisLostEverySubscription() {
+    createEvent("live-redis-lost", "2.00");
+    JsonObject bet = bets.post("/bet", "{\"event_id\":\"live-redis-lost\",\"sum_bet\":\"5.00\"}").object();
+    String address = "bets." + bet.getString("bet_id");
+    try (BridgeClient client = new BridgeClient(system.vertx, port)) {
+      client.register(address);
+      client.sync();
+      system.forgetRedisKeys(); // as Redis restarting empty would; catch-up runs only every 60 s here
+      assertThat(line.put("/event", "{\"event_id\":\"live-redis-lost\",\"status\":\"FINISHED_LOSE\"}").status()).isEqualTo(200);
+      JsonObject body = client.nextOn(address, Duration.ofSeconds(5)).getJsonObject("body");
+      assertThat(body.getString("status")).isEqualTo("LOST");
+      assertThat(bets.get("/bet/" + bet.getString("bet_id")).object().getString("status")).isEqualTo("LOST");
+    }
+  }
+
+  @Test
   void aRatioChangeIsPushedOnTheEventsAddressWithItsVersion() {
     createEvent("live-ratio", "2.00");
     assertThat(bets.post("/bet", "{\"event_id\":\"live-ratio\",\"sum_bet\":1}").status()).isEqualTo(201);

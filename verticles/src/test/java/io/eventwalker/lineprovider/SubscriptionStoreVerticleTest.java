@@ -4,14 +4,20 @@ import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
 import io.eventwalker.testing.Backing;
+import io.eventwalker.testing.TestSystem;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,56 +25,121 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Redis bridge of line-provider, over the event bus, against the real Redis. */
+/**
+ * The Redis bridge of line-provider over the event bus, with the repository it rebuilds from,
+ * against the real Redis and PostgreSQL.
+ */
 @ExtendWith(VertxExtension.class)
 class SubscriptionStoreVerticleTest {
 
-  private final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ":lp:";
+  private final String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+  private final String prefix = id + ":lp:";
+  private final String schema = "lp_" + id;
+  private Redis redis;
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
     Backing.requireRunning();
-    JsonObject config = new JsonObject()
-      .put("REDIS_URL", "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT)
+    JsonObject config = TestSystem.config("line-provider")
+      .put("LP_PG_SCHEMA", schema)
       .put("LP_REDIS_PREFIX", prefix)
       .put("LP_SUBSCRIPTION_TTL_S", 600);
-    EventMessages.registerCodecs(vertx);
-    vertx.deployVerticle(SubscriptionStoreVerticle::new, new DeploymentOptions().setConfig(config))
+    redis = Redis.createClient(vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
+    DeploymentOptions options = new DeploymentOptions().setConfig(config);
+    vertx.deployVerticle(EventRepositoryVerticle::new, options)
+      .compose(repository -> vertx.deployVerticle(SubscriptionStoreVerticle::new, options))
       .onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
   void cleanUp(Vertx vertx) {
-    Redis redis = Redis.createClient(vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
-    for (String key : List.of(prefix + "subscribers:e1", prefix + "subscribers:e2", prefix + "subscribers-all")) {
-      redis.send(Request.cmd(Command.DEL).arg(key)).await();
-    }
+    forgetKeys().await();
     redis.close();
+    Pool pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost(Backing.PG_HOST).setPort(Backing.PG_PORT)
+      .setDatabase(Backing.PG_DATABASE).setUser(Backing.PG_USER).setPassword(Backing.PG_PASSWORD)).using(vertx).build();
+    pool.query("DROP SCHEMA IF EXISTS " + schema + " CASCADE").execute().await();
+    pool.close().await();
+  }
+
+  /** Deletes every key of this test, as Redis restarting empty would. */
+  private Future<?> forgetKeys() {
+    return redis.send(Request.cmd(Command.KEYS).arg(prefix + "*")).compose(keys -> {
+      if (keys.size() == 0) {
+        return Future.succeededFuture();
+      }
+      Request delete = Request.cmd(Command.DEL);
+      keys.forEach(key -> delete.arg(key.toString()));
+      return redis.send(delete);
+    });
+  }
+
+  /** What line-provider does for a subscribe request: record it durably, then add it in Redis. */
+  private Future<?> subscribe(Vertx vertx, AddSubscriptions subscription) {
+    return vertx.eventBus().request(Addresses.SUBSCRIPTIONS_RECORD, subscription)
+      .compose(recorded -> vertx.eventBus().request(Addresses.SUBSCRIPTIONS_ADD, subscription));
+  }
+
+  /** Asks for subscribers until they are served (a rebuild may be running), for at most 10 s. */
+  private Future<Subscribers> subscribersOf(Vertx vertx, List<String> eventIds, long deadline) {
+    return vertx.eventBus().<Subscribers>request(Addresses.SUBSCRIPTIONS_OF, new SubscribersOf(eventIds))
+      .map(reply -> reply.body())
+      .recover(failure -> {
+        if (failure instanceof ReplyException reply && reply.failureCode() == 503 && System.nanoTime() < deadline) {
+          return Future.<Void>future(p -> vertx.setTimer(20, t -> p.complete())).compose(waited -> subscribersOf(vertx, eventIds, deadline));
+        }
+        return Future.failedFuture(failure);
+      });
+  }
+
+  private long tenSeconds() {
+    return System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
   }
 
   @Test
   void subscribersOfAnEventIncludeThoseOfEveryEvent(Vertx vertx, VertxTestContext ctx) {
-    var bus = vertx.eventBus();
     var checkpoint = ctx.checkpoint(2);
-    bus.request(Addresses.SUBSCRIPTIONS_ADD, new AddSubscriptions("bm-a", List.of("e1"), false))
-      .compose(added -> bus.request(Addresses.SUBSCRIPTIONS_ADD, new AddSubscriptions("bm-b", List.of(), true)))
-      .compose(added -> bus.<Subscribers>request(Addresses.SUBSCRIPTIONS_OF, new SubscribersOf(List.of("e1", "e2"))))
-      .onComplete(ctx.succeeding(reply -> {
+    subscribe(vertx, new AddSubscriptions("bm-a", List.of("e1"), false))
+      .compose(added -> subscribe(vertx, new AddSubscriptions("bm-b", List.of(), true)))
+      .compose(added -> subscribersOf(vertx, List.of("e1", "e2"), tenSeconds()))
+      .onComplete(ctx.succeeding(subscribers -> {
         ctx.verify(() -> {
-          assertThat(reply.body().byEvent().get("e1")).containsExactlyInAnyOrder("bm-a", "bm-b");
-          assertThat(reply.body().byEvent().get("e2")).containsExactly("bm-b");
+          assertThat(subscribers.byEvent().get("e1")).containsExactlyInAnyOrder("bm-a", "bm-b");
+          assertThat(subscribers.byEvent().get("e2")).containsExactly("bm-b");
         });
         checkpoint.flag();
-        Redis redis = Redis.createClient(vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
         redis.send(Request.cmd(Command.TTL).arg(prefix + "subscribers:e1")).onComplete(ctx.succeeding(ttl -> {
           ctx.verify(() -> assertThat(ttl.toLong()).isBetween(1L, 600L));
-          redis.close();
           checkpoint.flag();
         }));
       }));
+  }
+
+  @Test
+  void anEmptiedRedisIsNotTakenForNoSubscribersAndGetsEverySubscriptionBack(Vertx vertx, VertxTestContext ctx) {
+    subscribe(vertx, new AddSubscriptions("bm-a", List.of("e1", "e2"), false))
+      .compose(added -> subscribe(vertx, new AddSubscriptions("bm-b", List.of("e2"), false)))
+      .compose(added -> subscribe(vertx, new AddSubscriptions("bm-c", List.of(), true)))
+      .compose(added -> subscribersOf(vertx, List.of("e1"), tenSeconds()))
+      .compose(served -> forgetKeys())
+      .compose(forgotten -> vertx.eventBus().<Subscribers>request(Addresses.SUBSCRIPTIONS_OF, new SubscribersOf(List.of("e1", "e2")))
+        .transform(first -> {
+          ctx.verify(() -> assertThat(first.failed()).as("subscribers of an emptied Redis must not read as nobody").isTrue());
+          return subscribersOf(vertx, List.of("e1", "e2", "e3"), tenSeconds());
+        }))
+      .compose(subscribers -> redis.send(Request.cmd(Command.TTL).arg(prefix + "subscribers:e2")).map(ttl -> {
+        ctx.verify(() -> {
+          assertThat(subscribers.byEvent().get("e1")).containsExactlyInAnyOrder("bm-a", "bm-c");
+          assertThat(subscribers.byEvent().get("e2")).containsExactlyInAnyOrder("bm-a", "bm-b", "bm-c");
+          assertThat(subscribers.byEvent().get("e3")).containsExactly("bm-c");
+          assertThat(ttl.toLong()).as("the rebuilt key expires as the original would").isBetween(1L, 600L);
+        });
+        return ttl;
+      }))
+      .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test

@@ -167,7 +167,7 @@ public final class TestSystem implements AutoCloseable {
   }
 
   /** A service's shipped configuration with this machine's addresses for the backing services. */
-  static JsonObject config(String service) {
+  public static JsonObject config(String service) {
     Path file = Path.of("..", "conf", service + ".json");
     try {
       JsonObject config = new JsonObject(Files.readString(file));
@@ -191,14 +191,15 @@ public final class TestSystem implements AutoCloseable {
       deployments.clear();
       sql("DROP SCHEMA IF EXISTS " + lpSchema() + " CASCADE");
       sql("DROP SCHEMA IF EXISTS " + bmSchema() + " CASCADE");
-      deleteRedisKeys();
+      forgetRedisKeys();
       deleteQueues();
     } finally {
       vertx.close().await();
     }
   }
 
-  private void deleteRedisKeys() {
+  /** Deletes every Redis key of this test system, as a Redis restarting empty would lose them. */
+  public void forgetRedisKeys() {
     Redis redis = Redis.createClient(vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
     try {
       String cursor = "0";
