@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
 from system import (JAR, JVM_OPTIONS, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
-                    http, process_cpu_seconds, psql, rss_mb, run)
+                    ensure_rabbit_users, http, process_cpu_seconds, psql, rss_mb, run)
 
 BENCH = os.path.join(ROOT, "bench")
 RESULTS = os.path.join(BENCH, "results")
@@ -233,6 +233,7 @@ def main():
         run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
 
     clean()
+    ensure_rabbit_users()
     services = Services(SERVICE_ENV, {"line-provider": LP_PORT, "bet-maker": BM_PORT}, RESULTS)
     log("starting line-provider :%d and bet-maker :%d (%s)" % (LP_PORT, BM_PORT, " ".join(JVM_OPTIONS)))
     for name in ("line-provider", "bet-maker"):

@@ -22,8 +22,8 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
-from system import (JAR, ROOT, Services, ensure_backing_services, grep_log, http, http_with_headers,  # noqa: E402
-                    postgres_start,
+from system import (JAR, ROOT, Services, ensure_backing_services, ensure_rabbit_users, grep_log, http,  # noqa: E402
+                    http_with_headers, postgres_start, publish_as,
                     postgres_stop_immediately, psql, queue_depth, rabbit_ctl, rabbit_kill, rabbit_start,
                     rabbit_start_app, rabbit_stop_app, redis_shutdown, redis_start, run, wait_until)
 
@@ -37,6 +37,7 @@ REQUESTS_QUEUE = "faults.line-provider.requests"
 UPDATES_QUEUE = SUBSCRIBER + ".event-updates"
 DEAD_LETTERS = SUBSCRIBER + ".event-updates.dead-letter"
 OUTCOME_UNKNOWN = "urn:event-walker:problem:outcome-unknown"
+FORGER = "faults-forger"
 ENV = {
     "LP_HTTP_PORT": str(PORTS[LP]), "BM_HTTP_PORT": str(PORTS[BM]),
     "LP_PG_SCHEMA": LP_SCHEMA, "BM_PG_SCHEMA": BM_SCHEMA, "LP_REDIS_PREFIX": "faults:lp:",
@@ -446,6 +447,92 @@ class Suite:
         finally:
             self.restart(BM)
 
+    def forged_update(self):
+        # Another RabbitMQ user publishes {version: 10^15, ratio: 10000, FINISHED_WIN} to the
+        # updates exchange: without user-id, with its own (the broker checks it), and with
+        # line-provider's (the broker refuses it).
+        event = self.event("forged")
+        self.bets(event, 2)
+        rabbit_ctl("add_user", FORGER, FORGER, check=False)
+        rabbit_ctl("set_permissions", "-p", "/", FORGER, ".*", ".*", ".*")
+        before = queue_depth(DEAD_LETTERS) or 0
+        forged = json.dumps({"event_id": event, "ratio": "10000.00", "deadline": int(time.time()) + 3600,
+                             "status": "FINISHED_WIN", "version": 10 ** 15})
+        plain = publish_as(FORGER, FORGER, "event-walker.event-updates", SUBSCRIBER, forged)
+        stamped = publish_as(FORGER, FORGER, "event-walker.event-updates", SUBSCRIBER, forged, user_id=FORGER)
+        impersonated = publish_as(FORGER, FORGER, "event-walker.event-updates", SUBSCRIBER, forged, user_id="line-provider")
+        as_bet_maker = publish_as("bet-maker", "bet-maker", "event-walker.event-updates", SUBSCRIBER, forged, user_id="bet-maker")
+        expect(plain and stamped, "the broker refused the forger's own messages")
+        expect(not impersonated, "the broker took a user-id that was not the publisher's")
+        expect(not as_bet_maker, "bet-maker's user could publish to the updates exchange")
+        wait_until("the forged updates dead-lettered", 30, lambda: (queue_depth(DEAD_LETTERS) or 0) >= before + 2)
+        held = psql("SELECT version || ':' || status FROM %s.events WHERE event_id = '%s'" % (BM_SCHEMA, event))
+        expect(held == "1:NEW", "bet-maker holds %s after the forged updates" % held)
+        expect(self.pending(event) == 2, "the forged result settled bets")
+        self.finish(event)
+        self.await_settled(event)
+        paid = psql("SELECT string_agg(DISTINCT payout::text, ',') FROM %s.bets WHERE event_id = '%s'" % (BM_SCHEMA, event))
+        expect(paid == "17.50", "paid %s per 10.00 bet at 1.75" % paid)
+        return {"forged (no user-id, own user-id)": "dead-lettered, not applied",
+                "user-id of line-provider from another user": "refused by the broker",
+                "bet-maker's user publishing updates": "refused by the broker", "genuine result paid": paid}
+
+    def poison_update(self):
+        # The database refuses one event's update every time (a trigger): not an outage. After
+        # BM_POISON_ATTEMPTS (5) the update is dead-lettered with its reason; once the cause is
+        # gone, the operator's replay applies it.
+        event = self.event("poison-db")
+        self.bets(event, 2)
+        psql("CREATE OR REPLACE FUNCTION %s.faults_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+             "$$ BEGIN RAISE EXCEPTION 'faults: refusing %%', NEW.event_id; END $$" % BM_SCHEMA)
+        psql("CREATE TRIGGER faults_refuse BEFORE UPDATE ON %s.events FOR EACH ROW WHEN (NEW.event_id = '%s') "
+             "EXECUTE FUNCTION %s.faults_refuse()" % (BM_SCHEMA, event, BM_SCHEMA))
+        before = queue_depth(DEAD_LETTERS) or 0
+        try:
+            started = time.time()
+            self.finish(event)
+            dead = wait_until("the poison update dead-lettered", 60, lambda: (queue_depth(DEAD_LETTERS) or 0) == before + 1)
+            listed = self.dead_letters("list")
+            expect("not applied after 5 attempts" in listed and "faults: refusing " + event in listed,
+                   "dead-letters list does not show the reason:\n" + listed)
+        finally:
+            psql("DROP TRIGGER IF EXISTS faults_refuse ON %s.events" % BM_SCHEMA)
+        expect(self.pending(event) == 2, "bets settled although the update was refused")
+        replayed = self.dead_letters("replay")
+        expect("message_id %s:2" % event in replayed and "replayed" in replayed, "replay said:\n" + replayed)
+        self.await_settled(event)
+        return {"dead-lettered after": "%.1f s (5 attempts)" % (dead + 0), "reason in dead-letters list": "yes",
+                "settled after dead-letters replay": "yes"}
+
+    def outage_while_applying(self):
+        # PostgreSQL down while bet-maker applies an update: an outage is retried for as long as
+        # it lasts (more than BM_POISON_ATTEMPTS tries here), never dead-lettered.
+        event = self.event("outage-apply")
+        self.bets(event, 2)
+        before = queue_depth(DEAD_LETTERS) or 0
+        update = json.dumps({"event_id": event, "ratio": "1.75", "deadline": int(time.time()) + 3600,
+                             "status": "FINISHED_LOSE", "version": 2})
+        postgres_stop_immediately()
+        try:
+            expect(publish_as("line-provider", "line-provider", "event-walker.event-updates", SUBSCRIBER, update,
+                              user_id="line-provider"), "line-provider's user could not publish")
+            time.sleep(8)  # the outage itself: 6 or more attempts (100 ms doubling)
+            tries = len(grep_log(self.services.log(BM), "update %s v2 not applied \\(an outage" % event))
+        finally:
+            postgres_start()
+        settled = self.await_settled(event, seconds=60)
+        expect((queue_depth(DEAD_LETTERS) or 0) == before, "an update was dead-lettered during an outage")
+        expect(tries > 5, "only %d attempts during the outage" % tries)
+        # line-provider still holds the event NEW: finish it there too, so both sides agree.
+        self.finish(event, "FINISHED_LOSE")
+        return {"attempts during the 8 s outage": tries, "dead-lettered": 0, "settled after PostgreSQL returned": "%.1f s" % settled}
+
+    def dead_letters(self, action):
+        result = run(["java", "-jar", JAR, "dead-letters", action], check=False, timeout=120,
+                     env=dict(os.environ, **ENV))
+        expect(result.returncode == 0, "dead-letters %s failed: %s" % (action, result.stdout))
+        return result.stdout
+
     def postgres_stopped_under_load(self):
         event = self.event("pg-stop")
         self.bets(event, 1)
@@ -602,6 +689,12 @@ CASES = [
      "bets on subscribed events 201; a first bet on an event a prompt 503 with nothing stored; subscriptions rebuilt"),
     ("redis_emptied_between_change_and_relay", "Redis shut down (nosave) after a change commits and before it is relayed, then started empty; bet-maker's catch-up off",
      "the change waits in the outbox, never marked published; settled within 5 s of Redis answering, without catch-up"),
+    ("forged_update", "an update with version 10^15 and ratio 10000 published by another RabbitMQ user (no user-id, its own, line-provider's)",
+     "dead-lettered or refused by the broker, never applied; line-provider's own result pays the real ratio"),
+    ("poison_update", "an update the database refuses every time (a trigger raising an error)",
+     "dead-lettered after 5 attempts with its reason; dead-letters replay applies it once the cause is gone"),
+    ("outage_while_applying", "PostgreSQL stopped for 8 s while bet-maker applies an update",
+     "retried for as long as the outage lasts, never dead-lettered; settled when PostgreSQL returns"),
     ("postgres_stopped_under_load", "PostgreSQL immediate stop under POST /bet load (pg_ctlcluster stop -m immediate)",
      "every 2xx bet exists after restart; pools recover without restarting the services; prompt 503s meanwhile"),
     ("bet_maker_frozen", "bet-maker SIGSTOP past the heartbeat, then SIGCONT", "no double settlement"),
@@ -617,6 +710,7 @@ def clean():
     psql("DROP SCHEMA IF EXISTS %s CASCADE; DROP SCHEMA IF EXISTS %s CASCADE" % (LP_SCHEMA, BM_SCHEMA), check=False)
     for queue in (REQUESTS_QUEUE, UPDATES_QUEUE, DEAD_LETTERS):
         run(["rabbitmqctl", "-q", "delete_queue", queue], check=False)
+    run(["rabbitmqctl", "-q", "delete_user", FORGER], check=False)
     for key in run(["redis-cli", "--scan", "--pattern", "faults:lp:*"], check=False).stdout.split():
         run(["redis-cli", "del", key], check=False)
 
@@ -657,6 +751,7 @@ def main():
         run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
     started = time.time()
     ensure_backing_services()
+    ensure_rabbit_users()
     clean()
     suite = Suite()
     try:

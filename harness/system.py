@@ -207,6 +207,21 @@ def queue_depth(queue):
     return None
 
 
+def ensure_rabbit_users():
+    """The RabbitMQ users the services connect as (bin/rabbitmq-users: idempotent)."""
+    run([os.path.join(ROOT, "bin", "rabbitmq-users")], timeout=180)
+
+
+def publish_as(user, password, exchange, routing_key, body, user_id=None):
+    """Publishes one message as a RabbitMQ user (faults/Publish.java, with the fat jar's client):
+    True when the broker confirmed it, False when it refused it."""
+    result = run(["java", "-cp", JAR, os.path.join(ROOT, "faults", "Publish.java"), user, password, exchange, routing_key,
+                  user_id or "-", body], check=False, timeout=120)
+    if result.returncode not in (0, 3):
+        raise RuntimeError("Publish.java failed: %s" % result.stdout)
+    return result.returncode == 0
+
+
 def ensure_backing_services():
     """Starts whichever of PostgreSQL, Redis and RabbitMQ is not answering."""
     postgres_start()

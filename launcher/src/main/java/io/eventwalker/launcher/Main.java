@@ -52,16 +52,26 @@ public final class Main {
   public static void main(String[] args) {
     String service = "all";
     String confDir = System.getenv("EW_CONF_DIR");
+    List<String> words = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--conf-dir") && i + 1 < args.length) {
         confDir = args[++i];
       } else if (args[i].equals("-h") || args[i].equals("--help")) {
         usage(0);
       } else if (!args[i].startsWith("-")) {
-        service = args[i];
+        words.add(args[i]);
       } else {
         usage(2);
       }
+    }
+    if (!words.isEmpty() && words.get(0).equals("dead-letters")) {
+      System.exit(deadLetters(words.size() > 1 ? words.get(1) : "list", confDir));
+    }
+    if (words.size() > 1) {
+      usage(2);
+    }
+    if (!words.isEmpty()) {
+      service = words.get(0);
     }
     List<String> services = service.equals("all") ? new ArrayList<>(SERVICES.keySet()) : List.of(service);
     for (String name : services) {
@@ -154,8 +164,27 @@ public final class Main {
     }
   }
 
+  /** {@code dead-letters list|replay}: see {@link DeadLetters}. */
+  private static int deadLetters(String action, String confDir) {
+    if (!action.equals("list") && !action.equals("replay")) {
+      usage(2);
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject lineProvider = loadConfig(vertx, "line-provider", confDir).await();
+      JsonObject betMaker = loadConfig(vertx, "bet-maker", confDir).await();
+      return new DeadLetters(lineProvider, betMaker, System.out).run(action);
+    } catch (Exception e) {
+      System.err.println("dead-letters: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+      return 1;
+    } finally {
+      vertx.close();
+    }
+  }
+
   private static void usage(int status) {
     System.err.println("usage: java -jar event-walker.jar [line-provider|bet-maker|all] [--conf-dir DIR]");
+    System.err.println("       java -jar event-walker.jar dead-letters [list|replay] [--conf-dir DIR]");
     System.exit(status);
   }
 }

@@ -46,7 +46,7 @@ class FatJarIT {
     run("psql", "-h", env("PG_HOST", "127.0.0.1"), "-U", env("PG_USER", "postgres"), "-d", env("PG_DATABASE", "postgres"),
       "-q", "-c", "DROP SCHEMA IF EXISTS lp_" + id + " CASCADE; DROP SCHEMA IF EXISTS bm_" + id + " CASCADE;");
     run("sh", "-c", "redis-cli --scan --pattern '" + id + ":*' | xargs -r redis-cli del");
-    run("rabbitmqctl", "-q", "delete_queue", id + ".requests");
+    run("rabbitmqctl", "-q", "delete_queue", id + ".line-provider.requests");
     run("rabbitmqctl", "-q", "delete_queue", "bm-" + id + ".event-updates");
     run("rabbitmqctl", "-q", "delete_queue", "bm-" + id + ".event-updates.dead-letter");
   }
@@ -59,7 +59,7 @@ class FatJarIT {
     Process process = start(List.of("all"), Map.of(
       "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
       "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id,
-      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".requests"));
+      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests"));
     awaitReady(process, linePort);
     awaitReady(process, betPort);
 

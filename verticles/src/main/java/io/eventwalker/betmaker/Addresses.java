@@ -41,6 +41,8 @@ public final class Addresses {
   public static final String READY_REDIS = "betmaker.ready.redis";
   public static final String READY_RABBITMQ_LINE = "betmaker.ready.rabbitmq.line";
   public static final String READY_RABBITMQ_UPDATES = "betmaker.ready.rabbitmq.updates";
+  /** "list" → a JSON array of the events in conflict with line-provider (bets suspended on them); shown by {@code /ready}. */
+  public static final String READY_CONFLICTS = "betmaker.ready.conflicts";
 
   private Addresses() {
   }

@@ -42,7 +42,11 @@ public final class BetMessages {
     }
   }
 
-  public record ApplyStates(List<EventState> states) {
+  /**
+   * Event states to apply where newer. {@code current}: they are line-provider's current states
+   * (a reply, not an update message), so one older than bet-maker's is a conflict to look into.
+   */
+  public record ApplyStates(List<EventState> states, boolean current) {
     public ApplyStates {
       states = List.copyOf(states);
     }

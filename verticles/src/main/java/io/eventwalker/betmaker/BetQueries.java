@@ -18,7 +18,7 @@ final class BetQueries {
     ORDER BY u.event_id
     ON CONFLICT (event_id) DO UPDATE
       SET ratio = EXCLUDED.ratio, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
-          version = EXCLUDED.version, updated_at = now()
+          version = EXCLUDED.version, updated_at = now(), conflict_version = NULL, conflict_at = NULL
       WHERE e.version < EXCLUDED.version AND e.status = 'NEW'
     RETURNING e.event_id, e.status, e.version""";
 
@@ -40,7 +40,7 @@ final class BetQueries {
   static final String PLACE = """
     WITH open AS (
       SELECT event_id, ratio FROM events
-      WHERE event_id = ANY($5::text[]) AND status = 'NEW' AND deadline > now()
+      WHERE event_id = ANY($5::text[]) AND status = 'NEW' AND deadline > now() AND conflict_version IS NULL
       ORDER BY event_id
       FOR SHARE
     ), req AS (
@@ -56,9 +56,28 @@ final class BetQueries {
     RETURNING bet_id, seq, ratio, created_at""";
 
   /** Holds the group's events (a share lock, as the insert takes) and reads the versions it is checked against. */
-  static final String HOLD_EVENTS = "SELECT event_id, version FROM events WHERE event_id = ANY($1::text[]) ORDER BY event_id FOR SHARE";
+  static final String HOLD_EVENTS = """
+    SELECT event_id, version, conflict_version FROM events WHERE event_id = ANY($1::text[]) ORDER BY event_id FOR SHARE""";
 
-  static final String EVENTS_STATUS = "SELECT event_id, status, deadline FROM events WHERE event_id = ANY($1::text[])";
+  static final String EVENTS_STATUS = """
+    SELECT event_id, status, deadline, version, conflict_version FROM events WHERE event_id = ANY($1::text[])""";
+
+  /** The versions bet-maker holds of events (and whether it already found them in conflict). */
+  static final String HELD_VERSIONS = "SELECT event_id, version, conflict_version FROM events WHERE event_id = ANY($1::text[])";
+
+  /**
+   * Records that line-provider reports a lower version ($2; 0 when it does not know the event)
+   * than bet-maker holds; returns the events newly found in conflict.
+   */
+  static final String MARK_CONFLICTS = """
+    UPDATE events AS e SET conflict_version = c.version, conflict_at = now()
+    FROM unnest($1::text[], $2::bigint[]) AS c(event_id, version)
+    WHERE e.event_id = c.event_id AND e.version > c.version AND e.conflict_version IS DISTINCT FROM c.version
+    RETURNING e.event_id, e.version, c.version AS reported""";
+
+  static final String CONFLICTS = """
+    SELECT event_id, version, conflict_version, conflict_at FROM events
+    WHERE conflict_version IS NOT NULL ORDER BY conflict_at LIMIT 100""";
 
   /**
    * Records the answers of a group's requests under their keys, each only while its claim is

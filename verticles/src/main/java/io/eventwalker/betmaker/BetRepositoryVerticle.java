@@ -22,6 +22,8 @@ import io.eventwalker.shared.db.Databases;
 import io.eventwalker.shared.db.EventRows;
 import io.eventwalker.shared.db.Migrations;
 import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.metrics.Meters;
+import io.micrometer.core.instrument.Counter;
 import io.eventwalker.shared.http.ProblemException;
 import io.eventwalker.shared.http.Problems;
 import io.eventwalker.shared.validation.FieldError;
@@ -47,11 +49,14 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -73,7 +78,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
 
   static final List<String> MIGRATIONS = List.of("V1__events_bets_idempotency.sql", "V2__bets_without_event_foreign_key.sql",
     "V3__bet_status_log.sql", "V4__bets_seq_in_placement_order.sql",
-    "V5__idempotency_claims.sql");
+    "V5__idempotency_claims.sql", "V6__event_version_conflicts.sql");
   private static final Logger LOG = LoggerFactory.getLogger(BetRepositoryVerticle.class);
   private static final int KNOWN_VERSIONS_CACHED = 100_000;
   /** Writes of one group: the first, and again after applying newer states line-provider reported. */
@@ -89,6 +94,8 @@ public final class BetRepositoryVerticle extends VerticleBase {
   private int maxGroupBets;
   private int groupsInFlight;
   private final ArrayDeque<Message<PlaceBets>> queue = new ArrayDeque<>();
+  private final Counter conflictsFound = Meters.counter("bet_maker_event_version_conflicts",
+    "events found where line-provider reports a lower version than bet-maker holds");
   /** A lower bound of each event's version in the database, to skip states that are not newer. */
   private final Map<String, Long> knownVersions = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
@@ -116,8 +123,10 @@ public final class BetRepositoryVerticle extends VerticleBase {
       bus.<GetBet>consumer(Addresses.BETS_GET, this::get);
       bus.<ListBets>consumer(Addresses.BETS_LIST, this::list);
       bus.<ApplyStates>consumer(Addresses.EVENTS_APPLY, msg -> apply(msg.body().states())
+        .compose(applied -> msg.body().current() ? checkRegressions(msg.body().states()).map(applied) : Future.succeededFuture(applied))
         .onSuccess(msg::reply)
-        .onFailure(failure -> fail(msg, failure)));
+        .onFailure(failure -> Databases.failInternal(msg, failure, LOG)));
+      bus.<String>consumer(Addresses.READY_CONFLICTS, this::conflicts);
       bus.<PendingEvents>consumer(Addresses.EVENTS_PENDING, this::pendingEvents);
       bus.<ClaimKey>consumer(Addresses.IDEMPOTENCY_CLAIM, this::claim);
       bus.<ReleaseKey>consumer(Addresses.IDEMPOTENCY_RELEASE, this::release);
@@ -333,12 +342,23 @@ public final class BetRepositoryVerticle extends VerticleBase {
         .compose(sent -> line.timeout(Math.max(1, group.deadlineMillis() - System.currentTimeMillis()), TimeUnit.MILLISECONDS))
         .compose(states -> {
           Map<String, Long> versions = new HashMap<>();
-          held.result().forEach(row -> versions.put(row.getString("event_id"), row.getLong("version")));
+          Set<String> inConflict = new HashSet<>();
+          held.result().forEach(row -> {
+            versions.put(row.getString("event_id"), row.getLong("version"));
+            if (row.getLong("conflict_version") != null) {
+              inConflict.add(row.getString("event_id"));
+            }
+          });
           List<EventState> newer = states.found().stream()
             .filter(state -> versions.getOrDefault(state.eventId(), 0L) < state.version())
             .toList();
           if (!newer.isEmpty()) {
             return Future.failedFuture(new Stale(newer));
+          }
+          Set<String> regressed = regressions(states, versions);
+          regressed.removeAll(inConflict);
+          if (!regressed.isEmpty()) {
+            return Future.failedFuture(new Regressed(regressed));
           }
           List<List<Bet>> outcomes = outcomes(group.requests(), group.betIds(), inserted.result());
           return completeKeys(conn, group.requests(), outcomes).map(outcomes);
@@ -353,14 +373,102 @@ public final class BetRepositoryVerticle extends VerticleBase {
         return commit(conn).map(done.result());
       });
     }).recover(failure -> {
-      if (!(failure instanceof Stale stale)) {
+      if (!(failure instanceof Stale) && !(failure instanceof Regressed)) {
         return Future.failedFuture(failure);
       }
       if (attempt >= MAX_ATTEMPTS) {
         return Future.failedFuture(notStored("the event kept changing while the bets were placed"));
       }
-      return apply(stale.newer).compose(applied -> attempt(group, line, attempt + 1));
+      Future<?> caughtUp = failure instanceof Stale stale ? apply(stale.newer) : confirmRegressions(((Regressed) failure).eventIds);
+      return caughtUp.compose(done -> attempt(group, line, attempt + 1));
     });
+  }
+
+  /** Thrown inside a group's transaction to roll it back: line-provider reports older states than bet-maker holds. */
+  private static final class Regressed extends RuntimeException {
+    private final transient Set<String> eventIds;
+
+    Regressed(Set<String> eventIds) {
+      super("line-provider reports older states", null, false, false);
+      this.eventIds = eventIds;
+    }
+  }
+
+  /** Events line-provider reports at a lower version than {@code held} (or does not know at all, though bet-maker holds them). */
+  private static Set<String> regressions(States states, Map<String, Long> held) {
+    Set<String> regressed = new TreeSet<>();
+    for (EventState state : states.found()) {
+      Long version = held.get(state.eventId());
+      if (version != null && state.version() < version) {
+        regressed.add(state.eventId());
+      }
+    }
+    for (String missing : states.missing()) {
+      if (held.containsKey(missing)) {
+        regressed.add(missing);
+      }
+    }
+    return regressed;
+  }
+
+  // ---- versions in conflict with line-provider ----
+
+  /** After applying line-provider's current states: looks into any that is older than what bet-maker holds. */
+  private Future<Void> checkRegressions(List<EventState> states) {
+    String[] ids = states.stream().map(EventState::eventId).distinct().toArray(String[]::new);
+    return pool.preparedQuery(BetQueries.HELD_VERSIONS).execute(Tuple.of((Object) ids)).compose(rows -> {
+      Map<String, Long> held = new HashMap<>();
+      rows.forEach(row -> {
+        if (row.getLong("conflict_version") == null) {
+          held.put(row.getString("event_id"), row.getLong("version"));
+        }
+      });
+      Set<String> regressed = regressions(new States(states, List.of()), held);
+      return regressed.isEmpty() ? Future.succeededFuture() : confirmRegressions(regressed);
+    });
+  }
+
+  /**
+   * line-provider answered an older state of these events than bet-maker holds. That answer may
+   * have been overtaken by an update applied meanwhile, so line-provider is asked again (a request
+   * sent now reflects every update bet-maker has applied). Events it still reports older, or not
+   * at all, are marked in conflict: bet-maker takes no more bets on them, logs and counts each, and
+   * {@code /ready} lists them, until a newer state from line-provider (or an operator) resolves it.
+   */
+  private Future<Void> confirmRegressions(Set<String> eventIds) {
+    return vertx.eventBus().<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(List.copyOf(eventIds), false), lineOptions)
+      .compose(reply -> {
+        Map<String, Long> reported = new HashMap<>();
+        eventIds.forEach(id -> reported.put(id, 0L));
+        reply.body().found().forEach(state -> reported.put(state.eventId(), state.version()));
+        String[] ids = reported.keySet().toArray(String[]::new);
+        Long[] versions = Arrays.stream(ids).map(reported::get).toArray(Long[]::new);
+        return pool.preparedQuery(BetQueries.MARK_CONFLICTS).execute(Tuple.of((Object) ids, (Object) versions));
+      })
+      .map(marked -> {
+        for (Row row : marked) {
+          LOG.error("event {} is in conflict: line-provider reports version {}, bet-maker holds version {};"
+              + " no bets are taken on it until this is resolved (docs/reliability.md)",
+            row.getString("event_id"), row.getLong("reported"), row.getLong("version"));
+          conflictsFound.increment();
+        }
+        return null;
+      });
+  }
+
+  private void conflicts(Message<String> msg) {
+    pool.query(BetQueries.CONFLICTS).execute()
+      .timeout(readyTimeoutMs, TimeUnit.MILLISECONDS)
+      .onSuccess(rows -> {
+        JsonArray conflicts = new JsonArray();
+        rows.forEach(row -> conflicts.add(new JsonObject()
+          .put("event_id", row.getString("event_id"))
+          .put("bet_maker_version", row.getLong("version"))
+          .put("line_provider_version", row.getLong("conflict_version"))
+          .put("since", Timestamps.iso(row.getOffsetDateTime("conflict_at").toInstant()))));
+        msg.reply(conflicts);
+      })
+      .onFailure(failure -> msg.fail(503, "PostgreSQL: " + failure.getMessage()));
   }
 
   /**
@@ -504,6 +612,9 @@ public final class BetRepositoryVerticle extends VerticleBase {
       String why = null;
       if (event == null) {
         why = "no event " + bets.get(i).eventId();
+      } else if (event.getLong("conflict_version") != null) {
+        why = "event " + bets.get(i).eventId() + " is in conflict: line-provider reports version " + event.getLong("conflict_version")
+          + " but bet-maker holds version " + event.getLong("version") + "; no bets are taken on it until an operator resolves it";
       } else if (EventStatus.valueOf(event.getString("status")).isFinished()) {
         why = "event " + bets.get(i).eventId() + " is " + event.getString("status") + "; bets are closed";
       } else if (!event.getOffsetDateTime("deadline").toInstant().isAfter(now)) {

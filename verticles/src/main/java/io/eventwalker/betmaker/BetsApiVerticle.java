@@ -79,6 +79,7 @@ public final class BetsApiVerticle extends VerticleBase {
       "postgres", List.of(Addresses.READY_POSTGRES),
       "redis", List.of(Addresses.READY_REDIS),
       "rabbitmq", List.of(Addresses.READY_RABBITMQ_LINE, Addresses.READY_RABBITMQ_UPDATES)),
+      Map.of("event_conflicts", Addresses.READY_CONFLICTS),
       settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000));
     BodyHandler body = Routers.jsonBody(settings.longValue("BM_MAX_BODY_BYTES", 1024, 64L << 20, 1L << 20));
 

@@ -67,7 +67,7 @@ public final class CatchUpVerticle extends VerticleBase {
             if (!states.body().missing().isEmpty()) {
               LOG.warn("line-provider does not know events with pending bets: {}", states.body().missing());
             }
-            return bus.<Applied>request(Addresses.EVENTS_APPLY, new ApplyStates(states.body().found()), busOptions);
+            return bus.<Applied>request(Addresses.EVENTS_APPLY, new ApplyStates(states.body().found(), true), busOptions);
           })
           .compose(applied -> ids.size() < LineRequest.MAX_IDS
             ? Future.succeededFuture(settled + applied.body().settledBets())

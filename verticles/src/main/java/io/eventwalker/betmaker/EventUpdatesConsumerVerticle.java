@@ -1,26 +1,41 @@
 package io.eventwalker.betmaker;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.json.StrictJson;
 import io.eventwalker.shared.messaging.RabbitConnector;
 import io.eventwalker.shared.messaging.RabbitConnector.Delivery;
+import io.eventwalker.shared.http.Problems;
 import io.eventwalker.shared.messaging.Topology;
+import io.eventwalker.shared.metrics.Meters;
 import io.eventwalker.shared.validation.ValidationException;
 import io.eventwalker.shared.wire.EventState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * Consumes line-provider's updates from {@code <BM_SUBSCRIBER>.event-updates} and applies them.
- * A message is acknowledged only after the database commit. One that cannot be read is rejected
- * to the dead-letter queue; one that cannot be applied now (the database is down) is retried
- * with a growing delay while it stays unacknowledged, never requeued in a loop.
+ * A message is acknowledged only after the database commit.
+ *
+ * <p>Only line-provider's updates are applied: the broker validates the {@code user-id} property
+ * against the publishing connection's user, and a message whose {@code user-id} is not
+ * {@code BM_LINE_PROVIDER_RABBITMQ_USER} is dead-lettered, as is one that cannot be read. A failure
+ * that is an outage (PostgreSQL unreachable or restarting, no connection free) is retried with a
+ * growing delay for as long as it lasts, never dead-lettered; one that will not go away by itself
+ * (data PostgreSQL refuses, a statement it cannot run, a time-out) is dead-lettered after
+ * {@code BM_POISON_ATTEMPTS} attempts. A dead letter carries its reason in the
+ * {@value Topology#REASON_HEADER} header.
  */
 public final class EventUpdatesConsumerVerticle extends VerticleBase {
 
@@ -29,14 +44,20 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
 
   private RabbitConnector connector;
   private String subscriber;
+  private String lineProviderUser;
   private int prefetch;
+  private int poisonAttempts;
+  private long confirmTimeoutMs;
   private DeliveryOptions busOptions;
 
   @Override
   public Future<?> start() {
     Settings settings = new Settings("bet-maker", config());
     subscriber = settings.string("BM_SUBSCRIBER");
+    lineProviderUser = settings.string("BM_LINE_PROVIDER_RABBITMQ_USER");
     prefetch = settings.integer("BM_UPDATES_PREFETCH", 1, 10_000, 64);
+    poisonAttempts = settings.integer("BM_POISON_ATTEMPTS", 1, 1_000);
+    confirmTimeoutMs = settings.integer("RABBITMQ_CALL_TIMEOUT_MS", 100, 600_000);
     busOptions = new DeliveryOptions().setSendTimeout(settings.integer("BM_SETTLE_TIMEOUT_MS", 1_000, 600_000, 120_000));
     connector = new RabbitConnector(vertx, settings, "bet-maker-updates-" + subscriber, this::declareAndConsume);
     vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_UPDATES, connector::answerReadiness);
@@ -50,38 +71,81 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
 
   private void declareAndConsume(RabbitConnector c, Channel ch) throws Exception {
     Topology.declareUpdates(ch, subscriber);
+    ch.confirmSelect(); // dead letters are published here and confirmed before the original is acked
     ch.basicQos(prefetch);
     c.consume(ch, Topology.updatesQueue(subscriber), false, this::handle);
   }
 
   private void handle(Delivery delivery) {
+    String publisher = delivery.properties().getUserId();
+    if (!lineProviderUser.equals(publisher)) {
+      deadLetter(delivery, "forged", "not published by line-provider: user-id " + (publisher == null ? "absent" : publisher)
+        + ", expected " + lineProviderUser);
+      return;
+    }
     EventState state;
     try {
       state = EventState.fromMap(StrictJson.parse(delivery.body().getBytes()));
     } catch (StrictJson.MalformedJsonException | ValidationException e) {
-      LOG.warn("dead-lettering an unreadable update (message_id {}): {}", delivery.properties().getMessageId(), e.getMessage());
-      connector.reject(delivery, false);
+      deadLetter(delivery, "unreadable", "unreadable update: " + e.getMessage());
       return;
     }
-    apply(delivery, state, 0);
+    apply(delivery, state, 0, 0);
   }
 
-  private void apply(Delivery delivery, EventState state, int attempt) {
-    vertx.eventBus().request(Addresses.EVENTS_APPLY, new ApplyStates(java.util.List.of(state)), busOptions)
+  /** {@code failures}: attempts so far that failed for a reason that will not go away; {@code attempt}: all attempts so far. */
+  private void apply(Delivery delivery, EventState state, int failures, int attempt) {
+    vertx.eventBus().request(Addresses.EVENTS_APPLY, new ApplyStates(List.of(state), false), busOptions)
       .onSuccess(applied -> connector.ack(delivery))
       .onFailure(failure -> {
-        if (failure instanceof ReplyException reply && reply.failureCode() >= 400 && reply.failureCode() < 500) {
-          LOG.warn("dead-lettering update {} v{}: refused by the database", state.eventId(), state.version());
-          connector.reject(delivery, false);
+        ReplyException reply = failure instanceof ReplyException r ? r : null;
+        int code = reply == null ? 0 : reply.failureCode();
+        String why = reply == null ? failure.toString()
+          : reply.failureType() == ReplyFailure.TIMEOUT ? "not applied within BM_SETTLE_TIMEOUT_MS"
+          : Problems.fromReply(reply).detail();
+        if (code >= 400 && code < 500) {
+          deadLetter(delivery, "refused", "refused by the database: " + why);
           return;
         }
         if (delivery.generation() != connector.generation()) {
           return; // its connection is gone: the broker redelivers the message on the new one
         }
+        boolean outage = reply != null && (code == 503 || reply.failureType() == ReplyFailure.NO_HANDLERS);
+        int lasting = outage ? failures : failures + 1;
+        if (lasting >= poisonAttempts) {
+          deadLetter(delivery, "poison", "not applied after " + lasting + " attempts: " + why);
+          return;
+        }
         long delay = Math.min(MAX_RETRY_DELAY_MS, 100L << Math.min(attempt, 20));
-        LOG.warn("update {} v{} not applied ({}); retrying in {} ms", state.eventId(), state.version(), failure.getMessage(), delay);
-        vertx.setTimer(delay, id -> apply(delivery, state, attempt + 1));
+        LOG.warn("update {} v{} not applied ({}, {}); retrying in {} ms", state.eventId(), state.version(),
+          outage ? "an outage" : "failure " + lasting + " of " + poisonAttempts, why, delay);
+        vertx.setTimer(delay, id -> apply(delivery, state, lasting, attempt + 1));
       });
   }
 
+  /**
+   * Publishes the message to the dead-letter exchange with its reason, waits for the broker's
+   * confirm, then acknowledges the original (a crash in between leaves a second copy in the
+   * dead-letter queue, never a lost one).
+   */
+  private void deadLetter(Delivery delivery, String cause, String reason) {
+    AMQP.BasicProperties original = delivery.properties();
+    LOG.warn("dead-lettering update message_id {} (user-id {}): {}", original.getMessageId(), original.getUserId(), reason);
+    Meters.counter("bet_maker_updates_dead_lettered", "updates sent to the dead-letter queue, by cause", "cause", cause).increment();
+    Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
+    headers.put(Topology.REASON_HEADER, reason);
+    if (original.getUserId() != null) {
+      headers.put(Topology.PUBLISHER_HEADER, original.getUserId());
+    }
+    AMQP.BasicProperties properties = original.builder().userId(null).headers(headers).deliveryMode(2).build();
+    byte[] body = delivery.body().getBytes();
+    connector.call(ch -> {
+      ch.basicPublish(Topology.DEAD_LETTER_EXCHANGE, subscriber, properties, body);
+      ch.waitForConfirmsOrDie(confirmTimeoutMs);
+      return null;
+    }, confirmTimeoutMs + 1_000)
+      .compose(published -> connector.ack(delivery))
+      .onFailure(failure -> LOG.warn("could not dead-letter message_id {} ({}); it is redelivered", original.getMessageId(),
+        failure.getMessage()));
+  }
 }

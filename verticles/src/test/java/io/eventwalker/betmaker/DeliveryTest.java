@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import com.rabbitmq.client.GetResponse;
 import io.eventwalker.shared.messaging.Topology;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
@@ -45,7 +46,7 @@ class DeliveryTest {
 
   @BeforeEach
   void connect() {
-    rabbit = new Rabbit();
+    rabbit = Rabbit.asLineProvider();
   }
 
   @AfterEach
@@ -62,7 +63,7 @@ class DeliveryTest {
   }
 
   private void publishUpdate(String id, String ratio, String status, long version) {
-    rabbit.publish(Topology.UPDATES_EXCHANGE, system.subscriber(), new JsonObject()
+    rabbit.publishStamped(Topology.UPDATES_EXCHANGE, system.subscriber(), new JsonObject()
       .put("event_id", id).put("ratio", new java.math.BigDecimal(ratio)).put("deadline", deadline)
       .put("status", status).put("version", version).encode());
   }
@@ -120,12 +121,48 @@ class DeliveryTest {
     String id = openEventWithBets("after-poison", 2);
     String deadLetters = Topology.deadLetterQueue(system.subscriber());
     long before = rabbit.messageCount(deadLetters);
-    rabbit.publish(Topology.UPDATES_EXCHANGE, system.subscriber(), "this is not JSON");
-    rabbit.publish(Topology.UPDATES_EXCHANGE, system.subscriber(), "{\"event_id\":\"" + id + "\",\"ratio\":\"abc\",\"deadline\":1,\"status\":\"NEW\",\"version\":2}");
+    rabbit.publishStamped(Topology.UPDATES_EXCHANGE, system.subscriber(), "this is not JSON");
+    rabbit.publishStamped(Topology.UPDATES_EXCHANGE, system.subscriber(), "{\"event_id\":\"" + id + "\",\"ratio\":\"abc\",\"deadline\":1,\"status\":\"NEW\",\"version\":2}");
     Await.until("two dead letters", Duration.ofSeconds(10), () -> rabbit.messageCount(deadLetters) == before + 2);
     publishUpdate(id, "2.50", "FINISHED_WIN", 9);
     Await.until("settlement after the poison", Duration.ofSeconds(10),
       () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 2);
+  }
+
+  @Test
+  void anUpdateTheDatabaseKeepsRefusingIsDeadLetteredWithItsReasonAfterItsAttempts() {
+    String id = openEventWithBets("refused-every-time", 1);
+    String schema = system.bmSchema();
+    system.sql("CREATE FUNCTION " + schema + ".refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+      + " RAISE EXCEPTION 'refusing event %', NEW.event_id; END $$");
+    system.sql("CREATE TRIGGER refuse_event BEFORE UPDATE ON " + schema + ".events FOR EACH ROW"
+      + " WHEN (NEW.event_id = '" + id + "') EXECUTE FUNCTION " + schema + ".refuse_event()");
+    String deadLetters = Topology.deadLetterQueue(system.subscriber());
+    try (Rabbit reader = new Rabbit()) {
+      reader.channel().queuePurge(deadLetters);
+      publishUpdate(id, "2.50", "FINISHED_WIN", 2);
+      GetResponse dead = Await.value("the update dead-lettered", Duration.ofSeconds(20), () -> basicGet(reader, deadLetters),
+        response -> response != null);
+      assertThat(dead.getProps().getHeaders().get(Topology.REASON_HEADER).toString())
+        .contains("not applied after 5 attempts").contains("refusing event " + id);
+      assertThat(new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"version\":2");
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    } finally {
+      system.sql("DROP TRIGGER refuse_event ON " + schema + ".events");
+    }
+    assertThat(count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'PENDING'", id)).isEqualTo(1);
+    publishUpdate(id, "2.50", "FINISHED_WIN", 2);
+    Await.until("the same update applied once the database takes it", Duration.ofSeconds(10),
+      () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 1);
+  }
+
+  private static GetResponse basicGet(Rabbit rabbit, String queue) {
+    try {
+      return rabbit.channel().basicGet(queue, true);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

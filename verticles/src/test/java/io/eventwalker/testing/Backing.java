@@ -47,7 +47,30 @@ public final class Backing {
         + String.join("\n  ", down)
         + "\n(.ci/run starts them; addresses come from PG_HOST/PG_PORT, REDIS_HOST/REDIS_PORT, RABBITMQ_HOST/RABBITMQ_PORT)");
     }
+    ensureRabbitUsers();
     checked = true;
+  }
+
+  /**
+   * The services connect to RabbitMQ as their own users (conf/: line-provider, bet-maker); this
+   * creates them with their documented permissions, as the README's set-up does
+   * ({@code bin/rabbitmq-users}, which needs rabbitmqctl on this machine).
+   */
+  static void ensureRabbitUsers() {
+    java.nio.file.Path script = java.nio.file.Path.of("..", "bin", "rabbitmq-users").toAbsolutePath().normalize();
+    try {
+      Process process = new ProcessBuilder(script.toString()).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new AssertionError(script + " failed (it needs rabbitmqctl, run as root): " + output);
+      }
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + script + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   static void probe(List<String> down, String name, String host, int port, String start) {

@@ -14,19 +14,53 @@ public final class Rabbit implements AutoCloseable {
 
   private final Connection connection;
   private final Channel channel;
+  private final String user;
 
+  /** Connected as the tests' own RabbitMQ user ({@code RABBITMQ_USER}, guest by default): anyone but line-provider. */
   public Rabbit() {
+    this(Backing.RABBITMQ_USER, Backing.RABBITMQ_PASSWORD);
+  }
+
+  public Rabbit(String user, String password) {
+    this.user = user;
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(Backing.RABBITMQ_HOST);
     factory.setPort(Backing.RABBITMQ_PORT);
-    factory.setUsername(Backing.RABBITMQ_USER);
-    factory.setPassword(Backing.RABBITMQ_PASSWORD);
+    factory.setUsername(user);
+    factory.setPassword(password);
     try {
       connection = factory.newConnection("event-walker-test");
       channel = connection.createChannel();
       channel.confirmSelect();
     } catch (Exception e) {
-      throw new AssertionError("cannot connect to RabbitMQ", e);
+      throw new AssertionError("cannot connect to RabbitMQ as " + user, e);
+    }
+  }
+
+  /** Connected as the RabbitMQ user line-provider runs as (from conf/line-provider.json). */
+  public static Rabbit asLineProvider() {
+    var config = TestSystem.config("line-provider");
+    return new Rabbit(config.getString("LP_RABBITMQ_USER"), config.getString("LP_RABBITMQ_PASSWORD"));
+  }
+
+  /** Connected as the RabbitMQ user bet-maker runs as (from conf/bet-maker.json). */
+  public static Rabbit asBetMaker() {
+    var config = TestSystem.config("bet-maker");
+    return new Rabbit(config.getString("BM_RABBITMQ_USER"), config.getString("BM_RABBITMQ_PASSWORD"));
+  }
+
+  /** Publishes a persistent message stamped with this connection's user ({@code user-id}), as line-provider does; waits for the confirm. */
+  public void publishStamped(String exchange, String routingKey, String body) {
+    publish(exchange, routingKey, new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).userId(user).build(), body);
+  }
+
+  /** Publishes with the given properties and waits for the broker's confirm (an exception if the broker refuses). */
+  public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, String body) {
+    try {
+      channel.basicPublish(exchange, routingKey, properties, body.getBytes(StandardCharsets.UTF_8));
+      channel.waitForConfirmsOrDie(5_000);
+    } catch (Exception e) {
+      throw new AssertionError("publish failed", e);
     }
   }
 

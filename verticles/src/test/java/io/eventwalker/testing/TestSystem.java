@@ -175,8 +175,7 @@ public final class TestSystem implements AutoCloseable {
         .put("PG_HOST", Backing.PG_HOST).put("PG_PORT", Backing.PG_PORT).put("PG_DATABASE", Backing.PG_DATABASE)
         .put("PG_USER", Backing.PG_USER).put("PG_PASSWORD", Backing.PG_PASSWORD)
         .put("REDIS_URL", "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT)
-        .put("RABBITMQ_HOST", Backing.RABBITMQ_HOST).put("RABBITMQ_PORT", Backing.RABBITMQ_PORT)
-        .put("RABBITMQ_USER", Backing.RABBITMQ_USER).put("RABBITMQ_PASSWORD", Backing.RABBITMQ_PASSWORD);
+        .put("RABBITMQ_HOST", Backing.RABBITMQ_HOST).put("RABBITMQ_PORT", Backing.RABBITMQ_PORT);
     } catch (IOException e) {
       throw new AssertionError("cannot read " + file.toAbsolutePath(), e);
     }

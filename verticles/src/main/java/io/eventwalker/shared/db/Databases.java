@@ -3,6 +3,8 @@ package io.eventwalker.shared.db;
 import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.http.ProblemException;
+import io.eventwalker.shared.http.Problems;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
@@ -56,36 +58,61 @@ public final class Databases {
   }
 
   /**
-   * Whether a failure says the database is unreachable or overloaded (connection, resources,
-   * timeouts, lock conflicts), as opposed to a statement PostgreSQL could never run (a bug).
+   * Whether a failure is an outage that will pass by itself: PostgreSQL unreachable, restarting,
+   * out of resources or in a transient conflict, a lost connection, or no pooled connection free in
+   * time. Anything else (bad data, a statement PostgreSQL cannot run, a statement cancelled by its
+   * time limit, an error in this code) will not go away by retrying alone.
    */
-  public static boolean isUnavailable(Throwable failure) {
-    if (!(failure instanceof PgException pg) || pg.getSqlState() == null) {
-      return true;
+  public static boolean isOutage(Throwable failure) {
+    if (failure instanceof PgException pg) {
+      String state = pg.getSqlState();
+      return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("40")
+        || state.startsWith("55") || state.startsWith("58") || (state.startsWith("57") && !state.equals("57014"));
     }
-    String sqlState = pg.getSqlState();
-    return sqlState.startsWith("08") || sqlState.startsWith("53") || sqlState.startsWith("57")
-      || sqlState.startsWith("40") || sqlState.startsWith("55");
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.io.IOException || cause instanceof io.vertx.core.VertxException) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return !(failure instanceof RuntimeException);
   }
 
   /**
-   * Fails an event-bus request with the problem a client should see for a database failure:
-   * a {@link ProblemException}'s own problem, 400 for a refused constraint, otherwise 503.
+   * Fails an event-bus request with the problem a client should see: a {@link ProblemException}'s
+   * own problem, a failure another verticle answered passed on as it was, 400 for a refused
+   * constraint, 503 for a PostgreSQL outage, and 500 for a statement PostgreSQL could not run.
    */
   public static void fail(Message<?> msg, Throwable failure, Logger log) {
+    fail(msg, failure, log, false);
+  }
+
+  /**
+   * {@link #fail(Message, Throwable, Logger)} for a request from inside the service (never shown
+   * to a client): the detail says what PostgreSQL answered, for the log or a dead letter's reason.
+   */
+  public static void failInternal(Message<?> msg, Throwable failure, Logger log) {
+    fail(msg, failure, log, true);
+  }
+
+  private static void fail(Message<?> msg, Throwable failure, Logger log, boolean internal) {
     Problem problem;
     if (failure instanceof ProblemException refused) {
       problem = refused.problem();
+    } else if (failure instanceof ReplyException reply) {
+      problem = Problems.fromReply(reply);
     } else if (isConstraintViolation(failure)) {
       log.error("PostgreSQL refused data that passed validation", failure);
       problem = Problem.of(400, "the data was refused by a database constraint");
+    } else if (isOutage(failure)) {
+      log.warn("PostgreSQL unavailable: {}", failure.getMessage());
+      problem = Problem.of(503, internal ? "PostgreSQL unavailable: " + failure.getMessage() : "the database is unavailable; try again");
     } else {
-      if (isUnavailable(failure)) {
-        log.warn("PostgreSQL unavailable: {}", failure.getMessage());
-      } else {
-        log.error("PostgreSQL could not run a statement", failure);
-      }
-      problem = Problem.of(503, "the database is unavailable; try again");
+      log.error("PostgreSQL could not run a statement", failure);
+      problem = Problem.of(500, internal ? "PostgreSQL could not run a statement: " + failure.getMessage()
+        : "the database could not run a statement; it has been logged");
     }
     msg.fail(problem.status(), problem.toJson().encode());
   }

@@ -63,6 +63,7 @@ public final class RabbitConnector {
   private final long reconnectDelayMs;
   private final long callTimeoutMs;
   private final ThreadPoolExecutor thread;
+  private final String user;
 
   private volatile Handler<Void> connectedHandler = v -> { };
   private volatile Connection connection;
@@ -81,8 +82,9 @@ public final class RabbitConnector {
     this.factory = new ConnectionFactory();
     factory.setHost(settings.string("RABBITMQ_HOST"));
     factory.setPort(settings.integer("RABBITMQ_PORT", 1, 65535));
-    factory.setUsername(settings.string("RABBITMQ_USER"));
-    factory.setPassword(settings.string("RABBITMQ_PASSWORD"));
+    this.user = settings.string(credentialKey(settings, "RABBITMQ_USER"));
+    factory.setUsername(user);
+    factory.setPassword(settings.string(credentialKey(settings, "RABBITMQ_PASSWORD")));
     factory.setVirtualHost(settings.string("RABBITMQ_VHOST", "/"));
     factory.setConnectionTimeout(settings.integer("RABBITMQ_CONNECT_TIMEOUT_MS", 100, 60_000, 2_000));
     factory.setHandshakeTimeout(settings.integer("RABBITMQ_CONNECT_TIMEOUT_MS", 100, 60_000, 2_000));
@@ -106,6 +108,24 @@ public final class RabbitConnector {
     Promise<Void> attempted = Promise.promise();
     submitConnect(attempted);
     return attempted.future();
+  }
+
+  /**
+   * Each service connects as its own RabbitMQ user ({@code LP_RABBITMQ_USER}, {@code BM_RABBITMQ_USER}
+   * and their passwords), so that the broker can tell who published a message (the validated
+   * {@code user-id} property) and give each only the permissions it needs.
+   */
+  static String credentialKey(Settings settings, String key) {
+    return switch (settings.service()) {
+      case "line-provider" -> "LP_" + key;
+      case "bet-maker" -> "BM_" + key;
+      default -> key;
+    };
+  }
+
+  /** The RabbitMQ user this connector connects as (what the broker validates a published {@code user-id} against). */
+  public String user() {
+    return user;
   }
 
   /** Called on the verticle's context after every successful (re)connect and set-up. */
