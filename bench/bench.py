@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
 from system import (JAR, JVM_OPTIONS, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
-                    ensure_rabbit_users, http, process_cpu_seconds, psql, rss_mb, run)
+                    ensure_rabbit_users, grep_log, http, process_cpu_seconds, psql, rss_mb, run)
 
 BENCH = os.path.join(ROOT, "bench")
 RESULTS = os.path.join(BENCH, "results")
@@ -31,6 +31,7 @@ BM_PORT = int(os.environ.get("BENCH_BM_PORT", "18000"))
 EVENTS = 100
 CONNECTIONS = 64
 SETTLE_BETS = 100_000
+HUGE_EVENT_BETS = 1_000_000
 
 SERVICE_ENV = {
     "LP_HTTP_PORT": str(LP_PORT), "BM_HTTP_PORT": str(BM_PORT),
@@ -39,6 +40,8 @@ SERVICE_ENV = {
     "BM_SUBSCRIBER": "bm-bench", "LOG_LEVEL": "WARN",
     # S1 is one client sending as fast as it can: the per-client limit would measure itself.
     "BM_RATE_LIMIT_PER_S": "0",
+    # S5 opens 1000 websocket clients from this one address.
+    "BM_BRIDGE_MAX_SOCKETS_PER_CLIENT": "2000",
 }
 QUEUES = ["bench.line-provider.requests", "bm-bench.event-updates", "bm-bench.event-updates.dead-letter"]
 
@@ -107,10 +110,10 @@ def b3(seconds):
     return wrk(BM_PORT, "/health", "get.lua", seconds)
 
 
-def b4():
+def b4(bets=SETTLE_BETS):
     psql(open(os.path.join(BENCH, "sql", "bets_table.sql")).read())
     psql("INSERT INTO bench_baseline.bets (bet_id, event_id, sum_bet, ratio, status) "
-         "SELECT gen_random_uuid(), 'b4', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(1, %d) g" % SETTLE_BETS)
+         "SELECT gen_random_uuid(), 'b4', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(1, %d) g" % bets)
     psql("VACUUM ANALYZE bench_baseline.bets")
     out = psql("UPDATE bench_baseline.bets SET status = 'WON', payout = trunc(sum_bet * ratio, 2), settled_at = now() "
                "WHERE event_id = 'b4' AND status = 'PENDING'", timing=True)
@@ -143,29 +146,37 @@ def s2(seconds):
     return wrk(BM_PORT, "/events", "get.lua", seconds)
 
 
-def s3(round_number):
-    event = "bench-settle-%d" % round_number
+def s3(round_number, bets=SETTLE_BETS, services=None):
+    event = "bench-settle-%d-%d" % (bets, round_number)
     create_events(event, 1, ratio="1.75")
     event += "0"
     status, body = http("POST", BM_PORT, "/bet", {"event_id": event, "sum_bet": "10.00"})
     if status != 201:
         raise RuntimeError("first bet: %d %s" % (status, body))
     psql("INSERT INTO bm_bench.bets (bet_id, event_id, sum_bet, ratio, status) "
-         "SELECT gen_random_uuid(), '%s', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(2, %d) g" % (event, SETTLE_BETS))
+         "SELECT gen_random_uuid(), '%s', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(2, %d) g" % (event, bets))
     psql("VACUUM ANALYZE bm_bench.bets")
+    heap_before = heap_mb(BM_PORT)
     started = time.time()
     status, body = http("PUT", LP_PORT, "/event", {"event_id": event, "status": "FINISHED_WIN"})
     if status != 200:
         raise RuntimeError("finish: %d %s" % (status, body))
-    deadline = started + 120
+    deadline = started + 600
+    heap_peak, sampled = heap_before, started
     while psql("SELECT EXISTS (SELECT 1 FROM bm_bench.bets WHERE event_id = '%s' AND status = 'PENDING')" % event) == "t":
         if time.time() > deadline:
-            raise RuntimeError("settlement of %s took over 120 s" % event)
-        time.sleep(0.01)
+            raise RuntimeError("settlement of %s took over 600 s" % event)
+        if bets > SETTLE_BETS and time.time() - sampled > 0.5:
+            heap_peak, sampled = max(heap_peak, heap_mb(BM_PORT)), time.time()
+        time.sleep(0.01 if bets <= SETTLE_BETS else 0.1)
     elapsed = time.time() - started
     won = int(psql("SELECT count(*) FROM bm_bench.bets WHERE event_id = '%s' AND status = 'WON' "
                    "AND payout = trunc(sum_bet * ratio, 2)" % event))
-    return {"seconds": elapsed, "settled": won}
+    if won != bets:
+        raise RuntimeError("settled %d of %d bets correctly" % (won, bets))
+    alive = services is None or services.alive("bet-maker")
+    oom = services is not None and bool(grep_log(services.log("bet-maker"), "OutOfMemoryError"))
+    return {"seconds": elapsed, "settled": won, "heap_peak_mb": heap_peak, "alive": alive and not oom}
 
 
 def s5(quick):
@@ -260,6 +271,9 @@ def main():
             r["S2"] = s2(short)
             r["S3"] = s3(n)
             r["B4"] = b4()
+            r["S3L"] = s3(n, HUGE_EVENT_BETS, services)
+            r["B4L"] = b4(HUGE_EVENT_BETS)
+            psql("DELETE FROM bm_bench.bets WHERE event_id = 'bench-settle-%d-%d0'" % (HUGE_EVENT_BETS, n))
             r["S5"] = s5(args.quick)
             log("  " + json.dumps({k: (v.get("rate") or v.get("seconds") or v.get("p99_ms")) if isinstance(v, dict) else v
                                    for k, v in r.items() if k != "S4"}))
@@ -301,6 +315,13 @@ def report(runs, idle, args, elapsed):
     s3_ratios = [r["S3"]["seconds"] / r["B4"]["seconds"] for r in runs]
     s3 = row("S3", "settle %s PENDING bets: PUT → last bet WON" % "{:,}".format(SETTLE_BETS), [r["S3"]["seconds"] for r in runs], "s",
              "%.2f × B4" % statistics.median(s3_ratios))
+    b4l = row("B4L", "UPDATE of %s rows WHERE event_id = $1 (raw SQL)" % "{:,}".format(HUGE_EVENT_BETS),
+              [r["B4L"]["seconds"] for r in runs], "s")
+    s3l_ratios = [r["S3L"]["seconds"] / r["B4L"]["seconds"] for r in runs]
+    row("S3L", "settle %s PENDING bets of one event, bet-maker at -Xmx96m" % "{:,}".format(HUGE_EVENT_BETS),
+        [r["S3L"]["seconds"] for r in runs], "s", "%.2f × B4L" % statistics.median(s3l_ratios))
+    row("", "S3L bet-maker heap used, highest sample while settling", [r["S3L"]["heap_peak_mb"] for r in runs], "MB")
+    s3l_ok = all(r["S3L"]["alive"] and r["S3L"]["settled"] == HUGE_EVENT_BETS for r in runs)
     for name in ("line-provider", "bet-maker"):
         row("S4", "%s RSS idle" % name, [idle[name]["rss_mb"]], "MB")
         row("", "%s RSS / heap at the end of S1" % name, [r["S4"][name]["rss_mb"] for r in runs], "MB",
@@ -317,6 +338,7 @@ def report(runs, idle, args, elapsed):
         ("S2 ≥ 5,000 req/s at p99 ≤ 20 ms", s2 >= 5000 and s2_p99 <= 20),
         ("S2 ≥ 0.3 × B3 (aim)", statistics.median(s2_ratios) >= 0.3),
         ("S3 ≤ 2 × B4", statistics.median(s3_ratios) <= 2.0),
+        ("S3L %s bets settled in bet-maker's 96 MB heap, no OutOfMemoryError" % "{:,}".format(HUGE_EVENT_BETS), s3l_ok),
         ("S4 each service ≤ 256 MB RSS at the end of S1", rss_end <= 256),
         ("S5 p99 ≤ 200 ms, no message missed", s5 <= 200 and s5_missed == 0),
     ]
@@ -367,6 +389,7 @@ def report(runs, idle, args, elapsed):
            "- S1: `wrk -t2 -c%d -s bench/lua/bet.lua`: unique bodies over %d open events; afterwards the rows are counted (every 201 must be stored)." % (CONNECTIONS, EVENTS),
            "- S2: `wrk -t2 -c%d` on bet-maker's `GET /events` with %d open events." % (CONNECTIONS, EVENTS),
            "- S3: %s PENDING bets on one event (one placed through the API, the rest inserted), then `PUT` `FINISHED_WIN` at line-provider; the time until no bet of the event is PENDING." % "{:,}".format(SETTLE_BETS),
+           "- B4L, S3L: the same with %s bets on one event; bet-maker settles them in chunks of `BM_SETTLE_CHUNK` (each its own transaction); its heap is sampled from /metrics while it settles." % "{:,}".format(HUGE_EVENT_BETS),
            "- S4: VmRSS of each JVM from /proc and heap used from its /metrics, idle and at the end of S1.",
            "- S5: `bench/target/event-walker-bench.jar`: 1000 websocket clients on `events.<id>`; each round a ratio `PUT`; latency = PUT sent → the client's message.",
            "", notes]

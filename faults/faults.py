@@ -336,6 +336,36 @@ class Suite:
         self.await_settled(event)
         return {"bet-maker exit": code, "settled after restart": "%.1f s" % (time.time() - started)}
 
+    def bet_maker_killed_between_settlement_chunks(self):
+        # Chunks of 100 bets: bet-maker halts after the first chunk's commit (the event finished,
+        # 100 bets settled, 150 pending, the update not acked), then restarts and finishes the job.
+        small_chunks = {"BM_SETTLE_CHUNK": "100"}
+        event = self.event("chunks")
+        status, text = http("POST", PORTS[BM], "/bet", [{"event_id": event, "sum_bet": "%d.00" % (i % 50 + 1)} for i in range(250)],
+                            timeout=30)
+        expect(status == 201, "placing 250 bets answered %s %s" % (status, text))
+        for bet in json.loads(text):
+            self.accepted[bet["bet_id"]] = event
+        try:
+            self.restart(BM, failpoint="bet-maker.settle.between-chunks", env=small_chunks)
+            self.finish(event)
+            code = self.services.wait_exit(BM, 60)
+            settled_before = 250 - self.pending(event)
+            held = psql("SELECT status FROM %s.events WHERE event_id = '%s'" % (BM_SCHEMA, event))
+            expect(settled_before == 100 and held == "FINISHED_WIN",
+                   "after the halt: %d settled, bet-maker holds %s" % (settled_before, held))
+            placed_after, _ = self.bet(event)
+            started = time.time()
+            self.services.start(BM, env=small_chunks)
+            self.await_settled(event)
+            expect(placed_after in (0, 503), "a bet was taken while bet-maker was down: %s" % placed_after)
+            late, _ = self.bet(event)
+            expect(late == 409, "a bet on the half-settled event answered %s" % late)
+            return {"bet-maker exit": code, "settled before the halt": "100 of 250",
+                    "all settled after restart": "%.1f s" % (time.time() - started), "bet after the first chunk": late}
+        finally:
+            self.restart(BM)
+
     def bet_maker_killed_after_commit(self):
         event = self.event("bm-after-commit")
         self.bets(event, 3)
@@ -402,10 +432,14 @@ class Suite:
         try:
             started = time.time()
             known_status, _ = self.bet(known)
-            fresh_status, _ = self.bet(fresh)
+            mislabelled_before = len(grep_log(self.services.log(BM), "PostgreSQL unavailable"))
+            fresh_status, fresh_text = http("POST", PORTS[BM], "/bet", {"event_id": fresh, "sum_bet": "10.00"})
             seconds = time.time() - started
             expect(known_status == 201, "a bet on a subscribed event answered %s" % known_status)
             expect(fresh_status == 503, "the first bet on an event answered %s" % fresh_status)
+            expect("Redis" in fresh_text and "database" not in fresh_text, "the 503 does not name Redis: %s" % fresh_text)
+            expect(len(grep_log(self.services.log(BM), "PostgreSQL unavailable")) == mislabelled_before,
+                   "bet-maker logged a Redis outage as PostgreSQL unavailable")
             stored = int(psql("SELECT count(*) FROM %s.bets WHERE event_id = '%s'" % (BM_SCHEMA, fresh)))
             expect(stored == 0, "a refused first bet was stored")
             ready = http("GET", PORTS[LP], "/ready")[0]
@@ -417,7 +451,7 @@ class Suite:
         self.finish(known)
         self.await_settled(known)
         expect(self.bet(fresh)[0] == 201, "bets on the new event after Redis returned")
-        return {"bet on a subscribed event": known_status, "first bet on an event": fresh_status,
+        return {"bet on a subscribed event": known_status, "first bet on an event": "%d, naming Redis" % fresh_status,
                 "both answered within": "%.2f s" % seconds, "subscriptions rebuilt": "%.1f s" % rebuilt}
 
     def redis_emptied_between_change_and_relay(self):
@@ -532,6 +566,68 @@ class Suite:
                      env=dict(os.environ, **ENV))
         expect(result.returncode == 0, "dead-letters %s failed: %s" % (action, result.stdout))
         return result.stdout
+
+    def abuse_at_small_heap(self):
+        # 10,000 bridge sockets opened and left idle, and 24 clients sending bodies of the
+        # largest allowed size (and larger) as fast as they can, against bet-maker at -Xmx96m.
+        import resource
+        import socket
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 30000), hard))
+        event = self.event("abuse")
+        self.bets(event, 1)
+        limit = int(json.load(open(os.path.join(ROOT, "conf", "bet-maker.json")))["BM_MAX_BODY_BYTES"])
+        items = ",\n".join('    {"event_id": "%s", "sum_bet": "999999.99"}' % ("no-such-event-" + "x" * 50) for _ in range(1000))
+        body = ("[\n" + items + "\n]").encode()
+        largest = body + b" " * (limit - len(body))  # exactly the limit: read, parsed, refused (404)
+        too_large = largest + b" "
+        expect(len(largest) == limit, "a 1000-bet batch (%d bytes) does not fit the body limit %d" % (len(body), limit))
+        sockets, opened = [], 0
+        request = ("GET /eventbus/websocket HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n" % PORTS[BM]).encode()
+        try:
+            for _ in range(10000):
+                sock = socket.create_connection(("127.0.0.1", PORTS[BM]), timeout=10)
+                sock.sendall(request)
+                if sock.recv(200).startswith(b"HTTP/1.1 101"):
+                    opened += 1
+                sockets.append(sock)
+            held = int(run(["bash", "-c", "ss -Htn state established '( sport = :%d )' | wc -l" % PORTS[BM]], check=False).stdout.strip() or 0)
+            expect(held <= 100 + 5, "bet-maker kept %d bridge sockets of one client" % held)
+            stop = threading.Event()
+            answers, health, legit = [], [], []
+
+            def flood(payload):
+                while not stop.is_set():
+                    answers.append(http("POST", PORTS[BM], "/bet", payload, timeout=30)[0])
+
+            def probe():
+                while not stop.is_set():
+                    health.append(http("GET", PORTS[BM], "/health", timeout=5)[0])
+                    legit.append(http("POST", PORTS[BM], "/bet", {"event_id": event, "sum_bet": "1.00"}, timeout=30)[0])
+                    time.sleep(0.1)
+
+            threads = [threading.Thread(target=flood, args=(largest if i % 6 else too_large,)) for i in range(24)]
+            threads.append(threading.Thread(target=probe))
+            for thread in threads:
+                thread.start()
+            time.sleep(20)  # the flood itself
+            stop.set()
+            for thread in threads:
+                thread.join(60)
+        finally:
+            for sock in sockets:
+                sock.close()
+        expect(self.services.alive(BM), "bet-maker died")
+        ooms = grep_log(self.services.log(BM), "OutOfMemoryError")
+        expect(not ooms, "OutOfMemoryError: %s" % ooms[:1])
+        expect(health and set(health) == {200}, "GET /health answered %s" % sorted(set(health)))
+        expect(legit.count(201) >= 10, "legitimate bets placed: %d of %d (%s)" % (legit.count(201), len(legit), sorted(set(legit))))
+        expect(set(answers) <= {404, 413, 503}, "the flood got %s" % sorted(set(answers)))
+        return {"bridge sockets opened": opened, "kept open by bet-maker (established connections)": held,
+                "flood answers": "%d (404: %d, 413: %d, 503: %d)" % (len(answers), answers.count(404), answers.count(413), answers.count(503)),
+                "/health": "%d × 200" % len(health), "legitimate bets": "%d of %d placed" % (legit.count(201), len(legit)),
+                "OutOfMemoryError": "none"}
 
     def postgres_stopped_under_load(self):
         event = self.event("pg-stop")
@@ -680,6 +776,8 @@ CASES = [
     ("broker_memory_alarm", "broker memory alarm (set_vm_memory_high_watermark 0, then 0.4)",
      "publishing blocks, confirms time out, the outbox keeps the rows; drains after"),
     ("bet_maker_killed_before_commit", "bet-maker killed before the settlement commit (failpoint)", "settled exactly once after restart"),
+    ("bet_maker_killed_between_settlement_chunks", "bet-maker killed between two chunks of a 250-bet settlement (chunks of 100, failpoint)",
+     "the event is finished from the first chunk on (no bet accepted); after restart the rest settles, each bet once"),
     ("bet_maker_killed_after_commit", "bet-maker killed after the commit, before the ack (failpoint)", "settled exactly once after restart"),
     ("line_provider_killed_before_publish", "line-provider killed between commit and publish (failpoint)", "update published after restart"),
     ("duplicate_and_older_deliveries", "duplicate delivery (line-provider killed after publish, before marking); older version after newer",
@@ -695,6 +793,8 @@ CASES = [
      "dead-lettered after 5 attempts with its reason; dead-letters replay applies it once the cause is gone"),
     ("outage_while_applying", "PostgreSQL stopped for 8 s while bet-maker applies an update",
      "retried for as long as the outage lasts, never dead-lettered; settled when PostgreSQL returns"),
+    ("abuse_at_small_heap", "bet-maker at -Xmx96m: 10,000 bridge sockets opened and left idle, 24 clients flooding the largest bodies allowed (and larger) for 20 s",
+     "no OutOfMemoryError; /health always 200; legitimate bets still placed; at most BM_BRIDGE_MAX_SOCKETS_PER_CLIENT sockets kept"),
     ("postgres_stopped_under_load", "PostgreSQL immediate stop under POST /bet load (pg_ctlcluster stop -m immediate)",
      "every 2xx bet exists after restart; pools recover without restarting the services; prompt 503s meanwhile"),
     ("bet_maker_frozen", "bet-maker SIGSTOP past the heartbeat, then SIGCONT", "no double settlement"),

@@ -1,6 +1,7 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.http.ConcurrencyLimit;
 import io.eventwalker.shared.http.RateLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -20,14 +21,16 @@ public final class BetMakerVerticle extends VerticleBase {
     Settings settings = new Settings("bet-maker", config());
     int httpInstances = settings.integer("BM_HTTP_INSTANCES", 1, 64, 1);
     DeploymentOptions one = new DeploymentOptions().setConfig(config());
+    BetRequest.maxSumBet(settings); // a stake limit the bets table cannot hold stops start-up here
     RateLimiter limiter = rateLimiter(settings);
+    ConcurrencyLimit concurrency = new ConcurrencyLimit(settings.integer("BM_MAX_CONCURRENT_REQUESTS", 1, 100_000));
     vertx.setPeriodic(60_000, id -> limiter.purgeIdle(System.nanoTime()));
     return vertx.deployVerticle(BetRepositoryVerticle::new, one)
       .compose(repository -> Future.all(
         vertx.deployVerticle(LineProviderClientVerticle::new, one),
         vertx.deployVerticle(EventUpdatesConsumerVerticle::new, one),
         vertx.deployVerticle(RedisProbeVerticle::new, one)))
-      .compose(bridges -> vertx.deployVerticle(() -> new BetsApiVerticle(limiter), new DeploymentOptions(one).setInstances(httpInstances)))
+      .compose(bridges -> vertx.deployVerticle(() -> new BetsApiVerticle(limiter, concurrency), new DeploymentOptions(one).setInstances(httpInstances)))
       .compose(api -> vertx.deployVerticle(CatchUpVerticle::new, one));
   }
 

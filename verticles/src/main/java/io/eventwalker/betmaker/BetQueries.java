@@ -22,14 +22,25 @@ final class BetQueries {
       WHERE e.version < EXCLUDED.version AND e.status = 'NEW'
     RETURNING e.event_id, e.status, e.version""";
 
-  /** Settles every PENDING bet of an event: $2 is WON or LOST; a win pays sum_bet × ratio rounded down to cents. */
-  static final String SETTLE = """
-    UPDATE bets
-    SET status = $2::text,
-        payout = CASE WHEN $2::text = 'WON' THEN trunc(sum_bet * ratio, 2) ELSE 0 END,
+  /**
+   * Settles up to $2 PENDING bets of event $1 by the status bet-maker holds for it (nothing while
+   * it is NEW): WON pays sum_bet × ratio rounded down to cents, LOST pays 0. Run again until it
+   * settles fewer than $2.
+   */
+  static final String SETTLE_CHUNK = """
+    WITH event AS (
+      SELECT status FROM events WHERE event_id = $1 AND status <> 'NEW'
+    ), chunk AS (
+      SELECT bet_id FROM bets WHERE event_id = $1 AND status = 'PENDING' AND EXISTS (SELECT 1 FROM event)
+      LIMIT $2 FOR UPDATE
+    )
+    UPDATE bets AS b
+    SET status = CASE event.status WHEN 'FINISHED_WIN' THEN 'WON' ELSE 'LOST' END,
+        payout = CASE event.status WHEN 'FINISHED_WIN' THEN trunc(b.sum_bet * b.ratio, 2) ELSE 0 END,
         settled_at = now()
-    WHERE event_id = $1 AND status = 'PENDING'
-    RETURNING bet_id, payout""";
+    FROM chunk, event
+    WHERE b.bet_id = chunk.bet_id
+    RETURNING b.bet_id, b.status, b.payout""";
 
   /**
    * Stores a group of requests' bets in one statement. Each bet carries its request's number;
@@ -107,10 +118,10 @@ final class BetQueries {
     return sql.append(" ORDER BY seq DESC LIMIT $").append(++n).toString();
   }
 
-  /** Events bet-maker still has PENDING bets on, by id. */
+  /** Events bet-maker still has PENDING bets on, by id (a finished one too, if its settlement was cut short). */
   static final String PENDING_EVENTS = """
     SELECT e.event_id FROM events e
-    WHERE e.status = 'NEW' AND ($1::text IS NULL OR e.event_id > $1)
+    WHERE ($1::text IS NULL OR e.event_id > $1)
       AND EXISTS (SELECT 1 FROM bets b WHERE b.event_id = e.event_id AND b.status = 'PENDING')
     ORDER BY e.event_id LIMIT $2""";
 

@@ -91,6 +91,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
   private int maxQueuedBets;
   private int queuedBets;
   private int maxGroupsInFlight;
+  private int settleChunk;
   private int maxGroupBets;
   private int groupsInFlight;
   private final ArrayDeque<Message<PlaceBets>> queue = new ArrayDeque<>();
@@ -114,6 +115,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
     maxQueuedBets = settings.integer("BM_PLACE_QUEUE_MAX", 1, 10_000_000);
     long retentionSeconds = settings.longValue("BM_IDEMPOTENCY_RETENTION_S", 24 * 3600, 365L * 24 * 3600, 25 * 3600);
     maxGroupsInFlight = settings.integer("BM_BET_GROUPS_IN_FLIGHT", 1, 64, 2);
+    settleChunk = settings.integer("BM_SETTLE_CHUNK", 100, 1_000_000);
     lineOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
     maxGroupBets = settings.integer("BM_BET_GROUP_MAX", 1, 100_000, 2_000);
     pool = Databases.pool(vertx, settings, "BM_PG_SCHEMA", "bet-maker");
@@ -142,6 +144,12 @@ public final class BetRepositoryVerticle extends VerticleBase {
 
   // ---- event states and settlement ----
 
+  /**
+   * Applies the states that are newer than bet-maker's, one event per transaction, and settles
+   * each finished event's PENDING bets. Completes when every one is done: an update is
+   * acknowledged only then, so no bet of a finished event is left PENDING once its update is
+   * acknowledged (or the update is retried, and settling resumes where it stopped).
+   */
   Future<Applied> apply(List<EventState> states) {
     Map<String, EventState> newest = new TreeMap<>();
     for (EventState state : states) {
@@ -149,60 +157,85 @@ public final class BetRepositoryVerticle extends VerticleBase {
         newest.merge(state.eventId(), state, (a, b) -> a.version() >= b.version() ? a : b);
       }
     }
-    if (newest.isEmpty()) {
-      return Future.succeededFuture(new Applied(List.of(), 0));
+    return applyEach(List.copyOf(newest.values()), 0, new ArrayList<>(), 0);
+  }
+
+  private Future<Applied> applyEach(List<EventState> states, int position, List<EventState> applied, int settled) {
+    if (position == states.size()) {
+      return Future.succeededFuture(new Applied(applied, settled));
     }
-    List<EventState> candidates = List.copyOf(newest.values());
-    List<SettledBet> settledBets = new ArrayList<>();
-    return pool.withTransaction(conn -> conn.preparedQuery(BetQueries.APPLY_STATES).execute(EventRows.columns(candidates))
+    return applyOne(states.get(position)).compose(one -> {
+      applied.addAll(one.applied());
+      return applyEach(states, position + 1, applied, settled + one.settledBets());
+    });
+  }
+
+  /**
+   * One event's state, in its own transaction with the first chunk of its settlement; the rest
+   * of a large settlement follows in chunks of {@code BM_SETTLE_CHUNK} bets, each its own
+   * transaction, so memory stays bounded whatever the size of the event. The event's row is
+   * finished by the first transaction, so no bet is accepted on it after that; the later chunks
+   * only settle bets accepted before.
+   */
+  private Future<Applied> applyOne(EventState state) {
+    List<SettledBet> chunk = new ArrayList<>();
+    return pool.withTransaction(conn -> conn.preparedQuery(BetQueries.APPLY_STATES).execute(EventRows.columns(List.of(state)))
         .compose(rows -> {
-          List<EventState> applied = new ArrayList<>();
-          rows.forEach(row -> applied.add(newest.get(row.getString("event_id"))));
-          return settle(conn, applied, 0, settledBets).map(done -> {
-            if (!settledBets.isEmpty()) {
+          List<EventState> applied = rows.size() > 0 ? List.of(state) : List.of();
+          if (!state.status().isFinished()) {
+            return Future.succeededFuture(applied);
+          }
+          // Settles by the status bet-maker holds, whether this state finished the event or an
+          // earlier one did and its settlement was cut short.
+          return settleChunk(conn, state.eventId(), chunk).map(settled -> {
+            if (settled > 0) {
               Failpoints.hit(Failpoints.SETTLE_BEFORE_COMMIT);
             }
-            return new Applied(applied, settledBets.size());
+            return applied;
           });
         }))
-      .onSuccess(result -> {
-        if (result.settledBets() > 0) {
-          Failpoints.hit(Failpoints.SETTLE_AFTER_COMMIT); // committed; the update (if one brought it) not yet acked
+      .compose(applied -> {
+        if (!applied.isEmpty() && state.status().isFinished()) {
+          LOG.info("event {} {} at version {}", state.eventId(), state.status(), state.version());
         }
-        candidates.forEach(state -> knownVersions.merge(state.eventId(), state.version(), Math::max));
-        for (EventState state : result.applied()) {
-          if (state.status().isFinished()) {
-            LOG.info("event {} {} at version {}", state.eventId(), state.status(), state.version());
+        push(applied, chunk);
+        Future<Integer> settled = chunk.size() < settleChunk ? Future.succeededFuture(chunk.size()) : settleRest(state.eventId(), chunk.size());
+        return settled.map(total -> {
+          // Known only once settled in full: a retry of a settlement cut short must not be skipped.
+          knownVersions.merge(state.eventId(), state.version(), Math::max);
+          if (total > 0) {
+            Failpoints.hit(Failpoints.SETTLE_AFTER_COMMIT); // committed; the update (if one brought it) not yet acked
+            LOG.info("settled {} bets of event {}", total, state.eventId());
           }
-        }
-        if (result.settledBets() > 0) {
-          LOG.info("settled {} bets", result.settledBets());
-        }
-        push(result.applied(), settledBets);
+          return new Applied(applied, total);
+        });
       });
   }
 
-  /** A bet as its settlement left it, kept compact: a large event settles many. */
+  /** The chunks after the first, each in its own transaction, until no PENDING bet is left. */
+  private Future<Integer> settleRest(String eventId, int settledSoFar) {
+    Failpoints.hit(Failpoints.SETTLE_BETWEEN_CHUNKS);
+    List<SettledBet> chunk = new ArrayList<>();
+    return pool.withTransaction(conn -> settleChunk(conn, eventId, chunk)).compose(settled -> {
+      push(List.of(), chunk);
+      int total = settledSoFar + settled;
+      return settled < settleChunk ? Future.succeededFuture(total) : settleRest(eventId, total);
+    });
+  }
+
+  /** A bet as its settlement left it, kept compact: only one chunk's are held at a time. */
   private record SettledBet(UUID betId, String eventId, BetStatus status, java.math.BigDecimal payout) {
   }
 
-  /** Settles the PENDING bets of every finished event in {@code applied}, collecting what each bet became. */
-  private Future<Void> settle(SqlConnection conn, List<EventState> applied, int position, List<SettledBet> settled) {
-    if (position == applied.size()) {
-      return Future.succeededFuture();
-    }
-    EventState state = applied.get(position);
-    if (!state.status().isFinished()) {
-      return settle(conn, applied, position + 1, settled);
-    }
-    BetStatus result = BetStatus.settledBy(state.status());
-    return conn.preparedQuery(BetQueries.SETTLE).execute(Tuple.of(state.eventId(), result.name()))
-      .compose(rows -> {
-        for (Row row : rows) {
-          settled.add(new SettledBet(row.getUUID("bet_id"), state.eventId(), result, row.getBigDecimal("payout")));
-        }
-        return settle(conn, applied, position + 1, settled);
-      });
+  /** Settles up to {@code BM_SETTLE_CHUNK} PENDING bets of the event if it is finished; collects them into {@code settled}. */
+  private Future<Integer> settleChunk(SqlConnection conn, String eventId, List<SettledBet> settled) {
+    return conn.preparedQuery(BetQueries.SETTLE_CHUNK).execute(Tuple.of(eventId, settleChunk)).map(rows -> {
+      for (Row row : rows) {
+        settled.add(new SettledBet(row.getUUID("bet_id"), eventId, BetStatus.valueOf(row.getString("status")),
+          row.getBigDecimal("payout")));
+      }
+      return rows.rowCount();
+    });
   }
 
   /** After a commit: tells browsers (through the SockJS bridge) what changed; settled bets only if watched. */

@@ -1,6 +1,7 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.shared.Decimals;
+import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.validation.Batch;
 import io.eventwalker.shared.validation.Errors;
 import io.eventwalker.shared.validation.ValidationException;
@@ -14,6 +15,27 @@ import java.util.Set;
 public record BetRequest(String eventId, BigDecimal sumBet) {
 
   private static final Set<String> FIELDS = Set.of("event_id", "sum_bet");
+  /** The largest stake the bets table holds ({@code sum_bet NUMERIC(12,2)}). */
+  static final BigDecimal COLUMN_MAX = new BigDecimal("9999999999.99");
+
+  /**
+   * {@code BM_MAX_SUM_BET}, checked against the column it is stored in: a positive amount with at
+   * most two decimal places that {@code NUMERIC(12,2)} holds. Anything else stops start-up.
+   */
+  static BigDecimal maxSumBet(Settings settings) {
+    String raw = settings.string("BM_MAX_SUM_BET");
+    BigDecimal max;
+    try {
+      max = new BigDecimal(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new Settings.ConfigException("bet-maker configuration: key BM_MAX_SUM_BET must be a decimal amount, got " + raw);
+    }
+    if (max.signum() <= 0 || max.stripTrailingZeros().scale() > 2 || max.compareTo(COLUMN_MAX) > 0) {
+      throw new Settings.ConfigException("bet-maker configuration: key BM_MAX_SUM_BET must be above 0, with at most 2 decimal places,"
+        + " and at most " + COLUMN_MAX.toPlainString() + " (what bets.sum_bet NUMERIC(12,2) holds), got " + raw);
+    }
+    return max;
+  }
 
   /** One object or a batch of 1 to 1000; {@code sum_bet} > 0, two places at most, at most {@code maxSumBet}. */
   public static Batch<BetRequest> parse(Object body, BigDecimal maxSumBet) throws ValidationException {

@@ -11,6 +11,7 @@ import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.BetMessages.PlacedBets;
 import io.eventwalker.betmaker.BetMessages.ReleaseKey;
 import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.http.ConcurrencyLimit;
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.http.Problems;
 import io.eventwalker.shared.http.QueryParams;
@@ -58,21 +59,23 @@ public final class BetsApiVerticle extends VerticleBase {
   private static final String OPENAPI = "openapi/bet-maker.json";
 
   private final RateLimiter rateLimiter;
+  private final ConcurrencyLimit concurrency;
   private DeliveryOptions requestOptions;
   private BigDecimal maxSumBet;
   private long placeTimeoutMs;
   private long commitTimeoutMs;
 
-  /** {@code rateLimiter}: shared by every instance, so the limit is per process, not per event loop. */
-  BetsApiVerticle(RateLimiter rateLimiter) {
+  /** {@code rateLimiter}, {@code concurrency}: shared by every instance, so the limits are per process, not per event loop. */
+  BetsApiVerticle(RateLimiter rateLimiter, ConcurrencyLimit concurrency) {
     this.rateLimiter = rateLimiter;
+    this.concurrency = concurrency;
   }
 
   @Override
   public Future<?> start() {
     Settings settings = new Settings("bet-maker", config());
     requestOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
-    maxSumBet = new BigDecimal(settings.string("BM_MAX_SUM_BET"));
+    maxSumBet = BetRequest.maxSumBet(settings);
     placeTimeoutMs = settings.integer("BM_PLACE_TIMEOUT_MS", 100, 600_000);
     commitTimeoutMs = settings.integer("BM_COMMIT_TIMEOUT_MS", 100, 600_000);
     Readiness readiness = new Readiness(vertx, Map.of(
@@ -81,14 +84,15 @@ public final class BetsApiVerticle extends VerticleBase {
       "rabbitmq", List.of(Addresses.READY_RABBITMQ_LINE, Addresses.READY_RABBITMQ_UPDATES)),
       Map.of("event_conflicts", Addresses.READY_CONFLICTS),
       settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000));
-    BodyHandler body = Routers.jsonBody(settings.longValue("BM_MAX_BODY_BYTES", 1024, 64L << 20, 1L << 20));
+    BodyHandler body = Routers.jsonBody(settings.longValue("BM_MAX_BODY_BYTES", 1024, 64L << 20));
 
     Router router = Routers.base(vertx, readiness, OPENAPI);
-    router.post("/bet").handler(rateLimiter.handler()); // its own route, ahead of the body handler
+    var limited = concurrency.handler();
+    router.post("/bet").handler(limited).handler(rateLimiter.handler()); // their own route, ahead of the body handler
     router.post("/bet").handler(body).handler(this::placeBets);
-    router.get("/bets").handler(this::listBets);
-    router.get("/bet/:bet_id").handler(this::getBet);
-    router.get("/events").handler(this::openEvents);
+    router.get("/bets").handler(limited).handler(this::listBets);
+    router.get("/bet/:bet_id").handler(limited).handler(this::getBet);
+    router.get("/events").handler(limited).handler(this::openEvents);
     Routers.pages(router, "bet-maker");
     router.route("/eventbus/*").handler(Routers.sameOrigin(allowedOrigins(settings)));
     router.route("/eventbus/*").subRouter(LiveBridge.create(vertx, settings));

@@ -13,7 +13,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
  * on {@code events.<event_id>}, {@code events.open} and {@code bets.<bet_id>}: nothing is permitted
  * inbound, so a client can neither send to nor call any address; every internal address starts with
  * {@code betmaker.} and matches no pattern here. Each socket is bounded (handlers, address length)
- * and dropped when it stops answering pings.
+ * and dropped when it stops answering pings; each client address may hold at most
+ * {@code BM_BRIDGE_MAX_SOCKETS_PER_CLIENT} sockets.
  */
 final class LiveBridge {
 
@@ -36,6 +37,7 @@ final class LiveBridge {
       .setRegisterWriteHandler(false)
       .setInsertJSESSIONID(false)
       .setLibraryURL("/assets/vendor/sockjs.min.js");
-    return SockJSHandler.create(vertx, sockJs).bridge(bridge, LiveListeners.tracker(vertx));
+    int maxSocketsPerClient = settings.integer("BM_BRIDGE_MAX_SOCKETS_PER_CLIENT", 1, 1_000_000);
+    return SockJSHandler.create(vertx, sockJs).bridge(bridge, LiveListeners.hook(vertx, maxSocketsPerClient));
   }
 }

@@ -4,26 +4,53 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts, per {@code bets.<bet_id>} address, the bridge registrations listening on it, so that a
- * settlement of many bets builds and publishes a push only for the bets somebody is watching.
- * (Event addresses are few and always published.)
+ * The bridge's event hook. It admits at most {@code BM_BRIDGE_MAX_SOCKETS_PER_CLIENT} sockets per
+ * client address (one more is closed at once), and counts, per {@code bets.<bet_id>} address, the
+ * sockets listening on it, so that a settlement of many bets builds and publishes a push only for
+ * the bets somebody watches. Each socket's own registrations are kept: an {@code unregister} for
+ * an address the socket never registered changes nothing (the bridge reports one all the same),
+ * and a socket's registrations end with it. Counts are shared by the process's HTTP verticles.
  */
 final class LiveListeners {
 
-  private static final String MAP = "event-walker.live-bet-listeners";
+  private static final String LISTENERS = "event-walker.live-bet-listeners";
+  private static final String SOCKETS = "event-walker.bridge-sockets-per-client";
 
-  private LiveListeners() {
+  private final LocalMap<String, Integer> listeners;
+  private final LocalMap<String, Integer> socketsPerClient;
+  private final int maxSocketsPerClient;
+  /** This bridge's sockets: the client address each counts against, and the bet addresses it listens on. */
+  private final Map<SockJSSocket, Admitted> admitted = new ConcurrentHashMap<>();
+
+  private record Admitted(String client, Set<String> addresses) {
   }
 
-  /** The bridge's event hook: counts registrations, refuses nothing (the bridge's permissions decide). */
-  static Handler<BridgeEvent> tracker(Vertx vertx) {
-    LocalMap<String, Integer> listeners = vertx.sharedData().getLocalMap(MAP);
+  private LiveListeners(Vertx vertx, int maxSocketsPerClient) {
+    this.listeners = vertx.sharedData().getLocalMap(LISTENERS);
+    this.socketsPerClient = vertx.sharedData().getLocalMap(SOCKETS);
+    this.maxSocketsPerClient = maxSocketsPerClient;
+  }
+
+  /** The hook of one bridge; its permissions decide what may be registered, this only admits sockets and counts. */
+  static Handler<BridgeEvent> hook(Vertx vertx, int maxSocketsPerClient) {
+    LiveListeners hook = new LiveListeners(vertx, maxSocketsPerClient);
     return event -> {
       switch (event.type()) {
-        case REGISTERED -> count(listeners, event, +1);
-        case UNREGISTER -> count(listeners, event, -1);
+        case SOCKET_CREATED -> {
+          event.complete(hook.admit(event.socket()));
+          return;
+        }
+        case REGISTERED -> hook.registered(event.socket(), address(event));
+        case UNREGISTER -> hook.unregistered(event.socket(), address(event));
+        case SOCKET_CLOSED, SOCKET_ERROR -> hook.closed(event.socket());
         default -> {
         }
       }
@@ -31,18 +58,58 @@ final class LiveListeners {
     };
   }
 
-  private static void count(LocalMap<String, Integer> listeners, BridgeEvent event, int delta) {
-    String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
-    if (address != null && address.startsWith(Addresses.LIVE_BET_PREFIX)) {
-      listeners.compute(address, (key, count) -> {
-        int next = (count == null ? 0 : count) + delta;
-        return next > 0 ? next : null;
-      });
+  private static String address(BridgeEvent event) {
+    return event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
+  }
+
+  private boolean admit(SockJSSocket socket) {
+    String client = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
+    boolean[] room = {false};
+    socketsPerClient.compute(client, (key, count) -> {
+      int current = count == null ? 0 : count;
+      room[0] = current < maxSocketsPerClient;
+      return room[0] ? current + 1 : count;
+    });
+    if (room[0]) {
+      admitted.put(socket, new Admitted(client, ConcurrentHashMap.newKeySet()));
     }
+    return room[0];
+  }
+
+  private void registered(SockJSSocket socket, String address) {
+    Admitted own = admitted.get(socket);
+    if (own != null && address != null && address.startsWith(Addresses.LIVE_BET_PREFIX) && own.addresses().add(address)) {
+      count(listeners, address, +1);
+    }
+  }
+
+  private void unregistered(SockJSSocket socket, String address) {
+    Admitted own = admitted.get(socket);
+    if (own != null && address != null && own.addresses().remove(address)) {
+      count(listeners, address, -1);
+    }
+  }
+
+  private void closed(SockJSSocket socket) {
+    Admitted own = admitted.remove(socket);
+    if (own == null) {
+      return;
+    }
+    for (String address : new HashSet<>(own.addresses())) {
+      count(listeners, address, -1);
+    }
+    count(socketsPerClient, own.client(), -1);
+  }
+
+  private static void count(LocalMap<String, Integer> counts, String key, int delta) {
+    counts.compute(key, (k, count) -> {
+      int next = (count == null ? 0 : count) + delta;
+      return next > 0 ? next : null;
+    });
   }
 
   /** Whether some bridge socket listens on {@code address}. */
   static boolean isHeard(Vertx vertx, String address) {
-    return vertx.sharedData().<String, Integer>getLocalMap(MAP).containsKey(address);
+    return vertx.sharedData().<String, Integer>getLocalMap(LISTENERS).containsKey(address);
   }
 }

@@ -8,6 +8,7 @@ import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
 import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.http.ApiKey;
+import io.eventwalker.shared.http.ConcurrencyLimit;
 import io.eventwalker.shared.http.QueryParams;
 import io.eventwalker.shared.http.Readiness;
 import io.eventwalker.shared.http.Responses;
@@ -39,7 +40,13 @@ public final class EventsApiVerticle extends VerticleBase {
   private static final int MAX_PAGE = 1000;
   private static final String OPENAPI = "openapi/line-provider.json";
 
+  private final ConcurrencyLimit concurrency;
   private DeliveryOptions requestOptions;
+
+  /** {@code concurrency}: shared by every instance, so the cap is per process. */
+  EventsApiVerticle(ConcurrencyLimit concurrency) {
+    this.concurrency = concurrency;
+  }
 
   @Override
   public Future<?> start() {
@@ -50,17 +57,18 @@ public final class EventsApiVerticle extends VerticleBase {
       "redis", List.of(Addresses.READY_REDIS),
       "rabbitmq", List.of(Addresses.READY_RABBITMQ_REQUESTS, Addresses.READY_RABBITMQ_OUTBOX)),
       settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000));
-    BodyHandler body = Routers.jsonBody(settings.longValue("LP_MAX_BODY_BYTES", 1024, 64L << 20, 1L << 20));
+    BodyHandler body = Routers.jsonBody(settings.longValue("LP_MAX_BODY_BYTES", 1024, 64L << 20));
 
     Router router = Routers.base(vertx, readiness, OPENAPI);
     // The operator key is checked on routes of its own, ahead of the body handler (which must come first on a route).
     var operator = ApiKey.required(settings.string("LP_API_KEY", ""));
-    router.post("/event").handler(operator);
-    router.put("/event").handler(operator);
+    var limited = concurrency.handler();
+    router.post("/event").handler(limited).handler(operator);
+    router.put("/event").handler(limited).handler(operator);
     router.post("/event").handler(body).handler(this::create);
     router.put("/event").handler(body).handler(this::update);
-    router.get("/event/:event_id").handler(this::getOne);
-    router.get("/events").handler(this::list);
+    router.get("/event/:event_id").handler(limited).handler(this::getOne);
+    router.get("/events").handler(limited).handler(this::list);
     Routers.pages(router, "line-provider");
 
     HttpServerOptions options = new HttpServerOptions()

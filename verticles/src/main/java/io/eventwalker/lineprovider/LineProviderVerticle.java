@@ -1,6 +1,7 @@
 package io.eventwalker.lineprovider;
 
 import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.http.ConcurrencyLimit;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,11 +17,12 @@ public final class LineProviderVerticle extends VerticleBase {
     Settings settings = new Settings("line-provider", config());
     int httpInstances = settings.integer("LP_HTTP_INSTANCES", 1, 64, 1);
     DeploymentOptions one = new DeploymentOptions().setConfig(config());
+    ConcurrencyLimit concurrency = new ConcurrencyLimit(settings.integer("LP_MAX_CONCURRENT_REQUESTS", 1, 100_000));
     return vertx.deployVerticle(EventRepositoryVerticle::new, one)
       .compose(repository -> Future.all(
         vertx.deployVerticle(SubscriptionStoreVerticle::new, one),
         vertx.deployVerticle(RequestsConsumerVerticle::new, one),
         vertx.deployVerticle(OutboxRelayVerticle::new, one)))
-      .compose(bridges -> vertx.deployVerticle(EventsApiVerticle::new, new DeploymentOptions(one).setInstances(httpInstances)));
+      .compose(bridges -> vertx.deployVerticle(() -> new EventsApiVerticle(concurrency), new DeploymentOptions(one).setInstances(httpInstances)));
   }
 }

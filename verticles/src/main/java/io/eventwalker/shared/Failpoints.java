@@ -11,6 +11,8 @@ public final class Failpoints {
 
   /** bet-maker: a settlement's bets are updated, its transaction not yet committed. */
   public static final String SETTLE_BEFORE_COMMIT = "bet-maker.settle.before-commit";
+  /** bet-maker: a large settlement's first chunk (with the event's finished state) is committed, the rest not yet. */
+  public static final String SETTLE_BETWEEN_CHUNKS = "bet-maker.settle.between-chunks";
   /** bet-maker: a settlement is committed, its update message not yet acknowledged. */
   public static final String SETTLE_AFTER_COMMIT = "bet-maker.settle.after-commit";
   /** bet-maker: a group of bets is committed (with its Idempotency-Key answers), nobody answered yet. */

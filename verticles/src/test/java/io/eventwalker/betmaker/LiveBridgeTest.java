@@ -83,6 +83,22 @@ class LiveBridgeTest {
   }
 
   @Test
+  void anUnregisterFromASocketThatNeverRegisteredDoesNotSilenceTheListener() {
+    createEvent("live-unregister", "3.00");
+    JsonObject bet = bets.post("/bet", "{\"event_id\":\"live-unregister\",\"sum_bet\":\"2.00\"}").object();
+    String address = "bets." + bet.getString("bet_id");
+    try (BridgeClient listener = new BridgeClient(system.vertx, port); BridgeClient other = new BridgeClient(system.vertx, port)) {
+      listener.register(address);
+      listener.sync();
+      other.frame(new JsonObject().put("type", "unregister").put("address", address));
+      other.frame(new JsonObject().put("type", "unregister").put("address", address));
+      other.sync();
+      assertThat(line.put("/event", "{\"event_id\":\"live-unregister\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
+      assertThat(listener.nextOn(address, WAIT).getJsonObject("body").getString("status")).isEqualTo("WON");
+    }
+  }
+
+  @Test
   void aRatioChangeIsPushedOnTheEventsAddressWithItsVersion() {
     createEvent("live-ratio", "2.00");
     assertThat(bets.post("/bet", "{\"event_id\":\"live-ratio\",\"sum_bet\":1}").status()).isEqualTo(201);

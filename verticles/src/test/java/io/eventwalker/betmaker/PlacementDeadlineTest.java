@@ -236,4 +236,52 @@ class PlacementDeadlineTest {
       assertThat(stored).containsExactlyInAnyOrderElementsOf(accepted);
     }
   }
+
+  @Test
+  void requestsBeyondTheConcurrencyCapAreRefusedAtOnceWhileHealthStaysUp() {
+    try (TestSystem capped = TestSystem.start(true, true, config -> config
+      .put("BM_HTTP_INSTANCES", 1).put("BM_MAX_CONCURRENT_REQUESTS", 1).put("BM_PLACE_TIMEOUT_MS", 10_000))) {
+      Http cappedBets = capped.betMaker();
+      String eventId = "capped";
+      assertThat(capped.lineProvider().post("/event", "{\"event_id\":\"" + eventId + "\",\"ratio\":2,\"deadline\":"
+        + (Instant.now().getEpochSecond() + 3600) + "}").status()).isEqualTo(201);
+      assertThat(cappedBets.post("/bet", "{\"event_id\":\"" + eventId + "\",\"sum_bet\":1}").status()).isEqualTo(201);
+      PgConnection locker = PgConnection.connect(capped.vertx, database).await();
+      CompletableFuture<Http.Response> held;
+      try {
+        locker.query("BEGIN").execute().await();
+        locker.preparedQuery("SELECT 1 FROM " + capped.bmSchema() + ".events WHERE event_id = $1 FOR UPDATE")
+          .execute(Tuple.of(eventId)).await();
+        held = CompletableFuture.supplyAsync(() -> cappedBets.post("/bet", "{\"event_id\":\"" + eventId + "\",\"sum_bet\":2}"));
+        Await.until("the first request in flight", Duration.ofSeconds(10), () -> capped.count(
+          "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-bet-maker' AND wait_event_type = 'Lock'") > 0);
+        long started = System.nanoTime();
+        Http.Response refused = cappedBets.get("/bets?event_id=" + eventId);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isNotNull();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(1_000);
+        assertThat(cappedBets.get("/health").status()).isEqualTo(200);
+      } finally {
+        locker.query("COMMIT").execute().await();
+        locker.close().await();
+      }
+      assertThat(held.join().status()).isEqualTo(201);
+      assertThat(cappedBets.get("/bets?event_id=" + eventId).status()).as("its place is free again").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void theLargestRealBatchFitsTheBodyLimitAndALargerBodyGets413() {
+    StringBuilder batch = new StringBuilder("[\n");
+    for (int i = 0; i < 1000; i++) {
+      batch.append(i == 0 ? "" : ",\n").append("  {\n    \"event_id\": \"").append("x".repeat(64))
+        .append("\",\n    \"sum_bet\": \"1000000.00\"\n  }");
+    }
+    String body = batch.append("\n]").toString();
+    Http.Response largest = bets.post("/bet", body);
+    assertThat(largest.status()).as("1000 bets with the longest ids and stakes, indented (%d bytes), are read: the event is unknown",
+      body.length()).isEqualTo(404);
+    String tooLarge = body + " ".repeat(system.betMakerConfig.getInteger("BM_MAX_BODY_BYTES") - body.length() + 1);
+    assertThat(bets.post("/bet", tooLarge).status()).isEqualTo(413);
+  }
 }

@@ -143,7 +143,7 @@ class LineProviderBadInputTest {
       .getBytes(StandardCharsets.UTF_8);
     byte[] fine = ("{\"ratio\":1.5,\"deadline\":" + OK_DEADLINE + "}").getBytes(StandardCharsets.UTF_8);
     return Stream.of(
-      arguments("body over 1 MiB", "application/json", big, 413),
+      arguments("body over the limit", "application/json", big, 413),
       arguments("text/plain body", "text/plain", fine, 415),
       arguments("form body", "application/x-www-form-urlencoded", fine, 415));
   }

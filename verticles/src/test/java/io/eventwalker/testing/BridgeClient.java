@@ -26,8 +26,12 @@ public final class BridgeClient implements AutoCloseable {
     client = vertx.createWebSocketClient();
     socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
       .setURI("/eventbus/websocket").setTimeout(5_000)).await();
-    socket.textMessageHandler(text -> received.add(new JsonObject(text)));
-    socket.binaryMessageHandler(binary -> received.add(new JsonObject(binary)));
+    try {
+      socket.textMessageHandler(text -> received.add(new JsonObject(text)));
+      socket.binaryMessageHandler(binary -> received.add(new JsonObject(binary)));
+    } catch (IllegalStateException closedAtOnce) {
+      // the bridge refused the socket as soon as it opened: isClosed() says so
+    }
   }
 
   public void register(String address) {
@@ -85,6 +89,11 @@ public final class BridgeClient implements AutoCloseable {
     return next("error frame", timeout, f -> "err".equals(f.getString("type")));
   }
 
+  /** Whether the bridge (or the network) has closed this socket. */
+  public boolean isClosed() {
+    return socket.isClosed();
+  }
+
   /** Frames received so far and not consumed. */
   public java.util.List<JsonObject> drain() {
     java.util.List<JsonObject> frames = new java.util.ArrayList<>();
@@ -94,7 +103,9 @@ public final class BridgeClient implements AutoCloseable {
 
   @Override
   public void close() {
-    socket.close().await();
+    if (!socket.isClosed()) {
+      socket.close().await();
+    }
     client.close().await();
   }
 }
