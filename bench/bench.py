@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
 from system import (JAR, JVM_OPTIONS, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
-                    ensure_rabbit_users, grep_log, http, process_cpu_seconds, psql, rss_mb, run)
+                    ensure_rabbit_users, grep_log, heap_mb, http, process_cpu_seconds, psql, rss_mb, run)
 
 BENCH = os.path.join(ROOT, "bench")
 RESULTS = os.path.join(BENCH, "results")
@@ -53,15 +53,6 @@ def log(message):
 def children_cpu():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def heap_mb(port):
-    status, text = http("GET", port, "/metrics")
-    total = 0.0
-    for line in text.splitlines():
-        if line.startswith("jvm_memory_used_bytes") and 'area="heap"' in line:
-            total += float(line.rsplit(" ", 1)[1])
-    return total / 1024 / 1024
 
 
 def clean():

@@ -57,6 +57,16 @@ def http_with_headers(method, port, path, body=None, headers=None, timeout=10):
         return 0, "", {}
 
 
+def heap_mb(port):
+    """Heap used by the JVM serving HTTP on port, from its /metrics (MB)."""
+    status, text = http("GET", port, "/metrics")
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("jvm_memory_used_bytes") and 'area="heap"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total / 1024 / 1024
+
+
 def wait_until(what, seconds, condition, interval=0.1):
     """Polls condition() until it is true; returns the seconds it took; raises after the deadline."""
     started = time.time()

@@ -372,7 +372,9 @@ public final class BetRepositoryVerticle extends VerticleBase {
       Future<RowSet<Row>> held = conn.preparedQuery(BetQueries.HOLD_EVENTS).execute(Tuple.of((Object) group.events()));
       Future<RowSet<Row>> inserted = conn.preparedQuery(BetQueries.PLACE).execute(group.rows());
       Future<List<List<Bet>>> written = Future.all(begun, limited, held, inserted)
-        .compose(sent -> line.timeout(Math.max(1, group.deadlineMillis() - System.currentTimeMillis()), TimeUnit.MILLISECONDS))
+        .compose(sent -> line.timeout(Math.max(1, group.deadlineMillis() - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
+          .recover(failure -> Future.failedFuture(line.isComplete() ? failure
+            : notStored("line-provider did not answer before the bets' deadline"))))
         .compose(states -> {
           Map<String, Long> versions = new HashMap<>();
           Set<String> inConflict = new HashSet<>();

@@ -94,7 +94,8 @@ public final class BetsApiVerticle extends VerticleBase {
     router.get("/bet/:bet_id").handler(limited).handler(this::getBet);
     router.get("/events").handler(limited).handler(this::openEvents);
     Routers.pages(router, "bet-maker");
-    router.route("/eventbus/*").handler(Routers.sameOrigin(allowedOrigins(settings)));
+    router.route("/eventbus/*").handler(Routers.sameOrigin(allowedOrigins(settings)))
+      .handler(LiveListeners.admission(vertx, settings.integer("BM_BRIDGE_MAX_SOCKETS_PER_CLIENT", 1, 1_000_000)));
     router.route("/eventbus/*").subRouter(LiveBridge.create(vertx, settings));
 
     HttpServerOptions options = new HttpServerOptions()

@@ -1,8 +1,13 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.shared.metrics.Meters;
+import io.micrometer.core.instrument.Gauge;
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.http.Problems;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
@@ -37,6 +42,10 @@ final class LiveListeners {
     this.listeners = vertx.sharedData().getLocalMap(LISTENERS);
     this.socketsPerClient = vertx.sharedData().getLocalMap(SOCKETS);
     this.maxSocketsPerClient = maxSocketsPerClient;
+    LocalMap<String, Integer> counts = socketsPerClient;
+    Gauge.builder("bet_maker_bridge_sockets", () -> counts.values().stream().mapToInt(Integer::intValue).sum())
+      .description("bridge sockets open (admitted) in this process")
+      .register(Meters.registry());
   }
 
   /** The hook of one bridge; its permissions decide what may be registered, this only admits sockets and counts. */
@@ -55,6 +64,26 @@ final class LiveListeners {
         }
       }
       event.complete(true);
+    };
+  }
+
+  /**
+   * Ahead of the bridge: a websocket upgrade from a client address that already holds its share of
+   * sockets is refused (429) before it becomes a websocket, which costs far more to open and close.
+   * (Other SockJS transports are checked when their socket is created.)
+   */
+  static Handler<RoutingContext> admission(Vertx vertx, int maxSocketsPerClient) {
+    LocalMap<String, Integer> socketsPerClient = vertx.sharedData().getLocalMap(SOCKETS);
+    return ctx -> {
+      String upgrade = ctx.request().getHeader("Upgrade");
+      String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+      Integer held = socketsPerClient.get(client);
+      if (upgrade != null && upgrade.equalsIgnoreCase("websocket") && held != null && held >= maxSocketsPerClient) {
+        ctx.response().putHeader("Connection", "close").endHandler(ended -> ctx.request().connection().close());
+        Problems.write(ctx, Problem.of(429, "this address already holds " + held + " live connections, the most it may"));
+        return;
+      }
+      ctx.next();
     };
   }
 

@@ -57,9 +57,13 @@ class PlacementDeadlineTest {
 
   /** An open event bet-maker already holds a row for (one bet placed on it). */
   private String eventWithOneBet(String id) {
-    assertThat(system.lineProvider().post("/event", "{\"event_id\":\"" + id + "\",\"ratio\":2,\"deadline\":"
+    return eventWithOneBet(system, id);
+  }
+
+  private static String eventWithOneBet(TestSystem in, String id) {
+    assertThat(in.lineProvider().post("/event", "{\"event_id\":\"" + id + "\",\"ratio\":2,\"deadline\":"
       + (Instant.now().getEpochSecond() + 3600) + "}").status()).isEqualTo(201);
-    assertThat(bets.post("/bet", "{\"event_id\":\"" + id + "\",\"sum_bet\":1}").status()).isEqualTo(201);
+    assertThat(in.betMaker().post("/bet", "{\"event_id\":\"" + id + "\",\"sum_bet\":1}").status()).isEqualTo(201);
     return id;
   }
 
@@ -79,18 +83,30 @@ class PlacementDeadlineTest {
         + " AND state <> 'idle' AND pid <> pg_backend_pid()") == 0);
   }
 
-  /** Runs {@code placement} while another transaction holds bet-maker's row of the event; then lets it go. */
-  private Http.Response whileTheEventRowIsLocked(String eventId, java.util.function.Supplier<Http.Response> placement) {
-    PgConnection locker = PgConnection.connect(system.vertx, database).await();
-    try {
-      locker.query("BEGIN").execute().await();
-      locker.preparedQuery("SELECT 1 FROM " + system.bmSchema() + ".events WHERE event_id = $1 FOR UPDATE")
-        .execute(Tuple.of(eventId)).await();
-      return placement.get();
-    } finally {
+  /** Another transaction holding bet-maker's row of the event until closed (it commits then). */
+  private AutoCloseable lockEventRow(TestSystem in, String eventId) {
+    PgConnection locker = PgConnection.connect(in.vertx, database).await();
+    locker.query("BEGIN").execute().await();
+    locker.preparedQuery("SELECT 1 FROM " + in.bmSchema() + ".events WHERE event_id = $1 FOR UPDATE").execute(Tuple.of(eventId)).await();
+    return () -> {
       locker.query("COMMIT").execute().await();
       locker.close().await();
+    };
+  }
+
+  /** Runs {@code placement} while another transaction holds bet-maker's row of the event; then lets it go. */
+  private Http.Response whileTheEventRowIsLocked(String eventId, java.util.function.Supplier<Http.Response> placement) {
+    try (AutoCloseable lock = lockEventRow(system, eventId)) {
+      return placement.get();
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
+  }
+
+  /** Waits until a placement of {@code in}'s bet-maker waits on a lock. */
+  private static void awaitAPlacementWaitingOnTheLock(TestSystem in) {
+    Await.until("a placement waiting on the lock", Duration.ofSeconds(10), () -> in.count(
+      "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-bet-maker' AND wait_event_type = 'Lock'") > 0);
   }
 
   @Test
@@ -184,21 +200,13 @@ class PlacementDeadlineTest {
       .put("BM_BET_GROUPS_IN_FLIGHT", 1)
       .put("BM_PLACE_QUEUE_MAX", 2))) {
       Http smallBets = small.betMaker();
-      String eventId = "queue-full";
-      assertThat(small.lineProvider().post("/event", "{\"event_id\":\"" + eventId + "\",\"ratio\":2,\"deadline\":"
-        + (Instant.now().getEpochSecond() + 3600) + "}").status()).isEqualTo(201);
-      assertThat(smallBets.post("/bet", "{\"event_id\":\"" + eventId + "\",\"sum_bet\":1}").status()).isEqualTo(201);
+      String eventId = eventWithOneBet(small, "queue-full");
       Map<String, CompletableFuture<Http.Response>> sent = new java.util.LinkedHashMap<>();
       Http.Response refusedAtOnce = null;
-      PgConnection locker = PgConnection.connect(small.vertx, database).await();
-      try {
-        locker.query("BEGIN").execute().await();
-        locker.preparedQuery("SELECT 1 FROM " + small.bmSchema() + ".events WHERE event_id = $1 FOR UPDATE")
-          .execute(Tuple.of(eventId)).await();
+      try (AutoCloseable lock = lockEventRow(small, eventId)) {
         // One group in flight, held by the lock; the requests after it wait in the queue (2 bets at most).
         sent.put("[2.00]", CompletableFuture.supplyAsync(() -> smallBets.post("/bet", "{\"event_id\":\"" + eventId + "\",\"sum_bet\":2}")));
-        Await.until("the first group waiting on the lock", Duration.ofSeconds(10), () -> small.count(
-          "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-bet-maker' AND wait_event_type = 'Lock'") > 0);
+        awaitAPlacementWaitingOnTheLock(small);
         sent.put("[3.00, 3.01]", CompletableFuture.supplyAsync(() -> smallBets.post("/bet",
           "[{\"event_id\":\"" + eventId + "\",\"sum_bet\":3},{\"event_id\":\"" + eventId + "\",\"sum_bet\":3.01}]")));
         for (int probe = 0; probe < 5 && refusedAtOnce == null; probe++) {
@@ -216,9 +224,6 @@ class PlacementDeadlineTest {
             // it found room in the queue: it waits behind the lock like the others
           }
         }
-      } finally {
-        locker.query("COMMIT").execute().await();
-        locker.close().await();
       }
       assertThat(refusedAtOnce).as("a bet beyond the full queue is refused at once").isNotNull();
       assertThat(refusedAtOnce.object().getString("detail")).contains("nothing was stored");
@@ -238,32 +243,21 @@ class PlacementDeadlineTest {
   }
 
   @Test
-  void requestsBeyondTheConcurrencyCapAreRefusedAtOnceWhileHealthStaysUp() {
+  void requestsBeyondTheConcurrencyCapAreRefusedAtOnceWhileHealthStaysUp() throws Exception {
     try (TestSystem capped = TestSystem.start(true, true, config -> config
       .put("BM_HTTP_INSTANCES", 1).put("BM_MAX_CONCURRENT_REQUESTS", 1).put("BM_PLACE_TIMEOUT_MS", 10_000))) {
       Http cappedBets = capped.betMaker();
-      String eventId = "capped";
-      assertThat(capped.lineProvider().post("/event", "{\"event_id\":\"" + eventId + "\",\"ratio\":2,\"deadline\":"
-        + (Instant.now().getEpochSecond() + 3600) + "}").status()).isEqualTo(201);
-      assertThat(cappedBets.post("/bet", "{\"event_id\":\"" + eventId + "\",\"sum_bet\":1}").status()).isEqualTo(201);
-      PgConnection locker = PgConnection.connect(capped.vertx, database).await();
+      String eventId = eventWithOneBet(capped, "capped");
       CompletableFuture<Http.Response> held;
-      try {
-        locker.query("BEGIN").execute().await();
-        locker.preparedQuery("SELECT 1 FROM " + capped.bmSchema() + ".events WHERE event_id = $1 FOR UPDATE")
-          .execute(Tuple.of(eventId)).await();
+      try (AutoCloseable lock = lockEventRow(capped, eventId)) {
         held = CompletableFuture.supplyAsync(() -> cappedBets.post("/bet", "{\"event_id\":\"" + eventId + "\",\"sum_bet\":2}"));
-        Await.until("the first request in flight", Duration.ofSeconds(10), () -> capped.count(
-          "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-bet-maker' AND wait_event_type = 'Lock'") > 0);
+        awaitAPlacementWaitingOnTheLock(capped);
         long started = System.nanoTime();
         Http.Response refused = cappedBets.get("/bets?event_id=" + eventId);
         assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
         assertThat(refused.header("Retry-After")).isNotNull();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(1_000);
         assertThat(cappedBets.get("/health").status()).isEqualTo(200);
-      } finally {
-        locker.query("COMMIT").execute().await();
-        locker.close().await();
       }
       assertThat(held.join().status()).isEqualTo(201);
       assertThat(cappedBets.get("/bets?event_id=" + eventId).status()).as("its place is free again").isEqualTo(200);
