@@ -22,6 +22,9 @@ final class BetQueries {
       WHERE e.version < EXCLUDED.version AND e.status = 'NEW'
     RETURNING e.event_id, e.status, e.version""";
 
+  /** One settler of an event at a time, until the end of the transaction ($1 the event id). */
+  static final String LOCK_SETTLEMENT = "SELECT pg_advisory_xact_lock(hashtext('event-walker-settle:' || $1))";
+
   /**
    * Settles up to $2 PENDING bets of event $1 by the status bet-maker holds for it (nothing while
    * it is NEW): WON pays sum_bet × ratio rounded down to cents, LOST pays 0. Run again until it

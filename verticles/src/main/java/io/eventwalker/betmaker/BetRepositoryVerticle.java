@@ -30,6 +30,7 @@ import io.eventwalker.shared.validation.FieldError;
 import io.eventwalker.shared.wire.EventState;
 import io.eventwalker.shared.wire.EventStatus;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -212,14 +213,31 @@ public final class BetRepositoryVerticle extends VerticleBase {
       });
   }
 
-  /** The chunks after the first, each in its own transaction, until no PENDING bet is left. */
+  /**
+   * The chunks after the first, each in its own transaction, until no PENDING bet is left. A loop,
+   * not a chain of futures: a chain would keep every chunk's bets reachable until the last one.
+   */
   private Future<Integer> settleRest(String eventId, int settledSoFar) {
+    Promise<Integer> done = Promise.promise();
+    settleNext(eventId, settledSoFar, done);
+    return done.future();
+  }
+
+  private void settleNext(String eventId, int settledSoFar, Promise<Integer> done) {
     Failpoints.hit(Failpoints.SETTLE_BETWEEN_CHUNKS);
     List<SettledBet> chunk = new ArrayList<>();
-    return pool.withTransaction(conn -> settleChunk(conn, eventId, chunk)).compose(settled -> {
+    pool.withTransaction(conn -> settleChunk(conn, eventId, chunk)).onComplete(settled -> {
+      if (settled.failed()) {
+        done.fail(settled.cause());
+        return;
+      }
       push(List.of(), chunk);
-      int total = settledSoFar + settled;
-      return settled < settleChunk ? Future.succeededFuture(total) : settleRest(eventId, total);
+      int total = settledSoFar + settled.result();
+      if (settled.result() < settleChunk) {
+        done.complete(total);
+      } else {
+        settleNext(eventId, total, done);
+      }
     });
   }
 
@@ -227,9 +245,15 @@ public final class BetRepositoryVerticle extends VerticleBase {
   private record SettledBet(UUID betId, String eventId, BetStatus status, java.math.BigDecimal payout) {
   }
 
-  /** Settles up to {@code BM_SETTLE_CHUNK} PENDING bets of the event if it is finished; collects them into {@code settled}. */
+  /**
+   * Settles up to {@code BM_SETTLE_CHUNK} PENDING bets of the event if it is finished; collects
+   * them into {@code settled}. Chunks of one event are taken one at a time (a transaction-scoped
+   * advisory lock), whoever settles it (the update's consumer, catch-up, another instance), so a
+   * chunk smaller than the limit means none is left.
+   */
   private Future<Integer> settleChunk(SqlConnection conn, String eventId, List<SettledBet> settled) {
-    return conn.preparedQuery(BetQueries.SETTLE_CHUNK).execute(Tuple.of(eventId, settleChunk)).map(rows -> {
+    return conn.preparedQuery(BetQueries.LOCK_SETTLEMENT).execute(Tuple.of(eventId))
+      .compose(locked -> conn.preparedQuery(BetQueries.SETTLE_CHUNK).execute(Tuple.of(eventId, settleChunk))).map(rows -> {
       for (Row row : rows) {
         settled.add(new SettledBet(row.getUUID("bet_id"), eventId, BetStatus.valueOf(row.getString("status")),
           row.getBigDecimal("payout")));

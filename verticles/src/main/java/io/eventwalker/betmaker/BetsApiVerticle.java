@@ -150,7 +150,7 @@ public final class BetsApiVerticle extends VerticleBase {
               // Nothing was stored: the key is free for a fresh attempt.
               vertx.eventBus().request(Addresses.IDEMPOTENCY_RELEASE, new ReleaseKey(claim.key(), claim.token()), requestOptions);
             }
-            Problems.write(ctx, problem);
+            ctx.fail(problem.exception());
           });
       }
     }).onFailure(ctx::fail);
