@@ -27,23 +27,29 @@ final class BetQueries {
 
   /**
    * Settles up to $2 PENDING bets of event $1 by the status bet-maker holds for it (nothing while
-   * it is NEW): WON pays sum_bet × ratio rounded down to cents, LOST pays 0. Run again until it
-   * settles fewer than $2.
+   * it is NEW): WON pays sum_bet × ratio rounded down to cents, LOST pays 0. Answers how many it
+   * settled (in every row) and, of those, only the bets in $3 (the ones a bridge socket watches):
+   * a large settlement sends nothing else back. Run again until it settles fewer than $2. Run
+   * under {@link #LOCK_SETTLEMENT}: the only other writers of bets insert new ones, so the chunk
+   * needs no row locks of its own (FOR UPDATE cost half as much again as the update, measured).
    */
   static final String SETTLE_CHUNK = """
     WITH event AS (
       SELECT status FROM events WHERE event_id = $1 AND status <> 'NEW'
     ), chunk AS (
       SELECT bet_id FROM bets WHERE event_id = $1 AND status = 'PENDING' AND EXISTS (SELECT 1 FROM event)
-      LIMIT $2 FOR UPDATE
+      LIMIT $2
+    ), settled AS (
+      UPDATE bets AS b
+      SET status = CASE event.status WHEN 'FINISHED_WIN' THEN 'WON' ELSE 'LOST' END,
+          payout = CASE event.status WHEN 'FINISHED_WIN' THEN trunc(b.sum_bet * b.ratio, 2) ELSE 0 END,
+          settled_at = now()
+      FROM chunk, event
+      WHERE b.bet_id = chunk.bet_id AND b.status = 'PENDING'
+      RETURNING b.bet_id, b.status, b.payout
     )
-    UPDATE bets AS b
-    SET status = CASE event.status WHEN 'FINISHED_WIN' THEN 'WON' ELSE 'LOST' END,
-        payout = CASE event.status WHEN 'FINISHED_WIN' THEN trunc(b.sum_bet * b.ratio, 2) ELSE 0 END,
-        settled_at = now()
-    FROM chunk, event
-    WHERE b.bet_id = chunk.bet_id
-    RETURNING b.bet_id, b.status, b.payout""";
+    SELECT (SELECT count(*) FROM settled) AS settled, w.bet_id, w.status, w.payout
+    FROM (SELECT 1) AS one LEFT JOIN settled AS w ON w.bet_id = ANY($3::uuid[])""";
 
   /**
    * Stores a group of requests' bets in one statement. Each bet carries its request's number;

@@ -179,7 +179,8 @@ public final class BetRepositoryVerticle extends VerticleBase {
    * only settle bets accepted before.
    */
   private Future<Applied> applyOne(EventState state) {
-    List<SettledBet> chunk = new ArrayList<>();
+    List<SettledBet> watched = new ArrayList<>();
+    int[] firstChunk = {0};
     return pool.withTransaction(conn -> conn.preparedQuery(BetQueries.APPLY_STATES).execute(EventRows.columns(List.of(state)))
         .compose(rows -> {
           List<EventState> applied = rows.size() > 0 ? List.of(state) : List.of();
@@ -188,7 +189,8 @@ public final class BetRepositoryVerticle extends VerticleBase {
           }
           // Settles by the status bet-maker holds, whether this state finished the event or an
           // earlier one did and its settlement was cut short.
-          return settleChunk(conn, state.eventId(), chunk).map(settled -> {
+          return settleChunk(conn, state.eventId(), watched).map(settled -> {
+            firstChunk[0] = settled;
             if (settled > 0) {
               Failpoints.hit(Failpoints.SETTLE_BEFORE_COMMIT);
             }
@@ -199,8 +201,9 @@ public final class BetRepositoryVerticle extends VerticleBase {
         if (!applied.isEmpty() && state.status().isFinished()) {
           LOG.info("event {} {} at version {}", state.eventId(), state.status(), state.version());
         }
-        push(applied, chunk);
-        Future<Integer> settled = chunk.size() < settleChunk ? Future.succeededFuture(chunk.size()) : settleRest(state.eventId(), chunk.size());
+        push(applied, watched);
+        Future<Integer> settled = firstChunk[0] < settleChunk ? Future.succeededFuture(firstChunk[0])
+          : settleRest(state.eventId(), firstChunk[0]);
         return settled.map(total -> {
           // Known only once settled in full: a retry of a settlement cut short must not be skipped.
           knownVersions.merge(state.eventId(), state.version(), Math::max);
@@ -225,13 +228,13 @@ public final class BetRepositoryVerticle extends VerticleBase {
 
   private void settleNext(String eventId, int settledSoFar, Promise<Integer> done) {
     Failpoints.hit(Failpoints.SETTLE_BETWEEN_CHUNKS);
-    List<SettledBet> chunk = new ArrayList<>();
-    pool.withTransaction(conn -> settleChunk(conn, eventId, chunk)).onComplete(settled -> {
+    List<SettledBet> watched = new ArrayList<>();
+    pool.withTransaction(conn -> settleChunk(conn, eventId, watched)).onComplete(settled -> {
       if (settled.failed()) {
         done.fail(settled.cause());
         return;
       }
-      push(List.of(), chunk);
+      push(List.of(), watched);
       int total = settledSoFar + settled.result();
       if (settled.result() < settleChunk) {
         done.complete(total);
@@ -241,25 +244,31 @@ public final class BetRepositoryVerticle extends VerticleBase {
     });
   }
 
-  /** A bet as its settlement left it, kept compact: only one chunk's are held at a time. */
+  /** A watched bet as its settlement left it (the settlement returns no other). */
   private record SettledBet(UUID betId, String eventId, BetStatus status, java.math.BigDecimal payout) {
   }
 
   /**
-   * Settles up to {@code BM_SETTLE_CHUNK} PENDING bets of the event if it is finished; collects
-   * them into {@code settled}. Chunks of one event are taken one at a time (a transaction-scoped
+   * Settles up to {@code BM_SETTLE_CHUNK} PENDING bets of the event if it is finished; completes
+   * with how many, and collects the watched ones among them into {@code settled}. Chunks of one event are taken one at a time (a transaction-scoped
    * advisory lock), whoever settles it (the update's consumer, catch-up, another instance), so a
    * chunk smaller than the limit means none is left.
    */
   private Future<Integer> settleChunk(SqlConnection conn, String eventId, List<SettledBet> settled) {
     return conn.preparedQuery(BetQueries.LOCK_SETTLEMENT).execute(Tuple.of(eventId))
-      .compose(locked -> conn.preparedQuery(BetQueries.SETTLE_CHUNK).execute(Tuple.of(eventId, settleChunk))).map(rows -> {
-      for (Row row : rows) {
-        settled.add(new SettledBet(row.getUUID("bet_id"), eventId, BetStatus.valueOf(row.getString("status")),
-          row.getBigDecimal("payout")));
-      }
-      return rows.rowCount();
-    });
+      .compose(locked -> conn.preparedQuery(BetQueries.SETTLE_CHUNK)
+        .execute(Tuple.of(eventId, settleChunk, LiveListeners.watchedBets(vertx))))
+      .map(rows -> {
+        int count = 0;
+        for (Row row : rows) {
+          count = row.getInteger("settled");
+          if (row.getUUID("bet_id") != null) {
+            settled.add(new SettledBet(row.getUUID("bet_id"), eventId, BetStatus.valueOf(row.getString("status")),
+              row.getBigDecimal("payout")));
+          }
+        }
+        return count;
+      });
   }
 
   /** After a commit: tells browsers (through the SockJS bridge) what changed; settled bets only if watched. */
@@ -272,7 +281,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
     }
     for (SettledBet bet : settledBets) {
       String address = Addresses.LIVE_BET_PREFIX + bet.betId();
-      if (LiveListeners.isHeard(vertx, address)) {
+      if (LiveListeners.isHeard(vertx, address)) { // still, as the settlement only returns the watched ones
         bus.publish(address, new JsonObject()
           .put("bet_id", bet.betId().toString())
           .put("event_id", bet.eventId())

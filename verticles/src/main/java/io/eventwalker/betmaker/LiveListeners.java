@@ -14,6 +14,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -135,6 +136,22 @@ final class LiveListeners {
       int next = (count == null ? 0 : count) + delta;
       return next > 0 ? next : null;
     });
+  }
+
+  /** The bets some bridge socket listens on (their settlement is pushed; nobody hears the others'). */
+  static UUID[] watchedBets(Vertx vertx) {
+    Set<String> addresses = vertx.sharedData().<String, Integer>getLocalMap(LISTENERS).keySet();
+    UUID[] bets = new UUID[addresses.size()];
+    int n = 0;
+    for (String address : addresses) {
+      try {
+        bets[n] = UUID.fromString(address.substring(Addresses.LIVE_BET_PREFIX.length()));
+        n++;
+      } catch (IllegalArgumentException notABet) {
+        // only bets.<uuid> addresses are counted; the bridge permits no other
+      }
+    }
+    return java.util.Arrays.copyOf(bets, n);
   }
 
   /** Whether some bridge socket listens on {@code address}. */
