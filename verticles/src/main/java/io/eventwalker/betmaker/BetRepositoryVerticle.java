@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.shared.http.Failures;
 import io.eventwalker.betmaker.BetMessages.Applied;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.BetPage;
@@ -25,7 +26,6 @@ import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.metrics.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.eventwalker.shared.http.ProblemException;
-import io.eventwalker.shared.http.Problems;
 import io.eventwalker.shared.validation.FieldError;
 import io.eventwalker.shared.wire.EventState;
 import io.eventwalker.shared.wire.EventStatus;
@@ -128,7 +128,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
       bus.<ApplyStates>consumer(Addresses.EVENTS_APPLY, msg -> apply(msg.body().states())
         .compose(applied -> msg.body().current() ? checkRegressions(msg.body().states()).map(applied) : Future.succeededFuture(applied))
         .onSuccess(msg::reply)
-        .onFailure(failure -> Databases.failInternal(msg, failure, LOG)));
+        .onFailure(failure -> Failures.reply(msg, failure, LOG)));
       bus.<String>consumer(Addresses.READY_CONFLICTS, this::conflicts);
       bus.<PendingEvents>consumer(Addresses.EVENTS_PENDING, this::pendingEvents);
       bus.<ClaimKey>consumer(Addresses.IDEMPOTENCY_CLAIM, this::claim);
@@ -536,7 +536,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
           .put("since", Timestamps.iso(row.getOffsetDateTime("conflict_at").toInstant()))));
         msg.reply(conflicts);
       })
-      .onFailure(failure -> msg.fail(503, "PostgreSQL: " + failure.getMessage()));
+      .onFailure(failure -> Failures.reply(msg, Problem.of(503, "PostgreSQL: " + failure.getMessage())));
   }
 
   /**
@@ -584,7 +584,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
   /** What failed, named by its dependency, for a 503's detail. */
   private static String describe(Throwable failure) {
     if (failure instanceof ReplyException reply) {
-      return Problems.fromReply(reply).detail();
+      return Failures.detail(reply);
     }
     if (failure instanceof PgException pg && "57014".equals(pg.getSqlState())) {
       return "the bets could not be written before their deadline";
@@ -665,7 +665,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
           if (outcomes.get(r) == null) {
             Message<PlaceBets> msg = group.get(r);
             ProblemException refusal = closedProblem(msg.body(), byId);
-            msg.fail(refusal.problem().status(), refusal.problem().toJson().encode());
+            Failures.reply(msg, refusal.problem());
           }
         }
         return null;
@@ -707,7 +707,7 @@ public final class BetRepositoryVerticle extends VerticleBase {
     pool.preparedQuery(BetQueries.GET_BET).execute(Tuple.of(msg.body().betId()))
       .onSuccess(rows -> {
         if (rows.size() == 0) {
-          msg.fail(404, Problem.of(404, "no bet " + msg.body().betId()).toJson().encode());
+          Failures.reply(msg, Problem.of(404, "no bet " + msg.body().betId()));
         } else {
           msg.reply(toBet(rows.iterator().next()));
         }
@@ -814,11 +814,11 @@ public final class BetRepositoryVerticle extends VerticleBase {
     pool.query("SELECT 1").execute()
       .timeout(readyTimeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(rows -> msg.reply("UP"))
-      .onFailure(failure -> msg.fail(503, "PostgreSQL: " + failure.getMessage()));
+      .onFailure(failure -> Failures.reply(msg, Problem.of(503, "PostgreSQL: " + failure.getMessage())));
   }
 
   private static void fail(Message<?> msg, Throwable failure) {
-    Databases.fail(msg, failure, LOG);
+    Failures.reply(msg, failure, LOG);
   }
 
 }

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.shared.http.Failures;
 import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.ClaimKey;
 import io.eventwalker.betmaker.BetMessages.EventPage;
@@ -27,8 +28,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -171,11 +170,11 @@ public final class BetsApiVerticle extends VerticleBase {
    * not confirmed. Every other failure stored nothing.
    */
   private static Problem placementProblem(Throwable failure) {
-    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+    if (Failures.isTimeout(failure)) {
       return Problem.outcomeUnknown("bet-maker did not learn in time whether these bets were stored: retry with the same"
         + " Idempotency-Key to learn which (GET /bets shows them if they were)");
     }
-    Problem problem = Problems.from(failure, 500);
+    Problem problem = Failures.problem(failure);
     return problem != null ? problem : Problem.of(503, "the bets could not be placed; nothing was stored; try again");
   }
 

@@ -7,7 +7,6 @@ import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.json.StrictJson;
 import io.eventwalker.shared.messaging.RabbitConnector;
 import io.eventwalker.shared.messaging.RabbitConnector.Delivery;
-import io.eventwalker.shared.http.Problems;
 import io.eventwalker.shared.messaging.Topology;
 import io.eventwalker.shared.metrics.Meters;
 import io.eventwalker.shared.validation.ValidationException;
@@ -100,9 +99,8 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
       .onFailure(failure -> {
         ReplyException reply = failure instanceof ReplyException r ? r : null;
         int code = reply == null ? 0 : reply.failureCode();
-        String why = reply == null ? failure.toString()
-          : reply.failureType() == ReplyFailure.TIMEOUT ? "not applied within BM_SETTLE_TIMEOUT_MS"
-          : Problems.fromReply(reply).detail();
+        String why = reply != null && reply.failureType() == ReplyFailure.TIMEOUT ? "not applied within BM_SETTLE_TIMEOUT_MS"
+          : failure.getMessage();
         if (code >= 400 && code < 500) {
           deadLetter(delivery, "refused", "refused by the database: " + why);
           return;

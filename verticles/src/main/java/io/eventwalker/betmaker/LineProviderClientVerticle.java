@@ -1,5 +1,7 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.shared.http.ProblemException;
+import io.eventwalker.shared.http.Failures;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventwalker.betmaker.BetMessages.EventPage;
@@ -235,9 +237,8 @@ public final class LineProviderClientVerticle extends VerticleBase {
   }
 
   private static void fail(Message<?> msg, Throwable failure) {
-    Problem problem = failure instanceof io.eventwalker.shared.http.ProblemException p ? p.problem()
-      : Problem.of(503, "line-provider unreachable: " + failure.getMessage());
-    msg.fail(problem.status(), problem.toJson().encode());
+    Failures.reply(msg, failure instanceof ProblemException problem ? problem.problem()
+      : Problem.of(503, "line-provider unreachable: " + failure.getMessage()));
   }
 
 }

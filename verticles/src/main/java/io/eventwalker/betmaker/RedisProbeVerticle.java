@@ -1,5 +1,7 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.http.Failures;
 import io.eventwalker.shared.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -43,6 +45,6 @@ public final class RedisProbeVerticle extends VerticleBase {
     redis.send(Request.cmd(Command.PING))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(pong -> msg.reply("UP"))
-      .onFailure(failure -> msg.fail(503, "Redis: " + failure.getMessage()));
+      .onFailure(failure -> Failures.reply(msg, Problem.of(503, "Redis: " + failure.getMessage())));
   }
 }

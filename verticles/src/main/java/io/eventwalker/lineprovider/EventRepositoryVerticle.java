@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.shared.http.Failures;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.CreateEvents;
 import io.eventwalker.lineprovider.EventMessages.DurablePage;
@@ -174,7 +175,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
     pool.preparedQuery(EventQueries.GET_EVENT).execute(Tuple.of(msg.body().eventId()))
       .onSuccess(rows -> {
         if (rows.size() == 0) {
-          msg.fail(404, Problem.of(404, "no event " + msg.body().eventId()).toJson().encode());
+          Failures.reply(msg, Problem.of(404, "no event " + msg.body().eventId()));
         } else {
           msg.reply(EventRows.read(rows.iterator().next()));
         }
@@ -280,7 +281,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
     pool.query("SELECT 1").execute()
       .timeout(readyTimeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(rows -> msg.reply("UP"))
-      .onFailure(failure -> msg.fail(503, "PostgreSQL: " + failure.getMessage()));
+      .onFailure(failure -> Failures.reply(msg, Problem.of(503, "PostgreSQL: " + failure.getMessage())));
   }
 
   private Future<RowSet<Row>> insertOutbox(SqlConnection conn, List<EventState> states) {
@@ -307,7 +308,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
   }
 
   private static void fail(Message<?> msg, Throwable failure) {
-    Databases.fail(msg, failure, LOG);
+    Failures.reply(msg, failure, LOG);
   }
 
 }

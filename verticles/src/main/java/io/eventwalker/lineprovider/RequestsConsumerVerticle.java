@@ -1,5 +1,7 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.http.Failures;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
@@ -9,7 +11,6 @@ import io.eventwalker.lineprovider.EventMessages.GetStates;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.lineprovider.EventMessages.States;
 import io.eventwalker.shared.config.Settings;
-import io.eventwalker.shared.http.Problems;
 import io.eventwalker.shared.messaging.RabbitConnector;
 import io.eventwalker.shared.messaging.RabbitConnector.Delivery;
 import io.eventwalker.shared.messaging.Topology;
@@ -121,8 +122,8 @@ public final class RequestsConsumerVerticle extends VerticleBase {
   }
 
   private static LineReply failureReply(Throwable failure) {
-    if (failure instanceof ReplyException reply) {
-      var problem = Problems.fromReply(reply);
+    if (failure instanceof ReplyException) {
+      Problem problem = Failures.problem(failure);
       return LineReply.error(problem.status(), problem.detail());
     }
     LOG.warn("request failed: {}", failure.getMessage());

@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.shared.http.Failures;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.DurablePage;
 import io.eventwalker.lineprovider.EventMessages.DurableSubscription;
@@ -125,8 +126,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       .onSuccess(responses -> {
         if (!isComplete(responses.get(0))) {
           rebuild();
-          msg.fail(503, Problem.of(503, "Redis does not hold every subscription (it restarted empty?); they are being put back"
-            + " from PostgreSQL").toJson().encode());
+          Failures.reply(msg, Problem.of(503, "Redis does not hold every subscription (it restarted empty?); they are being put back"
+            + " from PostgreSQL"));
           return;
         }
         Set<String> everyEvent = members(responses.get(1));
@@ -221,11 +222,11 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     redis.send(Request.cmd(Command.PING))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(pong -> msg.reply("UP"))
-      .onFailure(failure -> msg.fail(503, "Redis: " + failure.getMessage()));
+      .onFailure(failure -> Failures.reply(msg, Problem.of(503, "Redis: " + failure.getMessage())));
   }
 
   private static void unavailable(Message<?> msg, Throwable failure) {
     LOG.warn("Redis unavailable: {}", failure.getMessage());
-    msg.fail(503, Problem.of(503, "subscriptions are unavailable (Redis); try again").toJson().encode());
+    Failures.reply(msg, Problem.of(503, "subscriptions are unavailable (Redis); try again"));
   }
 }

@@ -15,7 +15,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,13 +1,7 @@
 package io.eventwalker.shared.db;
 
 import io.eventwalker.shared.config.Settings;
-import io.eventwalker.shared.http.Problem;
-import io.eventwalker.shared.http.ProblemException;
-import io.eventwalker.shared.http.Problems;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
-import org.slf4j.Logger;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -80,44 +74,4 @@ public final class Databases {
     return !(failure instanceof RuntimeException);
   }
 
-  /**
-   * Fails an event-bus request with the problem a client should see: a {@link ProblemException}'s
-   * own problem, a failure another verticle answered passed on as it was, 400 for a refused
-   * constraint, 503 for a PostgreSQL outage, and 500 for a statement PostgreSQL could not run.
-   */
-  public static void fail(Message<?> msg, Throwable failure, Logger log) {
-    fail(msg, failure, log, false);
-  }
-
-  /**
-   * {@link #fail(Message, Throwable, Logger)} for a request from inside the service (never shown
-   * to a client): the detail says what PostgreSQL answered, for the log or a dead letter's reason.
-   */
-  public static void failInternal(Message<?> msg, Throwable failure, Logger log) {
-    fail(msg, failure, log, true);
-  }
-
-  private static void fail(Message<?> msg, Throwable failure, Logger log, boolean internal) {
-    Problem problem;
-    if (failure instanceof ProblemException refused) {
-      problem = refused.problem();
-    } else if (failure instanceof ReplyException reply) {
-      problem = Problems.fromReply(reply);
-    } else if (isConstraintViolation(failure)) {
-      log.error("PostgreSQL refused data that passed validation", failure);
-      problem = Problem.of(400, "the data was refused by a database constraint");
-    } else if (isOutage(failure)) {
-      log.warn("PostgreSQL unavailable: {}", failure.getMessage());
-      problem = Problem.of(503, internal ? "PostgreSQL unavailable: " + failure.getMessage() : "the database is unavailable; try again");
-    } else {
-      log.error("PostgreSQL could not run a statement", failure);
-      problem = Problem.of(500, internal ? "PostgreSQL could not run a statement: " + failure.getMessage()
-        : "the database could not run a statement; it has been logged");
-    }
-    msg.fail(problem.status(), problem.toJson().encode());
-  }
-
-  public static boolean isUniqueViolation(Throwable failure) {
-    return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
-  }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * An RFC 9457 problem detail: {@code {type, title, status, detail}} plus {@code errors} for
- * validation. The same record travels over the event bus (as JSON in a failed reply) so a
- * repository's refusal reaches the client unchanged.
+ * validation. The same record travels over the event bus (in a {@link ProblemException}, the
+ * failure of a reply) so a repository's refusal reaches the client unchanged.
  */
 public record Problem(int status, String type, String title, String detail, List<FieldError> errors) {
 
@@ -59,16 +59,6 @@ public record Problem(int status, String type, String title, String detail, List
       json.put("errors", list);
     }
     return json;
-  }
-
-  public static Problem fromJson(JsonObject json) {
-    JsonArray list = json.getJsonArray("errors", new JsonArray());
-    List<FieldError> errors = list.stream()
-      .map(JsonObject.class::cast)
-      .map(e -> new FieldError(e.getString("field"), e.getInteger("index"), e.getString("message")))
-      .toList();
-    return new Problem(json.getInteger("status"), json.getString("type"), json.getString("title"),
-      json.getString("detail"), errors);
   }
 
   private static String slug(int status) {

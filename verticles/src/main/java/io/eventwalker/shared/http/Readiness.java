@@ -51,12 +51,12 @@ public final class Readiness {
         if (check.succeeded()) {
           results.put(name, "UP");
         } else {
-          results.put(name, "DOWN: " + check.cause().getMessage());
+          results.put(name, "DOWN: " + Failures.detail(check.cause()));
           down.add(name);
         }
       });
       JsonObject shown = new JsonObject();
-      extras.forEach((field, extra) -> shown.put(field, extra.succeeded() ? extra.result() : "unknown: " + extra.cause().getMessage()));
+      extras.forEach((field, extra) -> shown.put(field, extra.succeeded() ? extra.result() : "unknown: " + Failures.detail(extra.cause())));
       if (down.isEmpty()) {
         Responses.json(ctx, 200, new JsonObject().put("status", "UP").put("checks", results).mergeIn(shown));
       } else {

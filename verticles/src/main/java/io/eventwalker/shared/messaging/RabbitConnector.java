@@ -1,5 +1,7 @@
 package io.eventwalker.shared.messaging;
 
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.http.Failures;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
@@ -181,9 +183,9 @@ public final class RabbitConnector {
   /** Answers a readiness probe: "UP" when connected and not blocked by a broker alarm. */
   public void answerReadiness(Message<String> probe) {
     if (!isConnected()) {
-      probe.fail(503, "RabbitMQ: not connected");
+      Failures.reply(probe, Problem.of(503, "RabbitMQ: not connected"));
     } else if (blocked) {
-      probe.fail(503, "RabbitMQ: publishing blocked by a broker alarm");
+      Failures.reply(probe, Problem.of(503, "RabbitMQ: publishing blocked by a broker alarm"));
     } else {
       probe.reply("UP");
     }
