@@ -21,8 +21,8 @@ JVM_OPTIONS = os.environ.get("EW_JVM_OPTIONS",
                              "-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m").split()
 
 
-def run(cmd, check=True, capture=True, env=None, timeout=600):
-    result = subprocess.run(cmd, check=False, text=True, env=env, timeout=timeout,
+def run(cmd, check=True, capture=True, env=None, timeout=600, input=None):
+    result = subprocess.run(cmd, check=False, text=True, env=env, timeout=timeout, input=input,
                             stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None)
     if check and result.returncode != 0:
         raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), result.returncode, result.stdout))
@@ -33,7 +33,8 @@ def psql(sql, timing=False, check=True, timeout=600):
     cmd = ["psql", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", PG_DATABASE, "-v", "ON_ERROR_STOP=1", "-qAt"]
     if timing:
         cmd += ["-c", "\\timing on"]
-    result = run(cmd + ["-c", sql], check=check, timeout=timeout)
+    # The statement goes in on standard input: it may be longer than one argument may be (thousands of ids).
+    result = run(cmd + ["-f", "-"], check=check, timeout=timeout, input=sql)
     return result.stdout.strip()
 
 

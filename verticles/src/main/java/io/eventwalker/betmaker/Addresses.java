@@ -11,6 +11,8 @@ public final class Addresses {
   public static final String BETS_LIST = "betmaker.bets.list";
   /** {@link BetMessages.ApplyStates} → {@link BetMessages.Applied}: newer event states, settling finished events. */
   public static final String EVENTS_APPLY = "betmaker.events.apply";
+  /** {@link BetMessages.ConfirmConflicts} → null: events line-provider reported older, asked about again and marked if still so. */
+  public static final String EVENTS_CONFIRM_CONFLICTS = "betmaker.events.confirm-conflicts";
   /** {@link BetMessages.PendingEvents} → {@link BetMessages.EventIds}: events that still have PENDING bets. */
   public static final String EVENTS_PENDING = "betmaker.events.pending";
   /** {@link BetMessages.ClaimKey} → {@link BetMessages.KeyClaim}. */

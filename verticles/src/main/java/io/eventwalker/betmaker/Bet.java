@@ -1,9 +1,5 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.shared.Decimals;
-import io.eventwalker.shared.Timestamps;
-import io.vertx.core.json.JsonObject;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
@@ -15,26 +11,4 @@ import java.util.UUID;
  */
 public record Bet(UUID betId, String eventId, BigDecimal sumBet, BigDecimal ratio, BetStatus status,
                   BigDecimal payout, Instant createdAt, Instant settledAt, long seq) {
-
-  /** The payout this bet gets when its event finishes with {@code status}: the bookmakers' rule. */
-  public static BigDecimal payoutFor(BetStatus status, BigDecimal sumBet, BigDecimal ratio) {
-    return status == BetStatus.WON ? Decimals.payout(sumBet, ratio) : BigDecimal.ZERO.setScale(Decimals.SCALE);
-  }
-
-  public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-      .put("bet_id", betId.toString())
-      .put("event_id", eventId)
-      .put("sum_bet", sumBet)
-      .put("ratio", ratio)
-      .put("status", status.name());
-    if (payout != null) {
-      json.put("payout", payout);
-    }
-    json.put("created_at", Timestamps.iso(createdAt));
-    if (settledAt != null) {
-      json.put("settled_at", Timestamps.iso(settledAt));
-    }
-    return json;
-  }
 }

@@ -5,6 +5,7 @@ import io.eventwalker.shared.wire.EventState;
 import io.vertx.core.Vertx;
 
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** The records bet-maker's verticles exchange over the event bus (passed by reference). */
@@ -56,6 +57,13 @@ public final class BetMessages {
   public record Applied(List<EventState> applied, int settledBets) {
     public Applied {
       applied = List.copyOf(applied);
+    }
+  }
+
+  /** Events line-provider reported at a lower version than bet-maker holds (or not at all): ask again, mark those it still does. */
+  public record ConfirmConflicts(Set<String> eventIds) {
+    public ConfirmConflicts {
+      eventIds = Set.copyOf(eventIds);
     }
   }
 
@@ -112,7 +120,7 @@ public final class BetMessages {
 
   static void registerCodecs(Vertx vertx) {
     LocalCodec.register(vertx, PlaceBets.class, PlacedBets.class, GetBet.class, ListBets.class, BetPage.class,
-      ApplyStates.class, Applied.class, PendingEvents.class, EventIds.class, ClaimKey.class, KeyClaim.class,
+      ApplyStates.class, Applied.class, ConfirmConflicts.class, PendingEvents.class, EventIds.class, ClaimKey.class, KeyClaim.class,
       ReleaseKey.class, OpenEvents.class, EventPage.class, Subscribe.class, States.class, Bet.class, EventState.class);
   }
 

@@ -5,18 +5,15 @@ import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.ClaimKey;
 import io.eventwalker.betmaker.BetMessages.EventPage;
 import io.eventwalker.betmaker.BetMessages.GetBet;
-import io.eventwalker.betmaker.BetMessages.KeyClaim;
 import io.eventwalker.betmaker.BetMessages.ListBets;
 import io.eventwalker.betmaker.BetMessages.OpenEvents;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.BetMessages.PlacedBets;
 import io.eventwalker.betmaker.BetMessages.ReleaseKey;
-import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.http.ConcurrencyLimit;
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.http.Problems;
 import io.eventwalker.shared.http.QueryParams;
-import io.eventwalker.shared.http.RateLimiter;
 import io.eventwalker.shared.http.Readiness;
 import io.eventwalker.shared.http.Responses;
 import io.eventwalker.shared.http.Routers;
@@ -28,7 +25,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -57,33 +53,34 @@ public final class BetsApiVerticle extends VerticleBase {
   private static final int MAX_PAGE = 1000;
   private static final String OPENAPI = "openapi/bet-maker.json";
 
+  private final BetMakerConfig config;
   private final RateLimiter rateLimiter;
   private final ConcurrencyLimit concurrency;
-  private DeliveryOptions requestOptions;
-  private BigDecimal maxSumBet;
-  private long placeTimeoutMs;
-  private long commitTimeoutMs;
+  private final DeliveryOptions requestOptions;
+  private final BigDecimal maxSumBet;
+  private final long placeTimeoutMs;
+  private final long commitTimeoutMs;
 
   /** {@code rateLimiter}, {@code concurrency}: shared by every instance, so the limits are per process, not per event loop. */
-  BetsApiVerticle(RateLimiter rateLimiter, ConcurrencyLimit concurrency) {
+  BetsApiVerticle(BetMakerConfig config, RateLimiter rateLimiter, ConcurrencyLimit concurrency) {
+    this.config = config;
     this.rateLimiter = rateLimiter;
     this.concurrency = concurrency;
+    this.requestOptions = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+    this.maxSumBet = config.placement().maxSumBet();
+    this.placeTimeoutMs = config.placement().placeTimeoutMs();
+    this.commitTimeoutMs = config.placement().commitTimeoutMs();
   }
 
   @Override
   public Future<?> start() {
-    Settings settings = new Settings("bet-maker", config());
-    requestOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
-    maxSumBet = BetRequest.maxSumBet(settings);
-    placeTimeoutMs = settings.integer("BM_PLACE_TIMEOUT_MS", 100, 600_000);
-    commitTimeoutMs = settings.integer("BM_COMMIT_TIMEOUT_MS", 100, 600_000);
     Readiness readiness = new Readiness(vertx, Map.of(
       "postgres", List.of(Addresses.READY_POSTGRES),
       "redis", List.of(Addresses.READY_REDIS),
       "rabbitmq", List.of(Addresses.READY_RABBITMQ_LINE, Addresses.READY_RABBITMQ_UPDATES)),
       Map.of("event_conflicts", Addresses.READY_CONFLICTS),
-      settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000));
-    BodyHandler body = Routers.jsonBody(settings.longValue("BM_MAX_BODY_BYTES", 1024, 64L << 20));
+      config.http().readyTimeoutMs());
+    BodyHandler body = Routers.jsonBody(config.http().maxBodyBytes());
 
     Router router = Routers.base(vertx, readiness, OPENAPI);
     var limited = concurrency.handler();
@@ -93,25 +90,10 @@ public final class BetsApiVerticle extends VerticleBase {
     router.get("/bet/:bet_id").handler(limited).handler(this::getBet);
     router.get("/events").handler(limited).handler(this::openEvents);
     Routers.pages(router, "bet-maker");
-    router.route("/eventbus/*").handler(Routers.sameOrigin(allowedOrigins(settings)))
-      .handler(LiveListeners.admission(vertx, settings.integer("BM_BRIDGE_MAX_SOCKETS_PER_CLIENT", 1, 1_000_000)));
-    router.route("/eventbus/*").subRouter(LiveBridge.create(vertx, settings));
-
-    HttpServerOptions options = new HttpServerOptions()
-      .setHost(settings.string("BM_HTTP_HOST"))
-      .setPort(settings.integer("BM_HTTP_PORT", 0, 65535))
-      .setIdleTimeout(settings.integer("HTTP_IDLE_TIMEOUT_S", 1, 3600, 60));
-    return Routers.serve(vertx, router, options, "bet-maker", OPENAPI);
-  }
-
-  private static Set<String> allowedOrigins(Settings settings) {
-    Set<String> origins = new java.util.HashSet<>();
-    for (String origin : settings.string("BM_BRIDGE_ALLOWED_ORIGINS", "").split(",")) {
-      if (!origin.isBlank()) {
-        origins.add(origin.trim());
-      }
-    }
-    return origins;
+    router.route("/eventbus/*").handler(Routers.sameOrigin(config.bridge().allowedOrigins()))
+      .handler(LiveListeners.admission(vertx, config.bridge().maxSocketsPerClient()));
+    router.route("/eventbus/*").subRouter(LiveBridge.create(vertx, config.bridge()));
+    return Routers.serve(vertx, router, Routers.serverOptions(config.http()), "bet-maker", OPENAPI);
   }
 
   // ---- POST /bet ----
@@ -141,13 +123,13 @@ public final class BetsApiVerticle extends VerticleBase {
               ctx.response().putHeader("Location", "/bet/" + bets.get(0).betId());
             }
             ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-              .end(BetRepositoryVerticle.responseBody(bets, batch.single()));
+              .end(BetResponses.created(bets, batch.single()));
           })
           .onFailure(failure -> {
             Problem problem = placementProblem(failure);
             if (claim != null && !problem.isOutcomeUnknown()) {
               // Nothing was stored: the key is free for a fresh attempt.
-              vertx.eventBus().request(Addresses.IDEMPOTENCY_RELEASE, new ReleaseKey(claim.key(), claim.token()), requestOptions);
+              IdempotencyKeysVerticle.release(vertx, new ReleaseKey(claim.key(), claim.token()), requestOptions);
             }
             ctx.fail(problem.exception());
           });
@@ -165,7 +147,7 @@ public final class BetsApiVerticle extends VerticleBase {
   }
 
   /**
-   * The answer to a failed placement. The repository answers every placement within its deadline
+   * The answer to a failed placement. Placement answers every placement within its deadline
    * plus the commit; if it still has not, the outcome is unknown, and so is one whose commit was
    * not confirmed. Every other failure stored nothing.
    */
@@ -180,8 +162,7 @@ public final class BetsApiVerticle extends VerticleBase {
 
   /** Completes with true when this request owns the key; otherwise answers the request itself. */
   private Future<Boolean> claim(RoutingContext ctx, ClaimKey claim) {
-    return vertx.eventBus().<KeyClaim>request(Addresses.IDEMPOTENCY_CLAIM, claim, requestOptions).map(reply -> {
-      KeyClaim outcome = reply.body();
+    return IdempotencyKeysVerticle.claim(vertx, claim, requestOptions).map(outcome -> {
       switch (outcome.outcome()) {
         case CLAIMED:
           return true;
@@ -203,15 +184,13 @@ public final class BetsApiVerticle extends VerticleBase {
   }
 
   /**
-   * Stores the bets; the repository checks them against line-provider's current states. It gives
+   * Stores the bets; placement checks them against line-provider's current states. It gives
    * up on them, storing nothing, once {@code deadline} passes before their commit, and a commit
    * takes at most {@code BM_COMMIT_TIMEOUT_MS}: the wait here is longer than both.
    */
   private Future<PlacedBets> place(Batch<BetRequest> batch, ClaimKey claim, long deadline) {
     long wait = Math.max(0, deadline - System.currentTimeMillis()) + commitTimeoutMs + 1_000;
-    return vertx.eventBus().<PlacedBets>request(Addresses.BETS_PLACE, new PlaceBets(batch.items(), batch.single(), claim, deadline),
-        new DeliveryOptions().setSendTimeout(wait))
-      .map(reply -> reply.body());
+    return PlacementVerticle.place(vertx, new PlaceBets(batch.items(), batch.single(), claim, deadline), wait);
   }
 
   private static String requestHash(Buffer body) {
@@ -245,9 +224,7 @@ public final class BetsApiVerticle extends VerticleBase {
         if (page.nextBefore() != null) {
           ctx.response().putHeader("Next-Cursor", QueryParams.encodeCursor(String.valueOf(page.nextBefore())));
         }
-        JsonArray array = new JsonArray();
-        page.bets().forEach(bet -> array.add(bet.toJson()));
-        Responses.json(ctx, 200, array);
+        Responses.json(ctx, 200, BetResponses.bets(page.bets()));
       })
       .onFailure(ctx::fail);
   }
@@ -259,7 +236,7 @@ public final class BetsApiVerticle extends VerticleBase {
       return;
     }
     vertx.eventBus().<Bet>request(Addresses.BETS_GET, new GetBet(UUID.fromString(raw)), requestOptions)
-      .onSuccess(reply -> Responses.json(ctx, 200, reply.body().toJson()))
+      .onSuccess(reply -> Responses.json(ctx, 200, BetResponses.bet(reply.body())))
       .onFailure(ctx::fail);
   }
 

@@ -1,12 +1,9 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.betmaker.BetMessages.Applied;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.EventIds;
 import io.eventwalker.betmaker.BetMessages.PendingEvents;
-import io.eventwalker.betmaker.BetMessages.States;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
-import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.wire.LineRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,15 +21,18 @@ public final class CatchUpVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CatchUpVerticle.class);
 
-  private DeliveryOptions busOptions;
+  private final long intervalMs;
+  private final DeliveryOptions busOptions;
   private boolean running;
+
+  CatchUpVerticle(BetMakerConfig config) {
+    this.intervalMs = config.settlement().catchUpIntervalMs();
+    this.busOptions = new DeliveryOptions().setSendTimeout(config.settlement().timeoutMs());
+  }
 
   @Override
   public Future<?> start() {
-    Settings settings = new Settings("bet-maker", config());
-    busOptions = new DeliveryOptions().setSendTimeout(settings.integer("BM_SETTLE_TIMEOUT_MS", 1_000, 600_000, 120_000));
-    long interval = settings.longValue("BM_CATCH_UP_INTERVAL_MS", 100, 24L * 3600 * 1000, 30_000);
-    vertx.setPeriodic(1, interval, id -> run());
+    vertx.setPeriodic(1, intervalMs, id -> run());
     return Future.succeededFuture();
   }
 
@@ -62,16 +62,16 @@ public final class CatchUpVerticle extends VerticleBase {
         if (ids.isEmpty()) {
           return Future.succeededFuture(settled);
         }
-        return bus.<States>request(Addresses.LINE_SUBSCRIBE, new Subscribe(ids, true), busOptions)
+        return LineProviderClientVerticle.subscribe(vertx, new Subscribe(ids, true), busOptions)
           .compose(states -> {
-            if (!states.body().missing().isEmpty()) {
-              LOG.warn("line-provider does not know events with pending bets: {}", states.body().missing());
+            if (!states.missing().isEmpty()) {
+              LOG.warn("line-provider does not know events with pending bets: {}", states.missing());
             }
-            return bus.<Applied>request(Addresses.EVENTS_APPLY, new ApplyStates(states.body().found(), true), busOptions);
+            return SettlementVerticle.apply(vertx, new ApplyStates(states.found(), true), busOptions);
           })
           .compose(applied -> ids.size() < LineRequest.MAX_IDS
-            ? Future.succeededFuture(settled + applied.body().settledBets())
-            : round(ids.get(ids.size() - 1), settled + applied.body().settledBets(), pages + 1));
+            ? Future.succeededFuture(settled + applied.settledBets())
+            : round(ids.get(ids.size() - 1), settled + applied.settledBets(), pages + 1));
       });
   }
 }

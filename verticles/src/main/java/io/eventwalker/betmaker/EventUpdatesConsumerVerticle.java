@@ -3,7 +3,6 @@ package io.eventwalker.betmaker;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
-import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.json.StrictJson;
 import io.eventwalker.shared.messaging.RabbitConnector;
 import io.eventwalker.shared.messaging.RabbitConnector.Delivery;
@@ -41,24 +40,28 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventUpdatesConsumerVerticle.class);
   private static final long MAX_RETRY_DELAY_MS = 30_000;
 
+  private final BetMakerConfig config;
+  private final String subscriber;
+  private final String lineProviderUser;
+  private final int prefetch;
+  private final int poisonAttempts;
+  private final long confirmTimeoutMs;
+  private final DeliveryOptions busOptions;
   private RabbitConnector connector;
-  private String subscriber;
-  private String lineProviderUser;
-  private int prefetch;
-  private int poisonAttempts;
-  private long confirmTimeoutMs;
-  private DeliveryOptions busOptions;
+
+  EventUpdatesConsumerVerticle(BetMakerConfig config) {
+    this.config = config;
+    this.subscriber = config.line().subscriber();
+    this.lineProviderUser = config.line().lineProviderUser();
+    this.prefetch = config.updates().prefetch();
+    this.poisonAttempts = config.updates().poisonAttempts();
+    this.confirmTimeoutMs = config.rabbit().callTimeoutMs();
+    this.busOptions = new DeliveryOptions().setSendTimeout(config.settlement().timeoutMs());
+  }
 
   @Override
   public Future<?> start() {
-    Settings settings = new Settings("bet-maker", config());
-    subscriber = settings.string("BM_SUBSCRIBER");
-    lineProviderUser = settings.string("BM_LINE_PROVIDER_RABBITMQ_USER");
-    prefetch = settings.integer("BM_UPDATES_PREFETCH", 1, 10_000, 64);
-    poisonAttempts = settings.integer("BM_POISON_ATTEMPTS", 1, 1_000);
-    confirmTimeoutMs = settings.integer("RABBITMQ_CALL_TIMEOUT_MS", 100, 600_000);
-    busOptions = new DeliveryOptions().setSendTimeout(settings.integer("BM_SETTLE_TIMEOUT_MS", 1_000, 600_000, 120_000));
-    connector = new RabbitConnector(vertx, settings, "bet-maker-updates-" + subscriber, this::declareAndConsume);
+    connector = new RabbitConnector(vertx, config.rabbit(), "bet-maker-updates-" + subscriber, this::declareAndConsume);
     vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_UPDATES, connector::answerReadiness);
     return connector.start();
   }
@@ -94,7 +97,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
 
   /** {@code failures}: attempts so far that failed for a reason that will not go away; {@code attempt}: all attempts so far. */
   private void apply(Delivery delivery, EventState state, int failures, int attempt) {
-    vertx.eventBus().request(Addresses.EVENTS_APPLY, new ApplyStates(List.of(state), false), busOptions)
+    SettlementVerticle.apply(vertx, new ApplyStates(List.of(state), false), busOptions)
       .onSuccess(applied -> connector.ack(delivery))
       .onFailure(failure -> {
         ReplyException reply = failure instanceof ReplyException r ? r : null;

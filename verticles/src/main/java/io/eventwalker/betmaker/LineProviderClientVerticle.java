@@ -1,5 +1,7 @@
 package io.eventwalker.betmaker;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.eventwalker.shared.http.ProblemException;
 import io.eventwalker.shared.http.Failures;
 import com.rabbitmq.client.AMQP;
@@ -8,7 +10,6 @@ import io.eventwalker.betmaker.BetMessages.EventPage;
 import io.eventwalker.betmaker.BetMessages.OpenEvents;
 import io.eventwalker.betmaker.BetMessages.States;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
-import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.messaging.RabbitConnector;
 import io.eventwalker.shared.messaging.RabbitConnector.Delivery;
@@ -49,15 +50,16 @@ public final class LineProviderClientVerticle extends VerticleBase {
   private record Waiter(Set<String> ids, boolean renew, Promise<States> promise) {
   }
 
+  private final BetMakerConfig config;
+  private final String queue;
+  private final String subscriber;
+  private final long timeoutMs;
+  private final int maxInFlight;
   private RabbitConnector connector;
-  private String queue;
-  private String subscriber;
-  private long timeoutMs;
   private final Map<String, Promise<LineReply>> pending = new HashMap<>();
   private final Map<OpenEvents, Future<EventPage>> openEventsInFlight = new HashMap<>();
   private List<Waiter> subscribeQueue = new ArrayList<>();
   private int batchesInFlight;
-  private int maxInFlight;
   /** Events subscribed to from this process (bounded; forgetting one only means subscribing again). */
   private final Set<String> subscribed = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>(1024, 0.75f, true) {
     @Override
@@ -66,17 +68,25 @@ public final class LineProviderClientVerticle extends VerticleBase {
     }
   });
 
+  LineProviderClientVerticle(BetMakerConfig config) {
+    this.config = config;
+    this.queue = config.line().queue();
+    this.subscriber = config.line().subscriber();
+    this.timeoutMs = config.line().timeoutMs();
+    this.maxInFlight = config.line().batchesInFlight();
+  }
+
+  /**
+   * Subscribes bet-maker to {@code events} at line-provider (the first time; afterwards asks their
+   * states) and completes with line-provider's current states of them.
+   */
+  static Future<States> subscribe(Vertx vertx, Subscribe events, DeliveryOptions options) {
+    return vertx.eventBus().<States>request(Addresses.LINE_SUBSCRIBE, events, options).map(Message::body);
+  }
+
   @Override
   public Future<?> start() {
-    Settings settings = new Settings("bet-maker", config());
-    queue = settings.string("LINE_PROVIDER_QUEUE");
-    subscriber = settings.string("BM_SUBSCRIBER");
-    if (!Topology.isValidSubscriber(subscriber)) {
-      throw new Settings.ConfigException("bet-maker configuration: BM_SUBSCRIBER must match [a-z0-9][a-z0-9-]{0,62}");
-    }
-    timeoutMs = settings.integer("BM_LINE_TIMEOUT_MS", 50, 60_000, 2_000);
-    maxInFlight = settings.integer("BM_LINE_BATCHES_IN_FLIGHT", 1, 64, 4);
-    connector = new RabbitConnector(vertx, settings, "bet-maker-line-client", this::declare);
+    connector = new RabbitConnector(vertx, config.rabbit(), "bet-maker-line-client", this::declare);
     var bus = vertx.eventBus();
     bus.<OpenEvents>consumer(Addresses.LINE_OPEN_EVENTS, this::openEvents);
     bus.<Subscribe>consumer(Addresses.LINE_SUBSCRIBE, this::subscribe);

@@ -1,6 +1,5 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.shared.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -24,12 +23,12 @@ final class LiveBridge {
   private LiveBridge() {
   }
 
-  static Router create(Vertx vertx, Settings settings) {
+  static Router create(Vertx vertx, BetMakerConfig.Bridge config) {
     SockJSBridgeOptions bridge = new SockJSBridgeOptions()
       .addOutboundPermitted(new PermittedOptions().setAddressRegex(EVENTS_PATTERN))
       .addOutboundPermitted(new PermittedOptions().setAddressRegex(BETS_PATTERN))
-      .setPingTimeout(settings.longValue("BM_BRIDGE_PING_TIMEOUT_MS", 1_000, 600_000, 30_000))
-      .setMaxHandlersPerSocket(settings.integer("BM_BRIDGE_MAX_HANDLERS", 1, 100_000, 1_000))
+      .setPingTimeout(config.pingTimeoutMs())
+      .setMaxHandlersPerSocket(config.maxHandlers())
       .setMaxAddressLength(100);
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
       .setHeartbeatInterval(10_000)
@@ -37,7 +36,6 @@ final class LiveBridge {
       .setRegisterWriteHandler(false)
       .setInsertJSESSIONID(false)
       .setLibraryURL("/assets/vendor/sockjs.min.js");
-    int maxSocketsPerClient = settings.integer("BM_BRIDGE_MAX_SOCKETS_PER_CLIENT", 1, 1_000_000);
-    return SockJSHandler.create(vertx, sockJs).bridge(bridge, LiveListeners.hook(vertx, maxSocketsPerClient));
+    return SockJSHandler.create(vertx, sockJs).bridge(bridge, LiveListeners.hook(vertx, config.maxSocketsPerClient()));
   }
 }

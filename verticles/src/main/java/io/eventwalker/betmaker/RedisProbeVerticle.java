@@ -2,7 +2,7 @@ package io.eventwalker.betmaker;
 
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.http.Failures;
-import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.config.RedisConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -21,15 +21,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisProbeVerticle extends VerticleBase {
 
+  private final RedisConfig config;
+  private final long timeoutMs;
   private Redis redis;
-  private long timeoutMs;
+
+  RedisProbeVerticle(RedisConfig config) {
+    this.config = config;
+    this.timeoutMs = config.timeoutMs();
+  }
 
   @Override
   public Future<?> start() {
-    Settings settings = new Settings("bet-maker", config());
-    timeoutMs = settings.integer("REDIS_TIMEOUT_MS", 100, 60_000, 2_000);
     redis = Redis.createClient(vertx, new RedisOptions()
-      .setConnectionString(settings.string("REDIS_URL"))
+      .setConnectionString(config.url())
       .setMaxPoolSize(1)
       .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMs)));
     vertx.eventBus().<String>consumer(Addresses.READY_REDIS, this::ready);

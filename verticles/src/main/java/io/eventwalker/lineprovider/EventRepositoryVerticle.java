@@ -18,10 +18,8 @@ import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
 import io.eventwalker.lineprovider.EventMessages.States;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
 import io.eventwalker.shared.Timestamps;
-import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.db.Databases;
 import io.eventwalker.shared.db.EventRows;
-import io.eventwalker.shared.db.Migrations;
 import io.eventwalker.shared.http.Problem;
 import io.eventwalker.shared.http.ProblemException;
 import io.eventwalker.shared.validation.FieldError;
@@ -52,45 +50,40 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EventRepositoryVerticle extends VerticleBase {
 
-  static final List<String> MIGRATIONS = List.of("V1__events_and_outbox.sql", "V2__durable_subscriptions.sql");
   private static final Logger LOG = LoggerFactory.getLogger(EventRepositoryVerticle.class);
   /** The event id under which a subscription to every event is recorded. */
   static final String ALL_EVENTS = "*";
 
+  private final LineProviderConfig config;
+  private final long readyTimeoutMs;
   private Pool pool;
-  private long readyTimeoutMs;
 
-  @Override
-  public Future<?> start() {
-    Settings settings = new Settings("line-provider", config());
-    EventMessages.registerCodecs(vertx);
-    String schema = settings.sqlIdentifier("LP_PG_SCHEMA");
-    readyTimeoutMs = settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000);
-    long retentionSeconds = settings.longValue("LP_OUTBOX_RETENTION_S", 60, 365L * 24 * 3600, 24 * 3600);
-    long subscriptionTtlSeconds = settings.longValue("LP_SUBSCRIPTION_TTL_S", 60, 365L * 24 * 3600);
-    pool = Databases.pool(vertx, settings, "LP_PG_SCHEMA", "line-provider");
-    return Migrations.migrate(pool, schema, "db/line-provider", MIGRATIONS).onSuccess(migrated -> {
-      var bus = vertx.eventBus();
-      bus.<CreateEvents>consumer(Addresses.EVENTS_CREATE, this::create);
-      bus.<UpdateEvents>consumer(Addresses.EVENTS_UPDATE, this::update);
-      bus.<GetEvent>consumer(Addresses.EVENTS_GET, this::get);
-      bus.<ListEvents>consumer(Addresses.EVENTS_LIST, this::list);
-      bus.<GetStates>consumer(Addresses.EVENTS_STATES, this::states);
-      bus.<PendingOutbox>consumer(Addresses.OUTBOX_PENDING, this::pendingOutbox);
-      bus.<MarkPublished>consumer(Addresses.OUTBOX_PUBLISHED, this::markPublished);
-      bus.<AddSubscriptions>consumer(Addresses.SUBSCRIPTIONS_RECORD, this::recordSubscriptions);
-      bus.<DurableSubscriptions>consumer(Addresses.SUBSCRIPTIONS_DURABLE, this::durableSubscriptions);
-      bus.<String>consumer(Addresses.READY_POSTGRES, this::ready);
-      vertx.setPeriodic(60_000, id -> {
-        purgePublished(retentionSeconds);
-        purgeSubscriptions(subscriptionTtlSeconds);
-      });
-    });
+  EventRepositoryVerticle(LineProviderConfig config) {
+    this.config = config;
+    this.readyTimeoutMs = config.http().readyTimeoutMs();
   }
 
   @Override
-  public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+  public Future<?> start() {
+    long retentionSeconds = config.outbox().retentionS();
+    long subscriptionTtlSeconds = config.subscriptionTtlS();
+    pool = Databases.pool(vertx, config.database(), "line-provider");
+    var bus = vertx.eventBus();
+    bus.<CreateEvents>consumer(Addresses.EVENTS_CREATE, this::create);
+    bus.<UpdateEvents>consumer(Addresses.EVENTS_UPDATE, this::update);
+    bus.<GetEvent>consumer(Addresses.EVENTS_GET, this::get);
+    bus.<ListEvents>consumer(Addresses.EVENTS_LIST, this::list);
+    bus.<GetStates>consumer(Addresses.EVENTS_STATES, this::states);
+    bus.<PendingOutbox>consumer(Addresses.OUTBOX_PENDING, this::pendingOutbox);
+    bus.<MarkPublished>consumer(Addresses.OUTBOX_PUBLISHED, this::markPublished);
+    bus.<AddSubscriptions>consumer(Addresses.SUBSCRIPTIONS_RECORD, this::recordSubscriptions);
+    bus.<DurableSubscriptions>consumer(Addresses.SUBSCRIPTIONS_DURABLE, this::durableSubscriptions);
+    bus.<String>consumer(Addresses.READY_POSTGRES, this::ready);
+    vertx.setPeriodic(60_000, id -> {
+      purgePublished(retentionSeconds);
+      purgeSubscriptions(subscriptionTtlSeconds);
+    });
+    return Future.succeededFuture();
   }
 
   private void create(Message<CreateEvents> msg) {

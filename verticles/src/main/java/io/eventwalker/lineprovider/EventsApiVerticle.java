@@ -6,8 +6,6 @@ import io.eventwalker.lineprovider.EventMessages.Events;
 import io.eventwalker.lineprovider.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
-import io.eventwalker.shared.config.Settings;
-import io.eventwalker.shared.http.ApiKey;
 import io.eventwalker.shared.http.ConcurrencyLimit;
 import io.eventwalker.shared.http.QueryParams;
 import io.eventwalker.shared.http.Readiness;
@@ -22,7 +20,6 @@ import io.eventwalker.shared.wire.EventStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -40,28 +37,29 @@ public final class EventsApiVerticle extends VerticleBase {
   private static final int MAX_PAGE = 1000;
   private static final String OPENAPI = "openapi/line-provider.json";
 
+  private final LineProviderConfig config;
   private final ConcurrencyLimit concurrency;
-  private DeliveryOptions requestOptions;
+  private final DeliveryOptions requestOptions;
 
   /** {@code concurrency}: shared by every instance, so the cap is per process. */
-  EventsApiVerticle(ConcurrencyLimit concurrency) {
+  EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency) {
+    this.config = config;
     this.concurrency = concurrency;
+    this.requestOptions = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
   }
 
   @Override
   public Future<?> start() {
-    Settings settings = new Settings("line-provider", config());
-    requestOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
     Readiness readiness = new Readiness(vertx, Map.of(
       "postgres", List.of(Addresses.READY_POSTGRES),
       "redis", List.of(Addresses.READY_REDIS),
       "rabbitmq", List.of(Addresses.READY_RABBITMQ_REQUESTS, Addresses.READY_RABBITMQ_OUTBOX)),
-      settings.integer("READY_TIMEOUT_MS", 100, 60_000, 2_000));
-    BodyHandler body = Routers.jsonBody(settings.longValue("LP_MAX_BODY_BYTES", 1024, 64L << 20));
+      config.http().readyTimeoutMs());
+    BodyHandler body = Routers.jsonBody(config.http().maxBodyBytes());
 
     Router router = Routers.base(vertx, readiness, OPENAPI);
     // The operator key is checked on routes of its own, ahead of the body handler (which must come first on a route).
-    var operator = ApiKey.required(settings.string("LP_API_KEY", ""));
+    var operator = ApiKey.required(config.apiKey());
     var limited = concurrency.handler();
     router.post("/event").handler(limited).handler(operator);
     router.put("/event").handler(limited).handler(operator);
@@ -71,11 +69,7 @@ public final class EventsApiVerticle extends VerticleBase {
     router.get("/events").handler(limited).handler(this::list);
     Routers.pages(router, "line-provider");
 
-    HttpServerOptions options = new HttpServerOptions()
-      .setHost(settings.string("LP_HTTP_HOST"))
-      .setPort(settings.integer("LP_HTTP_PORT", 0, 65535))
-      .setIdleTimeout(settings.integer("HTTP_IDLE_TIMEOUT_S", 1, 3600, 60));
-    return Routers.serve(vertx, router, options, "line-provider", OPENAPI);
+    return Routers.serve(vertx, router, Routers.serverOptions(config.http()), "line-provider", OPENAPI);
   }
 
   private void create(RoutingContext ctx) {

@@ -1,28 +1,43 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.db.Databases;
+import io.eventwalker.shared.db.Migrations;
 import io.eventwalker.shared.http.ConcurrencyLimit;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+
+import java.util.List;
 
 /**
- * line-provider: deploys its verticles and completes when all are up. The repository goes first
- * (it migrates the schema); the HTTP API last, so it only answers once the rest is in place.
+ * line-provider: reads its configuration once ({@link LineProviderConfig}), migrates its schema,
+ * then deploys its verticles and completes when all are up: the repository, the bridges, and the
+ * HTTP API last, so it only answers once the rest is in place.
  */
 public final class LineProviderVerticle extends VerticleBase {
 
+  static final List<String> MIGRATIONS = List.of("V1__events_and_outbox.sql", "V2__durable_subscriptions.sql");
+
   @Override
   public Future<?> start() {
-    Settings settings = new Settings("line-provider", config());
-    int httpInstances = settings.integer("LP_HTTP_INSTANCES", 1, 64, 1);
-    DeploymentOptions one = new DeploymentOptions().setConfig(config());
-    ConcurrencyLimit concurrency = new ConcurrencyLimit(settings.integer("LP_MAX_CONCURRENT_REQUESTS", 1, 100_000));
-    return vertx.deployVerticle(EventRepositoryVerticle::new, one)
+    LineProviderConfig config = LineProviderConfig.read(config());
+    DeploymentOptions one = new DeploymentOptions();
+    ConcurrencyLimit concurrency = new ConcurrencyLimit(config.http().maxConcurrentRequests());
+    return prepare(vertx, config)
+      .compose(migrated -> vertx.deployVerticle(() -> new EventRepositoryVerticle(config), one))
       .compose(repository -> Future.all(
-        vertx.deployVerticle(SubscriptionStoreVerticle::new, one),
-        vertx.deployVerticle(RequestsConsumerVerticle::new, one),
-        vertx.deployVerticle(OutboxRelayVerticle::new, one)))
-      .compose(bridges -> vertx.deployVerticle(() -> new EventsApiVerticle(concurrency), new DeploymentOptions(one).setInstances(httpInstances)));
+        vertx.deployVerticle(() -> new SubscriptionStoreVerticle(config), one),
+        vertx.deployVerticle(() -> new RequestsConsumerVerticle(config), one),
+        vertx.deployVerticle(() -> new OutboxRelayVerticle(config), one)))
+      .compose(bridges -> vertx.deployVerticle(() -> new EventsApiVerticle(config, concurrency),
+        new DeploymentOptions().setInstances(config.http().instances())));
+  }
+
+  /** What the verticles need before they start: their message codecs, and the schema migrated. */
+  static Future<Void> prepare(Vertx vertx, LineProviderConfig config) {
+    EventMessages.registerCodecs(vertx);
+    return Migrations.migrate(Databases.pool(vertx, config.database(), "line-provider"), config.database().schema(),
+      "db/line-provider", MIGRATIONS).mapEmpty();
   }
 }

@@ -8,7 +8,6 @@ import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
 import io.eventwalker.lineprovider.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
 import io.eventwalker.shared.Failpoints;
-import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.messaging.RabbitConnector;
 import io.eventwalker.shared.messaging.Topology;
 import io.vertx.core.Future;
@@ -35,10 +34,11 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayVerticle.class);
 
+  private final LineProviderConfig config;
+  private final DeliveryOptions busOptions;
+  private final long confirmTimeoutMs;
+  private final int batchSize;
   private RabbitConnector connector;
-  private DeliveryOptions busOptions;
-  private long confirmTimeoutMs;
-  private int batchSize;
   /** Subscribers whose queue was declared on the current connection (touched on the connector thread only). */
   private final Set<String> declared = new HashSet<>();
   private boolean draining;
@@ -46,17 +46,20 @@ public final class OutboxRelayVerticle extends VerticleBase {
   /** Publish tasks handed to the connector and not yet finished there (even if their wait timed out). */
   private final AtomicInteger publishesRunning = new AtomicInteger();
 
+  OutboxRelayVerticle(LineProviderConfig config) {
+    this.config = config;
+    this.confirmTimeoutMs = config.outbox().confirmTimeoutMs();
+    this.batchSize = config.outbox().batch();
+    this.busOptions = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+  }
+
   @Override
   public Future<?> start() {
-    Settings settings = new Settings("line-provider", config());
-    confirmTimeoutMs = settings.integer("LP_PUBLISH_CONFIRM_TIMEOUT_MS", 100, 60_000, 5_000);
-    batchSize = settings.integer("LP_OUTBOX_BATCH", 1, 10_000, 500);
-    busOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
-    connector = new RabbitConnector(vertx, settings, "line-provider-outbox", this::declare)
+    connector = new RabbitConnector(vertx, config.rabbit(), "line-provider-outbox", this::declare)
       .onConnected(connected -> drain());
     vertx.eventBus().consumer(Addresses.OUTBOX_WRITTEN, written -> drain());
     vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_OUTBOX, connector::answerReadiness);
-    vertx.setPeriodic(settings.integer("LP_OUTBOX_POLL_MS", 10, 600_000, 1_000), id -> drain());
+    vertx.setPeriodic(config.outbox().pollMs(), id -> drain());
     return connector.start().onComplete(started -> drain());
   }
 

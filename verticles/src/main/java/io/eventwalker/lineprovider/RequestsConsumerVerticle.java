@@ -10,7 +10,6 @@ import io.eventwalker.lineprovider.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.EventMessages.GetStates;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.lineprovider.EventMessages.States;
-import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.messaging.RabbitConnector;
 import io.eventwalker.shared.messaging.RabbitConnector.Delivery;
 import io.eventwalker.shared.messaging.Topology;
@@ -37,18 +36,22 @@ public final class RequestsConsumerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestsConsumerVerticle.class);
 
+  private final LineProviderConfig config;
+  private final DeliveryOptions busOptions;
+  private final int prefetch;
+  private final String queue;
   private RabbitConnector connector;
-  private DeliveryOptions busOptions;
-  private int prefetch;
-  private String queue;
+
+  RequestsConsumerVerticle(LineProviderConfig config) {
+    this.config = config;
+    this.busOptions = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+    this.prefetch = config.requestsPrefetch();
+    this.queue = config.requestsQueue();
+  }
 
   @Override
   public Future<?> start() {
-    Settings settings = new Settings("line-provider", config());
-    busOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000, 5_000));
-    prefetch = settings.integer("LP_REQUESTS_PREFETCH", 1, 10_000, 256);
-    queue = settings.string("LINE_PROVIDER_QUEUE");
-    connector = new RabbitConnector(vertx, settings, "line-provider-requests", this::declareAndConsume);
+    connector = new RabbitConnector(vertx, config.rabbit(), "line-provider-requests", this::declareAndConsume);
     vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_REQUESTS, connector::answerReadiness);
     return connector.start();
   }

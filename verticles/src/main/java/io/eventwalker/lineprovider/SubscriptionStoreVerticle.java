@@ -7,7 +7,6 @@ import io.eventwalker.lineprovider.EventMessages.DurableSubscription;
 import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
-import io.eventwalker.shared.config.Settings;
 import io.eventwalker.shared.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -53,23 +52,27 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
   /** While a rebuild runs, the marker says so, for at most this long (a rebuild cut short by a crash starts over). */
   private static final int REBUILDING_MARK_S = 120;
 
+  private final LineProviderConfig config;
+  private final DeliveryOptions busOptions;
+  private final String prefix;
+  private final long ttlSeconds;
+  private final long timeoutMs;
   private Redis redis;
-  private DeliveryOptions busOptions;
   private boolean rebuilding;
-  private String prefix;
-  private long ttlSeconds;
-  private long timeoutMs;
+
+  SubscriptionStoreVerticle(LineProviderConfig config) {
+    this.config = config;
+    this.prefix = config.redisPrefix();
+    this.ttlSeconds = config.subscriptionTtlS();
+    this.timeoutMs = config.redis().timeoutMs();
+    this.busOptions = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+  }
 
   @Override
   public Future<?> start() {
-    Settings settings = new Settings("line-provider", config());
-    prefix = settings.string("LP_REDIS_PREFIX", "lp:");
-    ttlSeconds = settings.longValue("LP_SUBSCRIPTION_TTL_S", 60, 365L * 24 * 3600, 30L * 24 * 3600);
-    timeoutMs = settings.integer("REDIS_TIMEOUT_MS", 100, 60_000, 2_000);
-    busOptions = new DeliveryOptions().setSendTimeout(settings.integer("REQUEST_TIMEOUT_MS", 100, 60_000));
     redis = Redis.createClient(vertx, new RedisOptions()
-      .setConnectionString(settings.string("REDIS_URL"))
-      .setMaxPoolSize(settings.integer("REDIS_POOL_SIZE", 1, 64, 6))
+      .setConnectionString(config.redis().url())
+      .setMaxPoolSize(config.redisPoolSize())
       .setMaxPoolWaiting(10_000)
       .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMs).setTcpKeepAlive(true)));
     var bus = vertx.eventBus();

@@ -49,9 +49,10 @@ class SubscriptionStoreVerticleTest {
       .put("LP_REDIS_PREFIX", prefix)
       .put("LP_SUBSCRIPTION_TTL_S", 600);
     redis = Redis.createClient(vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
-    DeploymentOptions options = new DeploymentOptions().setConfig(config);
-    vertx.deployVerticle(EventRepositoryVerticle::new, options)
-      .compose(repository -> vertx.deployVerticle(SubscriptionStoreVerticle::new, options))
+    LineProviderConfig read = LineProviderConfig.read(config);
+    LineProviderVerticle.prepare(vertx, read)
+      .compose(migrated -> vertx.deployVerticle(() -> new EventRepositoryVerticle(read), new DeploymentOptions()))
+      .compose(repository -> vertx.deployVerticle(() -> new SubscriptionStoreVerticle(read), new DeploymentOptions()))
       .onComplete(ctx.succeedingThenComplete());
   }
 

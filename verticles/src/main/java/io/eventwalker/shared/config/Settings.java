@@ -2,11 +2,14 @@ package io.eventwalker.shared.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Typed, checked reads of a service's flat configuration ({@code conf/<service>.json} with
- * environment variables of the same names on top). A missing or malformed key stops start-up
+ * environment variables of the same names on top), used once per service to build its
+ * configuration record. There are no defaults here: a missing or malformed key stops start-up
  * with a message that names it.
  */
 public final class Settings {
@@ -31,10 +34,6 @@ public final class Settings {
     return service;
   }
 
-  public JsonObject raw() {
-    return config;
-  }
-
   public String string(String key) {
     Object value = config.getValue(key);
     if (value == null) {
@@ -46,17 +45,9 @@ public final class Settings {
     throw invalid(key, "a string");
   }
 
-  public String string(String key, String fallback) {
-    return config.containsKey(key) ? string(key) : fallback;
-  }
-
   public int integer(String key, int min, int max) {
     long value = longValue(key, min, max);
     return (int) value;
-  }
-
-  public int integer(String key, int min, int max, int fallback) {
-    return config.containsKey(key) ? integer(key, min, max) : fallback;
   }
 
   public long longValue(String key, long min, long max) {
@@ -78,22 +69,16 @@ public final class Settings {
     return parsed;
   }
 
-  public long longValue(String key, long min, long max, long fallback) {
-    return config.containsKey(key) ? longValue(key, min, max) : fallback;
-  }
 
-  public boolean bool(String key, boolean fallback) {
-    Object value = config.getValue(key);
-    if (value == null) {
-      return fallback;
+  /** A comma-separated list; empty entries are dropped, so "" is the empty set. */
+  public Set<String> set(String key) {
+    Set<String> values = new LinkedHashSet<>();
+    for (String value : string(key).split(",")) {
+      if (!value.isBlank()) {
+        values.add(value.trim());
+      }
     }
-    if (value instanceof Boolean flag) {
-      return flag;
-    }
-    if (value instanceof String text && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
-      return Boolean.parseBoolean(text);
-    }
-    throw invalid(key, "true or false");
+    return Set.copyOf(values);
   }
 
   /** A PostgreSQL schema name, checked so it can be written into SQL safely. */
@@ -110,7 +95,8 @@ public final class Settings {
       + service + ".json or as the environment variable " + key + ")");
   }
 
-  private ConfigException invalid(String key, String expected) {
+  /** The start-up error for a key whose value is not what it must be. */
+  public ConfigException invalid(String key, String expected) {
     return new ConfigException(service + " configuration: key " + key + " must be " + expected
       + ", got " + config.getValue(key));
   }

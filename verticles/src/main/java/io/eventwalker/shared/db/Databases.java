@@ -1,6 +1,5 @@
 package io.eventwalker.shared.db;
 
-import io.eventwalker.shared.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
@@ -12,36 +11,41 @@ import io.vertx.sqlclient.PoolOptions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The PostgreSQL pool of a service, built from its settings; every wait on it is bounded. */
+/** The PostgreSQL pool of a service, built from its configuration; every wait on it is bounded. */
 public final class Databases {
 
   private Databases() {
   }
 
-  public static Pool pool(Vertx vertx, Settings settings, String schemaKey, String poolName) {
-    String schema = settings.sqlIdentifier(schemaKey);
+  /**
+   * The service's pool: one per service and schema, shared by every verticle of the service that
+   * asks for it (so {@code PG_POOL_SIZE} bounds the service's connections), closed when the last
+   * of them stops.
+   */
+  public static Pool pool(Vertx vertx, DatabaseConfig config, String service) {
     PgConnectOptions connect = new PgConnectOptions()
-      .setHost(settings.string("PG_HOST"))
-      .setPort(settings.integer("PG_PORT", 1, 65535))
-      .setDatabase(settings.string("PG_DATABASE"))
-      .setUser(settings.string("PG_USER"))
-      .setPassword(settings.string("PG_PASSWORD", ""))
+      .setHost(config.host())
+      .setPort(config.port())
+      .setDatabase(config.database())
+      .setUser(config.user())
+      .setPassword(config.password())
       .setCachePreparedStatements(true)
       .setPipeliningLimit(256)
       .setProperties(Map.of(
-        "search_path", schema,
-        "application_name", "event-walker-" + settings.service(),
-        "statement_timeout", String.valueOf(settings.integer("PG_STATEMENT_TIMEOUT_MS", 100, 600_000, 10_000))));
+        "search_path", config.schema(),
+        "application_name", "event-walker-" + service,
+        "statement_timeout", String.valueOf(config.statementTimeoutMs())));
     PoolOptions pool = new PoolOptions()
-      .setName(poolName)
-      .setMaxSize(settings.integer("PG_POOL_SIZE", 1, 200, 8))
-      .setMaxWaitQueueSize(settings.integer("PG_POOL_MAX_WAITING", 1, 1_000_000, 10_000))
-      .setConnectionTimeout(settings.integer("PG_POOL_WAIT_MS", 100, 60_000, 3_000))
+      .setName(service + "/" + config.schema())
+      .setShared(true)
+      .setMaxSize(config.poolSize())
+      .setMaxWaitQueueSize(config.poolMaxWaiting())
+      .setConnectionTimeout(config.poolWaitMs())
       .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
       .setIdleTimeout(60)
       .setIdleTimeoutUnit(TimeUnit.SECONDS);
     NetClientOptions network = new NetClientOptions()
-      .setConnectTimeout(settings.integer("PG_CONNECT_TIMEOUT_MS", 100, 60_000, 2_000))
+      .setConnectTimeout(config.connectTimeoutMs())
       .setTcpKeepAlive(true);
     return PgBuilder.pool().with(pool).with(network).connectingTo(connect).using(vertx).build();
   }

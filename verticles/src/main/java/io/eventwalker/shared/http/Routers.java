@@ -46,6 +46,11 @@ public final class Routers {
       .onSuccess(bound -> vertx.sharedData().<String, Integer>getLocalMap(PORTS_MAP).put(service, bound.actualPort()));
   }
 
+  /** The server's address and idle time-out, from the service's configuration. */
+  public static HttpServerOptions serverOptions(HttpConfig config) {
+    return new HttpServerOptions().setHost(config.host()).setPort(config.port()).setIdleTimeout(config.idleTimeoutS());
+  }
+
   /** Fails unless the routes with a path and methods are the document's operations ({@code :id} is {@code {id}}). */
   static void requireDocumented(Router router, JsonObject openApi) {
     Set<String> served = new TreeSet<>();

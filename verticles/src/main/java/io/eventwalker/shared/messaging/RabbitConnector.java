@@ -10,7 +10,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import io.eventwalker.shared.config.Settings;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -74,23 +73,23 @@ public final class RabbitConnector {
   private volatile boolean blocked;
   private volatile boolean stopped;
 
-  public RabbitConnector(Vertx vertx, Settings settings, String name, Setup setup) {
+  public RabbitConnector(Vertx vertx, RabbitConfig config, String name, Setup setup) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.name = name;
     this.setup = setup;
-    this.reconnectDelayMs = settings.integer("RABBITMQ_RECONNECT_MS", 50, 60_000, 1_000);
-    this.callTimeoutMs = settings.integer("RABBITMQ_CALL_TIMEOUT_MS", 100, 600_000, 5_000);
+    this.reconnectDelayMs = config.reconnectMs();
+    this.callTimeoutMs = config.callTimeoutMs();
     this.factory = new ConnectionFactory();
-    factory.setHost(settings.string("RABBITMQ_HOST"));
-    factory.setPort(settings.integer("RABBITMQ_PORT", 1, 65535));
-    this.user = settings.string(credentialKey(settings, "RABBITMQ_USER"));
+    factory.setHost(config.host());
+    factory.setPort(config.port());
+    this.user = config.user();
     factory.setUsername(user);
-    factory.setPassword(settings.string(credentialKey(settings, "RABBITMQ_PASSWORD")));
-    factory.setVirtualHost(settings.string("RABBITMQ_VHOST", "/"));
-    factory.setConnectionTimeout(settings.integer("RABBITMQ_CONNECT_TIMEOUT_MS", 100, 60_000, 2_000));
-    factory.setHandshakeTimeout(settings.integer("RABBITMQ_CONNECT_TIMEOUT_MS", 100, 60_000, 2_000));
-    factory.setRequestedHeartbeat(settings.integer("RABBITMQ_HEARTBEAT_S", 1, 600, 10));
+    factory.setPassword(config.password());
+    factory.setVirtualHost(config.vhost());
+    factory.setConnectionTimeout(config.connectTimeoutMs());
+    factory.setHandshakeTimeout(config.connectTimeoutMs());
+    factory.setRequestedHeartbeat(config.heartbeatS());
     factory.setAutomaticRecoveryEnabled(false);
     factory.setTopologyRecoveryEnabled(false);
     factory.setShutdownTimeout(1_000);
@@ -110,19 +109,6 @@ public final class RabbitConnector {
     Promise<Void> attempted = Promise.promise();
     submitConnect(attempted);
     return attempted.future();
-  }
-
-  /**
-   * Each service connects as its own RabbitMQ user ({@code LP_RABBITMQ_USER}, {@code BM_RABBITMQ_USER}
-   * and their passwords), so that the broker can tell who published a message (the validated
-   * {@code user-id} property) and give each only the permissions it needs.
-   */
-  static String credentialKey(Settings settings, String key) {
-    return switch (settings.service()) {
-      case "line-provider" -> "LP_" + key;
-      case "bet-maker" -> "BM_" + key;
-      default -> key;
-    };
   }
 
   /** The RabbitMQ user this connector connects as (what the broker validates a published {@code user-id} against). */

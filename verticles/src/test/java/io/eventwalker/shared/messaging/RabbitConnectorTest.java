@@ -1,10 +1,8 @@
 package io.eventwalker.shared.messaging;
 
-import io.eventwalker.shared.config.Settings;
 import io.eventwalker.testing.Backing;
 import io.eventwalker.testing.Rabbit;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
@@ -41,10 +39,8 @@ class RabbitConnectorTest {
   @Test
   void redeclaresAndConsumesAgainAfterTheBrokerDropsTheConnection(Vertx vertx, VertxTestContext ctx) throws Exception {
     Backing.requireRunning();
-    Settings settings = new Settings("test", new JsonObject()
-      .put("RABBITMQ_HOST", Backing.RABBITMQ_HOST).put("RABBITMQ_PORT", Backing.RABBITMQ_PORT)
-      .put("RABBITMQ_USER", Backing.RABBITMQ_USER).put("RABBITMQ_PASSWORD", Backing.RABBITMQ_PASSWORD)
-      .put("RABBITMQ_RECONNECT_MS", 200));
+    RabbitConfig settings = new RabbitConfig(Backing.RABBITMQ_HOST, Backing.RABBITMQ_PORT, "/", Backing.RABBITMQ_USER,
+      Backing.RABBITMQ_PASSWORD, 2_000, 10, 200, 5_000);
     CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
     var connected = ctx.checkpoint(2); // the first connection, then the one after the cut
     vertx.runOnContext(start -> {

@@ -1,5 +1,7 @@
-package io.eventwalker.shared.http;
+package io.eventwalker.betmaker;
 
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.http.Problems;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -42,6 +44,11 @@ public final class RateLimiter {
   /** A limiter that lets everything through (the limit turned off). */
   public static RateLimiter unlimited() {
     return new RateLimiter();
+  }
+
+  /** {@code BM_RATE_LIMIT_*}: {@code perSecond} 0 turns the limit off. */
+  static RateLimiter of(BetMakerConfig.RateLimit config) {
+    return config.perSecond() == 0 ? unlimited() : new RateLimiter(config.perSecond(), config.burst(), config.exempt());
   }
 
   /** How long {@code client} must wait before its next request is allowed; 0 if it may go now (and is counted). */

@@ -1,4 +1,4 @@
-package io.eventwalker.shared.http;
+package io.eventwalker.betmaker;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,93 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.shared.config.RedisConfig;
+import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.db.DatabaseConfig;
+import io.eventwalker.shared.http.HttpConfig;
+import io.eventwalker.shared.messaging.RabbitConfig;
+import io.eventwalker.shared.messaging.Topology;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.util.Set;
+
+/**
+ * bet-maker's configuration, read once at start-up from {@code conf/bet-maker.json} with the
+ * environment on top, and handed to each verticle. Every key is required: a missing or malformed
+ * one stops start-up, naming it (the README lists them all).
+ */
+public record BetMakerConfig(HttpConfig http, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
+                             Placement placement, Settlement settlement, Line line, Updates updates, Bridge bridge,
+                             RateLimit rateLimit, long idempotencyRetentionS) {
+
+  /** Taking bets: the stake limit, the deadline of a placement and of its commit, and the group commit's bounds. */
+  public record Placement(BigDecimal maxSumBet, int placeTimeoutMs, int commitTimeoutMs, int queueMax, int groupsInFlight,
+                          int groupMax) {
+  }
+
+  /** Settling: bets per chunk, the wait for an update to be applied, and how often catch-up runs. */
+  public record Settlement(int chunk, int timeoutMs, long catchUpIntervalMs) {
+  }
+
+  /**
+   * Talking to line-provider: its request queue, the name bet-maker subscribes under, the RabbitMQ
+   * user line-provider publishes as, and how long and how many batched requests may be out.
+   */
+  public record Line(String queue, String subscriber, String lineProviderUser, int timeoutMs, int batchesInFlight) {
+  }
+
+  /** Consuming updates: unacknowledged deliveries at a time, and the attempts before a poison message is dead-lettered. */
+  public record Updates(int prefetch, int poisonAttempts) {
+  }
+
+  /** The SockJS bridge. */
+  public record Bridge(long pingTimeoutMs, int maxHandlers, int maxSocketsPerClient, Set<String> allowedOrigins) {
+  }
+
+  /** {@code POST /bet} per client address; {@code perSecond} 0 turns the limit off. */
+  public record RateLimit(int perSecond, int burst, Set<String> exempt) {
+  }
+
+  public static BetMakerConfig read(JsonObject json) {
+    Settings settings = new Settings("bet-maker", json);
+    String subscriber = settings.string("BM_SUBSCRIBER");
+    if (!Topology.isValidSubscriber(subscriber)) {
+      throw settings.invalid("BM_SUBSCRIBER", "[a-z0-9][a-z0-9-]{0,62}");
+    }
+    return new BetMakerConfig(
+      HttpConfig.read(settings, "BM"),
+      DatabaseConfig.read(settings, "BM_PG_SCHEMA"),
+      RabbitConfig.read(settings, "BM_RABBITMQ_USER", "BM_RABBITMQ_PASSWORD"),
+      RedisConfig.read(settings),
+      new Placement(
+        BetRequest.maxSumBet(settings),
+        settings.integer("BM_PLACE_TIMEOUT_MS", 100, 600_000),
+        settings.integer("BM_COMMIT_TIMEOUT_MS", 100, 600_000),
+        settings.integer("BM_PLACE_QUEUE_MAX", 1, 10_000_000),
+        settings.integer("BM_BET_GROUPS_IN_FLIGHT", 1, 64),
+        settings.integer("BM_BET_GROUP_MAX", 1, 100_000)),
+      new Settlement(
+        settings.integer("BM_SETTLE_CHUNK", 100, 1_000_000),
+        settings.integer("BM_SETTLE_TIMEOUT_MS", 1_000, 600_000),
+        settings.longValue("BM_CATCH_UP_INTERVAL_MS", 100, 24L * 3600 * 1000)),
+      new Line(
+        settings.string("LINE_PROVIDER_QUEUE"),
+        subscriber,
+        settings.string("BM_LINE_PROVIDER_RABBITMQ_USER"),
+        settings.integer("BM_LINE_TIMEOUT_MS", 50, 60_000),
+        settings.integer("BM_LINE_BATCHES_IN_FLIGHT", 1, 64)),
+      new Updates(
+        settings.integer("BM_UPDATES_PREFETCH", 1, 10_000),
+        settings.integer("BM_POISON_ATTEMPTS", 1, 1_000)),
+      new Bridge(
+        settings.longValue("BM_BRIDGE_PING_TIMEOUT_MS", 1_000, 600_000),
+        settings.integer("BM_BRIDGE_MAX_HANDLERS", 1, 100_000),
+        settings.integer("BM_BRIDGE_MAX_SOCKETS_PER_CLIENT", 1, 1_000_000),
+        settings.set("BM_BRIDGE_ALLOWED_ORIGINS")),
+      new RateLimit(
+        settings.integer("BM_RATE_LIMIT_PER_S", 0, 1_000_000),
+        settings.integer("BM_RATE_LIMIT_BURST", 1, 1_000_000),
+        settings.set("BM_RATE_LIMIT_EXEMPT")),
+      settings.longValue("BM_IDEMPOTENCY_RETENTION_S", 24 * 3600, 365L * 24 * 3600));
+  }
+}

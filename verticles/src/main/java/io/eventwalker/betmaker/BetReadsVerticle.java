@@ -1,0 +1,115 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.betmaker.BetMessages.BetPage;
+import io.eventwalker.betmaker.BetMessages.EventIds;
+import io.eventwalker.betmaker.BetMessages.GetBet;
+import io.eventwalker.betmaker.BetMessages.ListBets;
+import io.eventwalker.betmaker.BetMessages.PendingEvents;
+import io.eventwalker.shared.db.Databases;
+import io.eventwalker.shared.http.Failures;
+import io.eventwalker.shared.http.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Reads of bet-maker's database: a bet, a page of bets, the events with PENDING bets, and PostgreSQL's readiness. */
+public final class BetReadsVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BetReadsVerticle.class);
+
+  private final BetMakerConfig config;
+  private Pool pool;
+
+  BetReadsVerticle(BetMakerConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Databases.pool(vertx, config.database(), "bet-maker");
+    var bus = vertx.eventBus();
+    bus.<GetBet>consumer(Addresses.BETS_GET, this::get);
+    bus.<ListBets>consumer(Addresses.BETS_LIST, this::list);
+    bus.<PendingEvents>consumer(Addresses.EVENTS_PENDING, this::pendingEvents);
+    bus.<String>consumer(Addresses.READY_POSTGRES, this::ready);
+    return Future.succeededFuture();
+  }
+
+  private void get(Message<GetBet> msg) {
+    pool.preparedQuery(BetQueries.GET_BET).execute(Tuple.of(msg.body().betId()))
+      .onSuccess(rows -> {
+        if (rows.size() == 0) {
+          Failures.reply(msg, Problem.of(404, "no bet " + msg.body().betId()));
+        } else {
+          msg.reply(toBet(rows.iterator().next()));
+        }
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void list(Message<ListBets> msg) {
+    ListBets query = msg.body();
+    List<Object> params = new ArrayList<>();
+    if (query.status() != null) {
+      params.add(query.status().name());
+    }
+    if (query.eventId() != null) {
+      params.add(query.eventId());
+    }
+    if (query.beforeSeq() != null) {
+      params.add(query.beforeSeq());
+    }
+    params.add(query.limit() + 1);
+    String sql = BetQueries.listBets(query.status() != null, query.eventId() != null, query.beforeSeq() != null);
+    pool.preparedQuery(sql).execute(Tuple.from(params))
+      .onSuccess(rows -> {
+        List<Bet> bets = new ArrayList<>(rows.size());
+        rows.forEach(row -> bets.add(toBet(row)));
+        Long next = null;
+        if (bets.size() > query.limit()) {
+          bets.remove(bets.size() - 1);
+          next = bets.get(bets.size() - 1).seq();
+        }
+        msg.reply(new BetPage(bets, next));
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  private void pendingEvents(Message<PendingEvents> msg) {
+    pool.preparedQuery(BetQueries.PENDING_EVENTS).execute(Tuple.of(msg.body().after(), msg.body().limit()))
+      .onSuccess(rows -> {
+        List<String> ids = new ArrayList<>(rows.size());
+        rows.forEach(row -> ids.add(row.getString("event_id")));
+        msg.reply(new EventIds(ids));
+      })
+      .onFailure(failure -> fail(msg, failure));
+  }
+
+  static Bet toBet(Row row) {
+    OffsetDateTime settledAt = row.getOffsetDateTime("settled_at");
+    return new Bet(row.getUUID("bet_id"), row.getString("event_id"), row.getBigDecimal("sum_bet"),
+      row.getBigDecimal("ratio"), BetStatus.valueOf(row.getString("status")), row.getBigDecimal("payout"),
+      row.getOffsetDateTime("created_at").toInstant(), settledAt == null ? null : settledAt.toInstant(), row.getLong("seq"));
+  }
+
+  private void ready(Message<String> msg) {
+    pool.query("SELECT 1").execute()
+      .timeout(config.http().readyTimeoutMs(), TimeUnit.MILLISECONDS)
+      .onSuccess(rows -> msg.reply("UP"))
+      .onFailure(failure -> Failures.reply(msg, Problem.of(503, "PostgreSQL: " + failure.getMessage())));
+  }
+
+  private static void fail(Message<?> msg, Throwable failure) {
+    Failures.reply(msg, failure, LOG);
+  }
+}

@@ -1,0 +1,47 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.shared.Timestamps;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * The bodies of bet-maker's answers (SPEC §3.3): a bet, a list of bets, and the 201 of
+ * {@code POST /bet}. Placement records that 201 with its Idempotency-Key in the same transaction
+ * as the bets (so a retry replays it and never stores the bets twice), which is why it is built
+ * here and not in {@link BetsApiVerticle} alone.
+ */
+final class BetResponses {
+
+  private BetResponses() {
+  }
+
+  static JsonObject bet(Bet bet) {
+    JsonObject json = new JsonObject()
+      .put("bet_id", bet.betId().toString())
+      .put("event_id", bet.eventId())
+      .put("sum_bet", bet.sumBet())
+      .put("ratio", bet.ratio())
+      .put("status", bet.status().name());
+    if (bet.payout() != null) {
+      json.put("payout", bet.payout());
+    }
+    json.put("created_at", Timestamps.iso(bet.createdAt()));
+    if (bet.settledAt() != null) {
+      json.put("settled_at", Timestamps.iso(bet.settledAt()));
+    }
+    return json;
+  }
+
+  static JsonArray bets(List<Bet> bets) {
+    JsonArray array = new JsonArray();
+    bets.forEach(bet -> array.add(bet(bet)));
+    return array;
+  }
+
+  /** The 201 of {@code POST /bet}: the bets in the shape they were asked (one object, or an array). */
+  static String created(List<Bet> bets, boolean single) {
+    return single ? bet(bets.get(0)).encode() : bets(bets).encode();
+  }
+}

@@ -1,0 +1,418 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.betmaker.BetMessages.ApplyStates;
+import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
+import io.eventwalker.betmaker.BetMessages.PlaceBets;
+import io.eventwalker.betmaker.BetMessages.PlacedBets;
+import io.eventwalker.betmaker.BetMessages.States;
+import io.eventwalker.betmaker.BetMessages.Subscribe;
+import io.eventwalker.shared.Failpoints;
+import io.eventwalker.shared.Timestamps;
+import io.eventwalker.shared.db.Databases;
+import io.eventwalker.shared.http.Failures;
+import io.eventwalker.shared.http.Problem;
+import io.eventwalker.shared.http.ProblemException;
+import io.eventwalker.shared.validation.FieldError;
+import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.shared.wire.EventStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Placement: stores the bets of {@code POST /bet}, checked against line-provider's current states.
+ *
+ * <p>Bets arriving together share one statement and one commit (group commit): while a group is
+ * being written the next requests queue, and go out together as the next group. Each request is
+ * still all-or-nothing, each bet still one row, and nothing is answered before its commit. Each
+ * group is checked against line-provider's current states before it commits ({@link #writeGroup}),
+ * and written again, up to {@link #MAX_ATTEMPTS} times, after settlement applied newer ones.
+ */
+public final class PlacementVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PlacementVerticle.class);
+  /** Writes of one group: the first, and again after applying newer states line-provider reported. */
+  private static final int MAX_ATTEMPTS = 3;
+
+  private final BetMakerConfig.Placement config;
+  private final BetMakerConfig settings;
+  private Pool pool;
+  private DeliveryOptions lineOptions;
+  private DeliveryOptions settleOptions;
+  private int queuedBets;
+  private int groupsInFlight;
+  private final ArrayDeque<Message<PlaceBets>> queue = new ArrayDeque<>();
+
+  PlacementVerticle(BetMakerConfig config) {
+    this.settings = config;
+    this.config = config.placement();
+  }
+
+  /**
+   * Stores {@code bets}, or fails with the problem that says why not; waits {@code waitMs} for the
+   * answer (longer than the placement's deadline plus its commit: see {@link PlaceBets}).
+   */
+  static Future<PlacedBets> place(Vertx vertx, PlaceBets bets, long waitMs) {
+    return vertx.eventBus().<PlacedBets>request(Addresses.BETS_PLACE, bets, new DeliveryOptions().setSendTimeout(waitMs))
+      .map(Message::body);
+  }
+
+  @Override
+  public Future<?> start() {
+    lineOptions = new DeliveryOptions().setSendTimeout(settings.http().requestTimeoutMs());
+    settleOptions = new DeliveryOptions().setSendTimeout(settings.settlement().timeoutMs());
+    pool = Databases.pool(vertx, settings.database(), "bet-maker");
+    vertx.eventBus().<PlaceBets>consumer(Addresses.BETS_PLACE, this::queue);
+    return Future.succeededFuture();
+  }
+
+  private void queue(Message<PlaceBets> msg) {
+    int bets = msg.body().bets().size();
+    if (queuedBets + bets > config.queueMax()) {
+      fail(msg, notStored("bet-maker is taking as many bets as it can (" + config.queueMax() + " waiting)"));
+      return;
+    }
+    queue.add(msg);
+    queuedBets += bets;
+    flush();
+  }
+
+  private void flush() {
+    while (groupsInFlight < config.groupsInFlight() && !queue.isEmpty()) {
+      long now = System.currentTimeMillis();
+      List<Message<PlaceBets>> group = new ArrayList<>();
+      int bets = 0;
+      while (!queue.isEmpty() && (group.isEmpty() || bets + queue.peek().body().bets().size() <= config.groupMax())) {
+        Message<PlaceBets> next = queue.poll();
+        queuedBets -= next.body().bets().size();
+        if (next.body().deadlineMillis() <= now) {
+          fail(next, notStored("the bets waited past their deadline for a turn to be written"));
+          continue;
+        }
+        bets += next.body().bets().size();
+        group.add(next);
+      }
+      if (group.isEmpty()) {
+        continue;
+      }
+      groupsInFlight++;
+      writeGroup(group, bets).onComplete(done -> {
+        groupsInFlight--;
+        flush();
+      });
+    }
+  }
+
+  /** One group write: the bets of several requests, their events, and the earliest of their deadlines. */
+  private record Group(List<Message<PlaceBets>> requests, UUID[] betIds, Tuple rows, String[] events, long deadlineMillis) {
+  }
+
+  /**
+   * Writes one group. While line-provider is asked for the current state of the group's events,
+   * the bets are inserted in a transaction that holds those events' rows; it commits only if
+   * bet-maker's view of every event is at least as new as line-provider's answer. Otherwise it
+   * rolls back, applies the newer states (settling a finished event) and writes the group again
+   * against them. So a bet is never taken at a ratio, deadline or status older than the one
+   * line-provider had when the group was asked about.
+   *
+   * <p>Every request answered with a failure stored nothing, with one exception: a group whose
+   * {@code COMMIT} was sent and never confirmed is answered "outcome unknown".
+   */
+  private Future<Void> writeGroup(List<Message<PlaceBets>> requests, int total) {
+    UUID[] betIds = new UUID[total];
+    String[] eventIds = new String[total];
+    String[] sums = new String[total];
+    Integer[] owners = new Integer[total];
+    TreeSet<String> events = new TreeSet<>();
+    long deadline = Long.MAX_VALUE;
+    int k = 0;
+    for (int r = 0; r < requests.size(); r++) {
+      deadline = Math.min(deadline, requests.get(r).body().deadlineMillis());
+      for (BetRequest bet : requests.get(r).body().bets()) {
+        betIds[k] = BetIds.next();
+        eventIds[k] = bet.eventId();
+        sums[k] = bet.sumBet().toPlainString();
+        owners[k] = r;
+        events.add(bet.eventId());
+        k++;
+      }
+    }
+    String[] eventArray = events.toArray(String[]::new);
+    Group group = new Group(requests, betIds, Tuple.of(betIds, eventIds, sums, owners, eventArray), eventArray, deadline);
+    Future<States> line = LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.of(eventArray), false), lineOptions);
+    return attempt(group, line, 1)
+      .compose(outcomes -> answer(requests, outcomes))
+      .recover(failure -> {
+        Throwable answer = failure instanceof ProblemException ? failure : notStored(describe(failure));
+        requests.forEach(msg -> fail(msg, answer));
+        return Future.succeededFuture();
+      });
+  }
+
+  /** Thrown inside a group's transaction to roll it back: line-provider has newer states. */
+  private static final class Stale extends RuntimeException {
+    private final transient List<EventState> newer;
+
+    Stale(List<EventState> newer) {
+      super("line-provider has newer states", null, false, false);
+      this.newer = newer;
+    }
+  }
+
+  private Future<List<List<Bet>>> attempt(Group group, Future<States> line, int attempt) {
+    if (System.currentTimeMillis() >= group.deadlineMillis()) {
+      return Future.failedFuture(notStored("the bets could not be written before their deadline"));
+    }
+    return pool.getConnection().compose(conn -> {
+      long left = group.deadlineMillis() - System.currentTimeMillis();
+      if (left <= 0) {
+        conn.close();
+        return Future.failedFuture(notStored("the bets could not be written before their deadline"));
+      }
+      // BEGIN, the time limit, the hold and the insert go out together (pipelined): one round
+      // trip, then the wait for line-provider's answer, then COMMIT or ROLLBACK. PostgreSQL
+      // itself cancels a statement still waiting (on a lock, say) when the deadline comes.
+      Future<RowSet<Row>> begun = conn.query("BEGIN").execute();
+      Future<RowSet<Row>> limited = conn.query("SET LOCAL statement_timeout = " + left).execute();
+      Future<RowSet<Row>> held = conn.preparedQuery(BetQueries.HOLD_EVENTS).execute(Tuple.of((Object) group.events()));
+      Future<RowSet<Row>> inserted = conn.preparedQuery(BetQueries.PLACE).execute(group.rows());
+      Future<List<List<Bet>>> written = Future.all(begun, limited, held, inserted)
+        .compose(sent -> line.timeout(Math.max(1, group.deadlineMillis() - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
+          .recover(failure -> Future.failedFuture(line.isComplete() ? failure
+            : notStored("line-provider did not answer before the bets' deadline"))))
+        .compose(states -> {
+          Map<String, Long> versions = new HashMap<>();
+          Set<String> inConflict = new HashSet<>();
+          held.result().forEach(row -> {
+            versions.put(row.getString("event_id"), row.getLong("version"));
+            if (row.getLong("conflict_version") != null) {
+              inConflict.add(row.getString("event_id"));
+            }
+          });
+          List<EventState> newer = states.found().stream()
+            .filter(state -> versions.getOrDefault(state.eventId(), 0L) < state.version())
+            .toList();
+          if (!newer.isEmpty()) {
+            return Future.failedFuture(new Stale(newer));
+          }
+          Set<String> regressed = SettlementVerticle.regressions(states, versions);
+          regressed.removeAll(inConflict);
+          if (!regressed.isEmpty()) {
+            return Future.failedFuture(new Regressed(regressed));
+          }
+          List<List<Bet>> outcomes = outcomes(group.requests(), group.betIds(), inserted.result());
+          return completeKeys(conn, group.requests(), outcomes).map(outcomes);
+        });
+      return written.transform(done -> {
+        if (done.failed()) {
+          return rollBack(conn, done.cause());
+        }
+        if (System.currentTimeMillis() >= group.deadlineMillis()) {
+          return rollBack(conn, notStored("the bets could not be written before their deadline"));
+        }
+        return commit(conn).map(done.result());
+      });
+    }).recover(failure -> {
+      if (!(failure instanceof Stale) && !(failure instanceof Regressed)) {
+        return Future.failedFuture(failure);
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        return Future.failedFuture(notStored("the event kept changing while the bets were placed"));
+      }
+      Future<?> caughtUp = failure instanceof Stale stale
+        ? SettlementVerticle.apply(vertx, new ApplyStates(stale.newer, false), settleOptions)
+        : SettlementVerticle.confirmConflicts(vertx, new ConfirmConflicts(((Regressed) failure).eventIds), settleOptions);
+      return caughtUp.compose(done -> attempt(group, line, attempt + 1));
+    });
+  }
+
+  /** Thrown inside a group's transaction to roll it back: line-provider reports older states than bet-maker holds. */
+  private static final class Regressed extends RuntimeException {
+    private final transient Set<String> eventIds;
+
+    Regressed(Set<String> eventIds) {
+      super("line-provider reports older states", null, false, false);
+      this.eventIds = eventIds;
+    }
+  }
+
+
+  /**
+   * Rolls the transaction back, releases the connection and fails with {@code cause}: nothing of
+   * it is stored (no COMMIT was sent).
+   */
+  private static <T> Future<T> rollBack(SqlConnection conn, Throwable cause) {
+    return conn.query("ROLLBACK").execute().transform(rolledBack -> {
+      conn.close();
+      return Future.failedFuture(cause);
+    });
+  }
+
+  /**
+   * Commits. PostgreSQL refusing the commit rolled it back (nothing stored); a lost connection or
+   * no answer within {@code BM_COMMIT_TIMEOUT_MS} leaves the outcome unknown, and says so. The
+   * connection goes back to the pool only once PostgreSQL has answered the COMMIT (or the
+   * connection is gone): nothing else may queue behind a commit whose outcome is still open.
+   */
+  private Future<Void> commit(SqlConnection conn) {
+    Future<RowSet<Row>> sent = conn.query("COMMIT").execute();
+    sent.onComplete(answered -> conn.close());
+    return sent
+      .timeout(config.commitTimeoutMs(), TimeUnit.MILLISECONDS)
+      .transform(committed -> {
+        if (committed.succeeded()) {
+          Failpoints.hit(Failpoints.PLACE_AFTER_COMMIT);
+          return Future.succeededFuture();
+        }
+        Throwable failure = committed.cause();
+        if (failure instanceof PgException) {
+          return Future.failedFuture(notStored("PostgreSQL refused to commit the bets (" + failure.getMessage() + ")"));
+        }
+        LOG.error("outcome unknown: the COMMIT of a group of bets was not confirmed ({})", failure.toString());
+        return Future.failedFuture(Problem.outcomeUnknown("the database did not confirm the commit of these bets, so they may or may"
+          + " not have been stored: retry with the same Idempotency-Key to learn which (GET /bets shows them if they were)").exception());
+      });
+  }
+
+  /** A placement refused with a 503 that stored nothing and never will. */
+  private static ProblemException notStored(String why) {
+    return Problem.of(503, why + "; nothing was stored; try again").exception();
+  }
+
+  /** What failed, named by its dependency, for a 503's detail. */
+  private static String describe(Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      return Failures.detail(reply);
+    }
+    if (failure instanceof PgException pg && "57014".equals(pg.getSqlState())) {
+      return "the bets could not be written before their deadline";
+    }
+    return "PostgreSQL could not store the bets (" + failure.getMessage() + ")";
+  }
+
+  /** For each request of the group, its stored bets in order, or null if it was refused. */
+  private static List<List<Bet>> outcomes(List<Message<PlaceBets>> group, UUID[] betIds, RowSet<Row> rows) {
+    Map<UUID, Row> stored = new HashMap<>(rows.size() * 2);
+    rows.forEach(row -> stored.put(row.getUUID("bet_id"), row));
+    List<List<Bet>> outcomes = new ArrayList<>(group.size());
+    int k = 0;
+    for (Message<PlaceBets> msg : group) {
+      List<Bet> bets = new ArrayList<>();
+      for (BetRequest request : msg.body().bets()) {
+        Row row = stored.get(betIds[k++]);
+        if (row != null) {
+          bets.add(new Bet(row.getUUID("bet_id"), request.eventId(), request.sumBet(), row.getBigDecimal("ratio"),
+            BetStatus.PENDING, null, row.getOffsetDateTime("created_at").toInstant(), null, row.getLong("seq")));
+        }
+      }
+      outcomes.add(bets.size() == msg.body().bets().size() ? bets : null);
+    }
+    return outcomes;
+  }
+
+  /** Records each keyed request's answer; fails (and so rolls back) if any of their claims was taken over. */
+  private static Future<Void> completeKeys(SqlClient conn, List<Message<PlaceBets>> group, List<List<Bet>> outcomes) {
+    List<String> keys = new ArrayList<>();
+    List<UUID> tokens = new ArrayList<>();
+    List<String> responses = new ArrayList<>();
+    for (int r = 0; r < group.size(); r++) {
+      PlaceBets request = group.get(r).body();
+      if (request.idempotency() != null && outcomes.get(r) != null) {
+        keys.add(request.idempotency().key());
+        tokens.add(request.idempotency().token());
+        responses.add(BetResponses.created(outcomes.get(r), request.single()));
+      }
+    }
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(BetQueries.COMPLETE_KEYS)
+      .execute(Tuple.of(keys.toArray(String[]::new), tokens.toArray(UUID[]::new), responses.toArray(String[]::new)))
+      .compose(completed -> completed.rowCount() == keys.size()
+        ? Future.succeededFuture()
+        : Future.failedFuture(notStored("an Idempotency-Key of these bets was taken over by another attempt")));
+  }
+
+  private Future<Void> answer(List<Message<PlaceBets>> group, List<List<Bet>> outcomes) {
+    List<String> refusedEvents = new ArrayList<>();
+    for (int r = 0; r < group.size(); r++) {
+      if (outcomes.get(r) == null) {
+        group.get(r).body().bets().forEach(bet -> refusedEvents.add(bet.eventId()));
+      } else {
+        group.get(r).reply(new PlacedBets(outcomes.get(r)));
+      }
+    }
+    if (refusedEvents.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(BetQueries.EVENTS_STATUS).execute(Tuple.of((Object) refusedEvents.toArray(String[]::new)))
+      .map(rows -> {
+        Map<String, Row> byId = new HashMap<>();
+        rows.forEach(row -> byId.put(row.getString("event_id"), row));
+        for (int r = 0; r < group.size(); r++) {
+          if (outcomes.get(r) == null) {
+            Message<PlaceBets> msg = group.get(r);
+            ProblemException refusal = closedProblem(msg.body(), byId);
+            Failures.reply(msg, refusal.problem());
+          }
+        }
+        return null;
+      });
+  }
+
+  private static ProblemException closedProblem(PlaceBets request, Map<String, Row> events) {
+    Instant now = Instant.now();
+    List<BetRequest> bets = request.bets();
+    for (int i = 0; i < bets.size(); i++) {
+      Row event = events.get(bets.get(i).eventId());
+      String why = null;
+      if (event == null) {
+        why = "no event " + bets.get(i).eventId();
+      } else if (event.getLong("conflict_version") != null) {
+        why = "event " + bets.get(i).eventId() + " is in conflict: line-provider reports version " + event.getLong("conflict_version")
+          + " but bet-maker holds version " + event.getLong("version") + "; no bets are taken on it until an operator resolves it";
+      } else if (EventStatus.valueOf(event.getString("status")).isFinished()) {
+        why = "event " + bets.get(i).eventId() + " is " + event.getString("status") + "; bets are closed";
+      } else if (!event.getOffsetDateTime("deadline").toInstant().isAfter(now)) {
+        why = "bets on event " + bets.get(i).eventId() + " closed at " + Timestamps.iso(event.getOffsetDateTime("deadline").toInstant());
+      }
+      if (why != null) {
+        return refusal(event == null ? 404 : 409, why, i, request.single());
+      }
+    }
+    return refusal(409, "an event of this request closed for bets", 0, request.single());
+  }
+
+  static ProblemException refusal(int status, String why, int index, boolean single) {
+    String detail = single ? why : why + " (item " + index + ")";
+    return new Problem(status, Problem.of(status, why).type(), Problem.title(status), detail,
+      List.of(new FieldError("event_id", single ? null : index, why))).exception();
+  }
+  private static void fail(Message<?> msg, Throwable failure) {
+    Failures.reply(msg, failure, LOG);
+  }
+}

@@ -1,0 +1,47 @@
+package io.eventwalker.lineprovider;
+
+import io.eventwalker.shared.config.RedisConfig;
+import io.eventwalker.shared.config.Settings;
+import io.eventwalker.shared.db.DatabaseConfig;
+import io.eventwalker.shared.http.HttpConfig;
+import io.eventwalker.shared.messaging.RabbitConfig;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * line-provider's configuration, read once at start-up from {@code conf/line-provider.json} with
+ * the environment on top, and handed to each verticle. Every key is required: a missing or
+ * malformed one stops start-up, naming it (the README lists them all).
+ */
+public record LineProviderConfig(HttpConfig http, String apiKey, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
+                                 int redisPoolSize, String redisPrefix, long subscriptionTtlS, String requestsQueue,
+                                 int requestsPrefetch, Outbox outbox) {
+
+  /** The outbox relay: how often it looks, how many rows at a time, the wait for the broker's confirms, and how long published rows are kept. */
+  public record Outbox(int pollMs, int batch, int confirmTimeoutMs, long retentionS) {
+  }
+
+  public static LineProviderConfig read(JsonObject json) {
+    Settings settings = new Settings("line-provider", json);
+    return new LineProviderConfig(
+      HttpConfig.read(settings, "LP"),
+      settings.string("LP_API_KEY"),
+      DatabaseConfig.read(settings, "LP_PG_SCHEMA"),
+      RabbitConfig.read(settings, "LP_RABBITMQ_USER", "LP_RABBITMQ_PASSWORD"),
+      RedisConfig.read(settings),
+      settings.integer("REDIS_POOL_SIZE", 1, 64),
+      settings.string("LP_REDIS_PREFIX"),
+      settings.longValue("LP_SUBSCRIPTION_TTL_S", 60, 365L * 24 * 3600),
+      settings.string("LINE_PROVIDER_QUEUE"),
+      settings.integer("LP_REQUESTS_PREFETCH", 1, 10_000),
+      new Outbox(
+        settings.integer("LP_OUTBOX_POLL_MS", 10, 600_000),
+        settings.integer("LP_OUTBOX_BATCH", 1, 10_000),
+        settings.integer("LP_PUBLISH_CONFIRM_TIMEOUT_MS", 100, 60_000),
+        settings.longValue("LP_OUTBOX_RETENTION_S", 60, 365L * 24 * 3600)));
+  }
+
+  @Override
+  public String toString() {
+    return "LineProviderConfig[http " + http + ", " + database + ", " + rabbit + "]";
+  }
+}

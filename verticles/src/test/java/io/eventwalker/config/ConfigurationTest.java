@@ -1,0 +1,135 @@
+package io.eventwalker.config;
+
+import io.eventwalker.betmaker.BetMakerConfig;
+import io.eventwalker.lineprovider.LineProviderConfig;
+import io.eventwalker.shared.config.Settings.ConfigException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code conf/} is the one source of the configuration: each service's record reads every key of
+ * its file and has no default of its own (a missing key stops start-up, naming it), and the
+ * README's configuration table lists exactly those keys with exactly those values.
+ */
+class ConfigurationTest {
+
+  private static final Pattern CODE = Pattern.compile("`([^`]*)`");
+
+  @Test
+  void lineProviderReadsEveryKeyOfItsFileAndNeedsEachOne() {
+    everyKeyIsNeeded(conf("line-provider"), LineProviderConfig::read);
+  }
+
+  @Test
+  void betMakerReadsEveryKeyOfItsFileAndNeedsEachOne() {
+    everyKeyIsNeeded(conf("bet-maker"), BetMakerConfig::read);
+  }
+
+  @Test
+  void theReadmeTableListsTheKeysOfConfWithTheirValues() throws IOException {
+    JsonObject line = conf("line-provider");
+    JsonObject bets = conf("bet-maker");
+    Map<String, String> lineDefaults = new TreeMap<>();
+    Map<String, String> betDefaults = new TreeMap<>();
+    for (String[] row : readmeRows()) {
+      List<String> keys = codes(row[0]);
+      List<String[]> values = splitValues(row[1]);
+      assertThat(values).as("one value per key in the row of %s", keys).hasSameSizeAs(keys);
+      for (int i = 0; i < keys.size(); i++) {
+        String[] both = values.get(i);
+        lineDefaults.put(keys.get(i), both[0]);
+        betDefaults.put(keys.get(i), both[1]);
+      }
+    }
+    assertThat(new TreeSet<>(lineDefaults.keySet())).as("keys in the README table")
+      .isEqualTo(union(line.fieldNames(), bets.fieldNames()));
+    line.fieldNames().forEach(key -> assertThat(lineDefaults.get(key)).as("README value of %s (line-provider)", key)
+      .isEqualTo(String.valueOf(line.getValue(key))));
+    bets.fieldNames().forEach(key -> assertThat(betDefaults.get(key)).as("README value of %s (bet-maker)", key)
+      .isEqualTo(String.valueOf(bets.getValue(key))));
+  }
+
+  private static void everyKeyIsNeeded(JsonObject conf, Consumer<JsonObject> read) {
+    read.accept(conf.copy());
+    for (String key : conf.fieldNames()) {
+      JsonObject without = conf.copy();
+      without.remove(key);
+      assertThatThrownBy(() -> read.accept(without)).as("reading without %s", key)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key " + key + " is missing");
+    }
+  }
+
+  private static JsonObject conf(String service) {
+    Path file = Path.of("..", "conf", service + ".json");
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (IOException e) {
+      throw new AssertionError("cannot read " + file.toAbsolutePath(), e);
+    }
+  }
+
+  /** The rows of the table under "## Configuration": {key cell, value cell}. */
+  private static List<String[]> readmeRows() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+    int start = lines.indexOf("## Configuration");
+    assertThat(start).as("README has a Configuration section").isNotNegative();
+    List<String[]> rows = new ArrayList<>();
+    for (String line : lines.subList(start + 1, lines.size())) {
+      if (line.startsWith("## ")) {
+        break;
+      }
+      if (line.startsWith("| `")) {
+        String[] cells = line.split("\\|", -1);
+        rows.add(new String[] {cells[1].trim(), cells[2].trim()});
+      }
+    }
+    return rows;
+  }
+
+  private static List<String> codes(String cell) {
+    List<String> codes = new ArrayList<>();
+    Matcher matcher = CODE.matcher(cell);
+    while (matcher.find()) {
+      codes.add(matcher.group(1));
+    }
+    return codes;
+  }
+
+  /**
+   * A value cell: one value per key, separated by ", ": {@code `x`}, or {@code empty}, or
+   * {@code `x` (bet-maker `y`)} where the services' files differ. Each as {line-provider, bet-maker}.
+   */
+  private static List<String[]> splitValues(String cell) {
+    List<String[]> values = new ArrayList<>();
+    for (String part : cell.split(", (?=`|empty)")) {
+      List<String> codes = codes(part);
+      String value = part.startsWith("empty") ? "" : codes.get(0);
+      String betMaker = part.contains("(bet-maker ") ? codes.get(1) : value;
+      values.add(new String[] {value, betMaker});
+    }
+    return values;
+  }
+
+  private static TreeSet<String> union(Iterable<String> a, Iterable<String> b) {
+    TreeSet<String> all = new TreeSet<>();
+    a.forEach(all::add);
+    b.forEach(all::add);
+    return all;
+  }
+}
