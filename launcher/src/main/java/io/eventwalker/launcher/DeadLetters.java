@@ -5,7 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import io.eventwalker.shared.messaging.Topology;
+import io.eventwalker.wire.Topology;
 import io.vertx.core.json.JsonObject;
 
 import java.io.PrintStream;

@@ -2,7 +2,7 @@ package io.eventwalker.launcher;
 
 import io.eventwalker.betmaker.BetMakerVerticle;
 import io.eventwalker.lineprovider.LineProviderVerticle;
-import io.eventwalker.shared.metrics.VertxRuntime;
+import io.eventwalker.platform.metrics.VertxRuntime;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;

@@ -20,9 +20,9 @@ public final class Addresses {
   /** {@link BetMessages.ReleaseKey} → "OK": forget a claimed key whose request failed. */
   public static final String IDEMPOTENCY_RELEASE = "betmaker.idempotency.release";
 
-  /** {@link BetMessages.OpenEvents} → {@link BetMessages.EventPage}, asked of line-provider. */
+  /** {@link BetMessages.OpenEvents} → {@link EventPage}, asked of line-provider. */
   public static final String LINE_OPEN_EVENTS = "betmaker.line.open-events";
-  /** {@link BetMessages.Subscribe} → {@link BetMessages.States}: subscribe at line-provider, get the current states. */
+  /** {@link BetMessages.Subscribe} → {@link EventStates}: subscribe at line-provider, get the current states. */
   public static final String LINE_SUBSCRIBE = "betmaker.line.subscribe";
 
   /** "subscribe" → "OK": subscribe at line-provider to every event, so the line's changes reach {@link #LIVE_OPEN_EVENTS}. */

@@ -1,7 +1,9 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.shared.eventbus.LocalCodec;
-import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.wire.EventPage;
+import io.eventwalker.wire.EventStates;
+import io.eventwalker.platform.eventbus.LocalCodec;
+import io.eventwalker.wire.EventState;
 import io.vertx.core.Vertx;
 
 import java.util.List;
@@ -98,12 +100,6 @@ public final class BetMessages {
   public record OpenEvents(String after, int limit) {
   }
 
-  public record EventPage(List<EventState> events, String nextAfter) {
-    public EventPage {
-      events = List.copyOf(events);
-    }
-  }
-
   /** {@code renew}: subscribe again even to events already subscribed to from this process (catch-up does). */
   public record Subscribe(List<String> eventIds, boolean renew) {
     public Subscribe {
@@ -111,17 +107,10 @@ public final class BetMessages {
     }
   }
 
-  public record States(List<EventState> found, List<String> missing) {
-    public States {
-      found = List.copyOf(found);
-      missing = List.copyOf(missing);
-    }
-  }
-
   static void registerCodecs(Vertx vertx) {
     LocalCodec.register(vertx, PlaceBets.class, PlacedBets.class, GetBet.class, ListBets.class, BetPage.class,
       ApplyStates.class, Applied.class, ConfirmConflicts.class, PendingEvents.class, EventIds.class, ClaimKey.class, KeyClaim.class,
-      ReleaseKey.class, OpenEvents.class, EventPage.class, Subscribe.class, States.class, Bet.class, EventState.class);
+      ReleaseKey.class, OpenEvents.class, EventPage.class, Subscribe.class, EventStates.class, Bet.class, EventState.class);
   }
 
   private BetMessages() {

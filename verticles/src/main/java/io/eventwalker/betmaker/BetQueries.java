@@ -5,8 +5,6 @@ final class BetQueries {
 
   static final String BET_COLUMNS = "bet_id, event_id, sum_bet, ratio, status, payout, created_at, settled_at, seq";
 
-  static final String KNOWN_VERSIONS = "SELECT event_id, version FROM events WHERE event_id = ANY($1::text[])";
-
   /**
    * Newer states only: a row is written when it is new or its version is higher, and never once
    * the event is finished. Returns the rows actually written.

@@ -1,11 +1,11 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.shared.Decimals;
-import io.eventwalker.shared.config.Settings;
-import io.eventwalker.shared.validation.Batch;
-import io.eventwalker.shared.validation.Errors;
-import io.eventwalker.shared.validation.ValidationException;
-import io.eventwalker.shared.wire.EventIds;
+import io.eventwalker.platform.Decimals;
+import io.eventwalker.platform.config.Settings;
+import io.eventwalker.platform.validation.Batch;
+import io.eventwalker.platform.validation.Errors;
+import io.eventwalker.platform.validation.ValidationException;
+import io.eventwalker.wire.EventIds;
 
 import java.math.BigDecimal;
 import java.util.Map;

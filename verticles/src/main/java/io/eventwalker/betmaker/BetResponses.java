@@ -1,6 +1,6 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.shared.Timestamps;
+import io.eventwalker.platform.Timestamps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -4,7 +4,7 @@ import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.EventIds;
 import io.eventwalker.betmaker.BetMessages.PendingEvents;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
-import io.eventwalker.shared.wire.LineRequest;
+import io.eventwalker.wire.LineRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -2,22 +2,22 @@ package io.eventwalker.betmaker;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.eventwalker.shared.http.ProblemException;
-import io.eventwalker.shared.http.Failures;
+import io.eventwalker.platform.http.ProblemException;
+import io.eventwalker.platform.http.Failures;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import io.eventwalker.betmaker.BetMessages.EventPage;
+import io.eventwalker.wire.EventPage;
 import io.eventwalker.betmaker.BetMessages.OpenEvents;
-import io.eventwalker.betmaker.BetMessages.States;
+import io.eventwalker.wire.EventStates;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
-import io.eventwalker.shared.http.Problem;
-import io.eventwalker.shared.messaging.RabbitConnector;
-import io.eventwalker.shared.messaging.RabbitConnector.Delivery;
-import io.eventwalker.shared.messaging.Topology;
-import io.eventwalker.shared.validation.ValidationException;
-import io.eventwalker.shared.wire.EventState;
-import io.eventwalker.shared.wire.LineReply;
-import io.eventwalker.shared.wire.LineRequest;
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.messaging.RabbitConnector;
+import io.eventwalker.platform.messaging.RabbitConnector.Delivery;
+import io.eventwalker.wire.Topology;
+import io.eventwalker.platform.validation.ValidationException;
+import io.eventwalker.wire.EventState;
+import io.eventwalker.wire.LineReply;
+import io.eventwalker.wire.LineRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -47,7 +47,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LineProviderClientVerticle.class);
   private static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
 
-  private record Waiter(Set<String> ids, boolean renew, Promise<States> promise) {
+  private record Waiter(Set<String> ids, boolean renew, Promise<EventStates> promise) {
   }
 
   private final BetMakerConfig config;
@@ -80,8 +80,8 @@ public final class LineProviderClientVerticle extends VerticleBase {
    * Subscribes bet-maker to {@code events} at line-provider (the first time; afterwards asks their
    * states) and completes with line-provider's current states of them.
    */
-  static Future<States> subscribe(Vertx vertx, Subscribe events, DeliveryOptions options) {
-    return vertx.eventBus().<States>request(Addresses.LINE_SUBSCRIBE, events, options).map(Message::body);
+  static Future<EventStates> subscribe(Vertx vertx, Subscribe events, DeliveryOptions options) {
+    return vertx.eventBus().<EventStates>request(Addresses.LINE_SUBSCRIBE, events, options).map(Message::body);
   }
 
   @Override
@@ -131,7 +131,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
    * subscription lost with Redis comes back.
    */
   private void subscribe(Message<Subscribe> msg) {
-    Promise<States> promise = Promise.promise();
+    Promise<EventStates> promise = Promise.promise();
     subscribeQueue.add(new Waiter(new LinkedHashSet<>(msg.body().eventIds()), msg.body().renew(), promise));
     promise.future().onSuccess(msg::reply).onFailure(failure -> fail(msg, failure));
     if (batchesInFlight < maxInFlight) {
@@ -183,7 +183,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
               mine.add(state);
             }
           }
-          waiter.promise().complete(new States(mine, missing));
+          waiter.promise().complete(new EventStates(mine, missing));
         }
       }
       if (!subscribeQueue.isEmpty() && batchesInFlight < maxInFlight) {
@@ -242,7 +242,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
     }
   }
 
-  private static io.eventwalker.shared.http.ProblemException unavailable(String detail) {
+  private static io.eventwalker.platform.http.ProblemException unavailable(String detail) {
     return Problem.of(503, detail).exception();
   }
 

@@ -1,9 +1,9 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.shared.metrics.Meters;
+import io.eventwalker.platform.metrics.Meters;
 import io.micrometer.core.instrument.Gauge;
-import io.eventwalker.shared.http.Problem;
-import io.eventwalker.shared.http.Problems;
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.http.Problems;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;

@@ -4,17 +4,17 @@ import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.BetMessages.PlacedBets;
-import io.eventwalker.betmaker.BetMessages.States;
+import io.eventwalker.wire.EventStates;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
-import io.eventwalker.shared.Failpoints;
-import io.eventwalker.shared.Timestamps;
-import io.eventwalker.shared.db.Databases;
-import io.eventwalker.shared.http.Failures;
-import io.eventwalker.shared.http.Problem;
-import io.eventwalker.shared.http.ProblemException;
-import io.eventwalker.shared.validation.FieldError;
-import io.eventwalker.shared.wire.EventState;
-import io.eventwalker.shared.wire.EventStatus;
+import io.eventwalker.platform.Failpoints;
+import io.eventwalker.platform.Timestamps;
+import io.eventwalker.platform.db.Databases;
+import io.eventwalker.platform.http.Failures;
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.http.ProblemException;
+import io.eventwalker.platform.validation.FieldError;
+import io.eventwalker.wire.EventState;
+import io.eventwalker.wire.EventStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -163,7 +163,7 @@ public final class PlacementVerticle extends VerticleBase {
     }
     String[] eventArray = events.toArray(String[]::new);
     Group group = new Group(requests, betIds, Tuple.of(betIds, eventIds, sums, owners, eventArray), eventArray, deadline);
-    Future<States> line = LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.of(eventArray), false), lineOptions);
+    Future<EventStates> line = LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.of(eventArray), false), lineOptions);
     return attempt(group, line, 1)
       .compose(outcomes -> answer(requests, outcomes))
       .recover(failure -> {
@@ -183,7 +183,7 @@ public final class PlacementVerticle extends VerticleBase {
     }
   }
 
-  private Future<List<List<Bet>>> attempt(Group group, Future<States> line, int attempt) {
+  private Future<List<List<Bet>>> attempt(Group group, Future<EventStates> line, int attempt) {
     if (System.currentTimeMillis() >= group.deadlineMillis()) {
       return Future.failedFuture(notStored("the bets could not be written before their deadline"));
     }

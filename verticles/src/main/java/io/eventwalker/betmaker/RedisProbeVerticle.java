@@ -1,8 +1,8 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.shared.http.Problem;
-import io.eventwalker.shared.http.Failures;
-import io.eventwalker.shared.config.RedisConfig;
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.http.Failures;
+import io.eventwalker.platform.config.RedisConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

@@ -3,16 +3,16 @@ package io.eventwalker.betmaker;
 import io.eventwalker.betmaker.BetMessages.Applied;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
-import io.eventwalker.betmaker.BetMessages.States;
+import io.eventwalker.wire.EventStates;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
-import io.eventwalker.shared.Failpoints;
-import io.eventwalker.shared.Timestamps;
-import io.eventwalker.shared.db.Databases;
-import io.eventwalker.shared.db.EventRows;
-import io.eventwalker.shared.http.Failures;
-import io.eventwalker.shared.http.Problem;
-import io.eventwalker.shared.metrics.Meters;
-import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.platform.Failpoints;
+import io.eventwalker.platform.Timestamps;
+import io.eventwalker.platform.db.Databases;
+import io.eventwalker.wire.EventRows;
+import io.eventwalker.platform.http.Failures;
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.metrics.Meters;
+import io.eventwalker.wire.EventState;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -107,7 +107,7 @@ public final class SettlementVerticle extends VerticleBase {
    * Events line-provider reports at a lower version than {@code held} (or does not know at all,
    * though bet-maker holds them).
    */
-  static Set<String> regressions(States states, Map<String, Long> held) {
+  static Set<String> regressions(EventStates states, Map<String, Long> held) {
     Set<String> regressed = new TreeSet<>();
     for (EventState state : states.found()) {
       Long version = held.get(state.eventId());
@@ -279,7 +279,7 @@ public final class SettlementVerticle extends VerticleBase {
           held.put(row.getString("event_id"), row.getLong("version"));
         }
       });
-      Set<String> regressed = regressions(new States(states, List.of()), held);
+      Set<String> regressed = regressions(new EventStates(states, List.of()), held);
       return regressed.isEmpty() ? Future.succeededFuture() : confirmRegressions(regressed);
     });
   }

@@ -7,11 +7,11 @@ public final class Addresses {
   public static final String EVENTS_CREATE = "line.events.create";
   /** {@link EventMessages.UpdateEvents} → {@link EventMessages.Events}. */
   public static final String EVENTS_UPDATE = "line.events.update";
-  /** {@link EventMessages.GetEvent} → {@link io.eventwalker.shared.wire.EventState}, or a 404 failure. */
+  /** {@link EventMessages.GetEvent} → {@link io.eventwalker.wire.EventState}, or a 404 failure. */
   public static final String EVENTS_GET = "line.events.get";
-  /** {@link EventMessages.ListEvents} → {@link EventMessages.EventPage}. */
+  /** {@link EventMessages.ListEvents} → {@link EventPage}. */
   public static final String EVENTS_LIST = "line.events.list";
-  /** {@link EventMessages.GetStates} → {@link EventMessages.States}. */
+  /** {@link EventMessages.GetStates} → {@link EventStates}. */
   public static final String EVENTS_STATES = "line.events.states";
 
   /** {@link EventMessages.PendingOutbox} → {@link EventMessages.OutboxRows}. */

@@ -1,7 +1,7 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.http.Problem;
-import io.eventwalker.shared.http.Problems;
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.http.Problems;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 

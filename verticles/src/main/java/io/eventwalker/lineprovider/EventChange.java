@@ -1,8 +1,7 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.http.Problem;
-import io.eventwalker.shared.wire.EventState;
-import io.eventwalker.shared.wire.EventStatus;
+import io.eventwalker.wire.EventState;
+import io.eventwalker.wire.EventStatus;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -17,10 +16,6 @@ public record EventChange(String eventId, BigDecimal ratio, Instant deadline, Ev
   public static final class RefusedException extends Exception {
     public RefusedException(String message) {
       super(message, null, false, false);
-    }
-
-    public Problem problem() {
-      return Problem.of(409, getMessage());
     }
   }
 

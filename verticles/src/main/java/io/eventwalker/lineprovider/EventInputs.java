@@ -1,13 +1,13 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.Decimals;
-import io.eventwalker.shared.Timestamps;
-import io.eventwalker.shared.validation.Batch;
-import io.eventwalker.shared.validation.Errors;
-import io.eventwalker.shared.validation.FieldError;
-import io.eventwalker.shared.validation.ValidationException;
-import io.eventwalker.shared.wire.EventIds;
-import io.eventwalker.shared.wire.EventStatus;
+import io.eventwalker.platform.Decimals;
+import io.eventwalker.platform.Timestamps;
+import io.eventwalker.platform.validation.Batch;
+import io.eventwalker.platform.validation.Errors;
+import io.eventwalker.platform.validation.FieldError;
+import io.eventwalker.platform.validation.ValidationException;
+import io.eventwalker.wire.EventIds;
+import io.eventwalker.wire.EventStatus;
 
 import java.math.BigDecimal;
 import java.time.Instant;

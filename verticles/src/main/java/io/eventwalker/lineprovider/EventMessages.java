@@ -1,8 +1,10 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.eventbus.LocalCodec;
-import io.eventwalker.shared.wire.EventState;
-import io.eventwalker.shared.wire.EventStatus;
+import io.eventwalker.wire.EventPage;
+import io.eventwalker.wire.EventStates;
+import io.eventwalker.platform.eventbus.LocalCodec;
+import io.eventwalker.wire.EventState;
+import io.eventwalker.wire.EventStatus;
 import io.vertx.core.Vertx;
 
 import java.util.List;
@@ -40,23 +42,9 @@ public final class EventMessages {
   public record ListEvents(EventStatus status, boolean openOnly, String after, int limit) {
   }
 
-  /** {@code nextAfter} is the id to continue after, or null on the last page. */
-  public record EventPage(List<EventState> events, String nextAfter) {
-    public EventPage {
-      events = List.copyOf(events);
-    }
-  }
-
   public record GetStates(List<String> eventIds) {
     public GetStates {
       eventIds = List.copyOf(eventIds);
-    }
-  }
-
-  public record States(List<EventState> found, List<String> missing) {
-    public States {
-      found = List.copyOf(found);
-      missing = List.copyOf(missing);
     }
   }
 
@@ -119,7 +107,7 @@ public final class EventMessages {
 
   static void registerCodecs(Vertx vertx) {
     LocalCodec.register(vertx, CreateEvents.class, UpdateEvents.class, Events.class, GetEvent.class,
-      ListEvents.class, EventPage.class, GetStates.class, States.class, PendingOutbox.class, OutboxRows.class,
+      ListEvents.class, EventPage.class, GetStates.class, EventStates.class, PendingOutbox.class, OutboxRows.class,
       MarkPublished.class, AddSubscriptions.class, DurableSubscriptions.class, DurablePage.class, SubscribersOf.class, Subscribers.class, EventState.class);
   }
 

@@ -1,12 +1,12 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.http.Failures;
+import io.eventwalker.platform.http.Failures;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.CreateEvents;
 import io.eventwalker.lineprovider.EventMessages.DurablePage;
 import io.eventwalker.lineprovider.EventMessages.DurableSubscription;
 import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
-import io.eventwalker.lineprovider.EventMessages.EventPage;
+import io.eventwalker.wire.EventPage;
 import io.eventwalker.lineprovider.EventMessages.Events;
 import io.eventwalker.lineprovider.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.EventMessages.GetStates;
@@ -15,15 +15,15 @@ import io.eventwalker.lineprovider.EventMessages.MarkPublished;
 import io.eventwalker.lineprovider.EventMessages.OutboxRow;
 import io.eventwalker.lineprovider.EventMessages.OutboxRows;
 import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
-import io.eventwalker.lineprovider.EventMessages.States;
+import io.eventwalker.wire.EventStates;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
-import io.eventwalker.shared.Timestamps;
-import io.eventwalker.shared.db.Databases;
-import io.eventwalker.shared.db.EventRows;
-import io.eventwalker.shared.http.Problem;
-import io.eventwalker.shared.http.ProblemException;
-import io.eventwalker.shared.validation.FieldError;
-import io.eventwalker.shared.wire.EventState;
+import io.eventwalker.platform.Timestamps;
+import io.eventwalker.platform.db.Databases;
+import io.eventwalker.wire.EventRows;
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.http.ProblemException;
+import io.eventwalker.platform.validation.FieldError;
+import io.eventwalker.wire.EventState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -210,7 +210,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
             found.add(state);
           }
         }
-        msg.reply(new States(found, missing));
+        msg.reply(new EventStates(found, missing));
       })
       .onFailure(failure -> fail(msg, failure));
   }

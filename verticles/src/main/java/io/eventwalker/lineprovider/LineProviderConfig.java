@@ -1,10 +1,10 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.config.RedisConfig;
-import io.eventwalker.shared.config.Settings;
-import io.eventwalker.shared.db.DatabaseConfig;
-import io.eventwalker.shared.http.HttpConfig;
-import io.eventwalker.shared.messaging.RabbitConfig;
+import io.eventwalker.platform.config.RedisConfig;
+import io.eventwalker.platform.config.Settings;
+import io.eventwalker.platform.db.DatabaseConfig;
+import io.eventwalker.platform.http.HttpConfig;
+import io.eventwalker.platform.messaging.RabbitConfig;
 import io.vertx.core.json.JsonObject;
 
 /**

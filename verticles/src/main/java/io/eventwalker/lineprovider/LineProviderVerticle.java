@@ -1,8 +1,8 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.db.Databases;
-import io.eventwalker.shared.db.Migrations;
-import io.eventwalker.shared.http.ConcurrencyLimit;
+import io.eventwalker.platform.db.Databases;
+import io.eventwalker.platform.db.Migrations;
+import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,7 +1,7 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.wire.EventState;
-import io.eventwalker.shared.wire.EventStatus;
+import io.eventwalker.wire.EventState;
+import io.eventwalker.wire.EventStatus;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,22 +1,22 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.http.Problem;
-import io.eventwalker.shared.http.Failures;
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.http.Failures;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
-import io.eventwalker.lineprovider.EventMessages.EventPage;
+import io.eventwalker.wire.EventPage;
 import io.eventwalker.lineprovider.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.EventMessages.GetStates;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
-import io.eventwalker.lineprovider.EventMessages.States;
-import io.eventwalker.shared.messaging.RabbitConnector;
-import io.eventwalker.shared.messaging.RabbitConnector.Delivery;
-import io.eventwalker.shared.messaging.Topology;
-import io.eventwalker.shared.validation.ValidationException;
-import io.eventwalker.shared.wire.EventState;
-import io.eventwalker.shared.wire.LineReply;
-import io.eventwalker.shared.wire.LineRequest;
+import io.eventwalker.wire.EventStates;
+import io.eventwalker.platform.messaging.RabbitConnector;
+import io.eventwalker.platform.messaging.RabbitConnector.Delivery;
+import io.eventwalker.wire.Topology;
+import io.eventwalker.platform.validation.ValidationException;
+import io.eventwalker.wire.EventState;
+import io.eventwalker.wire.LineReply;
+import io.eventwalker.wire.LineRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -105,13 +105,13 @@ public final class RequestsConsumerVerticle extends VerticleBase {
         .map(reply -> LineReply.ok(reply.body().events(), List.of(), reply.body().nextAfter()));
       case LineRequest.GET_EVENT -> bus.<EventState>request(Addresses.EVENTS_GET, new GetEvent(request.eventId()), busOptions)
         .map(reply -> LineReply.ok(List.of(reply.body()), List.of(), null));
-      case LineRequest.GET_STATES -> bus.<States>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions)
+      case LineRequest.GET_STATES -> bus.<EventStates>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions)
         .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
       case LineRequest.SUBSCRIBE_ALL -> subscribe(new AddSubscriptions(request.subscriber(), List.of(), true))
         .map(added -> LineReply.ok(List.of(), List.of(), null));
       default -> subscribe(new AddSubscriptions(request.subscriber(), request.eventIds(), false))
         // Subscribe first, then read: a change committed after the read is published to the new subscriber.
-        .compose(added -> bus.<States>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions))
+        .compose(added -> bus.<EventStates>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions))
         .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
     };
   }

@@ -1,13 +1,13 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.http.Failures;
+import io.eventwalker.platform.http.Failures;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.DurablePage;
 import io.eventwalker.lineprovider.EventMessages.DurableSubscription;
 import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
-import io.eventwalker.shared.http.Problem;
+import io.eventwalker.platform.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,6 +1,6 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.shared.config.Settings;
+import io.eventwalker.platform.config.Settings;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,6 +1,6 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.shared.http.Routers;
+import io.eventwalker.platform.http.Routers;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.BridgeClient;
 import io.eventwalker.testing.TestSystem;

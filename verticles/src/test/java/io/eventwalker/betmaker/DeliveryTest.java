@@ -1,7 +1,7 @@
 package io.eventwalker.betmaker;
 
 import com.rabbitmq.client.GetResponse;
-import io.eventwalker.shared.messaging.Topology;
+import io.eventwalker.wire.Topology;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Rabbit;

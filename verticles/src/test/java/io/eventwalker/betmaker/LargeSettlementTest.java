@@ -50,7 +50,7 @@ class LargeSettlementTest {
     Http.Response placed = bets.post("/bet", batch.encode());
     assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
     String watched = placed.array().getJsonObject(3 * CHUNK + 49).getString("bet_id");
-    int port = system.vertx.sharedData().<String, Integer>getLocalMap(io.eventwalker.shared.http.Routers.PORTS_MAP).get("bet-maker");
+    int port = system.vertx.sharedData().<String, Integer>getLocalMap(io.eventwalker.platform.http.Routers.PORTS_MAP).get("bet-maker");
     try (BridgeClient client = new BridgeClient(system.vertx, port)) {
       client.register("bets." + watched);
       client.sync();

@@ -1,6 +1,6 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.shared.http.Problem;
+import io.eventwalker.platform.http.Problem;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Backing;
 import io.eventwalker.testing.Http;

@@ -2,7 +2,7 @@ package io.eventwalker.config;
 
 import io.eventwalker.betmaker.BetMakerConfig;
 import io.eventwalker.lineprovider.LineProviderConfig;
-import io.eventwalker.shared.config.Settings.ConfigException;
+import io.eventwalker.platform.config.Settings.ConfigException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.wire.EventState;
-import io.eventwalker.shared.wire.EventStatus;
+import io.eventwalker.wire.EventState;
+import io.eventwalker.wire.EventStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,10 +1,10 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.shared.json.StrictJson;
-import io.eventwalker.shared.validation.Batch;
-import io.eventwalker.shared.validation.FieldError;
-import io.eventwalker.shared.validation.ValidationException;
-import io.eventwalker.shared.wire.EventStatus;
+import io.eventwalker.platform.json.StrictJson;
+import io.eventwalker.platform.validation.Batch;
+import io.eventwalker.platform.validation.FieldError;
+import io.eventwalker.platform.validation.ValidationException;
+import io.eventwalker.wire.EventStatus;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.eventwalker.testing;
 
-import io.eventwalker.shared.json.StrictJson;
+import io.eventwalker.platform.json.StrictJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,0 +1,103 @@
+package io.eventwalker.platform.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Typed, checked reads of a service's flat configuration ({@code conf/<service>.json} with
+ * environment variables of the same names on top), used once per service to build its
+ * configuration record. There are no defaults here: a missing or malformed key stops start-up
+ * with a message that names it.
+ */
+public final class Settings {
+
+  private static final Pattern SQL_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  private final JsonObject config;
+  private final String service;
+
+  public Settings(String service, JsonObject config) {
+    this.service = service;
+    this.config = config == null ? new JsonObject() : config;
+  }
+
+  public static final class ConfigException extends IllegalArgumentException {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+
+  public String service() {
+    return service;
+  }
+
+  public String string(String key) {
+    Object value = config.getValue(key);
+    if (value == null) {
+      throw missing(key);
+    }
+    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+      return String.valueOf(value);
+    }
+    throw invalid(key, "a string");
+  }
+
+  public int integer(String key, int min, int max) {
+    long value = longValue(key, min, max);
+    return (int) value;
+  }
+
+  public long longValue(String key, long min, long max) {
+    Object value = config.getValue(key);
+    if (value == null) {
+      throw missing(key);
+    }
+    long parsed;
+    if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
+      parsed = number.longValue();
+    } else if (value instanceof String text && text.matches("-?[0-9]{1,18}")) {
+      parsed = Long.parseLong(text);
+    } else {
+      throw invalid(key, "an integer");
+    }
+    if (parsed < min || parsed > max) {
+      throw invalid(key, "between " + min + " and " + max);
+    }
+    return parsed;
+  }
+
+
+  /** A comma-separated list; empty entries are dropped, so "" is the empty set. */
+  public Set<String> set(String key) {
+    Set<String> values = new LinkedHashSet<>();
+    for (String value : string(key).split(",")) {
+      if (!value.isBlank()) {
+        values.add(value.trim());
+      }
+    }
+    return Set.copyOf(values);
+  }
+
+  /** A PostgreSQL schema name, checked so it can be written into SQL safely. */
+  public String sqlIdentifier(String key) {
+    String value = string(key);
+    if (!SQL_IDENTIFIER.matcher(value).matches()) {
+      throw invalid(key, "a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters)");
+    }
+    return value;
+  }
+
+  private ConfigException missing(String key) {
+    return new ConfigException(service + " configuration: key " + key + " is missing (set it in conf/"
+      + service + ".json or as the environment variable " + key + ")");
+  }
+
+  /** The start-up error for a key whose value is not what it must be. */
+  public ConfigException invalid(String key, String expected) {
+    return new ConfigException(service + " configuration: key " + key + " must be " + expected
+      + ", got " + config.getValue(key));
+  }
+}

@@ -1,0 +1,80 @@
+package io.eventwalker.platform.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /ready}: asks each dependency's owning verticle over the event bus (the HTTP verticle
+ * touches none of them itself) and answers 200, or 503 naming what is down. Details (such as
+ * bet-maker's events in conflict with line-provider) are added to the answer without changing its
+ * status: they concern some events, not whether the service can serve.
+ */
+public final class Readiness {
+
+  private final Vertx vertx;
+  private final Map<String, List<String>> probes;
+  private final Map<String, String> details;
+  private final DeliveryOptions options;
+
+  /** {@code probes}: dependency name → the addresses that must all answer "UP". */
+  public Readiness(Vertx vertx, Map<String, List<String>> probes, long timeoutMs) {
+    this(vertx, probes, Map.of(), timeoutMs);
+  }
+
+  /** {@code details}: field of the answer → the address whose reply (JSON) it shows. */
+  public Readiness(Vertx vertx, Map<String, List<String>> probes, Map<String, String> details, long timeoutMs) {
+    this.vertx = vertx;
+    this.probes = probes;
+    this.details = details;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  public void handle(RoutingContext ctx) {
+    Map<String, Future<String>> checks = new LinkedHashMap<>();
+    probes.forEach((name, addresses) -> checks.put(name, check(addresses)));
+    Map<String, Future<Object>> extras = new LinkedHashMap<>();
+    details.forEach((field, address) -> extras.put(field, vertx.eventBus().request(address, "list", options).map(reply -> reply.body())));
+    List<Future<?>> all = new ArrayList<>(checks.values());
+    all.addAll(extras.values());
+    Future.join(all).onComplete(done -> {
+      JsonObject results = new JsonObject();
+      List<String> down = new ArrayList<>();
+      checks.forEach((name, check) -> {
+        if (check.succeeded()) {
+          results.put(name, "UP");
+        } else {
+          results.put(name, "DOWN: " + Failures.detail(check.cause()));
+          down.add(name);
+        }
+      });
+      JsonObject shown = new JsonObject();
+      extras.forEach((field, extra) -> shown.put(field, extra.succeeded() ? extra.result() : "unknown: " + Failures.detail(extra.cause())));
+      if (down.isEmpty()) {
+        Responses.json(ctx, 200, new JsonObject().put("status", "UP").put("checks", results).mergeIn(shown));
+      } else {
+        JsonObject body = Problem.of(503, "not ready: " + String.join(", ", down) + " unavailable").toJson()
+          .put("checks", results).mergeIn(shown);
+        ctx.response().setStatusCode(503)
+          .putHeader("Content-Type", Problem.CONTENT_TYPE)
+          .putHeader("Retry-After", "1")
+          .end(body.encode());
+      }
+    });
+  }
+
+  private Future<String> check(List<String> addresses) {
+    List<Future<String>> answers = new ArrayList<>();
+    for (String address : addresses) {
+      answers.add(vertx.eventBus().<String>request(address, "ping", options).map(reply -> reply.body()));
+    }
+    return Future.all(answers).map("UP");
+  }
+}

@@ -1,0 +1,319 @@
+package io.eventwalker.platform.messaging;
+
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.http.Failures;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BlockedListener;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One RabbitMQ connection and channel owned by one bridge verticle.
+ *
+ * <p>Every blocking client call runs, in order, on the connector's own thread, never on an event
+ * loop; results come back on the verticle's context. The connector reconnects by itself with a
+ * fixed back-off, and on every (re)connect runs the verticle's {@link Setup} to declare its
+ * topology and start its consumers again. Deliveries carry the generation of the connection they
+ * came from: an ack for an older connection is dropped (the broker redelivers that message), so
+ * a reconnect never produces "unknown delivery tag" channel errors.
+ */
+public final class RabbitConnector {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RabbitConnector.class);
+
+  /** Work on the current channel, run on the connector's thread. */
+  public interface ChannelTask<T> {
+    T run(Channel channel) throws Exception;
+  }
+
+  /** Declares topology and starts consumers on a fresh channel; runs on every (re)connect. */
+  public interface Setup {
+    void onConnected(RabbitConnector connector, Channel channel) throws Exception;
+  }
+
+  /** A message as a consumer receives it. */
+  public record Delivery(long generation, Envelope envelope, AMQP.BasicProperties properties, Buffer body) {
+    public long deliveryTag() {
+      return envelope.getDeliveryTag();
+    }
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String name;
+  private final Setup setup;
+  private final ConnectionFactory factory;
+  private final long reconnectDelayMs;
+  private final long callTimeoutMs;
+  private final ThreadPoolExecutor thread;
+  private final String user;
+
+  private volatile Handler<Void> connectedHandler = v -> { };
+  private volatile Connection connection;
+  private volatile Channel channel;
+  private volatile long generation;
+  private volatile boolean blocked;
+  private volatile boolean stopped;
+
+  public RabbitConnector(Vertx vertx, RabbitConfig config, String name, Setup setup) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.name = name;
+    this.setup = setup;
+    this.reconnectDelayMs = config.reconnectMs();
+    this.callTimeoutMs = config.callTimeoutMs();
+    this.factory = new ConnectionFactory();
+    factory.setHost(config.host());
+    factory.setPort(config.port());
+    this.user = config.user();
+    factory.setUsername(user);
+    factory.setPassword(config.password());
+    factory.setVirtualHost(config.vhost());
+    factory.setConnectionTimeout(config.connectTimeoutMs());
+    factory.setHandshakeTimeout(config.connectTimeoutMs());
+    factory.setRequestedHeartbeat(config.heartbeatS());
+    factory.setAutomaticRecoveryEnabled(false);
+    factory.setTopologyRecoveryEnabled(false);
+    factory.setShutdownTimeout(1_000);
+    this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000), runnable -> {
+      Thread t = new Thread(runnable, "rabbitmq-" + name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Makes the first connection attempt and completes when it is done, successful or not: a broker
+   * that is down delays messaging, it never stops the service from starting. Later attempts
+   * continue in the background.
+   */
+  public Future<Void> start() {
+    Promise<Void> attempted = Promise.promise();
+    submitConnect(attempted);
+    return attempted.future();
+  }
+
+  /** The RabbitMQ user this connector connects as (what the broker validates a published {@code user-id} against). */
+  public String user() {
+    return user;
+  }
+
+  /** Called on the verticle's context after every successful (re)connect and set-up. */
+  public RabbitConnector onConnected(Handler<Void> handler) {
+    this.connectedHandler = handler;
+    return this;
+  }
+
+  public boolean isConnected() {
+    Channel current = channel;
+    return current != null && current.isOpen() && !stopped;
+  }
+
+  /** Whether the broker has blocked publishing (a memory or disk alarm). */
+  public boolean isBlocked() {
+    return blocked;
+  }
+
+  public long generation() {
+    return generation;
+  }
+
+  /**
+   * Runs {@code task} on the current channel; fails at once when there is no connection, and after
+   * {@code RABBITMQ_CALL_TIMEOUT_MS} if the client is stuck (a broker alarm blocks publishers).
+   */
+  public <T> Future<T> call(ChannelTask<T> task) {
+    return call(task, callTimeoutMs);
+  }
+
+  /** {@link #call(ChannelTask)} with its own timeout (for a wait longer than usual, such as confirms). */
+  public <T> Future<T> call(ChannelTask<T> task, long timeoutMs) {
+    Channel current = channel;
+    if (current == null || !current.isOpen()) {
+      return Future.failedFuture(new IllegalStateException("RabbitMQ is not connected"));
+    }
+    Promise<T> promise = Promise.promise();
+    try {
+      thread.execute(() -> {
+        try {
+          T result = task.run(current);
+          context.runOnContext(v -> promise.complete(result));
+        } catch (Exception e) {
+          context.runOnContext(v -> promise.fail(e));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      return Future.failedFuture(new IllegalStateException("RabbitMQ client is saturated", e));
+    }
+    return promise.future().timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Answers a readiness probe: "UP" when connected and not blocked by a broker alarm. */
+  public void answerReadiness(Message<String> probe) {
+    if (!isConnected()) {
+      Failures.reply(probe, Problem.of(503, "RabbitMQ: not connected"));
+    } else if (blocked) {
+      Failures.reply(probe, Problem.of(503, "RabbitMQ: publishing blocked by a broker alarm"));
+    } else {
+      probe.reply("UP");
+    }
+  }
+
+  /** Acknowledges a delivery, unless it came from an earlier connection (the broker will redeliver it). */
+  public Future<Void> ack(Delivery delivery) {
+    if (delivery.generation() != generation) {
+      LOG.debug("{}: not acking delivery {} of an earlier connection", name, delivery.deliveryTag());
+      return Future.succeededFuture();
+    }
+    return call(ch -> {
+      ch.basicAck(delivery.deliveryTag(), false);
+      return null;
+    });
+  }
+
+  /**
+   * Starts a consumer on {@code queue} whose deliveries are handed to {@code handler} on the
+   * verticle's context. Call it from {@link Setup#onConnected}.
+   */
+  public String consume(Channel ch, String queue, boolean autoAck, Handler<Delivery> handler) throws Exception {
+    long consumerGeneration = generation;
+    return ch.basicConsume(queue, autoAck, new DefaultConsumer(ch) {
+      @Override
+      public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+        Delivery delivery = new Delivery(consumerGeneration, envelope, properties, Buffer.buffer(body));
+        context.runOnContext(v -> handler.handle(delivery));
+      }
+    });
+  }
+
+  public Future<Void> stop() {
+    stopped = true;
+    Promise<Void> closed = Promise.promise();
+    try {
+      thread.execute(() -> {
+        closeQuietly(connection);
+        connection = null;
+        channel = null;
+        context.runOnContext(v -> closed.complete());
+      });
+    } catch (RejectedExecutionException e) {
+      closed.tryComplete();
+    }
+    thread.shutdown();
+    return closed.future().timeout(5, TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
+  }
+
+  private void submitConnect(Promise<Void> attempted) {
+    if (stopped) {
+      attempted.tryComplete();
+      return;
+    }
+    try {
+      thread.execute(() -> connect(attempted));
+    } catch (RejectedExecutionException e) {
+      attempted.tryComplete();
+    }
+  }
+
+  private void connect(Promise<Void> attempted) {
+    Connection conn = null;
+    try {
+      conn = factory.newConnection("event-walker-" + name);
+      Channel ch = conn.createChannel();
+      long nextGeneration = generation + 1;
+      generation = nextGeneration;
+      Connection owned = conn;
+      conn.addBlockedListener(new BlockedListener() {
+        @Override
+        public void handleBlocked(String reason) {
+          LOG.warn("{}: RabbitMQ blocked publishing: {}", name, reason);
+          blocked = true;
+        }
+
+        @Override
+        public void handleUnblocked() {
+          LOG.info("{}: RabbitMQ unblocked publishing", name);
+          blocked = false;
+        }
+      });
+      conn.addShutdownListener(cause -> onShutdown(owned, cause));
+      ch.addShutdownListener(cause -> {
+        // Whoever closed it (the broker on an error, or the client itself, as waitForConfirmsOrDie
+        // does on a timeout), a closed channel means a fresh connection: the next one redeclares
+        // everything and restarts the consumers.
+        if (!stopped && !cause.isHardError() && channel == ch) {
+          LOG.warn("{}: channel closed ({}); reconnecting", name, cause.getMessage());
+          thread.execute(() -> closeQuietly(owned));
+        }
+      });
+      setup.onConnected(this, ch);
+      blocked = false;
+      connection = conn;
+      channel = ch;
+      if (!conn.isOpen()) {
+        // Lost while the set-up ran: its shutdown listener saw no current connection to replace.
+        connection = null;
+        channel = null;
+        scheduleReconnect();
+        return;
+      }
+      LOG.info("{}: connected to RabbitMQ", name);
+      context.runOnContext(connectedHandler);
+    } catch (Exception e) {
+      LOG.warn("{}: cannot connect to RabbitMQ ({}); retrying in {} ms", name, e.getMessage(), reconnectDelayMs);
+      closeQuietly(conn);
+      scheduleReconnect();
+    } finally {
+      context.runOnContext(v -> attempted.tryComplete());
+    }
+  }
+
+  private void onShutdown(Connection conn, ShutdownSignalException cause) {
+    if (stopped || conn != connection) {
+      return; // a connection we already gave up on, or our own shutdown
+    }
+    LOG.warn("{}: RabbitMQ connection lost ({}); reconnecting", name, cause.getMessage());
+    connection = null;
+    channel = null;
+    blocked = false;
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    if (stopped) {
+      return;
+    }
+    vertx.setTimer(reconnectDelayMs, id -> submitConnect(Promise.promise()));
+  }
+
+  private void closeQuietly(Connection conn) {
+    if (conn == null) {
+      return;
+    }
+    try {
+      if (conn.isOpen()) {
+        conn.close(1_000);
+      }
+    } catch (Exception e) {
+      LOG.debug("{}: closing the connection: {}", name, e.getMessage());
+    }
+  }
+}

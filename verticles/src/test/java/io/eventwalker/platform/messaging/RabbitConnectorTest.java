@@ -1,0 +1,76 @@
+package io.eventwalker.platform.messaging;
+
+import io.eventwalker.testing.Backing;
+import io.eventwalker.testing.Rabbit;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The connector every RabbitMQ bridge uses, against the real broker: it comes back by itself. */
+@ExtendWith(VertxExtension.class)
+class RabbitConnectorTest {
+
+  private final String queue = "t" + UUID.randomUUID().toString().substring(0, 8) + ".connector-test";
+  private RabbitConnector connector;
+
+  @AfterEach
+  void stop(Vertx vertx) {
+    if (connector != null) {
+      connector.stop().await();
+    }
+    try (Rabbit rabbit = new Rabbit()) {
+      rabbit.channel().queueDelete(queue);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void redeclaresAndConsumesAgainAfterTheBrokerDropsTheConnection(Vertx vertx, VertxTestContext ctx) throws Exception {
+    Backing.requireRunning();
+    RabbitConfig settings = new RabbitConfig(Backing.RABBITMQ_HOST, Backing.RABBITMQ_PORT, "/", Backing.RABBITMQ_USER,
+      Backing.RABBITMQ_PASSWORD, 2_000, 10, 200, 5_000);
+    CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
+    var connected = ctx.checkpoint(2); // the first connection, then the one after the cut
+    vertx.runOnContext(start -> {
+      connector = new RabbitConnector(vertx, settings, "connector-test", (c, ch) -> {
+        ch.queueDeclare(queue, false, false, true, Map.of());
+        c.consume(ch, queue, false, delivery -> {
+          received.add(delivery.body().toString(StandardCharsets.UTF_8));
+          c.ack(delivery);
+        });
+      }).onConnected(v -> connected.flag());
+      connector.start();
+    });
+    long firstGeneration;
+    try (Rabbit rabbit = new Rabbit()) {
+      waitFor(() -> connector != null && connector.isConnected());
+      firstGeneration = connector.generation();
+      rabbit.publish("", queue, "before");
+      waitFor(() -> received.contains("before"));
+      Rabbit.closeAllConnections();
+    }
+    waitFor(() -> connector.isConnected() && connector.generation() > firstGeneration);
+    try (Rabbit rabbit = new Rabbit()) {
+      rabbit.publish("", queue, "after");
+      waitFor(() -> received.contains("after"));
+    }
+    assertThat(received).containsExactly("before", "after");
+    assertThat(ctx.awaitCompletion(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) {
+    io.eventwalker.testing.Await.until("the connector", java.time.Duration.ofSeconds(20), condition);
+  }
+}
