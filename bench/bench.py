@@ -19,7 +19,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
-from system import (JAR, JVM_OPTIONS, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
+from system import (JAR, JVM_OPTIONS, names, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
                     ensure_rabbit_users, grep_log, heap_mb, http, process_cpu_seconds, psql, rss_mb, run)
 
 BENCH = os.path.join(ROOT, "bench")
@@ -43,7 +43,18 @@ SERVICE_ENV = {
     # S5 opens 1000 websocket clients from this one address.
     "BM_BRIDGE_MAX_SOCKETS_PER_CLIENT": "2000",
 }
-QUEUES = ["bench.line-provider.requests", "bm-bench.event-updates", "bm-bench.event-updates.dead-letter"]
+# What the services derive from SERVICE_ENV, as the jar reports it (resolve_names): never spelled twice.
+LP_SCHEMA = BM_SCHEMA = REDIS_PREFIX = None
+QUEUES = []
+
+
+def resolve_names():
+    global LP_SCHEMA, BM_SCHEMA, REDIS_PREFIX, QUEUES
+    resolved = names(SERVICE_ENV)
+    LP_SCHEMA, BM_SCHEMA = resolved["line-provider"]["schema"], resolved["bet-maker"]["schema"]
+    REDIS_PREFIX = resolved["line-provider"]["redis_prefix"]
+    QUEUES = [resolved["line-provider"]["requests_queue"], resolved["bet-maker"]["updates_queue"],
+              resolved["bet-maker"]["dead_letter_queue"]]
 
 
 def log(message):
@@ -56,10 +67,11 @@ def children_cpu():
 
 
 def clean():
-    psql("DROP SCHEMA IF EXISTS lp_bench CASCADE; DROP SCHEMA IF EXISTS bm_bench CASCADE; DROP SCHEMA IF EXISTS bench_baseline CASCADE")
+    psql("DROP SCHEMA IF EXISTS %s CASCADE; DROP SCHEMA IF EXISTS %s CASCADE; DROP SCHEMA IF EXISTS bench_baseline CASCADE"
+         % (LP_SCHEMA, BM_SCHEMA))
     for queue in QUEUES:
         run(["rabbitmqctl", "-q", "delete_queue", queue], check=False)
-    keys = run(["redis-cli", "--scan", "--pattern", "bench:lp:*"], check=False).stdout.split()
+    keys = run(["redis-cli", "--scan", "--pattern", REDIS_PREFIX + "*"], check=False).stdout.split()
     for key in keys:
         run(["redis-cli", "del", key], check=False)
 
@@ -122,10 +134,10 @@ def create_events(prefix, count, ratio="1.75"):
 
 
 def s1(seconds, services):
-    before = int(psql("SELECT count(*) FROM bm_bench.bets"))
+    before = int(psql("SELECT count(*) FROM %s.bets" % BM_SCHEMA))
     result = wrk(BM_PORT, "/", "bet.lua", seconds)
     time.sleep(1)  # let the last in-flight requests finish before counting
-    stored = int(psql("SELECT count(*) FROM bm_bench.bets")) - before
+    stored = int(psql("SELECT count(*) FROM %s.bets" % BM_SCHEMA)) - before
     answered_2xx = result["requests"] - result["non2xx"]
     result["stored"] = stored
     result["durable"] = answered_2xx <= stored <= answered_2xx + CONNECTIONS
@@ -144,9 +156,9 @@ def s3(round_number, bets=SETTLE_BETS, services=None):
     status, body = http("POST", BM_PORT, "/bet", {"event_id": event, "sum_bet": "10.00"})
     if status != 201:
         raise RuntimeError("first bet: %d %s" % (status, body))
-    psql("INSERT INTO bm_bench.bets (bet_id, event_id, sum_bet, ratio, status) "
-         "SELECT gen_random_uuid(), '%s', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(2, %d) g" % (event, bets))
-    psql("VACUUM ANALYZE bm_bench.bets")
+    psql("INSERT INTO %s.bets (bet_id, event_id, sum_bet, ratio, status) "
+         "SELECT gen_random_uuid(), '%s', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(2, %d) g" % (BM_SCHEMA, event, bets))
+    psql("VACUUM ANALYZE %s.bets" % BM_SCHEMA)
     heap_before = heap_mb(BM_PORT)
     ooms_before = len(grep_log(services.log("bet-maker"), "OutOfMemoryError")) if services else 0
     started = time.time()
@@ -155,15 +167,15 @@ def s3(round_number, bets=SETTLE_BETS, services=None):
         raise RuntimeError("finish: %d %s" % (status, body))
     deadline = started + 600
     heap_peak, sampled = heap_before, started
-    while psql("SELECT EXISTS (SELECT 1 FROM bm_bench.bets WHERE event_id = '%s' AND status = 'PENDING')" % event) == "t":
+    while psql("SELECT EXISTS (SELECT 1 FROM %s.bets WHERE event_id = '%s' AND status = 'PENDING')" % (BM_SCHEMA, event)) == "t":
         if time.time() > deadline:
             raise RuntimeError("settlement of %s took over 600 s" % event)
         if bets > SETTLE_BETS and time.time() - sampled > 0.5:
             heap_peak, sampled = max(heap_peak, heap_mb(BM_PORT)), time.time()
         time.sleep(0.01 if bets <= SETTLE_BETS else 0.1)
     elapsed = time.time() - started
-    won = int(psql("SELECT count(*) FROM bm_bench.bets WHERE event_id = '%s' AND status = 'WON' "
-                   "AND payout = trunc(sum_bet * ratio, 2)" % event))
+    won = int(psql("SELECT count(*) FROM %s.bets WHERE event_id = '%s' AND status = 'WON' "
+                   "AND payout = trunc(sum_bet * ratio, 2)" % (BM_SCHEMA, event)))
     if won != bets:
         raise RuntimeError("settled %d of %d bets correctly" % (won, bets))
     alive = services is None or services.alive("bet-maker")
@@ -235,6 +247,7 @@ def main():
         log("building the jars (mvn package -DskipTests)")
         run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
 
+    resolve_names()
     clean()
     ensure_rabbit_users()
     services = Services(SERVICE_ENV, {"line-provider": LP_PORT, "bet-maker": BM_PORT}, RESULTS)
@@ -265,7 +278,7 @@ def main():
             r["B4"] = b4()
             r["S3L"] = s3(n, HUGE_EVENT_BETS, services)
             r["B4L"] = b4(HUGE_EVENT_BETS)
-            psql("DELETE FROM bm_bench.bets WHERE event_id = 'bench-settle-%d-%d0'" % (HUGE_EVENT_BETS, n))
+            psql("DELETE FROM %s.bets WHERE event_id = 'bench-settle-%d-%d0'" % (BM_SCHEMA, HUGE_EVENT_BETS, n))
             r["S5"] = s5(args.quick)
             log("  " + json.dumps({k: (v.get("rate") or v.get("seconds") or v.get("p99_ms")) if isinstance(v, dict) else v
                                    for k, v in r.items() if k != "S4"}))

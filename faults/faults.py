@@ -22,8 +22,8 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
-from system import (JAR, ROOT, Services, ensure_backing_services, ensure_rabbit_users, grep_log, heap_mb, http,  # noqa: E402
-                    http_with_headers, postgres_start, publish_as,
+from system import (JAR, ROOT, Services, conf_value, ensure_backing_services, ensure_rabbit_users, grep_log, heap_mb, http,  # noqa: E402
+                    http_with_headers, names, postgres_start, publish_as,
                     postgres_stop_immediately, psql, queue_depth, rabbit_ctl, rabbit_kill, rabbit_start,
                     rabbit_start_app, rabbit_stop_app, redis_shutdown, redis_start, run, wait_until)
 
@@ -31,21 +31,32 @@ LOGS = os.path.join(ROOT, "faults", "results")
 DOC = os.path.join(ROOT, "docs", "reliability.md")
 LP, BM = "line-provider", "bet-maker"
 PORTS = {LP: int(os.environ.get("FAULTS_LP_PORT", "19001")), BM: int(os.environ.get("FAULTS_BM_PORT", "19000"))}
-LP_SCHEMA, BM_SCHEMA = "lp_faults", "bm_faults"
-SUBSCRIBER = "bm-faults"
-REQUESTS_QUEUE = "faults.line-provider.requests"
-UPDATES_QUEUE = SUBSCRIBER + ".event-updates"
-DEAD_LETTERS = SUBSCRIBER + ".event-updates.dead-letter"
 OUTCOME_UNKNOWN = "urn:event-walker:problem:outcome-unknown"
 FORGER = "faults-forger"
 ENV = {
     "LP_HTTP_PORT": str(PORTS[LP]), "BM_HTTP_PORT": str(PORTS[BM]),
-    "LP_PG_SCHEMA": LP_SCHEMA, "BM_PG_SCHEMA": BM_SCHEMA, "LP_REDIS_PREFIX": "faults:lp:",
-    "LINE_PROVIDER_QUEUE": REQUESTS_QUEUE, "BM_SUBSCRIBER": SUBSCRIBER,
+    "LP_PG_SCHEMA": "lp_faults", "BM_PG_SCHEMA": "bm_faults", "LP_REDIS_PREFIX": "faults:lp:",
+    "LINE_PROVIDER_QUEUE": "faults.line-provider.requests", "BM_SUBSCRIBER": "bm-faults",
     "BM_CATCH_UP_INTERVAL_MS": "2000", "LP_OUTBOX_POLL_MS": "200",
     "RABBITMQ_RECONNECT_MS": "500", "RABBITMQ_HEARTBEAT_S": "2",
     "BM_RATE_LIMIT_PER_S": "0", "LOG_LEVEL": "INFO",
 }
+# The names the services derive from ENV (schemas, queues, exchanges, users), as the jar reports
+# them (resolve_names, before the first case): never spelled a second time here.
+LP_SCHEMA = BM_SCHEMA = SUBSCRIBER = REQUESTS_QUEUE = UPDATES_QUEUE = DEAD_LETTERS = None
+UPDATES_EXCHANGE = LP_USER = BM_USER = REDIS_PREFIX = None
+ENV_PASSWORDS = {LP: conf_value(LP, "LP_RABBITMQ_PASSWORD", ENV), BM: conf_value(BM, "BM_RABBITMQ_PASSWORD", ENV)}
+
+
+def resolve_names():
+    global LP_SCHEMA, BM_SCHEMA, SUBSCRIBER, REQUESTS_QUEUE, UPDATES_QUEUE, DEAD_LETTERS, UPDATES_EXCHANGE, LP_USER, BM_USER
+    global REDIS_PREFIX
+    resolved = names(ENV)
+    LP_SCHEMA, BM_SCHEMA = resolved[LP]["schema"], resolved[BM]["schema"]
+    SUBSCRIBER, REQUESTS_QUEUE = resolved[BM]["subscriber"], resolved[LP]["requests_queue"]
+    UPDATES_QUEUE, DEAD_LETTERS = resolved[BM]["updates_queue"], resolved[BM]["dead_letter_queue"]
+    UPDATES_EXCHANGE, REDIS_PREFIX = resolved["updates_exchange"], resolved[LP]["redis_prefix"]
+    LP_USER, BM_USER = resolved[LP]["rabbitmq_user"], resolved[BM]["rabbitmq_user"]
 
 
 def log(message):
@@ -455,7 +466,7 @@ class Suite:
         finally:
             redis_start()
         rebuilt = wait_until("subscriptions rebuilt in the empty Redis", 60, lambda: run(
-            ["redis-cli", "sismember", "faults:lp:subscribers:" + known, SUBSCRIBER], check=False).stdout.strip() == "1")
+            ["redis-cli", "sismember", REDIS_PREFIX + "subscribers:" + known, SUBSCRIBER], check=False).stdout.strip() == "1")
         self.finish(known)
         self.await_settled(known)
         expect(self.bet(fresh)[0] == 201, "bets on the new event after Redis returned")
@@ -500,10 +511,10 @@ class Suite:
         before = queue_depth(DEAD_LETTERS) or 0
         forged = json.dumps({"event_id": event, "ratio": "10000.00", "deadline": int(time.time()) + 3600,
                              "status": "FINISHED_WIN", "version": 10 ** 15})
-        plain = publish_as(FORGER, FORGER, "event-walker.event-updates", SUBSCRIBER, forged)
-        stamped = publish_as(FORGER, FORGER, "event-walker.event-updates", SUBSCRIBER, forged, user_id=FORGER)
-        impersonated = publish_as(FORGER, FORGER, "event-walker.event-updates", SUBSCRIBER, forged, user_id="line-provider")
-        as_bet_maker = publish_as("bet-maker", "bet-maker", "event-walker.event-updates", SUBSCRIBER, forged, user_id="bet-maker")
+        plain = publish_as(FORGER, FORGER, UPDATES_EXCHANGE, SUBSCRIBER, forged)
+        stamped = publish_as(FORGER, FORGER, UPDATES_EXCHANGE, SUBSCRIBER, forged, user_id=FORGER)
+        impersonated = publish_as(FORGER, FORGER, UPDATES_EXCHANGE, SUBSCRIBER, forged, user_id=LP_USER)
+        as_bet_maker = publish_as(BM_USER, ENV_PASSWORDS[BM], UPDATES_EXCHANGE, SUBSCRIBER, forged, user_id=BM_USER)
         expect(plain and stamped, "the broker refused the forger's own messages")
         expect(not impersonated, "the broker took a user-id that was not the publisher's")
         expect(not as_bet_maker, "bet-maker's user could publish to the updates exchange")
@@ -557,8 +568,8 @@ class Suite:
                              "status": "FINISHED_LOSE", "version": 2})
         postgres_stop_immediately()
         try:
-            expect(publish_as("line-provider", "line-provider", "event-walker.event-updates", SUBSCRIBER, update,
-                              user_id="line-provider"), "line-provider's user could not publish")
+            expect(publish_as(LP_USER, ENV_PASSWORDS[LP], UPDATES_EXCHANGE, SUBSCRIBER, update,
+                              user_id=LP_USER), "line-provider's user could not publish")
             time.sleep(8)  # the outage itself: 6 or more attempts (100 ms doubling)
             tries = len(grep_log(self.services.log(BM), "update %s v2 not applied \\(an outage" % event))
         finally:
@@ -878,6 +889,7 @@ def main():
     if not os.path.exists(JAR) or os.environ.get("FAULTS_BUILD") == "1":
         log("building the fat jar (mvn package -DskipTests)")
         run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
+    resolve_names()
     started = time.time()
     ensure_backing_services()
     ensure_rabbit_users()

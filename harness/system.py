@@ -29,6 +29,22 @@ def run(cmd, check=True, capture=True, env=None, timeout=600, input=None):
     return result
 
 
+def names(env):
+    """The names the services use on PostgreSQL, Redis and RabbitMQ under `env` on top of conf/,
+    as the jar derives them (`java -jar event-walker.jar names`): scripts never spell them twice."""
+    result = run(["java", "-jar", JAR, "names"], env={**os.environ, **env}, timeout=120)
+    return json.loads(result.stdout[result.stdout.index("{"):])
+
+
+def conf_value(service, key, env):
+    """A key of conf/<service>.json as the service reads it: the environment (`env` on top of this process's) wins."""
+    merged = {**os.environ, **env}
+    if key in merged:
+        return merged[key]
+    with open(os.path.join(ROOT, "conf", service + ".json")) as conf:
+        return str(json.load(conf)[key])
+
+
 def psql(sql, timing=False, check=True, timeout=600):
     cmd = ["psql", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", PG_DATABASE, "-v", "ON_ERROR_STOP=1", "-qAt"]
     if timing:

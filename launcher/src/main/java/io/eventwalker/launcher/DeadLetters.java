@@ -5,8 +5,10 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import io.eventwalker.betmaker.BetMakerConfig;
+import io.eventwalker.lineprovider.LineProviderConfig;
+import io.eventwalker.platform.messaging.RabbitConfig;
 import io.eventwalker.wire.Topology;
-import io.vertx.core.json.JsonObject;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,26 +28,27 @@ import java.util.Map;
  */
 final class DeadLetters {
 
-  private final JsonObject lineProvider;
-  private final JsonObject betMaker;
+  private final LineProviderConfig lineProvider;
+  private final BetMakerConfig betMaker;
   private final PrintStream out;
 
-  DeadLetters(JsonObject lineProvider, JsonObject betMaker, PrintStream out) {
+  DeadLetters(LineProviderConfig lineProvider, BetMakerConfig betMaker, PrintStream out) {
     this.lineProvider = lineProvider;
     this.betMaker = betMaker;
     this.out = out;
   }
 
   int run(String action) throws Exception {
-    String subscriber = betMaker.getString("BM_SUBSCRIBER");
+    String subscriber = betMaker.line().subscriber();
     String queue = Topology.deadLetterQueue(subscriber);
-    String user = lineProvider.getString("LP_RABBITMQ_USER");
+    RabbitConfig rabbit = lineProvider.rabbit();
+    String user = rabbit.user();
     ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(lineProvider.getString("RABBITMQ_HOST"));
-    factory.setPort(Integer.parseInt(String.valueOf(lineProvider.getValue("RABBITMQ_PORT"))));
-    factory.setVirtualHost(lineProvider.getString("RABBITMQ_VHOST"));
+    factory.setHost(rabbit.host());
+    factory.setPort(rabbit.port());
+    factory.setVirtualHost(rabbit.vhost());
     factory.setUsername(user);
-    factory.setPassword(lineProvider.getString("LP_RABBITMQ_PASSWORD"));
+    factory.setPassword(rabbit.password());
     factory.setConnectionTimeout(5_000);
     try (Connection connection = factory.newConnection("event-walker-dead-letters")) {
       long waiting;

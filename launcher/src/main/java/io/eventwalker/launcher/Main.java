@@ -1,6 +1,8 @@
 package io.eventwalker.launcher;
 
+import io.eventwalker.betmaker.BetMakerConfig;
 import io.eventwalker.betmaker.BetMakerVerticle;
+import io.eventwalker.lineprovider.LineProviderConfig;
 import io.eventwalker.lineprovider.LineProviderVerticle;
 import io.eventwalker.platform.metrics.VertxRuntime;
 import io.vertx.config.ConfigRetriever;
@@ -66,6 +68,9 @@ public final class Main {
     }
     if (!words.isEmpty() && words.get(0).equals("dead-letters")) {
       System.exit(deadLetters(words.size() > 1 ? words.get(1) : "list", confDir));
+    }
+    if (words.size() == 1 && words.get(0).equals("names")) {
+      System.exit(names(confDir));
     }
     if (words.size() > 1) {
       usage(2);
@@ -171,8 +176,8 @@ public final class Main {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      JsonObject lineProvider = loadConfig(vertx, "line-provider", confDir).await();
-      JsonObject betMaker = loadConfig(vertx, "bet-maker", confDir).await();
+      LineProviderConfig lineProvider = LineProviderConfig.read(loadConfig(vertx, "line-provider", confDir).await());
+      BetMakerConfig betMaker = BetMakerConfig.read(loadConfig(vertx, "bet-maker", confDir).await());
       return new DeadLetters(lineProvider, betMaker, System.out).run(action);
     } catch (Exception e) {
       System.err.println("dead-letters: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
@@ -182,9 +187,30 @@ public final class Main {
     }
   }
 
+  /**
+   * {@code names}: the names the services use on PostgreSQL, Redis and RabbitMQ under this
+   * configuration (file and environment), as JSON, so that scripts driving the system (the fault
+   * matrix, the benchmark) never spell them a second time.
+   */
+  private static int names(String confDir) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      LineProviderConfig line = LineProviderConfig.read(loadConfig(vertx, "line-provider", confDir).await());
+      BetMakerConfig bets = BetMakerConfig.read(loadConfig(vertx, "bet-maker", confDir).await());
+      System.out.println(Names.of(line, bets).encodePrettily());
+      return 0;
+    } catch (Exception e) {
+      System.err.println("names: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+      return 1;
+    } finally {
+      vertx.close();
+    }
+  }
+
   private static void usage(int status) {
     System.err.println("usage: java -jar event-walker.jar [line-provider|bet-maker|all] [--conf-dir DIR]");
     System.err.println("       java -jar event-walker.jar dead-letters [list|replay] [--conf-dir DIR]");
+    System.err.println("       java -jar event-walker.jar names [--conf-dir DIR]");
     System.exit(status);
   }
 }

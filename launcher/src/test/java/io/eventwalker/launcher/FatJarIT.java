@@ -1,5 +1,6 @@
 package io.eventwalker.launcher;
 
+import io.eventwalker.wire.Topology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,8 +48,8 @@ class FatJarIT {
       "-q", "-c", "DROP SCHEMA IF EXISTS lp_" + id + " CASCADE; DROP SCHEMA IF EXISTS bm_" + id + " CASCADE;");
     run("sh", "-c", "redis-cli --scan --pattern '" + id + ":*' | xargs -r redis-cli del");
     run("rabbitmqctl", "-q", "delete_queue", id + ".line-provider.requests");
-    run("rabbitmqctl", "-q", "delete_queue", "bm-" + id + ".event-updates");
-    run("rabbitmqctl", "-q", "delete_queue", "bm-" + id + ".event-updates.dead-letter");
+    run("rabbitmqctl", "-q", "delete_queue", Topology.updatesQueue("bm-" + id));
+    run("rabbitmqctl", "-q", "delete_queue", Topology.deadLetterQueue("bm-" + id));
   }
 
   @Test

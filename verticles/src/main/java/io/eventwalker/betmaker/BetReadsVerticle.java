@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.EventIds;
 import io.eventwalker.betmaker.BetMessages.GetBet;
@@ -20,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Reads of bet-maker's database: a bet, a page of bets, the events with PENDING bets, and PostgreSQL's readiness. */
 public final class BetReadsVerticle extends VerticleBase {
@@ -103,10 +103,7 @@ public final class BetReadsVerticle extends VerticleBase {
   }
 
   private void ready(Message<String> msg) {
-    pool.query("SELECT 1").execute()
-      .timeout(config.http().readyTimeoutMs(), TimeUnit.MILLISECONDS)
-      .onSuccess(rows -> msg.reply("UP"))
-      .onFailure(failure -> Failures.reply(msg, Problem.of(503, "PostgreSQL: " + failure.getMessage())));
+    Readiness.answer(msg, "PostgreSQL", pool.query("SELECT 1").execute(), config.http().readyTimeoutMs());
   }
 
   private static void fail(Message<?> msg, Throwable failure) {

@@ -1,7 +1,6 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.platform.http.Problem;
-import io.eventwalker.platform.http.Failures;
+import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.config.RedisConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,7 +11,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * bet-maker's Redis bridge. bet-maker keeps nothing in Redis (its subscriptions live at
@@ -46,9 +44,6 @@ public final class RedisProbeVerticle extends VerticleBase {
   }
 
   private void ready(Message<String> msg) {
-    redis.send(Request.cmd(Command.PING))
-      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-      .onSuccess(pong -> msg.reply("UP"))
-      .onFailure(failure -> Failures.reply(msg, Problem.of(503, "Redis: " + failure.getMessage())));
+    Readiness.answer(msg, "Redis", redis.send(Request.cmd(Command.PING)), timeoutMs);
   }
 }

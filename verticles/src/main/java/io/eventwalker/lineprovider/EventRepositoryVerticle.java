@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.CreateEvents;
@@ -42,7 +43,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Line-provider's persistence: the events and the outbox in PostgreSQL. Every change of an
@@ -271,10 +271,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
   }
 
   private void ready(Message<String> msg) {
-    pool.query("SELECT 1").execute()
-      .timeout(readyTimeoutMs, TimeUnit.MILLISECONDS)
-      .onSuccess(rows -> msg.reply("UP"))
-      .onFailure(failure -> Failures.reply(msg, Problem.of(503, "PostgreSQL: " + failure.getMessage())));
+    Readiness.answer(msg, "PostgreSQL", pool.query("SELECT 1").execute(), readyTimeoutMs);
   }
 
   private Future<RowSet<Row>> insertOutbox(SqlConnection conn, List<EventState> states) {

@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.DurablePage;
@@ -222,10 +223,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
   }
 
   private void ready(Message<String> msg) {
-    redis.send(Request.cmd(Command.PING))
-      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-      .onSuccess(pong -> msg.reply("UP"))
-      .onFailure(failure -> Failures.reply(msg, Problem.of(503, "Redis: " + failure.getMessage())));
+    Readiness.answer(msg, "Redis", redis.send(Request.cmd(Command.PING)), timeoutMs);
   }
 
   private static void unavailable(Message<?> msg, Throwable failure) {

@@ -7,6 +7,9 @@ import com.rabbitmq.client.ConnectionFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Direct access to the real RabbitMQ for tests: publish as line-provider would, inspect queues, break connections. */
@@ -92,16 +95,43 @@ public final class Rabbit implements AutoCloseable {
     rabbitmqctl("close_all_connections", "closed by the test");
   }
 
-  static void rabbitmqctl(String... args) {
+  /**
+   * {@code rabbitmqctl close_connection} on each connection whose client named it {@code connectionName}: the broker
+   * cuts those and no other (tests that run beside other clients of the broker must not cut theirs).
+   */
+  public static void closeConnectionsNamed(String connectionName) {
+    String property = "{\"connection_name\",\"" + connectionName + "\"}";
+    List<String> pids = rabbitmqctl("list_connections", "--no-table-headers", "pid", "client_properties").lines()
+      .filter(line -> line.contains(property))
+      .map(line -> line.substring(0, line.indexOf('\t')))
+      .toList();
+    if (pids.isEmpty()) {
+      throw new AssertionError("no RabbitMQ connection is named " + connectionName);
+    }
+    pids.forEach(pid -> rabbitmqctl("close_connection", pid, "closed by the test"));
+  }
+
+  /** Runs rabbitmqctl and returns what it printed; fails unless it exits with 0 within a minute. */
+  static String rabbitmqctl(String... args) {
     String[] command = new String[args.length + 1];
     command[0] = "rabbitmqctl";
     System.arraycopy(args, 0, command, 1, args.length);
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        process.destroyForcibly();
-        throw new AssertionError("rabbitmqctl " + String.join(" ", args) + " failed: "
-          + new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      // Output goes to a file, so that a long listing never fills a pipe and the deadline below holds.
+      Path output = Files.createTempFile("rabbitmqctl", ".out");
+      try {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+          process.destroyForcibly();
+        }
+        String printed = Files.readString(output, StandardCharsets.UTF_8);
+        if (!exited || process.exitValue() != 0) {
+          throw new AssertionError("rabbitmqctl " + String.join(" ", args) + " failed: " + printed);
+        }
+        return printed;
+      } finally {
+        Files.deleteIfExists(output);
       }
     } catch (IOException e) {
       throw new AssertionError("rabbitmqctl is needed on the PATH for this test", e);

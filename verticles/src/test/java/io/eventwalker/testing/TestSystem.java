@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.eventwalker.betmaker.BetMakerVerticle;
 import io.eventwalker.lineprovider.LineProviderVerticle;
+import io.eventwalker.wire.Topology;
 import io.eventwalker.platform.http.Routers;
 import io.eventwalker.platform.metrics.VertxRuntime;
 import io.vertx.core.DeploymentOptions;
@@ -65,9 +66,9 @@ public final class TestSystem implements AutoCloseable {
       .put("LINE_PROVIDER_QUEUE", id + ".line-provider.requests")
       .put("BM_CATCH_UP_INTERVAL_MS", 60_000)
       .put("RABBITMQ_RECONNECT_MS", 200);
-    queues.add(id + ".line-provider.requests");
-    queues.add("bm-" + id + ".event-updates");
-    queues.add("bm-" + id + ".event-updates.dead-letter");
+    queues.add(lineProviderConfig.getString("LINE_PROVIDER_QUEUE"));
+    queues.add(Topology.updatesQueue(betMakerConfig.getString("BM_SUBSCRIBER")));
+    queues.add(Topology.deadLetterQueue(betMakerConfig.getString("BM_SUBSCRIBER")));
     sql = PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(2))
       .connectingTo(new PgConnectOptions().setHost(Backing.PG_HOST).setPort(Backing.PG_PORT)

@@ -3,6 +3,7 @@ package io.eventwalker.platform.http;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /ready}: asks each dependency's owning verticle over the event bus (the HTTP verticle
@@ -35,6 +37,16 @@ public final class Readiness {
     this.probes = probes;
     this.details = details;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  /**
+   * Answers a readiness probe on behalf of a dependency's owning verticle: "UP" once {@code ping}
+   * succeeds within {@code timeoutMs}, else a 503 naming {@code dependency} and what went wrong.
+   */
+  public static void answer(Message<String> probe, String dependency, Future<?> ping, long timeoutMs) {
+    ping.timeout(timeoutMs, TimeUnit.MILLISECONDS)
+      .onSuccess(pong -> probe.reply("UP"))
+      .onFailure(failure -> Failures.reply(probe, Problem.of(503, dependency + ": " + failure.getMessage())));
   }
 
   public void handle(RoutingContext ctx) {
