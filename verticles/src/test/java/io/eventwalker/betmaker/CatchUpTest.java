@@ -34,7 +34,7 @@ class CatchUpTest {
     assertThat(bets.post("/bet", "{\"event_id\":\"missed\",\"sum_bet\":10}").status()).isEqualTo(201);
 
     // Redis forgets the subscription (as after a restart): the finish is published to nobody.
-    Redis redis = Redis.createClient(system.vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
+    Redis redis = Redis.createClient(system.vertx, Backing.redis().url());
     try {
       redis.send(Request.cmd(Command.DEL).arg(system.lineProviderConfig.getString("LP_REDIS_PREFIX") + "subscribers:missed")).await();
     } finally {

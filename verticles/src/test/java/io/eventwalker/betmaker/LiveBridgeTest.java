@@ -161,7 +161,7 @@ class LiveBridgeTest {
   }
 
   private void awaitSubscribedToEveryEvent() {
-    Redis redis = Redis.createClient(system.vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
+    Redis redis = Redis.createClient(system.vertx, Backing.redis().url());
     try {
       String key = system.lineProviderConfig.getString("LP_REDIS_PREFIX") + "subscribers-all";
       Await.until("bet-maker subscribed to every event", WAIT, () -> {

@@ -46,8 +46,7 @@ class PlacementDeadlineTest {
       .put("BM_PLACE_TIMEOUT_MS", PLACE_TIMEOUT_MS)
       .put("BM_COMMIT_TIMEOUT_MS", COMMIT_TIMEOUT_MS));
     bets = system.betMaker();
-    database = new PgConnectOptions().setHost(Backing.PG_HOST).setPort(Backing.PG_PORT)
-      .setDatabase(Backing.PG_DATABASE).setUser(Backing.PG_USER).setPassword(Backing.PG_PASSWORD);
+    database = Backing.postgres().connectOptions();
   }
 
   @AfterAll

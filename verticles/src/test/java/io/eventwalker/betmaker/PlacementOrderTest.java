@@ -46,8 +46,7 @@ class PlacementOrderTest {
     assertThat(system.betMaker().post("/bet", "{\"event_id\":\"" + eventId + "\",\"sum_bet\":1}").status()).isEqualTo(201);
     String first = system.betMaker().get("/bets?event_id=" + eventId).array().getJsonObject(0).getString("bet_id");
 
-    PgConnectOptions options = new PgConnectOptions().setHost(Backing.PG_HOST).setPort(Backing.PG_PORT)
-      .setDatabase(Backing.PG_DATABASE).setUser(Backing.PG_USER).setPassword(Backing.PG_PASSWORD);
+    PgConnectOptions options = Backing.postgres().connectOptions();
     PgConnection a = PgConnection.connect(system.vertx, options).await();
     PgConnection b = PgConnection.connect(system.vertx, options).await();
     try {

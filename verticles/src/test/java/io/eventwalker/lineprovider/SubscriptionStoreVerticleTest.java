@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -48,7 +47,7 @@ class SubscriptionStoreVerticleTest {
       .put("LP_PG_SCHEMA", schema)
       .put("LP_REDIS_PREFIX", prefix)
       .put("LP_SUBSCRIPTION_TTL_S", 600);
-    redis = Redis.createClient(vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
+    redis = Redis.createClient(vertx, Backing.redis().url());
     LineProviderConfig read = LineProviderConfig.read(config);
     LineProviderVerticle.prepare(vertx, read)
       .compose(migrated -> vertx.deployVerticle(() -> new EventRepositoryVerticle(read), new DeploymentOptions()))
@@ -60,8 +59,7 @@ class SubscriptionStoreVerticleTest {
   void cleanUp(Vertx vertx) {
     forgetKeys().await();
     redis.close();
-    Pool pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost(Backing.PG_HOST).setPort(Backing.PG_PORT)
-      .setDatabase(Backing.PG_DATABASE).setUser(Backing.PG_USER).setPassword(Backing.PG_PASSWORD)).using(vertx).build();
+    Pool pool = PgBuilder.pool().connectingTo(Backing.postgres().connectOptions()).using(vertx).build();
     pool.query("DROP SCHEMA IF EXISTS " + schema + " CASCADE").execute().await();
     pool.close().await();
   }

@@ -7,10 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Direct access to the real RabbitMQ for tests: publish as line-provider would, inspect queues, break connections. */
 public final class Rabbit implements AutoCloseable {
@@ -21,14 +18,14 @@ public final class Rabbit implements AutoCloseable {
 
   /** Connected as the tests' own RabbitMQ user ({@code RABBITMQ_USER}, guest by default): anyone but line-provider. */
   public Rabbit() {
-    this(Backing.RABBITMQ_USER, Backing.RABBITMQ_PASSWORD);
+    this(Backing.rabbitmq().user(), Backing.rabbitmq().password());
   }
 
   public Rabbit(String user, String password) {
     this.user = user;
     ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(Backing.RABBITMQ_HOST);
-    factory.setPort(Backing.RABBITMQ_PORT);
+    factory.setHost(Backing.rabbitmq().host());
+    factory.setPort(Backing.rabbitmq().port());
     factory.setUsername(user);
     factory.setPassword(password);
     try {
@@ -92,7 +89,7 @@ public final class Rabbit implements AutoCloseable {
 
   /** {@code rabbitmqctl close_all_connections}: every client connection is cut by the broker. */
   public static void closeAllConnections() {
-    rabbitmqctl("close_all_connections", "closed by the test");
+    Backing.rabbitmqctl("close_all_connections", "closed by the test");
   }
 
   /**
@@ -101,44 +98,14 @@ public final class Rabbit implements AutoCloseable {
    */
   public static void closeConnectionsNamed(String connectionName) {
     String property = "{\"connection_name\",\"" + connectionName + "\"}";
-    List<String> pids = rabbitmqctl("list_connections", "--no-table-headers", "pid", "client_properties").lines()
+    List<String> pids = Backing.rabbitmqctl("list_connections", "--no-table-headers", "pid", "client_properties").lines()
       .filter(line -> line.contains(property))
       .map(line -> line.substring(0, line.indexOf('\t')))
       .toList();
     if (pids.isEmpty()) {
       throw new AssertionError("no RabbitMQ connection is named " + connectionName);
     }
-    pids.forEach(pid -> rabbitmqctl("close_connection", pid, "closed by the test"));
-  }
-
-  /** Runs rabbitmqctl and returns what it printed; fails unless it exits with 0 within a minute. */
-  static String rabbitmqctl(String... args) {
-    String[] command = new String[args.length + 1];
-    command[0] = "rabbitmqctl";
-    System.arraycopy(args, 0, command, 1, args.length);
-    try {
-      // Output goes to a file, so that a long listing never fills a pipe and the deadline below holds.
-      Path output = Files.createTempFile("rabbitmqctl", ".out");
-      try {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-          process.destroyForcibly();
-        }
-        String printed = Files.readString(output, StandardCharsets.UTF_8);
-        if (!exited || process.exitValue() != 0) {
-          throw new AssertionError("rabbitmqctl " + String.join(" ", args) + " failed: " + printed);
-        }
-        return printed;
-      } finally {
-        Files.deleteIfExists(output);
-      }
-    } catch (IOException e) {
-      throw new AssertionError("rabbitmqctl is needed on the PATH for this test", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    pids.forEach(pid -> Backing.rabbitmqctl("close_connection", pid, "closed by the test"));
   }
 
   @Override

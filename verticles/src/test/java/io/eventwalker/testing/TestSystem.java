@@ -12,7 +12,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -71,8 +70,7 @@ public final class TestSystem implements AutoCloseable {
     queues.add(Topology.deadLetterQueue(betMakerConfig.getString("BM_SUBSCRIBER")));
     sql = PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(2))
-      .connectingTo(new PgConnectOptions().setHost(Backing.PG_HOST).setPort(Backing.PG_PORT)
-        .setDatabase(Backing.PG_DATABASE).setUser(Backing.PG_USER).setPassword(Backing.PG_PASSWORD))
+      .connectingTo(Backing.postgres().connectOptions())
       .using(vertx)
       .build();
   }
@@ -167,16 +165,22 @@ public final class TestSystem implements AutoCloseable {
     return port;
   }
 
-  /** A service's shipped configuration with this machine's addresses for the backing services. */
+  /**
+   * A service's shipped configuration with the backing services' addresses the tests resolved (this
+   * machine's, or containers'). The services keep their own RabbitMQ users, which {@link Backing}
+   * creates on whichever broker that is.
+   */
   public static JsonObject config(String service) {
     Path file = Path.of("..", "conf", service + ".json");
+    Backing.Postgres postgres = Backing.postgres();
+    Backing.RabbitMq rabbitmq = Backing.rabbitmq();
     try {
       JsonObject config = new JsonObject(Files.readString(file));
       return config
-        .put("PG_HOST", Backing.PG_HOST).put("PG_PORT", Backing.PG_PORT).put("PG_DATABASE", Backing.PG_DATABASE)
-        .put("PG_USER", Backing.PG_USER).put("PG_PASSWORD", Backing.PG_PASSWORD)
-        .put("REDIS_URL", "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT)
-        .put("RABBITMQ_HOST", Backing.RABBITMQ_HOST).put("RABBITMQ_PORT", Backing.RABBITMQ_PORT);
+        .put("PG_HOST", postgres.host()).put("PG_PORT", postgres.port()).put("PG_DATABASE", postgres.database())
+        .put("PG_USER", postgres.user()).put("PG_PASSWORD", postgres.password())
+        .put("REDIS_URL", Backing.redis().url())
+        .put("RABBITMQ_HOST", rabbitmq.host()).put("RABBITMQ_PORT", rabbitmq.port());
     } catch (IOException e) {
       throw new AssertionError("cannot read " + file.toAbsolutePath(), e);
     }
@@ -200,7 +204,7 @@ public final class TestSystem implements AutoCloseable {
 
   /** Deletes every Redis key of this test system, as a Redis restarting empty would lose them. */
   public void forgetRedisKeys() {
-    Redis redis = Redis.createClient(vertx, "redis://" + Backing.REDIS_HOST + ":" + Backing.REDIS_PORT);
+    Redis redis = Redis.createClient(vertx, Backing.redis().url());
     try {
       String cursor = "0";
       do {
@@ -217,10 +221,11 @@ public final class TestSystem implements AutoCloseable {
 
   private void deleteQueues() {
     ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(Backing.RABBITMQ_HOST);
-    factory.setPort(Backing.RABBITMQ_PORT);
-    factory.setUsername(Backing.RABBITMQ_USER);
-    factory.setPassword(Backing.RABBITMQ_PASSWORD);
+    Backing.RabbitMq rabbitmq = Backing.rabbitmq();
+    factory.setHost(rabbitmq.host());
+    factory.setPort(rabbitmq.port());
+    factory.setUsername(rabbitmq.user());
+    factory.setPassword(rabbitmq.password());
     try (Connection connection = factory.newConnection("event-walker-test-cleanup")) {
       for (String queue : queues) {
         try (Channel channel = connection.createChannel()) {

@@ -39,8 +39,9 @@ class RabbitConnectorTest {
   @Test
   void redeclaresAndConsumesAgainAfterTheBrokerDropsTheConnection(Vertx vertx, VertxTestContext ctx) throws Exception {
     Backing.requireRunning();
-    RabbitConfig settings = new RabbitConfig(Backing.RABBITMQ_HOST, Backing.RABBITMQ_PORT, "/", Backing.RABBITMQ_USER,
-      Backing.RABBITMQ_PASSWORD, 2_000, 10, 200, 5_000);
+    Backing.RabbitMq rabbitmq = Backing.rabbitmq();
+    RabbitConfig settings = new RabbitConfig(rabbitmq.host(), rabbitmq.port(), "/", rabbitmq.user(),
+      rabbitmq.password(), 2_000, 10, 200, 5_000);
     CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
     var connected = ctx.checkpoint(2); // the first connection, then the one after the cut
     vertx.runOnContext(start -> {

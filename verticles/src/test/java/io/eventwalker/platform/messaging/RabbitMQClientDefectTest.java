@@ -146,10 +146,10 @@ class RabbitMQClientDefectTest {
   /** {@code automaticRecovery}: amqp-client's own recovery as well as the client's reconnect (the defect is the same). */
   private void start(Vertx vertx, boolean automaticRecovery) {
     client = RabbitMQClient.create(vertx, new RabbitMQOptions()
-      .setHost(Backing.RABBITMQ_HOST)
-      .setPort(Backing.RABBITMQ_PORT)
-      .setUser(Backing.RABBITMQ_USER)
-      .setPassword(Backing.RABBITMQ_PASSWORD)
+      .setHost(Backing.rabbitmq().host())
+      .setPort(Backing.rabbitmq().port())
+      .setUser(Backing.rabbitmq().user())
+      .setPassword(Backing.rabbitmq().password())
       .setConnectionName(name)
       .setReconnectAttempts(Integer.MAX_VALUE)
       // A lost connection starts two reconnects in the client, its consumer's and its connection listener's; the
