@@ -3,9 +3,9 @@ package io.eventwalker.betmaker;
 /** Event-bus addresses inside bet-maker, owned here. None of them is reachable from outside the JVM. */
 public final class Addresses {
 
-  /** {@link BetMessages.PlaceBets} → {@link BetMessages.PlacedBets}, or 404/409/503. */
+  /** {@link BetMessages.PlaceBets} → a {@link BetMessages.Placement}: placed, refused, not stored, or outcome unknown. */
   public static final String BETS_PLACE = "betmaker.bets.place";
-  /** {@link BetMessages.GetBet} → {@link Bet}, or 404. */
+  /** {@link BetMessages.GetBet} → {@link Bet}, or null if there is no such bet. */
   public static final String BETS_GET = "betmaker.bets.get";
   /** {@link BetMessages.ListBets} → {@link BetMessages.BetPage}. */
   public static final String BETS_LIST = "betmaker.bets.list";

@@ -26,10 +26,33 @@ public final class BetMessages {
     }
   }
 
-  public record PlacedBets(List<Bet> bets) {
-    public PlacedBets {
+  /**
+   * What became of a {@link PlaceBets}. Only {@link Placed} stored the bets, and only
+   * {@link OutcomeUnknown} may have: every other outcome stored nothing, and never will.
+   */
+  public sealed interface Placement permits Placed, Refused, NotStored, OutcomeUnknown {
+  }
+
+  /** Stored: the bets as stored, in the order asked. */
+  public record Placed(List<Bet> bets) implements Placement {
+    public Placed {
       bets = List.copyOf(bets);
     }
+  }
+
+  /**
+   * Refused by the rules: bet {@code index} of the request is on an event that does not exist
+   * ({@code unknownEvent}) or takes no bets; {@code why} says which and why.
+   */
+  public record Refused(int index, boolean unknownEvent, String why) implements Placement {
+  }
+
+  /** Rolled back before any {@code COMMIT} was sent: {@code why} names what failed. */
+  public record NotStored(String why) implements Placement {
+  }
+
+  /** The {@code COMMIT} was sent and not confirmed: {@code why} says what is known. */
+  public record OutcomeUnknown(String why) implements Placement {
   }
 
   public record GetBet(UUID betId) {
@@ -108,7 +131,7 @@ public final class BetMessages {
   }
 
   static void registerCodecs(Vertx vertx) {
-    LocalCodec.register(vertx, PlaceBets.class, PlacedBets.class, GetBet.class, ListBets.class, BetPage.class,
+    LocalCodec.register(vertx, PlaceBets.class, Placed.class, Refused.class, NotStored.class, OutcomeUnknown.class, GetBet.class, ListBets.class, BetPage.class,
       ApplyStates.class, Applied.class, ConfirmConflicts.class, PendingEvents.class, EventIds.class, ClaimKey.class, KeyClaim.class,
       ReleaseKey.class, OpenEvents.class, EventPage.class, Subscribe.class, EventStates.class, Bet.class, EventState.class);
   }

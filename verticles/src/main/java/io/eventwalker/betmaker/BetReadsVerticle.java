@@ -8,7 +8,6 @@ import io.eventwalker.betmaker.BetMessages.ListBets;
 import io.eventwalker.betmaker.BetMessages.PendingEvents;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.http.Failures;
-import io.eventwalker.platform.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -49,7 +48,7 @@ public final class BetReadsVerticle extends VerticleBase {
     pool.preparedQuery(BetQueries.GET_BET).execute(Tuple.of(msg.body().betId()))
       .onSuccess(rows -> {
         if (rows.size() == 0) {
-          Failures.reply(msg, Problem.of(404, "no bet " + msg.body().betId()));
+          msg.reply(null);
         } else {
           msg.reply(toBet(rows.iterator().next()));
         }

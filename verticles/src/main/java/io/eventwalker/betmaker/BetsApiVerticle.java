@@ -1,5 +1,11 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.BetMessages.OutcomeUnknown;
+import io.eventwalker.betmaker.BetMessages.NotStored;
+import io.eventwalker.betmaker.BetMessages.Refused;
+import io.eventwalker.betmaker.BetMessages.Placed;
+import io.eventwalker.betmaker.BetMessages.Placement;
+import io.eventwalker.platform.validation.FieldError;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.ClaimKey;
@@ -8,7 +14,6 @@ import io.eventwalker.betmaker.BetMessages.GetBet;
 import io.eventwalker.betmaker.BetMessages.ListBets;
 import io.eventwalker.betmaker.BetMessages.OpenEvents;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
-import io.eventwalker.betmaker.BetMessages.PlacedBets;
 import io.eventwalker.betmaker.BetMessages.ReleaseKey;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.Problem;
@@ -117,21 +122,22 @@ public final class BetsApiVerticle extends VerticleBase {
     proceed.onSuccess(go -> {
       if (go) {
         place(batch, claim, deadline)
-          .onSuccess(placed -> {
-            List<Bet> bets = placed.bets();
-            if (batch.single()) {
-              ctx.response().putHeader("Location", "/bet/" + bets.get(0).betId());
+          .recover(failure -> Future.succeededFuture(unanswered(failure)))
+          .onSuccess(outcome -> {
+            if (outcome instanceof Placed placed) {
+              List<Bet> bets = placed.bets();
+              if (batch.single()) {
+                ctx.response().putHeader("Location", "/bet/" + bets.get(0).betId());
+              }
+              ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+                .end(BetResponses.created(bets, batch.single()));
+              return;
             }
-            ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-              .end(BetResponses.created(bets, batch.single()));
-          })
-          .onFailure(failure -> {
-            Problem problem = placementProblem(failure);
-            if (claim != null && !problem.isOutcomeUnknown()) {
+            if (claim != null && !(outcome instanceof OutcomeUnknown)) {
               // Nothing was stored: the key is free for a fresh attempt.
               IdempotencyKeysVerticle.release(vertx, new ReleaseKey(claim.key(), claim.token()), requestOptions);
             }
-            ctx.fail(problem.exception());
+            ctx.fail(placementProblem(outcome, batch.single()).exception());
           });
       }
     }).onFailure(ctx::fail);
@@ -147,17 +153,30 @@ public final class BetsApiVerticle extends VerticleBase {
   }
 
   /**
-   * The answer to a failed placement. Placement answers every placement within its deadline
-   * plus the commit; if it still has not, the outcome is unknown, and so is one whose commit was
-   * not confirmed. Every other failure stored nothing.
+   * A placement that got no answer. Placement answers every placement within its deadline plus
+   * the commit; if it still has not, the outcome is unknown. A request that found no placement
+   * verticle at all stored nothing.
    */
-  private static Problem placementProblem(Throwable failure) {
+  private static Placement unanswered(Throwable failure) {
     if (Failures.isTimeout(failure)) {
-      return Problem.outcomeUnknown("bet-maker did not learn in time whether these bets were stored: retry with the same"
+      return new OutcomeUnknown("bet-maker did not learn in time whether these bets were stored");
+    }
+    return new NotStored("the bets could not be handed on to be written (" + failure.getMessage() + ")");
+  }
+
+  /** The problem+json of a placement that did not store the bets (or may not have). */
+  private static Problem placementProblem(Placement outcome, boolean single) {
+    if (outcome instanceof Refused refused) {
+      int status = refused.unknownEvent() ? 404 : 409;
+      String detail = single ? refused.why() : refused.why() + " (item " + refused.index() + ")";
+      return new Problem(status, Problem.of(status, refused.why()).type(), Problem.title(status), detail,
+        List.of(new FieldError("event_id", single ? null : refused.index(), refused.why())));
+    }
+    if (outcome instanceof OutcomeUnknown unknown) {
+      return Problem.outcomeUnknown(unknown.why() + ", so they may or may not have been stored: retry with the same"
         + " Idempotency-Key to learn which (GET /bets shows them if they were)");
     }
-    Problem problem = Failures.problem(failure);
-    return problem != null ? problem : Problem.of(503, "the bets could not be placed; nothing was stored; try again");
+    return Problem.of(503, ((NotStored) outcome).why() + "; nothing was stored; try again");
   }
 
   /** Completes with true when this request owns the key; otherwise answers the request itself. */
@@ -188,7 +207,7 @@ public final class BetsApiVerticle extends VerticleBase {
    * up on them, storing nothing, once {@code deadline} passes before their commit, and a commit
    * takes at most {@code BM_COMMIT_TIMEOUT_MS}: the wait here is longer than both.
    */
-  private Future<PlacedBets> place(Batch<BetRequest> batch, ClaimKey claim, long deadline) {
+  private Future<Placement> place(Batch<BetRequest> batch, ClaimKey claim, long deadline) {
     long wait = Math.max(0, deadline - System.currentTimeMillis()) + commitTimeoutMs + 1_000;
     return PlacementVerticle.place(vertx, new PlaceBets(batch.items(), batch.single(), claim, deadline), wait);
   }
@@ -236,7 +255,13 @@ public final class BetsApiVerticle extends VerticleBase {
       return;
     }
     vertx.eventBus().<Bet>request(Addresses.BETS_GET, new GetBet(UUID.fromString(raw)), requestOptions)
-      .onSuccess(reply -> Responses.json(ctx, 200, BetResponses.bet(reply.body())))
+      .onSuccess(reply -> {
+        if (reply.body() == null) {
+          Problems.write(ctx, Problem.of(404, "no bet " + raw));
+        } else {
+          Responses.json(ctx, 200, BetResponses.bet(reply.body()));
+        }
+      })
       .onFailure(ctx::fail);
   }
 

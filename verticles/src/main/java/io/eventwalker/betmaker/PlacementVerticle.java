@@ -1,18 +1,19 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.BetMessages.OutcomeUnknown;
+import io.eventwalker.betmaker.BetMessages.NotStored;
+import io.eventwalker.betmaker.BetMessages.Refused;
+import io.eventwalker.betmaker.BetMessages.Placed;
+import io.eventwalker.betmaker.BetMessages.Placement;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
-import io.eventwalker.betmaker.BetMessages.PlacedBets;
 import io.eventwalker.wire.EventStates;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
 import io.eventwalker.platform.Failpoints;
 import io.eventwalker.platform.Timestamps;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.http.Failures;
-import io.eventwalker.platform.http.Problem;
-import io.eventwalker.platform.http.ProblemException;
-import io.eventwalker.platform.validation.FieldError;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStatus;
 import io.vertx.core.Future;
@@ -73,11 +74,12 @@ public final class PlacementVerticle extends VerticleBase {
   }
 
   /**
-   * Stores {@code bets}, or fails with the problem that says why not; waits {@code waitMs} for the
-   * answer (longer than the placement's deadline plus its commit: see {@link PlaceBets}).
+   * Stores {@code bets}, and completes with what became of them ({@link Placement}); waits
+   * {@code waitMs} for the answer (longer than the placement's deadline plus its commit: see
+   * {@link PlaceBets}). A failure means no answer came in time.
    */
-  static Future<PlacedBets> place(Vertx vertx, PlaceBets bets, long waitMs) {
-    return vertx.eventBus().<PlacedBets>request(Addresses.BETS_PLACE, bets, new DeliveryOptions().setSendTimeout(waitMs))
+  static Future<Placement> place(Vertx vertx, PlaceBets bets, long waitMs) {
+    return vertx.eventBus().<Placement>request(Addresses.BETS_PLACE, bets, new DeliveryOptions().setSendTimeout(waitMs))
       .map(Message::body);
   }
 
@@ -93,7 +95,7 @@ public final class PlacementVerticle extends VerticleBase {
   private void queue(Message<PlaceBets> msg) {
     int bets = msg.body().bets().size();
     if (queuedBets + bets > config.queueMax()) {
-      fail(msg, notStored("bet-maker is taking as many bets as it can (" + config.queueMax() + " waiting)"));
+      msg.reply(new NotStored("bet-maker is taking as many bets as it can (" + config.queueMax() + " waiting)"));
       return;
     }
     queue.add(msg);
@@ -110,7 +112,7 @@ public final class PlacementVerticle extends VerticleBase {
         Message<PlaceBets> next = queue.poll();
         queuedBets -= next.body().bets().size();
         if (next.body().deadlineMillis() <= now) {
-          fail(next, notStored("the bets waited past their deadline for a turn to be written"));
+          next.reply(new NotStored("the bets waited past their deadline for a turn to be written"));
           continue;
         }
         bets += next.body().bets().size();
@@ -167,8 +169,8 @@ public final class PlacementVerticle extends VerticleBase {
     return attempt(group, line, 1)
       .compose(outcomes -> answer(requests, outcomes))
       .recover(failure -> {
-        Throwable answer = failure instanceof ProblemException ? failure : notStored(describe(failure));
-        requests.forEach(msg -> fail(msg, answer));
+        Placement answer = failure instanceof Outcome outcome ? outcome.placement : new NotStored(describe(failure));
+        requests.forEach(msg -> msg.reply(answer));
         return Future.succeededFuture();
       });
   }
@@ -293,14 +295,23 @@ public final class PlacementVerticle extends VerticleBase {
           return Future.failedFuture(notStored("PostgreSQL refused to commit the bets (" + failure.getMessage() + ")"));
         }
         LOG.error("outcome unknown: the COMMIT of a group of bets was not confirmed ({})", failure.toString());
-        return Future.failedFuture(Problem.outcomeUnknown("the database did not confirm the commit of these bets, so they may or may"
-          + " not have been stored: retry with the same Idempotency-Key to learn which (GET /bets shows them if they were)").exception());
+        return Future.failedFuture(new Outcome(new OutcomeUnknown("the database did not confirm the commit of these bets")));
       });
   }
 
-  /** A placement refused with a 503 that stored nothing and never will. */
-  private static ProblemException notStored(String why) {
-    return Problem.of(503, why + "; nothing was stored; try again").exception();
+  /** Ends a group's work, along its chain of futures, with an outcome other than {@link Placed}. */
+  private static final class Outcome extends RuntimeException {
+    private final transient Placement placement;
+
+    Outcome(Placement placement) {
+      super(placement.toString(), null, false, false);
+      this.placement = placement;
+    }
+  }
+
+  /** The group is rolled back (or was never written): nothing stored, and nothing will be. */
+  private static Outcome notStored(String why) {
+    return new Outcome(new NotStored(why));
   }
 
   /** What failed, named by its dependency, for a 503's detail. */
@@ -363,7 +374,7 @@ public final class PlacementVerticle extends VerticleBase {
       if (outcomes.get(r) == null) {
         group.get(r).body().bets().forEach(bet -> refusedEvents.add(bet.eventId()));
       } else {
-        group.get(r).reply(new PlacedBets(outcomes.get(r)));
+        group.get(r).reply(new Placed(outcomes.get(r)));
       }
     }
     if (refusedEvents.isEmpty()) {
@@ -375,16 +386,15 @@ public final class PlacementVerticle extends VerticleBase {
         rows.forEach(row -> byId.put(row.getString("event_id"), row));
         for (int r = 0; r < group.size(); r++) {
           if (outcomes.get(r) == null) {
-            Message<PlaceBets> msg = group.get(r);
-            ProblemException refusal = closedProblem(msg.body(), byId);
-            Failures.reply(msg, refusal.problem());
+            group.get(r).reply(refusal(group.get(r).body(), byId));
           }
         }
         return null;
       });
   }
 
-  private static ProblemException closedProblem(PlaceBets request, Map<String, Row> events) {
+  /** Why a request the insert did not take was refused: its first bet on an event that is unknown or takes no bets. */
+  private static Refused refusal(PlaceBets request, Map<String, Row> events) {
     Instant now = Instant.now();
     List<BetRequest> bets = request.bets();
     for (int i = 0; i < bets.size(); i++) {
@@ -401,18 +411,8 @@ public final class PlacementVerticle extends VerticleBase {
         why = "bets on event " + bets.get(i).eventId() + " closed at " + Timestamps.iso(event.getOffsetDateTime("deadline").toInstant());
       }
       if (why != null) {
-        return refusal(event == null ? 404 : 409, why, i, request.single());
+        return new Refused(i, event == null, why);
       }
     }
-    return refusal(409, "an event of this request closed for bets", 0, request.single());
-  }
-
-  static ProblemException refusal(int status, String why, int index, boolean single) {
-    String detail = single ? why : why + " (item " + index + ")";
-    return new Problem(status, Problem.of(status, why).type(), Problem.title(status), detail,
-      List.of(new FieldError("event_id", single ? null : index, why))).exception();
-  }
-  private static void fail(Message<?> msg, Throwable failure) {
-    Failures.reply(msg, failure, LOG);
-  }
-}
+    return new Refused(0, false, "an event of this request closed for bets");
+  }}
