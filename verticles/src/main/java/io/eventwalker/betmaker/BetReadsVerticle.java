@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.db.Pages;
 import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.EventIds;
@@ -74,11 +75,7 @@ public final class BetReadsVerticle extends VerticleBase {
       .onSuccess(rows -> {
         List<Bet> bets = new ArrayList<>(rows.size());
         rows.forEach(row -> bets.add(toBet(row)));
-        Long next = null;
-        if (bets.size() > query.limit()) {
-          bets.remove(bets.size() - 1);
-          next = bets.get(bets.size() - 1).seq();
-        }
+        Long next = Pages.trim(bets, query.limit(), Bet::seq);
         msg.reply(new BetPage(bets, next));
       })
       .onFailure(failure -> fail(msg, failure));

@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.db.Pages;
 import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
@@ -184,11 +185,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
       .onSuccess(rows -> {
         List<EventState> events = new ArrayList<>(rows.size());
         rows.forEach(row -> events.add(EventRows.read(row)));
-        String next = null;
-        if (events.size() > query.limit()) {
-          events.remove(events.size() - 1);
-          next = events.get(events.size() - 1).eventId();
-        }
+        String next = Pages.trim(events, query.limit(), EventState::eventId);
         msg.reply(new EventPage(events, next));
       })
       .onFailure(failure -> fail(msg, failure));
