@@ -14,13 +14,15 @@ import platform
 import re
 import resource
 import shutil
+import secrets
 import statistics
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
-from system import (JAR, JVM_OPTIONS, names, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
-                    ensure_rabbit_users, grep_log, heap_mb, http, process_cpu_seconds, psql, rss_mb, run)
+from system import (BEARERS, JAR, JVM_OPTIONS, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
+                    ensure_rabbit_users, grep_log, heap_mb, http, names, process_cpu_seconds, psql, rss_mb, run,
+                    set_bearer, token)
 
 BENCH = os.path.join(ROOT, "bench")
 RESULTS = os.path.join(BENCH, "results")
@@ -42,6 +44,8 @@ SERVICE_ENV = {
     "BM_RATE_LIMIT_PER_S": "0",
     # S5 opens 1000 websocket clients from this one address.
     "BM_BRIDGE_MAX_SOCKETS_PER_CLIENT": "2000",
+    # This run's own secret: nothing ships with one.
+    "AUTH_JWT_SECRET": secrets.token_hex(32),
 }
 # What the services derive from SERVICE_ENV, as the jar reports it (resolve_names): never spelled twice.
 LP_SCHEMA = BM_SCHEMA = REDIS_PREFIX = None
@@ -78,6 +82,7 @@ def clean():
 
 def wrk(port, path, script, seconds, extra_env=None):
     env = dict(os.environ, BENCH_LUA_DIR=os.path.join(BENCH, "lua"), EVENTS=str(EVENTS), **(extra_env or {}))
+    env["BENCH_TOKEN"] = BEARERS.get(port, "")
     before = children_cpu()
     out = run(["wrk", "-t2", "-c%d" % CONNECTIONS, "-d%ds" % seconds, "--timeout", "5s", "-s",
                os.path.join(BENCH, "lua", script), "http://127.0.0.1:%d%s" % (port, path)], env=env,
@@ -248,6 +253,8 @@ def main():
         run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
 
     resolve_names()
+    set_bearer(LP_PORT, token(SERVICE_ENV, "bench-operator", operator=True))
+    set_bearer(BM_PORT, token(SERVICE_ENV, "bench-player"))
     clean()
     ensure_rabbit_users()
     services = Services(SERVICE_ENV, {"line-provider": LP_PORT, "bet-maker": BM_PORT}, RESULTS)

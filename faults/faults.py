@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import random
+import secrets
 import signal
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
-from system import (JAR, ROOT, Services, conf_value, ensure_backing_services, ensure_rabbit_users, grep_log, heap_mb, http,  # noqa: E402
+from system import (JAR, ROOT, Services, conf_value, ensure_backing_services, set_bearer, token, ensure_rabbit_users, grep_log, heap_mb, http,  # noqa: E402
                     http_with_headers, names, postgres_start, publish_as,
                     postgres_stop_immediately, psql, queue_depth, rabbit_ctl, rabbit_kill, rabbit_start,
                     rabbit_start_app, rabbit_stop_app, redis_shutdown, redis_start, run, wait_until)
@@ -40,6 +41,8 @@ ENV = {
     "BM_CATCH_UP_INTERVAL_MS": "2000", "LP_OUTBOX_POLL_MS": "200",
     "RABBITMQ_RECONNECT_MS": "500", "RABBITMQ_HEARTBEAT_S": "2",
     "BM_RATE_LIMIT_PER_S": "0", "LOG_LEVEL": "INFO",
+    # This run's own secret: nothing ships with one.
+    "AUTH_JWT_SECRET": secrets.token_hex(32),
 }
 # The names the services derive from ENV (schemas, queues, exchanges, users), as the jar reports
 # them (resolve_names, before the first case): never spelled a second time here.
@@ -890,6 +893,8 @@ def main():
         log("building the fat jar (mvn package -DskipTests)")
         run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
     resolve_names()
+    set_bearer(PORTS[LP], token(ENV, "faults-operator", operator=True))
+    set_bearer(PORTS[BM], token(ENV, "faults-player"))
     started = time.time()
     ensure_backing_services()
     ensure_rabbit_users()

@@ -60,11 +60,29 @@ def http(method, port, path, body=None, headers=None, timeout=10):
     return status, text
 
 
+# The bearer token sent to each port (set_bearer), unless a request names its own Authorization.
+BEARERS = {}
+
+
+def set_bearer(port, token):
+    BEARERS[port] = token
+
+
+def token(env, name, operator=False):
+    """A token the services under `env` accept (`java -jar event-walker.jar token NAME [--operator]`)."""
+    result = run(["java", "-jar", JAR, "token", name] + (["--operator"] if operator else []),
+                 env={**os.environ, **env}, timeout=120)
+    return result.stdout.strip().splitlines()[-1]
+
+
 def http_with_headers(method, port, path, body=None, headers=None, timeout=10):
     """(status, text, response headers); status 0 when the connection failed or timed out."""
     data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    request = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method,
-                                     headers=dict({"Content-Type": "application/json"}, **(headers or {})))
+    sent = {"Content-Type": "application/json"}
+    if port in BEARERS:
+        sent["Authorization"] = "Bearer " + BEARERS[port]
+    sent.update(headers or {})
+    request = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method, headers=sent)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read().decode(), dict(response.headers)

@@ -121,7 +121,19 @@
 
   // ---- server ----
 
+  // The player's token (java -jar … token NAME locally), kept for this tab only: bets are a player's.
+  const tokenInput = $('player-token');
+  tokenInput.value = sessionStorage.getItem('event-walker.token') || '';
+  tokenInput.addEventListener('change', () => {
+    sessionStorage.setItem('event-walker.token', tokenInput.value.trim());
+    loadBets();
+  });
+
   async function fetchJson(url, options) {
+    options = Object.assign({}, options);
+    if (url.startsWith('/bet') && tokenInput.value) {
+      options.headers = Object.assign({}, options.headers, { Authorization: 'Bearer ' + tokenInput.value.trim() });
+    }
     const response = await fetch(url, options);
     const body = await response.json().catch(() => null);
     return { ok: response.ok, status: response.status, body };

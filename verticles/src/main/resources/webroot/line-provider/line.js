@@ -10,14 +10,15 @@
     return fields.length ? fields.join('; ') : problem.detail || problem.title;
   }
 
-  // The operator key (LP_API_KEY), when the server has one, kept for this tab only.
+  // The operator's credential, kept for this tab only: a token with the role operator
+  // (java -jar … token NAME --operator) or the operator key (LP_API_KEY); both go as the bearer.
   const keyInput = $('api-key');
   keyInput.value = sessionStorage.getItem('event-walker.api-key') || '';
   keyInput.addEventListener('change', () => sessionStorage.setItem('event-walker.api-key', keyInput.value));
 
   async function send(method, body) {
     const headers = { 'Content-Type': 'application/json' };
-    if (keyInput.value) headers['X-Api-Key'] = keyInput.value;
+    if (keyInput.value) headers['Authorization'] = 'Bearer ' + keyInput.value.trim();
     const response = await fetch('/event', { method, headers, body: JSON.stringify(body) });
     return { ok: response.ok, body: await response.json().catch(() => null) };
   }

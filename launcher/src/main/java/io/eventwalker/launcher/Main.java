@@ -4,6 +4,8 @@ import io.eventwalker.betmaker.BetMakerConfig;
 import io.eventwalker.betmaker.BetMakerVerticle;
 import io.eventwalker.lineprovider.LineProviderConfig;
 import io.eventwalker.lineprovider.LineProviderVerticle;
+import io.eventwalker.platform.auth.AuthConfig;
+import io.eventwalker.platform.config.Settings;
 import io.eventwalker.platform.metrics.VertxRuntime;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
@@ -55,9 +57,15 @@ public final class Main {
     String service = "all";
     String confDir = System.getenv("EW_CONF_DIR");
     List<String> words = new ArrayList<>();
+    boolean operator = false;
+    long ttlSeconds = 24 * 3600;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--conf-dir") && i + 1 < args.length) {
         confDir = args[++i];
+      } else if (args[i].equals("--operator")) {
+        operator = true;
+      } else if (args[i].equals("--ttl-s") && i + 1 < args.length && args[i + 1].matches("[1-9][0-9]{0,7}")) {
+        ttlSeconds = Long.parseLong(args[++i]);
       } else if (args[i].equals("-h") || args[i].equals("--help")) {
         usage(0);
       } else if (!args[i].startsWith("-")) {
@@ -71,6 +79,12 @@ public final class Main {
     }
     if (words.size() == 1 && words.get(0).equals("names")) {
       System.exit(names(confDir));
+    }
+    if (words.size() == 2 && words.get(0).equals("token")) {
+      System.exit(token(words.get(1), operator, ttlSeconds, confDir));
+    }
+    if (operator) {
+      usage(2);
     }
     if (words.size() > 1) {
       usage(2);
@@ -207,10 +221,32 @@ public final class Main {
     }
   }
 
+  /**
+   * {@code token <player> [--operator] [--ttl-s N]}: signs a token for local use with the
+   * configured {@code AUTH_JWT_SECRET} (and {@code AUTH_JWT_ISSUER}/{@code AUTH_JWT_AUDIENCE} when
+   * set): a player's for bet-maker, or with {@code --operator} one whose roles include
+   * {@code operator}, for line-provider's writes. It prints the token alone, for a shell variable.
+   */
+  private static int token(String subject, boolean operator, long ttlSeconds, String confDir) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      String service = operator ? "line-provider" : "bet-maker";
+      AuthConfig auth = AuthConfig.read(new Settings(service, loadConfig(vertx, service, confDir).await()));
+      System.out.println(Tokens.sign(vertx, auth, subject, operator, ttlSeconds));
+      return 0;
+    } catch (Exception e) {
+      System.err.println("token: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+      return 1;
+    } finally {
+      vertx.close();
+    }
+  }
+
   private static void usage(int status) {
     System.err.println("usage: java -jar event-walker.jar [line-provider|bet-maker|all] [--conf-dir DIR]");
     System.err.println("       java -jar event-walker.jar dead-letters [list|replay] [--conf-dir DIR]");
     System.err.println("       java -jar event-walker.jar names [--conf-dir DIR]");
+    System.err.println("       java -jar event-walker.jar token PLAYER [--operator] [--ttl-s SECONDS] [--conf-dir DIR]");
     System.exit(status);
   }
 }

@@ -34,6 +34,7 @@ class FatJarIT {
   private static final Path JAR = Path.of("target", "event-walker.jar");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Process> processes = new ArrayList<>();
+  private static final String SECRET = UUID.randomUUID() + "-" + UUID.randomUUID();
   private final String id = "j" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
   @AfterEach
@@ -57,29 +58,38 @@ class FatJarIT {
     assertThat(JAR).as("the fat jar is built by mvn package").exists();
     int linePort = freePort();
     int betPort = freePort();
-    Process process = start(List.of("all"), Map.of(
+    Map<String, String> env = Map.of(
       "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
       "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id,
-      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests"));
+      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
+      "AUTH_JWT_SECRET", SECRET);
+    Process process = start(List.of("all"), env);
     awaitReady(process, linePort);
     awaitReady(process, betPort);
+    // The tokens come from the jar itself, as the README's walkthrough gets them.
+    String operator = token(env, "jar-operator", "--operator");
+    String player = token(env, "jar-player");
 
     long deadline = Instant.now().getEpochSecond() + 3600;
-    assertThat(send("POST", linePort, "/event", "{\"event_id\":\"jar-1\",\"ratio\":1.5,\"deadline\":" + deadline + "}").statusCode()).isEqualTo(201);
-    HttpResponse<String> bet = send("POST", betPort, "/bet", "{\"event_id\":\"jar-1\",\"sum_bet\":10}");
+    assertThat(send("POST", linePort, "/event", "{\"event_id\":\"jar-1\",\"ratio\":1.5,\"deadline\":" + deadline + "}", operator)
+      .statusCode()).isEqualTo(201);
+    assertThat(send("POST", linePort, "/event", "{\"event_id\":\"jar-2\",\"ratio\":1.5,\"deadline\":" + deadline + "}", player)
+      .statusCode()).as("a player's token on an operator's route").isEqualTo(403);
+    HttpResponse<String> bet = send("POST", betPort, "/bet", "{\"event_id\":\"jar-1\",\"sum_bet\":10}", player);
     assertThat(bet.statusCode()).as(bet.body()).isEqualTo(201);
-    assertThat(send("PUT", linePort, "/event", "{\"event_id\":\"jar-1\",\"status\":\"FINISHED_WIN\"}").statusCode()).isEqualTo(200);
+    assertThat(send("POST", betPort, "/bet", "{\"event_id\":\"jar-1\",\"sum_bet\":10}", null).statusCode()).isEqualTo(401);
+    assertThat(send("PUT", linePort, "/event", "{\"event_id\":\"jar-1\",\"status\":\"FINISHED_WIN\"}", operator).statusCode()).isEqualTo(200);
     long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     String bets;
     do {
-      bets = send("GET", betPort, "/bets?event_id=jar-1", null).body();
+      bets = send("GET", betPort, "/bets?event_id=jar-1", null, player).body();
       if (bets.contains("\"WON\"")) {
         break;
       }
       Thread.sleep(50); // poll interval, bounded by the deadline
     } while (System.nanoTime() < until);
     assertThat(bets).contains("\"status\":\"WON\"").contains("\"payout\":15.00");
-    assertThat(send("GET", betPort, "/metrics", null).body()).contains("vertx_http_server_requests_total");
+    assertThat(send("GET", betPort, "/metrics", null, null).body()).contains("vertx_http_server_requests_total");
   }
 
   @Test
@@ -108,7 +118,7 @@ class FatJarIT {
     while (System.nanoTime() < until) {
       assertThat(process.isAlive()).as("the service process is running").isTrue();
       try {
-        if (send("GET", port, "/ready", null).statusCode() == 200) {
+        if (send("GET", port, "/ready", null, null).statusCode() == 200) {
           return;
         }
       } catch (IOException notYet) {
@@ -119,12 +129,26 @@ class FatJarIT {
     throw new AssertionError("port " + port + " not ready within 60 s");
   }
 
-  private static HttpResponse<String> send(String method, int port, String path, String body) throws Exception {
+  /** {@code java -jar … token NAME [flags]} with the services' environment: the token it prints. */
+  private String token(Map<String, String> env, String name, String... flags) throws Exception {
+    List<String> args = new ArrayList<>(List.of("token", name));
+    args.addAll(List.of(flags));
+    Process process = start(args, env);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("token printed within 60 s").isTrue();
+    String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(process.exitValue()).as(printed).isEqualTo(0);
+    return printed.lines().reduce((first, last) -> last).orElseThrow();
+  }
+
+  private static HttpResponse<String> send(String method, int port, String path, String body, String token) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
       .timeout(Duration.ofSeconds(10))
       .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       request.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.auth.AuthConfig;
 import io.eventwalker.platform.config.RedisConfig;
 import io.eventwalker.platform.config.Settings;
 import io.eventwalker.platform.db.DatabaseConfig;
@@ -16,7 +17,7 @@ import java.util.Set;
  * environment on top, and handed to each verticle. Every key is required: a missing or malformed
  * one stops start-up, naming it (the README lists them all).
  */
-public record BetMakerConfig(HttpConfig http, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
+public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
                              Placement placement, Settlement settlement, Line line, Updates updates, Bridge bridge,
                              RateLimit rateLimit, long idempotencyRetentionS) {
 
@@ -56,6 +57,7 @@ public record BetMakerConfig(HttpConfig http, DatabaseConfig database, RabbitCon
     }
     return new BetMakerConfig(
       HttpConfig.read(settings, "BM"),
+      AuthConfig.read(settings),
       DatabaseConfig.read(settings, "BM_PG_SCHEMA"),
       RabbitConfig.read(settings, "BM_RABBITMQ_USER", "BM_RABBITMQ_PASSWORD"),
       RedisConfig.read(settings),

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.betmaker.BetMessages.OutcomeUnknown;
 import io.eventwalker.betmaker.BetMessages.NotStored;
 import io.eventwalker.betmaker.BetMessages.Refused;
@@ -65,6 +66,7 @@ public final class BetsApiVerticle extends VerticleBase {
   private final BigDecimal maxSumBet;
   private final long placeTimeoutMs;
   private final long commitTimeoutMs;
+  private Bearer bearer;
 
   /** {@code rateLimiter}, {@code concurrency}: shared by every instance, so the limits are per process, not per event loop. */
   BetsApiVerticle(BetMakerConfig config, RateLimiter rateLimiter, ConcurrencyLimit concurrency) {
@@ -79,6 +81,7 @@ public final class BetsApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    bearer = Bearer.create(vertx, config.auth());
     Readiness readiness = new Readiness(vertx, Map.of(
       "postgres", List.of(Addresses.READY_POSTGRES),
       "redis", List.of(Addresses.READY_REDIS),
@@ -89,10 +92,14 @@ public final class BetsApiVerticle extends VerticleBase {
 
     Router router = Routers.base(vertx, readiness, OPENAPI);
     var limited = concurrency.handler();
-    router.post("/bet").handler(limited).handler(rateLimiter.handler()); // their own route, ahead of the body handler
+    var identify = bearer.identify();
+    var player = Bearer.required();
+    // Their own route, ahead of the body handler: a request counts against its player (or, without a
+    // valid token, its address) before a bad token's 401, so requests with bad tokens are limited too.
+    router.post("/bet").handler(limited).handler(identify).handler(rateLimiter.handler()).handler(player);
     router.post("/bet").handler(body).handler(this::placeBets);
-    router.get("/bets").handler(limited).handler(this::listBets);
-    router.get("/bet/:bet_id").handler(limited).handler(this::getBet);
+    router.get("/bets").handler(limited).handler(identify).handler(player).handler(this::listBets);
+    router.get("/bet/:bet_id").handler(limited).handler(identify).handler(player).handler(this::getBet);
     router.get("/events").handler(limited).handler(this::openEvents);
     Routers.pages(router, "bet-maker");
     router.route("/eventbus/*").handler(Routers.sameOrigin(config.bridge().allowedOrigins()))

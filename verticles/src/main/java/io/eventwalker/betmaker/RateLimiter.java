@@ -2,6 +2,8 @@ package io.eventwalker.betmaker;
 
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
+import io.eventwalker.platform.auth.Bearer;
+import io.eventwalker.platform.auth.Identity;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -12,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A per-client request rate limit (the generic cell rate algorithm: a token bucket kept as one
- * number per client). A client is its remote IP address. Over the limit a request is answered
+ * number per client). A client is the player of a valid bearer token, else the remote IP address. Over the limit a request is answered
  * 429 with {@code Retry-After} and goes no further. One limiter is shared by all HTTP verticle
  * instances of a service; limits are per process.
  */
@@ -75,8 +77,7 @@ public final class RateLimiter {
   /** A route handler: lets the request through, or answers 429 with {@code Retry-After}. */
   public Handler<RoutingContext> handler() {
     return ctx -> {
-      String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-      long delay = delayNanos(client, System.nanoTime());
+      long delay = delayNanos(client(ctx), System.nanoTime());
       if (delay == 0) {
         ctx.next();
         return;
@@ -85,6 +86,20 @@ public final class RateLimiter {
       ctx.response().putHeader("Retry-After", Long.toString(seconds));
       Problems.write(ctx, Problem.of(429, "too many requests from this client; retry after " + seconds + " s"));
     };
+  }
+
+  /**
+   * Who a request counts against: the player of a valid bearer token, else the client's address
+   * (so a player is not limited by others behind the same address, and requests without a valid
+   * token are still limited). Exempt addresses are listed as addresses.
+   */
+  private String client(RoutingContext ctx) {
+    Identity identity = ctx.get(Bearer.IDENTITY);
+    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    if (exempt.contains(address)) {
+      return address;
+    }
+    return identity != null ? "player:" + identity.subject() : address;
   }
 
   /** Forgets clients idle for long (called periodically). */

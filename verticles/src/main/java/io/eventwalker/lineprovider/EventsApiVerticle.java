@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.lineprovider.EventMessages.CreateEvents;
 import io.eventwalker.wire.EventPage;
 import io.eventwalker.lineprovider.EventMessages.Events;
@@ -58,8 +59,8 @@ public final class EventsApiVerticle extends VerticleBase {
     BodyHandler body = Routers.jsonBody(config.http().maxBodyBytes());
 
     Router router = Routers.base(vertx, readiness, OPENAPI);
-    // The operator key is checked on routes of its own, ahead of the body handler (which must come first on a route).
-    var operator = ApiKey.required(config.apiKey());
+    // The operator's credential is checked on routes of its own, ahead of the body handler (which must come first on a route).
+    var operator = Bearer.create(vertx, config.auth()).operator(ApiKey.of(config.apiKey()));
     var limited = concurrency.handler();
     router.post("/event").handler(limited).handler(operator);
     router.put("/event").handler(limited).handler(operator);

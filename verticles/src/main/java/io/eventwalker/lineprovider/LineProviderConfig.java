@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.auth.AuthConfig;
 import io.eventwalker.platform.config.RedisConfig;
 import io.eventwalker.platform.config.Settings;
 import io.eventwalker.platform.db.DatabaseConfig;
@@ -12,7 +13,7 @@ import io.vertx.core.json.JsonObject;
  * the environment on top, and handed to each verticle. Every key is required: a missing or
  * malformed one stops start-up, naming it (the README lists them all).
  */
-public record LineProviderConfig(HttpConfig http, String apiKey, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
+public record LineProviderConfig(HttpConfig http, String apiKey, AuthConfig auth, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
                                  int redisPoolSize, String redisPrefix, long subscriptionTtlS, String requestsQueue,
                                  int requestsPrefetch, Outbox outbox) {
 
@@ -25,6 +26,7 @@ public record LineProviderConfig(HttpConfig http, String apiKey, DatabaseConfig 
     return new LineProviderConfig(
       HttpConfig.read(settings, "LP"),
       settings.string("LP_API_KEY"),
+      AuthConfig.read(settings),
       DatabaseConfig.read(settings, "LP_PG_SCHEMA"),
       RabbitConfig.read(settings, "LP_RABBITMQ_USER", "LP_RABBITMQ_PASSWORD"),
       RedisConfig.read(settings),

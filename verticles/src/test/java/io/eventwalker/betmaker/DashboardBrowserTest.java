@@ -1,12 +1,14 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.testing.Http;
+import io.eventwalker.testing.Jwts;
 import io.eventwalker.testing.TestSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -81,6 +83,7 @@ class DashboardBrowserTest {
 
     browser.get(system.betMaker().base() + "/");
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    signIn("player-token", system.token(TestSystem.PLAYER));
     wait.until(ExpectedConditions.textToBe(By.id("connection"), "live"));
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#events tr[data-event-id='cup-final']")));
 
@@ -116,6 +119,7 @@ class DashboardBrowserTest {
   void theOperatorPageCreatesAndFinishesEvents() {
     browser.get(system.lineProvider().base() + "/");
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    signIn("api-key", Jwts.operator(system.secret, "page-operator"));
     browser.findElement(By.id("create-id")).sendKeys("page-made");
     browser.findElement(By.id("create-ratio")).sendKeys("1.005");
     browser.findElement(By.cssSelector("#create-form button")).click();
@@ -132,6 +136,14 @@ class DashboardBrowserTest {
     browser.findElement(By.cssSelector(row + " button.win")).click();
     wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row), 0));
     assertThat(system.lineProvider().get("/event/page-made").object().getString("status")).isEqualTo("FINISHED_WIN");
+  }
+
+  /** Pastes a token into the page's token field (kept for the tab), as a person signing in would. */
+  private void signIn(String field, String token) {
+    WebElement input = browser.findElement(By.id(field));
+    input.clear();
+    input.sendKeys(token);
+    input.sendKeys(Keys.TAB);
   }
 
   private void placeFromPage(WebDriverWait wait, String eventId, String amount) {

@@ -39,7 +39,7 @@ class DoorsTest {
 
   @Test
   void lineProviderWritesNeedTheOperatorKey() {
-    Http line = system.lineProvider();
+    Http line = system.lineProvider().as(null);
     Http.Response anonymous = line.post("/event", event("door-1"));
     assertThat(anonymous.status()).isEqualTo(401);
     assertThat(anonymous.contentType()).startsWith("application/problem+json");

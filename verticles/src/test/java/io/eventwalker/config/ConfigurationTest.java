@@ -32,12 +32,31 @@ class ConfigurationTest {
 
   @Test
   void lineProviderReadsEveryKeyOfItsFileAndNeedsEachOne() {
-    everyKeyIsNeeded(conf("line-provider"), LineProviderConfig::read);
+    everyKeyIsNeeded(withSecret(conf("line-provider")), LineProviderConfig::read);
   }
 
   @Test
   void betMakerReadsEveryKeyOfItsFileAndNeedsEachOne() {
-    everyKeyIsNeeded(conf("bet-maker"), BetMakerConfig::read);
+    everyKeyIsNeeded(withSecret(conf("bet-maker")), BetMakerConfig::read);
+  }
+
+  @Test
+  void nothingShipsWithASecretAndAShortOneIsRefused() {
+    for (String service : List.of("line-provider", "bet-maker")) {
+      JsonObject shipped = conf(service);
+      assertThat(shipped.getString("AUTH_JWT_SECRET")).as("the secret in conf/%s.json", service).isEmpty();
+      assertThat(shipped.getString("AUTH_JWT_PUBLIC_KEYS")).isEmpty();
+      Consumer<JsonObject> read = service.equals("bet-maker") ? BetMakerConfig::read : LineProviderConfig::read;
+      assertThatThrownBy(() -> read.accept(shipped)).as("%s as shipped", service)
+        .isInstanceOf(ConfigException.class).hasMessageContaining("set AUTH_JWT_SECRET");
+      assertThatThrownBy(() -> read.accept(shipped.copy().put("AUTH_JWT_SECRET", "x".repeat(31))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("at least 32 bytes");
+    }
+  }
+
+  /** conf/ ships no secret (a service started with none refuses to); the tests give one. */
+  private static JsonObject withSecret(JsonObject conf) {
+    return conf.put("AUTH_JWT_SECRET", "s".repeat(32));
   }
 
   @Test

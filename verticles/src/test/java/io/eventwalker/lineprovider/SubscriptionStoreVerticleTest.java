@@ -46,7 +46,8 @@ class SubscriptionStoreVerticleTest {
     JsonObject config = TestSystem.config("line-provider")
       .put("LP_PG_SCHEMA", schema)
       .put("LP_REDIS_PREFIX", prefix)
-      .put("LP_SUBSCRIPTION_TTL_S", 600);
+      .put("LP_SUBSCRIPTION_TTL_S", 600)
+      .put("AUTH_JWT_SECRET", "s".repeat(32));
     redis = Redis.createClient(vertx, Backing.redis().url());
     LineProviderConfig read = LineProviderConfig.read(config);
     LineProviderVerticle.prepare(vertx, read)

@@ -21,9 +21,21 @@ public final class Http {
     .build();
 
   private final String base;
+  /** Sent as {@code Authorization: Bearer …} with every request that does not set its own; null for none. */
+  private final String token;
 
   public Http(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this("http://127.0.0.1:" + port, null);
+  }
+
+  private Http(String base, String token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  /** The same server, with {@code token} as the bearer of every request (null: no Authorization header). */
+  public Http as(String token) {
+    return new Http(base, token);
   }
 
   public String base() {
@@ -83,6 +95,9 @@ public final class Http {
       .timeout(Duration.ofSeconds(30))
       .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(builder::header);
+    if (token != null && !headers.containsKey("Authorization")) {
+      builder.header("Authorization", "Bearer " + token);
+    }
     try {
       HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers(), response.body());

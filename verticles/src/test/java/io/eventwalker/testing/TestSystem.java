@@ -46,10 +46,16 @@ public final class TestSystem implements AutoCloseable {
   private Http betMaker;
   private String betMakerDeployment;
 
+  /** The services' HS256 secret (each test system its own): {@link #token} signs with it. */
+  public final String secret = UUID.randomUUID().toString() + UUID.randomUUID();
+  /** The player whose token {@link #betMaker()} sends. */
+  public static final String PLAYER = "player-1";
+
   private TestSystem() {
     Backing.requireRunning();
     vertx = VertxRuntime.create();
     lineProviderConfig = config("line-provider")
+      .put("AUTH_JWT_SECRET", secret)
       .put("LP_HTTP_PORT", 0)
       .put("LP_HTTP_INSTANCES", 2)
       .put("LP_PG_SCHEMA", "lp_" + id)
@@ -58,6 +64,7 @@ public final class TestSystem implements AutoCloseable {
       .put("LP_OUTBOX_POLL_MS", 200)
       .put("RABBITMQ_RECONNECT_MS", 200);
     betMakerConfig = config("bet-maker")
+      .put("AUTH_JWT_SECRET", secret)
       .put("BM_HTTP_PORT", 0)
       .put("BM_HTTP_INSTANCES", 2)
       .put("BM_PG_SCHEMA", "bm_" + id)
@@ -110,13 +117,13 @@ public final class TestSystem implements AutoCloseable {
 
   public void startLineProvider() {
     deployments.add(vertx.deployVerticle(LineProviderVerticle::new, new DeploymentOptions().setConfig(lineProviderConfig)).await());
-    lineProvider = new Http(port("line-provider"));
+    lineProvider = new Http(port("line-provider")).as(Jwts.operator(secret, "operator-1"));
   }
 
   public void startBetMaker() {
     betMakerDeployment = vertx.deployVerticle(BetMakerVerticle::new, new DeploymentOptions().setConfig(betMakerConfig)).await();
     deployments.add(betMakerDeployment);
-    betMaker = new Http(port("bet-maker"));
+    betMaker = new Http(port("bet-maker")).as(token(PLAYER));
   }
 
   /** Stops bet-maker (its schema, queues and data stay), as a process stop would. */
@@ -126,10 +133,17 @@ public final class TestSystem implements AutoCloseable {
     betMaker = null;
   }
 
+  /** A player's token for these services. */
+  public String token(String player) {
+    return Jwts.player(secret, player);
+  }
+
+  /** line-provider, as an operator. */
   public Http lineProvider() {
     return lineProvider;
   }
 
+  /** bet-maker, as {@link #PLAYER} ({@code .as(token(other))} for another player, {@code .as(null)} for nobody). */
   public Http betMaker() {
     return betMaker;
   }
