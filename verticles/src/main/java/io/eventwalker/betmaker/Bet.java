@@ -9,6 +9,6 @@ import java.util.UUID;
  * {@code payout} and {@code settledAt} are null while {@code PENDING}; {@code seq} orders bets by
  * acceptance (newest first in listings).
  */
-public record Bet(UUID betId, String eventId, BigDecimal sumBet, BigDecimal ratio, BetStatus status,
+public record Bet(UUID betId, String playerId, String eventId, BigDecimal sumBet, BigDecimal ratio, BetStatus status,
                   BigDecimal payout, Instant createdAt, Instant settledAt, long seq) {
 }

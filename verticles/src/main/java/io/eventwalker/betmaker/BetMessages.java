@@ -20,7 +20,7 @@ public final class BetMessages {
    * has not reached {@code COMMIT} by then is rolled back and refused with a 503, so a caller that
    * has stopped waiting never gets a bet stored behind its back.
    */
-  public record PlaceBets(List<BetRequest> bets, boolean single, ClaimKey idempotency, long deadlineMillis) {
+  public record PlaceBets(String playerId, List<BetRequest> bets, boolean single, ClaimKey idempotency, long deadlineMillis) {
     public PlaceBets {
       bets = List.copyOf(bets);
     }
@@ -42,9 +42,14 @@ public final class BetMessages {
 
   /**
    * Refused by the rules: bet {@code index} of the request is on an event that does not exist
-   * ({@code unknownEvent}) or takes no bets; {@code why} says which and why.
+   * ({@code unknownEvent}), takes no bets, or is at a ratio the bet does not accept; {@code why}
+   * says which and why. For a ratio refused, {@code ratio} and {@code version} are the event's
+   * current ones (null otherwise).
    */
-  public record Refused(int index, boolean unknownEvent, String why) implements Placement {
+  public record Refused(int index, boolean unknownEvent, String why, java.math.BigDecimal ratio, Long version) implements Placement {
+    public Refused(int index, boolean unknownEvent, String why) {
+      this(index, unknownEvent, why, null, null);
+    }
   }
 
   /** Rolled back before any {@code COMMIT} was sent: {@code why} names what failed. */
@@ -55,11 +60,12 @@ public final class BetMessages {
   public record OutcomeUnknown(String why) implements Placement {
   }
 
-  public record GetBet(UUID betId) {
+  /** One of the player's bets. */
+  public record GetBet(String playerId, UUID betId) {
   }
 
   /** Newest first; null filters mean any; {@code beforeSeq} continues a previous page. */
-  public record ListBets(BetStatus status, String eventId, Long beforeSeq, int limit) {
+  public record ListBets(String playerId, BetStatus status, String eventId, Long beforeSeq, int limit) {
   }
 
   public record BetPage(List<Bet> bets, Long nextBefore) {
@@ -107,7 +113,7 @@ public final class BetMessages {
    * release the key. {@code leaseMillis}: how long the claim stands before another attempt may
    * take it over (longer than the attempt can take to commit).
    */
-  public record ClaimKey(String key, String requestHash, UUID token, long leaseMillis) {
+  public record ClaimKey(String playerId, String key, String requestHash, UUID token, long leaseMillis) {
   }
 
   public enum ClaimOutcome { CLAIMED, REPLAY, IN_FLIGHT, MISMATCH }
@@ -117,7 +123,7 @@ public final class BetMessages {
   }
 
   /** Forgets a claim whose request is known to have stored nothing; only with the claim's token. */
-  public record ReleaseKey(String key, UUID token) {
+  public record ReleaseKey(String playerId, String key, UUID token) {
   }
 
   public record OpenEvents(String after, int limit) {

@@ -3,7 +3,7 @@ package io.eventwalker.betmaker;
 /** Every SQL statement of bet-maker, in one place. Tables are in the service's own schema (search_path). */
 final class BetQueries {
 
-  static final String BET_COLUMNS = "bet_id, event_id, sum_bet, ratio, status, payout, created_at, settled_at, seq";
+  static final String BET_COLUMNS = "bet_id, player_id, event_id, sum_bet, ratio, status, payout, created_at, settled_at, seq";
 
   /**
    * Newer states only: a row is written when it is new or its version is higher, and never once
@@ -50,7 +50,9 @@ final class BetQueries {
     FROM (SELECT 1) AS one LEFT JOIN settled AS w ON w.bet_id = ANY($3::uuid[])""";
 
   /**
-   * Stores a group of requests' bets in one statement. Each bet carries its request's number;
+   * Stores a group of requests' bets in one statement. Each bet carries its request's number, its
+   * player ($6), and the ratio its player saw with what it accepts against it ($7, $8:
+   * {@link AcceptOdds}, mirrored here);
    * a request is stored whole or not at all: if any of its events is not open for bets (under a
    * share lock, so a settlement cannot run in between) none of its bets is inserted. The ratio
    * is the event's, locked into the bet.
@@ -62,12 +64,16 @@ final class BetQueries {
       ORDER BY event_id
       FOR SHARE
     ), req AS (
-      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS r(bet_id, event_id, sum_bet, request, ord)
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $6::text[], $7::text[], $8::text[])
+        WITH ORDINALITY AS r(bet_id, event_id, sum_bet, request, player_id, seen_ratio, accept_odds, ord)
     ), refused AS (
-      SELECT DISTINCT r.request FROM req r LEFT JOIN open o ON o.event_id = r.event_id WHERE o.event_id IS NULL
+      SELECT DISTINCT r.request FROM req r LEFT JOIN open o ON o.event_id = r.event_id
+      WHERE o.event_id IS NULL
+         OR (r.accept_odds = 'exact' AND o.ratio <> r.seen_ratio::numeric)
+         OR (r.accept_odds = 'higher' AND o.ratio < r.seen_ratio::numeric)
     )
-    INSERT INTO bets (bet_id, event_id, sum_bet, ratio, status)
-    SELECT r.bet_id, r.event_id, r.sum_bet::numeric, o.ratio, 'PENDING'
+    INSERT INTO bets (bet_id, player_id, event_id, sum_bet, ratio, status)
+    SELECT r.bet_id, r.player_id, r.event_id, r.sum_bet::numeric, o.ratio, 'PENDING'
     FROM req r JOIN open o ON o.event_id = r.event_id
     WHERE r.request NOT IN (SELECT request FROM refused)
     ORDER BY r.ord
@@ -78,7 +84,7 @@ final class BetQueries {
     SELECT event_id, version, conflict_version FROM events WHERE event_id = ANY($1::text[]) ORDER BY event_id FOR SHARE""";
 
   static final String EVENTS_STATUS = """
-    SELECT event_id, status, deadline, version, conflict_version FROM events WHERE event_id = ANY($1::text[])""";
+    SELECT event_id, ratio, status, deadline, version, conflict_version FROM events WHERE event_id = ANY($1::text[])""";
 
   /** The versions bet-maker holds of events (and whether it already found them in conflict). */
   static final String HELD_VERSIONS = "SELECT event_id, version, conflict_version FROM events WHERE event_id = ANY($1::text[])";
@@ -105,14 +111,16 @@ final class BetQueries {
    */
   static final String COMPLETE_KEYS = """
     UPDATE idempotency_keys AS k SET status_code = 201, response = v.response, completed_at = now()
-    FROM unnest($1::text[], $2::uuid[], $3::text[]) AS v(key, token, response)
-    WHERE k.key = v.key AND k.claim_token = v.token AND k.completed_at IS NULL""";
+    FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[]) AS v(player_id, key, token, response)
+    WHERE k.player_id = v.player_id AND k.key = v.key AND k.claim_token = v.token AND k.completed_at IS NULL""";
 
-  static final String GET_BET = "SELECT " + BET_COLUMNS + " FROM bets WHERE bet_id = $1";
+  /** A bet of one player: another player's bet is not found, as an unknown id is not ($1 bet, $2 player). */
+  static final String GET_BET = "SELECT " + BET_COLUMNS + " FROM bets WHERE bet_id = $1 AND player_id = $2";
 
+  /** A player's bets ($1), newest first, with the filters asked. */
   static String listBets(boolean byStatus, boolean byEvent, boolean before) {
-    StringBuilder sql = new StringBuilder("SELECT " + BET_COLUMNS + " FROM bets WHERE true");
-    int n = 0;
+    StringBuilder sql = new StringBuilder("SELECT " + BET_COLUMNS + " FROM bets WHERE player_id = $1");
+    int n = 1;
     if (byStatus) {
       sql.append(" AND status = $").append(++n);
     }
@@ -132,15 +140,16 @@ final class BetQueries {
       AND EXISTS (SELECT 1 FROM bets b WHERE b.event_id = e.event_id AND b.status = 'PENDING')
     ORDER BY e.event_id LIMIT $2""";
 
-  /** $1 key, $2 request hash, $3 claim token, $4 lease in milliseconds. */
+  /** Keys are a player's own. $1 player, $2 key, $3 request hash, $4 claim token, $5 lease in milliseconds. */
   static final String CLAIM_KEY = """
-    INSERT INTO idempotency_keys (key, request_hash, claim_token, claimed_until)
-    VALUES ($1, $2, $3, now() + $4::bigint * interval '1 millisecond')
-    ON CONFLICT (key) DO NOTHING RETURNING key""";
+    INSERT INTO idempotency_keys (player_id, key, request_hash, claim_token, claimed_until)
+    VALUES ($1, $2, $3, $4, now() + $5::bigint * interval '1 millisecond')
+    ON CONFLICT (player_id, key) DO NOTHING RETURNING key""";
 
+  /** $1 player, $2 key. */
   static final String READ_KEY = """
     SELECT request_hash, status_code, response, claimed_until IS NULL OR claimed_until < now() AS lapsed
-    FROM idempotency_keys WHERE key = $1""";
+    FROM idempotency_keys WHERE player_id = $1 AND key = $2""";
 
   /**
    * Takes over a claim that has lapsed and was never completed. A row locked by a transaction
@@ -149,15 +158,16 @@ final class BetQueries {
    */
   static final String TAKE_OVER_KEY = """
     UPDATE idempotency_keys AS k
-    SET claim_token = $2, claimed_until = now() + $3::bigint * interval '1 millisecond'
-    FROM (SELECT key FROM idempotency_keys
-          WHERE key = $1 AND completed_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+    SET claim_token = $3, claimed_until = now() + $4::bigint * interval '1 millisecond'
+    FROM (SELECT player_id, key FROM idempotency_keys
+          WHERE player_id = $1 AND key = $2 AND completed_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
           FOR UPDATE SKIP LOCKED) AS lapsed
-    WHERE k.key = lapsed.key
+    WHERE k.player_id = lapsed.player_id AND k.key = lapsed.key
     RETURNING k.key""";
 
-  /** Forgets a claim whose attempt stored nothing; only the claim's own attempt may ($2 its token). */
-  static final String RELEASE_KEY = "DELETE FROM idempotency_keys WHERE key = $1 AND claim_token = $2 AND completed_at IS NULL";
+  /** Forgets a claim whose attempt stored nothing; only the claim's own attempt may ($1 player, $2 key, $3 its token). */
+  static final String RELEASE_KEY = """
+    DELETE FROM idempotency_keys WHERE player_id = $1 AND key = $2 AND claim_token = $3 AND completed_at IS NULL""";
 
   static final String PURGE_KEYS = "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)";
 

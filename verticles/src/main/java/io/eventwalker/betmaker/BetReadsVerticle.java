@@ -46,7 +46,7 @@ public final class BetReadsVerticle extends VerticleBase {
   }
 
   private void get(Message<GetBet> msg) {
-    pool.preparedQuery(BetQueries.GET_BET).execute(Tuple.of(msg.body().betId()))
+    pool.preparedQuery(BetQueries.GET_BET).execute(Tuple.of(msg.body().betId(), msg.body().playerId()))
       .onSuccess(rows -> {
         if (rows.size() == 0) {
           msg.reply(null);
@@ -60,6 +60,7 @@ public final class BetReadsVerticle extends VerticleBase {
   private void list(Message<ListBets> msg) {
     ListBets query = msg.body();
     List<Object> params = new ArrayList<>();
+    params.add(query.playerId());
     if (query.status() != null) {
       params.add(query.status().name());
     }
@@ -93,7 +94,7 @@ public final class BetReadsVerticle extends VerticleBase {
 
   static Bet toBet(Row row) {
     OffsetDateTime settledAt = row.getOffsetDateTime("settled_at");
-    return new Bet(row.getUUID("bet_id"), row.getString("event_id"), row.getBigDecimal("sum_bet"),
+    return new Bet(row.getUUID("bet_id"), row.getString("player_id"), row.getString("event_id"), row.getBigDecimal("sum_bet"),
       row.getBigDecimal("ratio"), BetStatus.valueOf(row.getString("status")), row.getBigDecimal("payout"),
       row.getOffsetDateTime("created_at").toInstant(), settledAt == null ? null : settledAt.toInstant(), row.getLong("seq"));
   }

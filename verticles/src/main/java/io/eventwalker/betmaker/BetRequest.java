@@ -11,10 +11,19 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 
-/** One bet asked by {@code POST /bet}: {@code {event_id, sum_bet}}. */
-public record BetRequest(String eventId, BigDecimal sumBet) {
+/**
+ * One bet asked by {@code POST /bet}: {@code {event_id, sum_bet, ratio?, accept_odds?}}.
+ * {@code ratio} is the ratio the player saw (null: none given, any ratio is taken), and
+ * {@code acceptOdds} what the bet accepts against it ({@link AcceptOdds#EXACT} when a ratio is given
+ * without it; {@link AcceptOdds#ANY} without a ratio).
+ */
+public record BetRequest(String eventId, BigDecimal sumBet, BigDecimal ratio, AcceptOdds acceptOdds) {
 
-  private static final Set<String> FIELDS = Set.of("event_id", "sum_bet");
+  private static final Set<String> FIELDS = Set.of("event_id", "sum_bet", "ratio", "accept_odds");
+
+  public BetRequest(String eventId, BigDecimal sumBet) {
+    this(eventId, sumBet, null, AcceptOdds.ANY);
+  }
   /** The largest stake the bets table holds ({@code sum_bet NUMERIC(12,2)}). */
   static final BigDecimal COLUMN_MAX = new BigDecimal("9999999999.99");
 
@@ -56,6 +65,17 @@ public record BetRequest(String eventId, BigDecimal sumBet) {
     } else {
       errors.add("sum_bet", "is required");
     }
-    return errors.isEmpty() ? new BetRequest(eventId, sumBet) : null;
+    BigDecimal ratio = null;
+    if (item.containsKey("ratio")) {
+      ratio = Decimals.positiveAmount(item.get("ratio"), "ratio", Decimals.MAX_RATIO, errors);
+    }
+    AcceptOdds accept = ratio == null ? AcceptOdds.ANY : AcceptOdds.EXACT;
+    if (item.containsKey("accept_odds")) {
+      accept = AcceptOdds.parse(item.get("accept_odds"), "accept_odds", errors);
+      if (accept != null && accept != AcceptOdds.ANY && !item.containsKey("ratio")) {
+        errors.add("accept_odds", "needs ratio, the ratio the player saw");
+      }
+    }
+    return errors.isEmpty() ? new BetRequest(eventId, sumBet, ratio, accept) : null;
   }
 }

@@ -20,6 +20,7 @@ final class BetResponses {
   static JsonObject bet(Bet bet) {
     JsonObject json = new JsonObject()
       .put("bet_id", bet.betId().toString())
+      .put("player_id", bet.playerId())
       .put("event_id", bet.eventId())
       .put("sum_bet", bet.sumBet())
       .put("ratio", bet.ratio())

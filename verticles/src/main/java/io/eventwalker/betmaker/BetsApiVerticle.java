@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.auth.Identity;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.betmaker.BetMessages.OutcomeUnknown;
 import io.eventwalker.betmaker.BetMessages.NotStored;
@@ -111,6 +112,7 @@ public final class BetsApiVerticle extends VerticleBase {
   // ---- POST /bet ----
 
   private void placeBets(RoutingContext ctx) {
+    String player = player(ctx);
     String key = ctx.request().getHeader("Idempotency-Key");
     Batch<BetRequest> batch;
     try {
@@ -124,11 +126,11 @@ public final class BetsApiVerticle extends VerticleBase {
     }
     long deadline = System.currentTimeMillis() + placeTimeoutMs;
     ClaimKey claim = key == null ? null
-      : new ClaimKey(key, requestHash(ctx.body().buffer()), UUID.randomUUID(), claimLeaseMillis());
+      : new ClaimKey(player, key, requestHash(ctx.body().buffer()), UUID.randomUUID(), claimLeaseMillis());
     Future<Boolean> proceed = claim == null ? Future.succeededFuture(true) : claim(ctx, claim);
     proceed.onSuccess(go -> {
       if (go) {
-        place(batch, claim, deadline)
+        place(player, batch, claim, deadline)
           .recover(failure -> Future.succeededFuture(unanswered(failure)))
           .onSuccess(outcome -> {
             if (outcome instanceof Placed placed) {
@@ -142,7 +144,7 @@ public final class BetsApiVerticle extends VerticleBase {
             }
             if (claim != null && !(outcome instanceof OutcomeUnknown)) {
               // Nothing was stored: the key is free for a fresh attempt.
-              IdempotencyKeysVerticle.release(vertx, new ReleaseKey(claim.key(), claim.token()), requestOptions);
+              IdempotencyKeysVerticle.release(vertx, new ReleaseKey(player, claim.key(), claim.token()), requestOptions);
             }
             ctx.fail(placementProblem(outcome, batch.single()).exception());
           });
@@ -176,8 +178,11 @@ public final class BetsApiVerticle extends VerticleBase {
     if (outcome instanceof Refused refused) {
       int status = refused.unknownEvent() ? 404 : 409;
       String detail = single ? refused.why() : refused.why() + " (item " + refused.index() + ")";
-      return new Problem(status, Problem.of(status, refused.why()).type(), Problem.title(status), detail,
-        List.of(new FieldError("event_id", single ? null : refused.index(), refused.why())));
+      String field = refused.ratio() != null ? "ratio" : "event_id";
+      Problem problem = new Problem(status, Problem.of(status, refused.why()).type(), Problem.title(status), detail,
+        List.of(new FieldError(field, single ? null : refused.index(), refused.why())));
+      // An odds change says what the ratio is now, so the player can accept it.
+      return refused.ratio() == null ? problem : problem.with("ratio", refused.ratio()).with("version", refused.version());
     }
     if (outcome instanceof OutcomeUnknown unknown) {
       return Problem.outcomeUnknown(unknown.why() + ", so they may or may not have been stored: retry with the same"
@@ -214,9 +219,15 @@ public final class BetsApiVerticle extends VerticleBase {
    * up on them, storing nothing, once {@code deadline} passes before their commit, and a commit
    * takes at most {@code BM_COMMIT_TIMEOUT_MS}: the wait here is longer than both.
    */
-  private Future<Placement> place(Batch<BetRequest> batch, ClaimKey claim, long deadline) {
+  private Future<Placement> place(String player, Batch<BetRequest> batch, ClaimKey claim, long deadline) {
     long wait = Math.max(0, deadline - System.currentTimeMillis()) + commitTimeoutMs + 1_000;
-    return PlacementVerticle.place(vertx, new PlaceBets(batch.items(), batch.single(), claim, deadline), wait);
+    return PlacementVerticle.place(vertx, new PlaceBets(player, batch.items(), batch.single(), claim, deadline), wait);
+  }
+
+  /** The player of the request's token (verified by {@link Bearer#required} before any bet route). */
+  private static String player(RoutingContext ctx) {
+    Identity identity = ctx.get(Bearer.IDENTITY);
+    return identity.subject();
   }
 
   private static String requestHash(Buffer body) {
@@ -244,7 +255,7 @@ public final class BetsApiVerticle extends VerticleBase {
     if (!query.acceptedBy(ctx)) {
       return;
     }
-    vertx.eventBus().<BetPage>request(Addresses.BETS_LIST, new ListBets(status, eventId, before, limit), requestOptions)
+    vertx.eventBus().<BetPage>request(Addresses.BETS_LIST, new ListBets(player(ctx), status, eventId, before, limit), requestOptions)
       .onSuccess(reply -> {
         BetPage page = reply.body();
         if (page.nextBefore() != null) {
@@ -261,7 +272,7 @@ public final class BetsApiVerticle extends VerticleBase {
       ctx.fail(400, new ValidationException("bet_id", "must be a UUID"));
       return;
     }
-    vertx.eventBus().<Bet>request(Addresses.BETS_GET, new GetBet(UUID.fromString(raw)), requestOptions)
+    vertx.eventBus().<Bet>request(Addresses.BETS_GET, new GetBet(player(ctx), UUID.fromString(raw)), requestOptions)
       .onSuccess(reply -> {
         if (reply.body() == null) {
           Problems.write(ctx, Problem.of(404, "no bet " + raw));

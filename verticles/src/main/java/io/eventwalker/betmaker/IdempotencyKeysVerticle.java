@@ -67,9 +67,9 @@ public final class IdempotencyKeysVerticle extends VerticleBase {
    * before it is inserted: an insert would wait for a transaction completing the key to end.
    */
   private Future<KeyClaim> claim(ClaimKey key, boolean again) {
-    return pool.preparedQuery(BetQueries.READ_KEY).execute(Tuple.of(key.key())).compose(rows -> {
+    return pool.preparedQuery(BetQueries.READ_KEY).execute(Tuple.of(key.playerId(), key.key())).compose(rows -> {
       if (rows.size() == 0) {
-        return pool.preparedQuery(BetQueries.CLAIM_KEY).execute(Tuple.of(key.key(), key.requestHash(), key.token(), key.leaseMillis()))
+        return pool.preparedQuery(BetQueries.CLAIM_KEY).execute(Tuple.of(key.playerId(), key.key(), key.requestHash(), key.token(), key.leaseMillis()))
           .compose(inserted -> inserted.size() > 0 ? Future.succeededFuture(new KeyClaim(ClaimOutcome.CLAIMED, 0, null))
             // Claimed by a concurrent attempt between our read and our insert: read it again.
             : again ? claim(key, false) : Future.succeededFuture(new KeyClaim(ClaimOutcome.IN_FLIGHT, 0, null)));
@@ -84,7 +84,7 @@ public final class IdempotencyKeysVerticle extends VerticleBase {
       if (!row.getBoolean("lapsed")) {
         return Future.succeededFuture(new KeyClaim(ClaimOutcome.IN_FLIGHT, 0, null));
       }
-      return pool.preparedQuery(BetQueries.TAKE_OVER_KEY).execute(Tuple.of(key.key(), key.token(), key.leaseMillis()))
+      return pool.preparedQuery(BetQueries.TAKE_OVER_KEY).execute(Tuple.of(key.playerId(), key.key(), key.token(), key.leaseMillis()))
         .compose(taken -> taken.size() > 0 ? Future.succeededFuture(new KeyClaim(ClaimOutcome.CLAIMED, 0, null))
           // Held by a transaction about to commit, or completed or released meanwhile: read it again.
           : again ? claim(key, false) : Future.succeededFuture(new KeyClaim(ClaimOutcome.IN_FLIGHT, 0, null)));
@@ -92,7 +92,7 @@ public final class IdempotencyKeysVerticle extends VerticleBase {
   }
 
   private void release(Message<ReleaseKey> msg) {
-    pool.preparedQuery(BetQueries.RELEASE_KEY).execute(Tuple.of(msg.body().key(), msg.body().token()))
+    pool.preparedQuery(BetQueries.RELEASE_KEY).execute(Tuple.of(msg.body().playerId(), msg.body().key(), msg.body().token()))
       .onSuccess(rows -> msg.reply("OK"))
       .onFailure(failure -> fail(msg, failure));
   }

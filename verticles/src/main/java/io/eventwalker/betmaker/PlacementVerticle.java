@@ -32,6 +32,7 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -149,6 +150,9 @@ public final class PlacementVerticle extends VerticleBase {
     String[] eventIds = new String[total];
     String[] sums = new String[total];
     Integer[] owners = new Integer[total];
+    String[] players = new String[total];
+    String[] seen = new String[total];
+    String[] accept = new String[total];
     TreeSet<String> events = new TreeSet<>();
     long deadline = Long.MAX_VALUE;
     int k = 0;
@@ -159,12 +163,15 @@ public final class PlacementVerticle extends VerticleBase {
         eventIds[k] = bet.eventId();
         sums[k] = bet.sumBet().toPlainString();
         owners[k] = r;
+        players[k] = requests.get(r).body().playerId();
+        seen[k] = bet.ratio() == null ? null : bet.ratio().toPlainString();
+        accept[k] = bet.acceptOdds().wire();
         events.add(bet.eventId());
         k++;
       }
     }
     String[] eventArray = events.toArray(String[]::new);
-    Group group = new Group(requests, betIds, Tuple.of(betIds, eventIds, sums, owners, eventArray), eventArray, deadline);
+    Group group = new Group(requests, betIds, Tuple.of(betIds, eventIds, sums, owners, eventArray, players, seen, accept), eventArray, deadline);
     Future<EventStates> line = LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.of(eventArray), false), lineOptions);
     return attempt(group, line, 1)
       .compose(outcomes -> answer(requests, outcomes))
@@ -336,7 +343,7 @@ public final class PlacementVerticle extends VerticleBase {
       for (BetRequest request : msg.body().bets()) {
         Row row = stored.get(betIds[k++]);
         if (row != null) {
-          bets.add(new Bet(row.getUUID("bet_id"), request.eventId(), request.sumBet(), row.getBigDecimal("ratio"),
+          bets.add(new Bet(row.getUUID("bet_id"), msg.body().playerId(), request.eventId(), request.sumBet(), row.getBigDecimal("ratio"),
             BetStatus.PENDING, null, row.getOffsetDateTime("created_at").toInstant(), null, row.getLong("seq")));
         }
       }
@@ -347,12 +354,14 @@ public final class PlacementVerticle extends VerticleBase {
 
   /** Records each keyed request's answer; fails (and so rolls back) if any of their claims was taken over. */
   private static Future<Void> completeKeys(SqlClient conn, List<Message<PlaceBets>> group, List<List<Bet>> outcomes) {
+    List<String> players = new ArrayList<>();
     List<String> keys = new ArrayList<>();
     List<UUID> tokens = new ArrayList<>();
     List<String> responses = new ArrayList<>();
     for (int r = 0; r < group.size(); r++) {
       PlaceBets request = group.get(r).body();
       if (request.idempotency() != null && outcomes.get(r) != null) {
+        players.add(request.playerId());
         keys.add(request.idempotency().key());
         tokens.add(request.idempotency().token());
         responses.add(BetResponses.created(outcomes.get(r), request.single()));
@@ -362,7 +371,8 @@ public final class PlacementVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return conn.preparedQuery(BetQueries.COMPLETE_KEYS)
-      .execute(Tuple.of(keys.toArray(String[]::new), tokens.toArray(UUID[]::new), responses.toArray(String[]::new)))
+      .execute(Tuple.of(players.toArray(String[]::new), keys.toArray(String[]::new), tokens.toArray(UUID[]::new),
+        responses.toArray(String[]::new)))
       .compose(completed -> completed.rowCount() == keys.size()
         ? Future.succeededFuture()
         : Future.failedFuture(notStored("an Idempotency-Key of these bets was taken over by another attempt")));
@@ -393,7 +403,10 @@ public final class PlacementVerticle extends VerticleBase {
       });
   }
 
-  /** Why a request the insert did not take was refused: its first bet on an event that is unknown or takes no bets. */
+  /**
+   * Why a request the insert did not take was refused: its first bet on an event that is unknown,
+   * takes no bets, or is at a ratio the bet does not accept.
+   */
   private static Refused refusal(PlaceBets request, Map<String, Row> events) {
     Instant now = Instant.now();
     List<BetRequest> bets = request.bets();
@@ -412,6 +425,16 @@ public final class PlacementVerticle extends VerticleBase {
       }
       if (why != null) {
         return new Refused(i, event == null, why);
+      }
+    }
+    for (int i = 0; i < bets.size(); i++) {
+      BetRequest bet = bets.get(i);
+      Row event = events.get(bet.eventId());
+      BigDecimal current = event.getBigDecimal("ratio");
+      if (bet.ratio() != null && !bet.acceptOdds().accepts(bet.ratio(), current)) {
+        return new Refused(i, false, "the ratio of event " + bet.eventId() + " is " + current.toPlainString() + ", not "
+          + bet.ratio().toPlainString() + (bet.acceptOdds() == AcceptOdds.HIGHER ? " or higher" : "")
+          + " as the bet accepts; place it again at the current ratio to take it", current, event.getLong("version"));
       }
     }
     return new Refused(0, false, "an event of this request closed for bets");

@@ -76,8 +76,8 @@ class IdempotencyTest {
   void aRetryWhileTheFirstIsInFlightGets409() throws Exception {
     String body = "{\"event_id\":\"idem\",\"sum_bet\":5}";
     // The first request holds the key but has not finished (as if it were still running).
-    system.sql("INSERT INTO " + system.bmSchema() + ".idempotency_keys (key, request_hash, claim_token, claimed_until)"
-      + " VALUES ($1, $2, gen_random_uuid(), now() + interval '1 hour')", "in-flight-1", hash(body));
+    system.sql("INSERT INTO " + system.bmSchema() + ".idempotency_keys (player_id, key, request_hash, claim_token, claimed_until)"
+      + " VALUES ($1, $2, $3, gen_random_uuid(), now() + interval '1 hour')", TestSystem.PLAYER, "in-flight-1", hash(body));
     long stored = betsStored();
     Http.Response retry = post("in-flight-1", body);
     assertThat(retry.status()).isEqualTo(409);

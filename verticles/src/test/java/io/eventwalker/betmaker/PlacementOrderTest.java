@@ -51,11 +51,11 @@ class PlacementOrderTest {
     PgConnection b = PgConnection.connect(system.vertx, options).await();
     try {
       List<String> placed = new ArrayList<>(List.of(first));
-      String insert = "INSERT INTO " + system.bmSchema() + ".bets (bet_id, event_id, sum_bet, ratio, status)"
-        + " VALUES (gen_random_uuid(), $1, 1, 2, 'PENDING') RETURNING bet_id::text";
+      String insert = "INSERT INTO " + system.bmSchema() + ".bets (bet_id, player_id, event_id, sum_bet, ratio, status)"
+        + " VALUES (gen_random_uuid(), $2, $1, 1, 2, 'PENDING') RETURNING bet_id::text";
       for (int i = 0; i < 6; i++) {
         PgConnection connection = i % 2 == 0 ? a : b;
-        placed.add(connection.preparedQuery(insert).execute(Tuple.of(eventId)).await().iterator().next().getString(0));
+        placed.add(connection.preparedQuery(insert).execute(Tuple.of(eventId, TestSystem.PLAYER)).await().iterator().next().getString(0));
       }
       List<String> listed = new ArrayList<>();
       system.betMaker().get("/bets?event_id=" + eventId).array()

@@ -1,6 +1,7 @@
 package io.eventwalker.hostile;
 
 import io.eventwalker.testing.Http;
+import io.eventwalker.testing.Jwts;
 import io.eventwalker.testing.RawHttp;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.core.json.JsonObject;
@@ -80,8 +81,13 @@ class HostileRequestsPropertiesTest {
     assertThat(snapshot()).as("databases after " + attempt).isEqualTo(before);
   }
 
+  /** The attempt's headers; a valid token of the service's kind unless the attempt brings its own (hostile) one. */
   private static Map<String, String> headers(Attempt attempt) {
     java.util.HashMap<String, String> headers = new java.util.HashMap<>(attempt.headers());
+    if (!headers.containsKey("Authorization")) {
+      headers.put("Authorization", "Bearer " + (attempt.path().startsWith("/event")
+        ? Jwts.operator(system.secret, "hostile-operator") : system.token("hostile-player")));
+    }
     if (attempt.contentType() != null) {
       headers.put("Content-Type", attempt.contentType());
     }
@@ -164,7 +170,7 @@ class HostileRequestsPropertiesTest {
   @Provide
   Arbitrary<Attempt> hostileBets() {
     // Bets on events that do not exist, or with bad values: nothing may be stored.
-    Arbitrary<String> field = Arbitraries.of("event_id", "sum_bet", "ratio", "zz");
+    Arbitrary<String> field = Arbitraries.of("event_id", "sum_bet", "ratio", "accept_odds", "zz");
     Arbitrary<String> wrongValue = Combinators.combine(field, hostileValues()).as((name, value) ->
       "{\"event_id\":\"open-1\",\"sum_bet\":5,\"" + name + "\":" + value + ",\"zz\":1}");
     Arbitrary<String> badSum = hostileValues().map(value -> "{\"event_id\":\"open-1\",\"sum_bet\":" + value + "}");
@@ -178,7 +184,30 @@ class HostileRequestsPropertiesTest {
     // A bad Idempotency-Key on an otherwise good bet must be refused too.
     Arbitrary<Attempt> badKeyOnly = Arbitraries.of("", " ", "a b", "ключ", "k".repeat(256), "tab\tkey")
       .map(key -> attempt("POST", "/bet", "{\"event_id\":\"open-1\",\"sum_bet\":1}", Map.of("Idempotency-Key", key), "bad key"));
-    return withTransportDefects(Arbitraries.oneOf(attempts, badKeyOnly));
+    // Accepting odds without saying which were seen, or an unknown way of accepting them.
+    Arbitrary<Attempt> badOdds = Arbitraries.of("{\"event_id\":\"open-1\",\"sum_bet\":1,\"accept_odds\":\"exact\"}",
+        "{\"event_id\":\"open-1\",\"sum_bet\":1,\"accept_odds\":\"higher\"}",
+        "{\"event_id\":\"open-1\",\"sum_bet\":1,\"ratio\":2,\"accept_odds\":\"lower\"}",
+        "{\"event_id\":\"open-1\",\"sum_bet\":1,\"ratio\":2,\"accept_odds\":\"EXACT\"}")
+      .map(body -> attempt("POST", "/bet", body, Map.of(), "bad odds"));
+    // A good bet with a token that proves nothing.
+    Arbitrary<Attempt> badToken = badTokens().map(token -> attempt("POST", "/bet", "{\"event_id\":\"open-1\",\"sum_bet\":1}",
+      Map.of("Authorization", token), "bad token"));
+    return withTransportDefects(Arbitraries.oneOf(attempts, badKeyOnly, badOdds, badToken));
+  }
+
+  /** Authorization headers that prove nothing: no bearer, alg none, forged, expired, garbage. */
+  private static Arbitrary<String> badTokens() {
+    JsonObject claims = Jwts.claims("hostile-player", 600);
+    return Arbitraries.oneOf(
+      Arbitraries.of("", "Bearer", "Bearer ", "Basic aG9zdGlsZTpwbGF5ZXI=", "Bearer " + Jwts.unsigned(claims),
+        "Bearer " + Jwts.sign("not-the-services-secret-but-long-enough", claims),
+        "Bearer " + Jwts.sign(system.secret, Jwts.claims("hostile-player", -60)),
+        "Bearer " + Jwts.sign(system.secret, new JsonObject().put("sub", "hostile-player")),
+        "Bearer " + Jwts.tampered(system.token("hostile-player"), Jwts.claims("someone-else", 600))),
+      Arbitraries.strings().ofMinLength(1).ofMaxLength(2_000).withCharRange('!', '~').map(garbage -> "Bearer " + garbage),
+      hostileValues().filter(value -> !value.matches("[A-Za-z0-9._@:-]{1,64}"))
+        .map(value -> "Bearer " + Jwts.sign(system.secret, Jwts.claims("hostile-player", 600).put("sub", value))));
   }
 
   private static Attempt attempt(String method, String path, String body, Map<String, String> headers, String why) {

@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * An RFC 9457 problem detail: {@code {type, title, status, detail}} plus {@code errors} for
- * validation. The same record travels over the event bus (in a {@link ProblemException}, the
+ * validation, and any extension {@code members}. The same record travels over the event bus (in a {@link ProblemException}, the
  * failure of a reply) so a repository's refusal reaches the client unchanged.
  */
-public record Problem(int status, String type, String title, String detail, List<FieldError> errors) {
+public record Problem(int status, String type, String title, String detail, List<FieldError> errors, JsonObject members) {
 
   public static final String CONTENT_TYPE = "application/problem+json";
   private static final String TYPE_BASE = "urn:event-walker:problem:";
@@ -20,6 +20,16 @@ public record Problem(int status, String type, String title, String detail, List
 
   public Problem {
     errors = errors == null ? List.of() : List.copyOf(errors);
+    members = members == null ? new JsonObject() : members.copy();
+  }
+
+  public Problem(int status, String type, String title, String detail, List<FieldError> errors) {
+    this(status, type, title, detail, errors, null);
+  }
+
+  /** This problem with an extension member (RFC 9457 §3.2): the current ratio of a refused bet, say. */
+  public Problem with(String name, Object value) {
+    return new Problem(status, type, title, detail, errors, members.copy().put(name, value));
   }
 
   public static Problem of(int status, String detail) {
@@ -58,6 +68,11 @@ public record Problem(int status, String type, String title, String detail, List
       errors.forEach(error -> list.add(error.toJson()));
       json.put("errors", list);
     }
+    members.forEach(member -> {
+      if (!json.containsKey(member.getKey())) {
+        json.put(member.getKey(), member.getValue());
+      }
+    });
     return json;
   }
 
