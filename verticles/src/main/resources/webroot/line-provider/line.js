@@ -38,7 +38,7 @@
       row.innerHTML = '<td></td><td class="num"></td><td></td><td class="num"></td><td>'
         + '<input class="ratio" inputmode="decimal" size="6" aria-label="new ratio"> '
         + '<button class="secondary set-ratio">Set ratio</button> '
-        + '<button class="win">Win</button> <button class="lose">Lose</button></td>';
+        + '<button class="win">Win</button> <button class="lose">Lose</button> <button class="secondary cancel">Cancel</button></td>';
       row.children[0].textContent = event.event_id;
       row.children[1].textContent = Number(event.ratio).toFixed(2);
       row.children[2].textContent = new Date(event.deadline * 1000).toLocaleString();
@@ -46,6 +46,7 @@
       row.querySelector('.set-ratio').onclick = () => change({ event_id: event.event_id, ratio: row.querySelector('.ratio').value.trim() });
       row.querySelector('.win').onclick = () => change({ event_id: event.event_id, status: 'FINISHED_WIN' });
       row.querySelector('.lose').onclick = () => change({ event_id: event.event_id, status: 'FINISHED_LOSE' });
+      row.querySelector('.cancel').onclick = () => change({ event_id: event.event_id, status: 'CANCELLED' });
       body.appendChild(row);
     }
   }

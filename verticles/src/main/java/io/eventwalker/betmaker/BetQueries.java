@@ -25,7 +25,8 @@ final class BetQueries {
 
   /**
    * Settles up to $2 PENDING bets of event $1 by the status bet-maker holds for it (nothing while
-   * it is NEW): WON pays sum_bet × ratio rounded down to cents, LOST pays 0. Answers how many it
+   * it is NEW): WON pays sum_bet × ratio rounded down to cents, LOST pays 0, VOID (a cancelled
+   * event) pays the stake back ({@link Payout}, mirrored here). Answers how many it
    * settled (in every row) and, of those, only the bets in $3 (the ones a bridge socket watches):
    * a large settlement sends nothing else back. Run again until it settles fewer than $2. Run
    * under {@link #LOCK_SETTLEMENT}: the only other writers of bets insert new ones, so the chunk
@@ -39,8 +40,9 @@ final class BetQueries {
       LIMIT $2
     ), settled AS (
       UPDATE bets AS b
-      SET status = CASE event.status WHEN 'FINISHED_WIN' THEN 'WON' ELSE 'LOST' END,
-          payout = CASE event.status WHEN 'FINISHED_WIN' THEN trunc(b.sum_bet * b.ratio, 2) ELSE 0 END,
+      SET status = CASE event.status WHEN 'FINISHED_WIN' THEN 'WON' WHEN 'CANCELLED' THEN 'VOID' ELSE 'LOST' END,
+          payout = CASE event.status WHEN 'FINISHED_WIN' THEN trunc(b.sum_bet * b.ratio, 2)
+                                     WHEN 'CANCELLED' THEN b.sum_bet ELSE 0 END,
           settled_at = now()
       FROM chunk, event
       WHERE b.bet_id = chunk.bet_id AND b.status = 'PENDING'

@@ -26,7 +26,7 @@ public record EventChange(String eventId, BigDecimal ratio, Instant deadline, Ev
   public EventState applyTo(EventState current) throws RefusedException {
     if (current.status().isFinished()) {
       throw new RefusedException("event " + current.eventId() + " is " + current.status()
-        + "; a finished event can no longer change");
+        + "; a finished or cancelled event can no longer change");
     }
     if (expectedVersion != null && expectedVersion != current.version()) {
       throw new RefusedException("event " + current.eventId() + " is at version " + current.version()

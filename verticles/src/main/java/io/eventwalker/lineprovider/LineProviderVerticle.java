@@ -17,7 +17,8 @@ import java.util.List;
  */
 public final class LineProviderVerticle extends VerticleBase {
 
-  static final List<String> MIGRATIONS = List.of("V1__events_and_outbox.sql", "V2__durable_subscriptions.sql");
+  static final List<String> MIGRATIONS = List.of("V1__events_and_outbox.sql", "V2__durable_subscriptions.sql",
+    "V3__cancelled_events.sql");
 
   @Override
   public Future<?> start() {

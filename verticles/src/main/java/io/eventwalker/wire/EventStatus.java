@@ -3,11 +3,15 @@ package io.eventwalker.wire;
 import io.eventwalker.platform.validation.Enums;
 import io.eventwalker.platform.validation.Errors;
 
-/** An event's status. {@code NEW} moves once to a finished status; a finished status is final. */
+/**
+ * An event's status. {@code NEW} moves once to a result ({@code FINISHED_WIN},
+ * {@code FINISHED_LOSE}) or to {@code CANCELLED} (void); each of those is final.
+ */
 public enum EventStatus {
   NEW,
   FINISHED_WIN,
-  FINISHED_LOSE;
+  FINISHED_LOSE,
+  CANCELLED;
 
   public boolean isFinished() {
     return this != NEW;

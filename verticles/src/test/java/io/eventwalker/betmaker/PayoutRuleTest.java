@@ -35,10 +35,13 @@ class PayoutRuleTest {
   }
 
   @Test
-  void aLossPaysNothingAndNewSettlesNothing() {
+  void aLossPaysNothingAVoidPaysTheStakeBackAndNewSettlesNothing() {
     Payout lost = Payout.of(EventStatus.FINISHED_LOSE, new BigDecimal("10.00"), new BigDecimal("1.75"));
     assertThat(lost.status()).isEqualTo(BetStatus.LOST);
     assertThat(lost.amount()).isEqualByComparingTo("0").hasScaleOf(2);
+    Payout voided = Payout.of(EventStatus.CANCELLED, new BigDecimal("10.05"), new BigDecimal("1.75"));
+    assertThat(voided.status()).isEqualTo(BetStatus.VOID);
+    assertThat(voided.amount()).isEqualByComparingTo("10.05").hasScaleOf(2);
     assertThatThrownBy(() -> Payout.of(EventStatus.NEW, BigDecimal.TEN, BigDecimal.TEN)).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -48,7 +51,7 @@ class PayoutRuleTest {
       Http line = system.lineProvider();
       Http bets = system.betMaker();
       long deadline = Instant.now().getEpochSecond() + 3600;
-      for (EventStatus result : List.of(EventStatus.FINISHED_WIN, EventStatus.FINISHED_LOSE)) {
+      for (EventStatus result : List.of(EventStatus.FINISHED_WIN, EventStatus.FINISHED_LOSE, EventStatus.CANCELLED)) {
         for (int e = 0; e < RATIOS.size(); e++) {
           String eventId = "payout-" + result.name().toLowerCase() + "-" + e;
           assertThat(line.post("/event", "{\"event_id\":\"" + eventId + "\",\"ratio\":\"" + RATIOS.get(e) + "\",\"deadline\":"
@@ -59,7 +62,7 @@ class PayoutRuleTest {
           assertThat(line.put("/event", "{\"event_id\":\"" + eventId + "\",\"status\":\"" + result + "\"}").status()).isEqualTo(200);
         }
       }
-      int expected = 2 * RATIOS.size() * STAKES.size();
+      int expected = 3 * RATIOS.size() * STAKES.size();
       Await.until("every bet settled", Duration.ofSeconds(20),
         () -> system.count("SELECT count(*) FROM " + system.bmSchema() + ".bets WHERE status <> 'PENDING'") == expected);
       assertThat(bets.get("/bets?limit=1000").array()).as("the API lists them").hasSize(expected);

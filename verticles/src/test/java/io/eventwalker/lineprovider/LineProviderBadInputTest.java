@@ -85,7 +85,7 @@ class LineProviderBadInputTest {
       arguments("event_id a number", "POST", "/event", "{\"event_id\":5,\"ratio\":1.5,\"deadline\":" + OK_DEADLINE + "}", 400, "event_id"),
       arguments("event_id empty", "POST", "/event", "{\"event_id\":\"\",\"ratio\":1.5,\"deadline\":" + OK_DEADLINE + "}", 400, "event_id"),
       arguments("unknown field", "POST", "/event", "{\"odds\":2,\"ratio\":1.5,\"deadline\":" + OK_DEADLINE + "}", 400, "odds"),
-      arguments("unknown status", "POST", "/event", "{\"status\":\"CANCELLED\",\"ratio\":1.5,\"deadline\":" + OK_DEADLINE + "}", 400, "status"),
+      arguments("unknown status", "POST", "/event", "{\"status\":\"VOIDED\",\"ratio\":1.5,\"deadline\":" + OK_DEADLINE + "}", 400, "status"),
       arguments("lower-case status", "POST", "/event", "{\"status\":\"new\",\"ratio\":1.5,\"deadline\":" + OK_DEADLINE + "}", 400, "status"),
       // batches
       arguments("empty batch", "POST", "/event", "[]", 400, ""),

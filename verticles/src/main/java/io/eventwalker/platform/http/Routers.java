@@ -1,10 +1,13 @@
 package io.eventwalker.platform.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -42,8 +45,25 @@ public final class Routers {
     // Pushed messages are small: websocket compression would cost a zlib stream per connection
     // (hundreds of KB of native memory each) for nothing.
     options.setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
-    return vertx.createHttpServer(options).requestHandler(router).listen()
+    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(Routers::invalidRequest).listen()
       .onSuccess(bound -> vertx.sharedData().<String, Integer>getLocalMap(PORTS_MAP).put(service, bound.actualPort()));
+  }
+
+  /**
+   * A request the HTTP decoder refused before any route saw it (a header or request line over the
+   * server's limits, a malformed request): answered with a problem, like every other error, and
+   * the connection closed.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Problem problem = cause instanceof TooLongHttpLineException ? Problem.of(414, "the request line is longer than this server takes")
+      : cause instanceof TooLongHttpHeaderException ? Problem.of(431, "the request's headers are larger than this server takes")
+      : Problem.of(400, "the request is not valid HTTP");
+    request.response().setStatusCode(problem.status())
+      .putHeader("Content-Type", Problem.CONTENT_TYPE)
+      .putHeader("Connection", "close")
+      .end(problem.toJson().encode())
+      .onComplete(sent -> request.connection().close());
   }
 
   /** The server's address and idle time-out, from the service's configuration. */
