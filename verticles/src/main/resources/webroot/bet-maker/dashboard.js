@@ -114,7 +114,9 @@
     const address = 'bets.' + betId;
     if (!bus || bus.state !== EventBus.OPEN || registered.has(address)) return;
     registered.add(address);
-    bus.registerHandler(address, (err, message) => {
+    // A bet's address is its owner's: the register frame carries the player's token.
+    const headers = tokenInput.value ? { Authorization: 'Bearer ' + tokenInput.value.trim() } : {};
+    bus.registerHandler(address, headers, (err, message) => {
       if (!err) applyBet(message.body);
     });
   }

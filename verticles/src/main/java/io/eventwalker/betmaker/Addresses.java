@@ -37,6 +37,8 @@ public final class Addresses {
   public static final String LIVE_EVENT_PREFIX = "events.";
   public static final String LIVE_OPEN_EVENTS = "events.open";
   public static final String LIVE_BET_PREFIX = "bets.";
+  /** {@code players.<player_id>}: every settlement of the player's bets. */
+  public static final String LIVE_PLAYER_PREFIX = "players.";
 
   /** Readiness probes: "ping" → "UP", or a 503 failure saying why not. */
   public static final String READY_POSTGRES = "betmaker.ready.postgres";

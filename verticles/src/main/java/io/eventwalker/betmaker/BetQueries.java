@@ -27,7 +27,8 @@ final class BetQueries {
    * Settles up to $2 PENDING bets of event $1 by the status bet-maker holds for it (nothing while
    * it is NEW): WON pays sum_bet × ratio rounded down to cents, LOST pays 0, VOID (a cancelled
    * event) pays the stake back ({@link Payout}, mirrored here). Answers how many it
-   * settled (in every row) and, of those, only the bets in $3 (the ones a bridge socket watches):
+   * settled (in every row) and, of those, only the bets in $3 or of the players in $4 (the ones a
+   * bridge socket watches):
    * a large settlement sends nothing else back. Run again until it settles fewer than $2. Run
    * under {@link #LOCK_SETTLEMENT}: the only other writers of bets insert new ones, so the chunk
    * needs no row locks of its own (FOR UPDATE cost half as much again as the update, measured).
@@ -46,10 +47,11 @@ final class BetQueries {
           settled_at = now()
       FROM chunk, event
       WHERE b.bet_id = chunk.bet_id AND b.status = 'PENDING'
-      RETURNING b.bet_id, b.status, b.payout
+      RETURNING b.bet_id, b.player_id, b.status, b.payout
     )
-    SELECT (SELECT count(*) FROM settled) AS settled, w.bet_id, w.status, w.payout
-    FROM (SELECT 1) AS one LEFT JOIN settled AS w ON w.bet_id = ANY($3::uuid[])""";
+    SELECT (SELECT count(*) FROM settled) AS settled, w.bet_id, w.player_id, w.status, w.payout
+    FROM (SELECT 1) AS one
+    LEFT JOIN settled AS w ON w.bet_id = ANY($3::uuid[]) OR w.player_id = ANY($4::text[])""";
 
   /**
    * Stores a group of requests' bets in one statement. Each bet carries its request's number, its

@@ -105,7 +105,7 @@ public final class BetsApiVerticle extends VerticleBase {
     Routers.pages(router, "bet-maker");
     router.route("/eventbus/*").handler(Routers.sameOrigin(config.bridge().allowedOrigins()))
       .handler(LiveListeners.admission(vertx, config.bridge().maxSocketsPerClient()));
-    router.route("/eventbus/*").subRouter(LiveBridge.create(vertx, config.bridge()));
+    router.route("/eventbus/*").subRouter(LiveBridge.create(vertx, config.bridge(), bearer, config.http().requestTimeoutMs()));
     return Routers.serve(vertx, router, Routers.serverOptions(config.http()), "bet-maker", OPENAPI);
   }
 

@@ -6,6 +6,7 @@ import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
@@ -19,9 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bridge's event hook. It admits at most {@code BM_BRIDGE_MAX_SOCKETS_PER_CLIENT} sockets per
- * client address (one more is closed at once), and counts, per {@code bets.<bet_id>} address, the
+ * client address (one more is closed at once), lets only a bet's or player's owner register their
+ * address, and counts, per {@code bets.<bet_id>} and {@code players.<player_id>} address, the
  * sockets listening on it, so that a settlement of many bets builds and publishes a push only for
- * the bets somebody watches. Each socket's own registrations are kept: an {@code unregister} for
+ * the bets and players somebody watches. Each socket's own registrations are kept: an {@code unregister} for
  * an address the socket never registered changes nothing (the bridge reports one all the same),
  * and a socket's registrations end with it. Counts are shared by the process's HTTP verticles.
  */
@@ -49,13 +51,27 @@ final class LiveListeners {
       .register(Meters.registry());
   }
 
-  /** The hook of one bridge; its permissions decide what may be registered, this only admits sockets and counts. */
-  static Handler<BridgeEvent> hook(Vertx vertx, int maxSocketsPerClient) {
+  /**
+   * The hook of one bridge: its permissions decide which addresses may be registered at all; this
+   * admits sockets, lets only their owner register a bet's or a player's address ({@link Owners}),
+   * and counts.
+   */
+  static Handler<BridgeEvent> hook(Vertx vertx, int maxSocketsPerClient, Owners owners) {
     LiveListeners hook = new LiveListeners(vertx, maxSocketsPerClient);
     return event -> {
       switch (event.type()) {
         case SOCKET_CREATED -> {
           event.complete(hook.admit(event.socket()));
+          return;
+        }
+        case REGISTER -> {
+          String address = address(event);
+          Object headers = event.getRawMessage() == null ? null : event.getRawMessage().getValue("headers");
+          if (address == null) {
+            event.complete(true); // the bridge refuses it itself
+          } else {
+            owners.mayListen(address, headers instanceof JsonObject json ? json : null).onComplete(may -> event.complete(may.result()));
+          }
           return;
         }
         case REGISTERED -> hook.registered(event.socket(), address(event));
@@ -108,7 +124,7 @@ final class LiveListeners {
 
   private void registered(SockJSSocket socket, String address) {
     Admitted own = admitted.get(socket);
-    if (own != null && address != null && address.startsWith(Addresses.LIVE_BET_PREFIX) && own.addresses().add(address)) {
+    if (own != null && address != null && isCounted(address) && own.addresses().add(address)) {
       count(listeners, address, +1);
     }
   }
@@ -138,12 +154,28 @@ final class LiveListeners {
     });
   }
 
+  /** Bets' and players' addresses are counted: their pushes are built only for those somebody listens to. */
+  private static boolean isCounted(String address) {
+    return address.startsWith(Addresses.LIVE_BET_PREFIX) || address.startsWith(Addresses.LIVE_PLAYER_PREFIX);
+  }
+
+  /** The players some bridge socket listens to (every settlement of their bets is pushed to them). */
+  static String[] watchedPlayers(Vertx vertx) {
+    return vertx.sharedData().<String, Integer>getLocalMap(LISTENERS).keySet().stream()
+      .filter(address -> address.startsWith(Addresses.LIVE_PLAYER_PREFIX))
+      .map(address -> address.substring(Addresses.LIVE_PLAYER_PREFIX.length()))
+      .toArray(String[]::new);
+  }
+
   /** The bets some bridge socket listens on (their settlement is pushed; nobody hears the others'). */
   static UUID[] watchedBets(Vertx vertx) {
     Set<String> addresses = vertx.sharedData().<String, Integer>getLocalMap(LISTENERS).keySet();
     UUID[] bets = new UUID[addresses.size()];
     int n = 0;
     for (String address : addresses) {
+      if (!address.startsWith(Addresses.LIVE_BET_PREFIX)) {
+        continue;
+      }
       try {
         bets[n] = UUID.fromString(address.substring(Addresses.LIVE_BET_PREFIX.length()));
         n++;

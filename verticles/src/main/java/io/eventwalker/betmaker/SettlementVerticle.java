@@ -223,7 +223,7 @@ public final class SettlementVerticle extends VerticleBase {
   }
 
   /** A watched bet as its settlement left it (the settlement returns no other). */
-  private record SettledBet(UUID betId, String eventId, BetStatus status, BigDecimal payout) {
+  private record SettledBet(UUID betId, String playerId, String eventId, BetStatus status, BigDecimal payout) {
   }
 
   /**
@@ -235,13 +235,13 @@ public final class SettlementVerticle extends VerticleBase {
   private Future<Integer> settleChunk(SqlConnection conn, String eventId, List<SettledBet> settled) {
     return conn.preparedQuery(BetQueries.LOCK_SETTLEMENT).execute(Tuple.of(eventId))
       .compose(locked -> conn.preparedQuery(BetQueries.SETTLE_CHUNK)
-        .execute(Tuple.of(eventId, config.chunk(), LiveListeners.watchedBets(vertx))))
+        .execute(Tuple.of(eventId, config.chunk(), LiveListeners.watchedBets(vertx), LiveListeners.watchedPlayers(vertx))))
       .map(rows -> {
         int count = 0;
         for (Row row : rows) {
           count = row.getInteger("settled");
           if (row.getUUID("bet_id") != null) {
-            settled.add(new SettledBet(row.getUUID("bet_id"), eventId, BetStatus.valueOf(row.getString("status")),
+            settled.add(new SettledBet(row.getUUID("bet_id"), row.getString("player_id"), eventId, BetStatus.valueOf(row.getString("status")),
               row.getBigDecimal("payout")));
           }
         }
@@ -258,13 +258,16 @@ public final class SettlementVerticle extends VerticleBase {
       bus.publish(Addresses.LIVE_OPEN_EVENTS, json);
     }
     for (SettledBet bet : settledBets) {
-      String address = Addresses.LIVE_BET_PREFIX + bet.betId();
-      if (LiveListeners.isHeard(vertx, address)) { // still, as the settlement only returns the watched ones
-        bus.publish(address, new JsonObject()
-          .put("bet_id", bet.betId().toString())
-          .put("event_id", bet.eventId())
-          .put("status", bet.status().name())
-          .put("payout", bet.payout()));
+      JsonObject push = new JsonObject()
+        .put("bet_id", bet.betId().toString())
+        .put("event_id", bet.eventId())
+        .put("status", bet.status().name())
+        .put("payout", bet.payout());
+      // Only to addresses still heard, as the settlement only returns the watched ones.
+      for (String address : List.of(Addresses.LIVE_BET_PREFIX + bet.betId(), Addresses.LIVE_PLAYER_PREFIX + bet.playerId())) {
+        if (LiveListeners.isHeard(vertx, address)) {
+          bus.publish(address, push);
+        }
       }
     }
   }

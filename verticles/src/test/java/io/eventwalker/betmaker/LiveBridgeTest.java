@@ -55,7 +55,7 @@ class LiveBridgeTest {
     JsonObject bet = bets.post("/bet", "{\"event_id\":\"live-bet\",\"sum_bet\":\"10.01\"}").object();
     String address = "bets." + bet.getString("bet_id");
     try (BridgeClient client = new BridgeClient(system.vertx, port)) {
-      client.register(address);
+      client.register(address, system.token(TestSystem.PLAYER));
       client.sync();
       assertThat(line.put("/event", "{\"event_id\":\"live-bet\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
       JsonObject body = client.nextOn(address, WAIT).getJsonObject("body");
@@ -72,7 +72,7 @@ class LiveBridgeTest {
     JsonObject bet = bets.post("/bet", "{\"event_id\":\"live-redis-lost\",\"sum_bet\":\"5.00\"}").object();
     String address = "bets." + bet.getString("bet_id");
     try (BridgeClient client = new BridgeClient(system.vertx, port)) {
-      client.register(address);
+      client.register(address, system.token(TestSystem.PLAYER));
       client.sync();
       system.forgetRedisKeys(); // as Redis restarting empty would; catch-up runs only every 60 s here
       assertThat(line.put("/event", "{\"event_id\":\"live-redis-lost\",\"status\":\"FINISHED_LOSE\"}").status()).isEqualTo(200);
@@ -88,7 +88,7 @@ class LiveBridgeTest {
     JsonObject bet = bets.post("/bet", "{\"event_id\":\"live-unregister\",\"sum_bet\":\"2.00\"}").object();
     String address = "bets." + bet.getString("bet_id");
     try (BridgeClient listener = new BridgeClient(system.vertx, port); BridgeClient other = new BridgeClient(system.vertx, port)) {
-      listener.register(address);
+      listener.register(address, system.token(TestSystem.PLAYER));
       listener.sync();
       other.frame(new JsonObject().put("type", "unregister").put("address", address));
       other.frame(new JsonObject().put("type", "unregister").put("address", address));

@@ -38,6 +38,12 @@ public final class BridgeClient implements AutoCloseable {
     frame(new JsonObject().put("type", "register").put("address", address));
   }
 
+  /** A register frame carrying {@code token} in its headers, as the bridge client sends it for a bet's or a player's address. */
+  public void register(String address, String token) {
+    frame(new JsonObject().put("type", "register").put("address", address)
+      .put("headers", new JsonObject().put("Authorization", "Bearer " + token)));
+  }
+
   /**
    * Returns once the bridge has handled every frame sent before: frames are handled in order, and
    * a publish to an address nobody may reach is answered with an error frame.
