@@ -41,8 +41,8 @@ public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig da
   public record Updates(int prefetch, int poisonAttempts) {
   }
 
-  /** The SockJS bridge. */
-  public record Bridge(long pingTimeoutMs, int maxHandlers, int maxSocketsPerClient, Set<String> allowedOrigins) {
+  /** The SockJS bridge, and the TCP bridge's port ({@code tcpPort} null: no TCP bridge). */
+  public record Bridge(long pingTimeoutMs, int maxHandlers, int maxSocketsPerClient, Set<String> allowedOrigins, Integer tcpPort) {
   }
 
   /** {@code POST /bet} per client address; {@code perSecond} 0 turns the limit off. */
@@ -85,7 +85,8 @@ public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig da
         settings.longValue("BM_BRIDGE_PING_TIMEOUT_MS", 1_000, 600_000),
         settings.integer("BM_BRIDGE_MAX_HANDLERS", 1, 100_000),
         settings.integer("BM_BRIDGE_MAX_SOCKETS_PER_CLIENT", 1, 1_000_000),
-        settings.set("BM_BRIDGE_ALLOWED_ORIGINS")),
+        settings.set("BM_BRIDGE_ALLOWED_ORIGINS"),
+        settings.optionalInteger("BM_TCP_BRIDGE_PORT", 0, 65535)),
       new RateLimit(
         settings.integer("BM_RATE_LIMIT_PER_S", 0, 1_000_000),
         settings.integer("BM_RATE_LIMIT_BURST", 1, 1_000_000),

@@ -42,6 +42,8 @@ public final class BetMakerVerticle extends VerticleBase {
         vertx.deployVerticle(() -> new RedisProbeVerticle(config.redis()), one)))
       .compose(bridges -> vertx.deployVerticle(() -> new BetsApiVerticle(config, limiter, concurrency),
         new DeploymentOptions().setInstances(config.http().instances())))
-      .compose(api -> vertx.deployVerticle(() -> new CatchUpVerticle(config), one));
+      .compose(api -> config.bridge().tcpPort() == null ? Future.succeededFuture()
+        : vertx.deployVerticle(() -> new LiveTcpBridgeVerticle(config), one))
+      .compose(tcp -> vertx.deployVerticle(() -> new CatchUpVerticle(config), one));
   }
 }

@@ -7,6 +7,7 @@ import io.eventwalker.platform.http.Problems;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
@@ -35,20 +36,60 @@ final class LiveListeners {
   private final LocalMap<String, Integer> listeners;
   private final LocalMap<String, Integer> socketsPerClient;
   private final int maxSocketsPerClient;
-  /** This bridge's sockets: the client address each counts against, and the bet addresses it listens on. */
-  private final Map<SockJSSocket, Admitted> admitted = new ConcurrentHashMap<>();
+  /**
+   * This bridge's sockets (SockJS or TCP): the client address each counts against (null for a TCP
+   * socket, which is not limited per address), and the bet and player addresses it listens on.
+   */
+  private final Map<Object, Admitted> admitted = new ConcurrentHashMap<>();
 
   private record Admitted(String client, Set<String> addresses) {
   }
 
-  private LiveListeners(Vertx vertx, int maxSocketsPerClient) {
+  private LiveListeners(Vertx vertx, int maxSocketsPerClient, boolean gauge) {
     this.listeners = vertx.sharedData().getLocalMap(LISTENERS);
     this.socketsPerClient = vertx.sharedData().getLocalMap(SOCKETS);
     this.maxSocketsPerClient = maxSocketsPerClient;
     LocalMap<String, Integer> counts = socketsPerClient;
-    Gauge.builder("bet_maker_bridge_sockets", () -> counts.values().stream().mapToInt(Integer::intValue).sum())
-      .description("bridge sockets open (admitted) in this process")
-      .register(Meters.registry());
+    if (gauge) {
+      Gauge.builder("bet_maker_bridge_sockets", () -> counts.values().stream().mapToInt(Integer::intValue).sum())
+        .description("bridge sockets open (admitted) in this process")
+        .register(Meters.registry());
+    }
+  }
+
+  /**
+   * The hook of the TCP bridge: the same owner rule for registers ({@link Owners}), and the same
+   * counting of bets' and players' listeners; a socket's registrations end when it closes.
+   */
+  static Handler<io.vertx.ext.eventbus.bridge.tcp.BridgeEvent> tcpHook(Vertx vertx, Owners owners) {
+    LiveListeners hook = new LiveListeners(vertx, Integer.MAX_VALUE, false);
+    return event -> {
+      String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
+      switch (event.type()) {
+        case REGISTER -> {
+          Object headers = event.getRawMessage() == null ? null : event.getRawMessage().getValue("headers");
+          if (address == null) {
+            event.complete(true); // the bridge refuses it itself
+          } else {
+            owners.mayListen(address, headers instanceof JsonObject json ? json : null).onComplete(may -> event.complete(may.result()));
+          }
+          return;
+        }
+        case REGISTERED -> hook.registeredTcp(event.socket(), address);
+        case UNREGISTER -> hook.unregistered(event.socket(), address);
+        default -> {
+        }
+      }
+      event.complete(true);
+    };
+  }
+
+  private void registeredTcp(NetSocket socket, String address) {
+    admitted.computeIfAbsent(socket, first -> {
+      socket.closeHandler(closed -> closed(socket));
+      return new Admitted(null, ConcurrentHashMap.newKeySet());
+    });
+    registered(socket, address);
   }
 
   /**
@@ -57,7 +98,7 @@ final class LiveListeners {
    * and counts.
    */
   static Handler<BridgeEvent> hook(Vertx vertx, int maxSocketsPerClient, Owners owners) {
-    LiveListeners hook = new LiveListeners(vertx, maxSocketsPerClient);
+    LiveListeners hook = new LiveListeners(vertx, maxSocketsPerClient, true);
     return event -> {
       switch (event.type()) {
         case SOCKET_CREATED -> {
@@ -122,21 +163,21 @@ final class LiveListeners {
     return room[0];
   }
 
-  private void registered(SockJSSocket socket, String address) {
+  private void registered(Object socket, String address) {
     Admitted own = admitted.get(socket);
     if (own != null && address != null && isCounted(address) && own.addresses().add(address)) {
       count(listeners, address, +1);
     }
   }
 
-  private void unregistered(SockJSSocket socket, String address) {
+  private void unregistered(Object socket, String address) {
     Admitted own = admitted.get(socket);
     if (own != null && address != null && own.addresses().remove(address)) {
       count(listeners, address, -1);
     }
   }
 
-  private void closed(SockJSSocket socket) {
+  private void closed(Object socket) {
     Admitted own = admitted.remove(socket);
     if (own == null) {
       return;
@@ -144,7 +185,9 @@ final class LiveListeners {
     for (String address : new HashSet<>(own.addresses())) {
       count(listeners, address, -1);
     }
-    count(socketsPerClient, own.client(), -1);
+    if (own.client() != null) {
+      count(socketsPerClient, own.client(), -1);
+    }
   }
 
   private static void count(LocalMap<String, Integer> counts, String key, int delta) {

@@ -70,6 +70,11 @@ public final class Settings {
   }
 
 
+  /** An integer, or null when the key is set to the empty string (a feature switched off). */
+  public Integer optionalInteger(String key, int min, int max) {
+    return string(key).isEmpty() ? null : integer(key, min, max);
+  }
+
   /** A comma-separated list; empty entries are dropped, so "" is the empty set. */
   public Set<String> set(String key) {
     Set<String> values = new LinkedHashSet<>();

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Follow an event and a player's settlements over bet-maker's TCP event-bus bridge.
+
+Standard library only: a socket, and the bridge's frames (a 4-byte big-endian length, then a
+JSON object). Anyone may listen on events.<event_id>; players.<player_id> (every settlement of the
+player's bets) needs the player's token in the register frame's headers.
+
+    python3 examples/live_client.py --port 7000 --event derby --player alice --token "$PLAYER" [--settlements 1]
+
+Prints one JSON line per message received ({"address": ..., "body": ...}); exits 0 once it has
+seen --settlements settlements (0: never), or 1 when the bridge refuses a register or --timeout
+seconds pass first.
+"""
+import argparse
+import json
+import socket
+import struct
+import sys
+import time
+
+
+def send(sock, frame):
+    data = json.dumps(frame).encode("utf-8")
+    sock.sendall(struct.pack(">I", len(data)) + data)
+
+
+def receive(sock):
+    header = read_exactly(sock, 4)
+    (length,) = struct.unpack(">I", header)
+    return json.loads(read_exactly(sock, length).decode("utf-8"))
+
+
+def read_exactly(sock, count):
+    data = b""
+    while len(data) < count:
+        chunk = sock.recv(count - len(data))
+        if not chunk:
+            raise ConnectionError("the bridge closed the connection")
+        data += chunk
+    return data
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--event", required=True, help="follow events.<event>")
+    parser.add_argument("--player", help="follow players.<player> (needs --token)")
+    parser.add_argument("--token", help="the player's bearer token")
+    parser.add_argument("--settlements", type=int, default=0, help="exit after this many settlements")
+    parser.add_argument("--timeout", type=float, default=60.0)
+    args = parser.parse_args()
+
+    deadline = time.monotonic() + args.timeout
+    with socket.create_connection((args.host, args.port), timeout=args.timeout) as sock:
+        send(sock, {"type": "register", "address": "events." + args.event})
+        if args.player:
+            send(sock, {"type": "register", "address": "players." + args.player,
+                        "headers": {"Authorization": "Bearer " + (args.token or "")}})
+        # A ping answered means the registers before it were handled: we are listening.
+        send(sock, {"type": "ping"})
+        settled = 0
+        while time.monotonic() < deadline:
+            sock.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
+                frame = receive(sock)
+            except socket.timeout:
+                break
+            kind = frame.get("type")
+            if kind == "pong":
+                print(json.dumps({"listening": True}), flush=True)
+            elif kind == "err":
+                print(json.dumps({"refused": frame.get("message") or frame.get("body")}), flush=True)
+                return 1
+            elif kind == "message":
+                print(json.dumps({"address": frame.get("address"), "body": frame.get("body")}), flush=True)
+                if frame.get("address", "").startswith("players."):
+                    settled += 1
+                    if args.settlements and settled >= args.settlements:
+                        return 0
+        return 0 if not args.settlements else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
