@@ -1,9 +1,9 @@
-// bet-maker's live dashboard: open events and this page's bets, updated through the SockJS
-// event-bus bridge (events.open, bets.<bet_id>); nothing is loaded from outside this server.
+// bet-maker's live dashboard: open events and the signed-in player's bets, updated through the
+// SockJS event-bus bridge (events.open; players.<player_id> with the player's token); nothing is
+// loaded from outside this server.
 (function () {
   'use strict';
 
-  const STORAGE_KEY = 'event-walker.bets';
   const events = new Map();   // event_id -> {event_id, ratio, deadline, status, version}
   const bets = new Map();     // bet_id -> bet
   const $ = (id) => document.getElementById(id);
@@ -60,6 +60,7 @@
       body.appendChild(row);
       const option = document.createElement('option');
       option.value = event.event_id;
+      option.dataset.ratio = event.ratio; // the ratio the player sees, sent with the bet
       option.textContent = event.event_id + ' @ ' + money(event.ratio);
       select.appendChild(option);
     }
@@ -71,7 +72,7 @@
     body.replaceChildren();
     const list = [...bets.values()].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
     if (list.length === 0) {
-      body.innerHTML = '<tr class="empty"><td colspan="6">No bets placed from this page yet.</td></tr>';
+      body.innerHTML = '<tr class="empty"><td colspan="6">' + (player() ? 'No bets yet.' : 'Paste your token to see your bets.') + '</td></tr>';
     }
     for (const bet of list) {
       const row = document.createElement('tr');
@@ -106,17 +107,27 @@
     renderBets(bet.bet_id);
   }
 
-  function remember() {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify([...bets.keys()]));
+  // The player of the token (its sub), read from the token itself; the server checks it.
+  function player() {
+    const parts = tokenInput.value.trim().split('.');
+    if (parts.length !== 3) return null;
+    try {
+      const payload = parts[1].replace(/-/g, '+').replace(/_/g, '/');
+      return JSON.parse(atob(payload + '='.repeat((4 - payload.length % 4) % 4))).sub || null;
+    } catch (e) {
+      return null;
+    }
   }
 
-  function listenToBet(betId) {
-    const address = 'bets.' + betId;
-    if (!bus || bus.state !== EventBus.OPEN || registered.has(address)) return;
+  // Every settlement of the player's bets arrives on players.<player_id>; the register frame
+  // carries the player's token (the bridge refuses anyone else).
+  function listenToPlayer() {
+    const who = player();
+    if (!who || !bus || bus.state !== EventBus.OPEN) return;
+    const address = 'players.' + who;
+    if (registered.has(address)) return;
     registered.add(address);
-    // A bet's address is its owner's: the register frame carries the player's token.
-    const headers = tokenInput.value ? { Authorization: 'Bearer ' + tokenInput.value.trim() } : {};
-    bus.registerHandler(address, headers, (err, message) => {
+    bus.registerHandler(address, { Authorization: 'Bearer ' + tokenInput.value.trim() }, (err, message) => {
       if (!err) applyBet(message.body);
     });
   }
@@ -128,7 +139,7 @@
   tokenInput.value = sessionStorage.getItem('event-walker.token') || '';
   tokenInput.addEventListener('change', () => {
     sessionStorage.setItem('event-walker.token', tokenInput.value.trim());
-    loadBets();
+    loadBets().then(listenToPlayer);
   });
 
   async function fetchJson(url, options) {
@@ -148,10 +159,10 @@
   }
 
   async function loadBets() {
-    const ids = JSON.parse(localStorage.getItem(STORAGE_KEY) || '[]');
-    for (const id of ids) {
-      const answer = await fetchJson('/bet/' + encodeURIComponent(id));
-      if (answer.ok) bets.set(id, answer.body);
+    bets.clear();
+    if (player()) {
+      const answer = await fetchJson('/bets?limit=100');
+      if (answer.ok) answer.body.forEach((bet) => bets.set(bet.bet_id, bet));
     }
     renderBets();
   }
@@ -167,8 +178,8 @@
     return 'k-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
   }
 
-  async function placeBet(submit) {
-    submit.preventDefault();
+  async function placeBet(submit, acceptedRatio) {
+    if (submit) submit.preventDefault();
     const error = $('bet-error');
     const amount = $('bet-amount');
     error.textContent = '';
@@ -180,25 +191,43 @@
     }
     $('bet-submit').disabled = true;
     try {
-      // The stake goes as a string: the server keeps it exact and says what is wrong with it.
+      // The stake and the ratio the player saw go as strings: the server keeps them exact. A ratio
+      // that moved since is refused (409 with the ratio now), never taken behind the player's back.
+      const seen = acceptedRatio || $('bet-event').selectedOptions[0].dataset.ratio;
       const answer = await fetchJson('/bet', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': newKey() },
-        body: JSON.stringify({ event_id: eventId, sum_bet: amount.value.trim() }),
+        body: JSON.stringify({ event_id: eventId, sum_bet: amount.value.trim(), ratio: String(seen), accept_odds: 'exact' }),
       });
       if (!answer.ok) {
+        if (answer.status === 409 && answer.body && answer.body.ratio !== undefined) {
+          offerNewRatio(answer.body.ratio);
+          return;
+        }
         error.textContent = problemText(answer.body);
         if ((answer.body && answer.body.errors || []).some((e) => e.field === 'sum_bet')) amount.classList.add('invalid');
         return;
       }
       bets.set(answer.body.bet_id, answer.body);
-      remember();
-      listenToBet(answer.body.bet_id);
+      listenToPlayer();
       renderBets(answer.body.bet_id);
       amount.value = '';
     } finally {
       $('bet-submit').disabled = false;
     }
+  }
+
+  // The ratio moved between what the player saw and the bet: say so, and offer the new one.
+  function offerNewRatio(ratio) {
+    const error = $('bet-error');
+    error.textContent = 'The ratio moved to ' + money(ratio) + ' — ';
+    const accept = document.createElement('button');
+    accept.type = 'button';
+    accept.id = 'odds-accept';
+    accept.className = 'secondary';
+    accept.textContent = 'place at ' + money(ratio) + '?';
+    accept.onclick = () => placeBet(null, money(ratio));
+    error.appendChild(accept);
   }
 
   function connect() {
@@ -212,9 +241,7 @@
       bus.registerHandler('events.open', (err, message) => {
         if (!err) applyEvent(message.body);
       });
-      for (const bet of bets.values()) {
-        if (bet.status === 'PENDING') listenToBet(bet.bet_id);
-      }
+      listenToPlayer();
       loadEvents();
     };
     bus.onclose = () => {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -104,6 +105,19 @@ class DashboardBrowserTest {
     assertThat(line.put("/event", "{\"event_id\":\"derby\",\"ratio\":2.55}").status()).isEqualTo(200);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(
       By.cssSelector("#events tr[data-event-id='derby'] .ratio"), "2.55"));
+
+    // A bet placed at a ratio that has moved since the player saw it is refused inline, with the
+    // ratio now, and taken at that ratio only when the player accepts it. (The page is made to
+    // show the old ratio, as a page that had not heard of the change yet would.)
+    ((JavascriptExecutor) browser).executeScript(
+      "document.querySelector(\"#bet-event option[value='derby']\").dataset.ratio = '2.40';");
+    placeFromPage(wait, "derby", "4.00");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("bet-error"), "The ratio moved to 2.55"));
+    assertThat(browser.findElements(By.cssSelector("#bets tr[data-bet-id]"))).as("nothing placed").hasSize(2);
+    browser.findElement(By.id("odds-accept")).click();
+    wait.until(d -> d.findElements(By.cssSelector("#bets tr[data-bet-id]")).size() == 3);
+    assertThat(system.count("SELECT count(*) FROM " + system.bmSchema() + ".bets WHERE event_id = 'derby' AND ratio = 2.55"))
+      .isEqualTo(1);
 
     // The result arrives through the bridge: the bet turns WON with its payout, and the event leaves the list.
     assertThat(line.put("/event", "{\"event_id\":\"cup-final\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
