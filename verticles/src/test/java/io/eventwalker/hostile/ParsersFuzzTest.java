@@ -1,7 +1,11 @@
 package io.eventwalker.hostile;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.eventwalker.betmaker.AcceptOdds;
 import io.eventwalker.betmaker.BetRequest;
+import io.eventwalker.platform.auth.AuthConfig;
+import io.eventwalker.platform.auth.Bearer;
+import io.eventwalker.platform.auth.Identity;
 import io.eventwalker.lineprovider.EventChange;
 import io.eventwalker.lineprovider.EventInputs;
 import io.eventwalker.lineprovider.NewEvent;
@@ -12,13 +16,16 @@ import io.eventwalker.platform.validation.ValidationException;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.LineReply;
 import io.eventwalker.wire.LineRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Fuzz targets for every parser of untrusted bytes: HTTP bodies and RabbitMQ messages. Each may
+ * Fuzz targets for every parser of untrusted bytes: HTTP bodies, bearer tokens and RabbitMQ messages. Each may
  * only accept well-formed input or refuse it with its own exception; anything else (a runtime
  * exception, an accepted value breaking the rules) is a finding.
  *
@@ -27,6 +34,10 @@ import java.time.Instant;
  * the README: {@code JAZZER_FUZZ=1 mvn -pl verticles test -Dtest=ParsersFuzzTest -Dskip.npm=true}.
  */
 class ParsersFuzzTest {
+
+  /** Checks tokens with a secret no seed or generated input is signed with. */
+  private static final Bearer BEARER = Bearer.create(Vertx.vertx(),
+    new AuthConfig("a-secret-only-this-test-knows-" + java.util.UUID.randomUUID(), "", "", "", 30));
 
   private static final BigDecimal MAX_STAKE = new BigDecimal("1000000.00");
   private static final Instant LAST_DEADLINE = Instant.parse("9999-12-31T23:59:59.999999Z");
@@ -73,7 +84,30 @@ class ParsersFuzzTest {
     require(!batch.items().isEmpty() && batch.items().size() <= Batch.MAX_ITEMS, "batch size");
     for (BetRequest bet : batch.items()) {
       requireAmount(bet.sumBet(), MAX_STAKE);
+      require(bet.acceptOdds() != null, "accept_odds");
+      if (bet.ratio() != null) {
+        requireAmount(bet.ratio(), Decimals.MAX_RATIO);
+      } else {
+        require(bet.acceptOdds() == AcceptOdds.ANY, "accept_odds without ratio");
+      }
     }
+  }
+
+  /**
+   * Whatever an {@code Authorization} header holds, a token signed by nobody the service trusts
+   * proves no identity: verification fails (never succeeds, never throws).
+   */
+  @FuzzTest(maxDuration = "60s")
+  void bearerTokens(byte[] header) {
+    String authorization = new String(header, StandardCharsets.UTF_8);
+    Future<Identity> verified;
+    try {
+      verified = BEARER.verify(Bearer.token(authorization));
+    } catch (RuntimeException thrown) {
+      throw new IllegalStateException("verification threw instead of failing: " + thrown, thrown);
+    }
+    Identity identity = verified.toCompletionStage().toCompletableFuture().handle((ok, failed) -> ok).join();
+    require(identity == null, "an identity from a token nobody trusted signed: " + identity);
   }
 
   @FuzzTest(maxDuration = "60s")
