@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.shareddata.LocalMap;
+import io.vertx.ext.bridge.BaseBridgeEvent;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -64,15 +65,10 @@ final class LiveListeners {
   static Handler<io.vertx.ext.eventbus.bridge.tcp.BridgeEvent> tcpHook(Vertx vertx, Owners owners) {
     LiveListeners hook = new LiveListeners(vertx, Integer.MAX_VALUE, false);
     return event -> {
-      String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
+      String address = address(event);
       switch (event.type()) {
         case REGISTER -> {
-          Object headers = event.getRawMessage() == null ? null : event.getRawMessage().getValue("headers");
-          if (address == null) {
-            event.complete(true); // the bridge refuses it itself
-          } else {
-            owners.mayListen(address, headers instanceof JsonObject json ? json : null).onComplete(may -> event.complete(may.result()));
-          }
+          register(event, owners);
           return;
         }
         case REGISTERED -> hook.registeredTcp(event.socket(), address);
@@ -106,13 +102,7 @@ final class LiveListeners {
           return;
         }
         case REGISTER -> {
-          String address = address(event);
-          Object headers = event.getRawMessage() == null ? null : event.getRawMessage().getValue("headers");
-          if (address == null) {
-            event.complete(true); // the bridge refuses it itself
-          } else {
-            owners.mayListen(address, headers instanceof JsonObject json ? json : null).onComplete(may -> event.complete(may.result()));
-          }
+          register(event, owners);
           return;
         }
         case REGISTERED -> hook.registered(event.socket(), address(event));
@@ -145,8 +135,19 @@ final class LiveListeners {
     };
   }
 
-  private static String address(BridgeEvent event) {
+  private static String address(BaseBridgeEvent event) {
     return event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
+  }
+
+  /** A register frame, on either bridge: allowed unless it names a bet's or a player's address its token does not own. */
+  private static void register(BaseBridgeEvent event, Owners owners) {
+    String address = address(event);
+    Object headers = event.getRawMessage() == null ? null : event.getRawMessage().getValue("headers");
+    if (address == null) {
+      event.complete(true); // the bridge refuses it itself
+    } else {
+      owners.mayListen(address, headers instanceof JsonObject json ? json : null).onComplete(may -> event.complete(may.result()));
+    }
   }
 
   private boolean admit(SockJSSocket socket) {
