@@ -161,8 +161,9 @@ def s3(round_number, bets=SETTLE_BETS, services=None):
     status, body = http("POST", BM_PORT, "/bet", {"event_id": event, "sum_bet": "10.00"})
     if status != 201:
         raise RuntimeError("first bet: %d %s" % (status, body))
-    psql("INSERT INTO %s.bets (bet_id, event_id, sum_bet, ratio, status) "
-         "SELECT gen_random_uuid(), '%s', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(2, %d) g" % (BM_SCHEMA, event, bets))
+    psql("INSERT INTO %s.bets (bet_id, player_id, event_id, sum_bet, ratio, status) "
+         "SELECT gen_random_uuid(), 'bench-player', '%s', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(2, %d) g"
+         % (BM_SCHEMA, event, bets))
     psql("VACUUM ANALYZE %s.bets" % BM_SCHEMA)
     heap_before = heap_mb(BM_PORT)
     ooms_before = len(grep_log(services.log("bet-maker"), "OutOfMemoryError")) if services else 0
@@ -190,7 +191,8 @@ def s3(round_number, bets=SETTLE_BETS, services=None):
 
 def s5(quick):
     out = run(["java", "-Xmx512m", "-jar", CLIENT_JAR, "--bet-maker-port", str(BM_PORT), "--line-provider-port", str(LP_PORT),
-               "--clients", "1000", "--rounds", "10" if quick else "20"], timeout=300).stdout
+               "--clients", "1000", "--rounds", "10" if quick else "20"], timeout=300,
+              env=dict(os.environ, BENCH_OPERATOR_TOKEN=BEARERS.get(LP_PORT, ""))).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 

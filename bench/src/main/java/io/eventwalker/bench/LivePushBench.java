@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LivePushBench {
 
+  /** line-provider's writes need an operator: its token, from the environment (BENCH_OPERATOR_TOKEN). */
+  private static final String OPERATOR_TOKEN = System.getenv("BENCH_OPERATOR_TOKEN");
+
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new ConcurrentHashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
@@ -132,8 +135,11 @@ public final class LivePushBench {
   }
 
   private static void send(HttpClient http, HttpMethod method, JsonObject body) throws Exception {
-    Future<Integer> status = http.request(new RequestOptions().setMethod(method).setURI("/event")
-        .putHeader("Content-Type", "application/json"))
+    RequestOptions options = new RequestOptions().setMethod(method).setURI("/event").putHeader("Content-Type", "application/json");
+    if (OPERATOR_TOKEN != null && !OPERATOR_TOKEN.isEmpty()) {
+      options.putHeader("Authorization", "Bearer " + OPERATOR_TOKEN);
+    }
+    Future<Integer> status = http.request(options)
       .compose(request -> request.send(Buffer.buffer(body.encode())))
       .compose(response -> response.body().map(ignored -> response.statusCode()));
     int code = status.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
