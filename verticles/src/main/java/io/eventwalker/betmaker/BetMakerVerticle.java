@@ -19,7 +19,7 @@ public final class BetMakerVerticle extends VerticleBase {
   static final List<String> MIGRATIONS = List.of("V1__events_bets_idempotency.sql", "V2__bets_without_event_foreign_key.sql",
     "V3__bet_status_log.sql", "V4__bets_seq_in_placement_order.sql",
     "V5__idempotency_claims.sql", "V6__event_version_conflicts.sql", "V7__bets_belong_to_players.sql",
-    "V8__void_bets.sql");
+    "V8__void_bets.sql", "V9__cheaper_settlement_writes.sql");
 
   @Override
   public Future<?> start() {
