@@ -122,11 +122,12 @@ class Services:
         self.log_dir = log_dir
         self.processes = {}
 
-    def start(self, name, jvm_extra=(), wait=True, env=None):
-        """Starts a service; env adds to (or overrides) the environment of this start only."""
+    def start(self, name, jvm_extra=(), wait=True, env=None, service=None):
+        """Starts a service; env adds to (or overrides) the environment of this start only. `name` is
+        the service, or, with `service`, one instance of it (several instances have their own names)."""
         os.makedirs(self.log_dir, exist_ok=True)
         out = open(os.path.join(self.log_dir, name + ".log"), "a")
-        self.processes[name] = subprocess.Popen(["java"] + JVM_OPTIONS + list(jvm_extra) + ["-jar", JAR, name],
+        self.processes[name] = subprocess.Popen(["java"] + JVM_OPTIONS + list(jvm_extra) + ["-jar", JAR, service or name],
                                                 env=dict(self.env, **(env or {})), stdout=out, stderr=subprocess.STDOUT)
         if wait:
             self.wait_ready(name)

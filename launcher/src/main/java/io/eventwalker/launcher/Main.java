@@ -5,6 +5,7 @@ import io.eventwalker.betmaker.BetMakerVerticle;
 import io.eventwalker.lineprovider.LineProviderConfig;
 import io.eventwalker.lineprovider.LineProviderVerticle;
 import io.eventwalker.platform.auth.AuthConfig;
+import io.eventwalker.platform.cluster.ClusterConfig;
 import io.eventwalker.platform.config.Settings;
 import io.eventwalker.platform.metrics.VertxRuntime;
 import io.vertx.config.ConfigRetriever;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -99,7 +101,20 @@ public final class Main {
         usage(2);
       }
     }
-    Vertx vertx = VertxRuntime.create(eventLoops());
+    Optional<ClusterConfig> cluster = cluster(services);
+    Vertx vertx;
+    if (cluster.isPresent()) {
+      try {
+        vertx = VertxRuntime.createClustered(eventLoops(), services.get(0), cluster.get()).await(2, TimeUnit.MINUTES);
+      } catch (Exception e) {
+        LOG.error("{} could not join its cluster: {}", services.get(0), e.getMessage());
+        System.exit(1);
+        return;
+      }
+      LOG.info("{} joined its cluster", services.get(0));
+    } else {
+      vertx = VertxRuntime.create(eventLoops());
+    }
     String dir = confDir;
     List<Future<String>> deployments = new ArrayList<>();
     for (String name : services) {
@@ -121,6 +136,26 @@ public final class Main {
         LOG.warn("shutdown did not finish cleanly: {}", e.getMessage());
       }
     }, "shutdown"));
+  }
+
+  /**
+   * {@code CLUSTER_HOST}, {@code CLUSTER_PORT}, {@code CLUSTER_MEMBERS} ({@link ClusterConfig}):
+   * a clustered instance runs one service, as the instances of one service form one cluster.
+   */
+  static Optional<ClusterConfig> cluster(List<String> services) {
+    Optional<ClusterConfig> cluster;
+    try {
+      cluster = ClusterConfig.from(System.getenv());
+    } catch (IllegalStateException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return Optional.empty();
+    }
+    if (cluster.isPresent() && services.size() != 1) {
+      System.err.println("a clustered instance runs one service: name line-provider or bet-maker (CLUSTER_* is set)");
+      System.exit(2);
+    }
+    return cluster;
   }
 
   /** {@code EVENT_LOOPS} from the environment: Vert.x event-loop threads (default: twice the cores). */

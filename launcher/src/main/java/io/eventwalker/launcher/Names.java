@@ -1,6 +1,7 @@
 package io.eventwalker.launcher;
 
 import io.eventwalker.betmaker.BetMakerConfig;
+import io.eventwalker.betmaker.RateLimiter;
 import io.eventwalker.lineprovider.LineProviderConfig;
 import io.eventwalker.wire.Topology;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +27,8 @@ final class Names {
         .put("dead_letter_queue", Topology.deadLetterQueue(subscriber))
         .put("requests_queue", bets.line().queue())
         .put("rabbitmq_user", bets.rabbit().user())
-        .put("line_provider_rabbitmq_user", bets.line().lineProviderUser()))
+        .put("line_provider_rabbitmq_user", bets.line().lineProviderUser())
+        .put("rate_limit_prefix", RateLimiter.sharedPrefix(subscriber)))
       .put("updates_exchange", Topology.UPDATES_EXCHANGE)
       .put("dead_letter_exchange", Topology.DEAD_LETTER_EXCHANGE);
   }

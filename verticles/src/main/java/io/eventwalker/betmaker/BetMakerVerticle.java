@@ -6,6 +6,9 @@ import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 
 import java.util.List;
 
@@ -16,6 +19,8 @@ import java.util.List;
  */
 public final class BetMakerVerticle extends VerticleBase {
 
+  private Redis rateLimitStore;
+
   static final List<String> MIGRATIONS = List.of("V1__events_bets_idempotency.sql", "V2__bets_without_event_foreign_key.sql",
     "V3__bet_status_log.sql", "V4__bets_seq_in_placement_order.sql",
     "V5__idempotency_claims.sql", "V6__event_version_conflicts.sql", "V7__bets_belong_to_players.sql",
@@ -25,7 +30,8 @@ public final class BetMakerVerticle extends VerticleBase {
   public Future<?> start() {
     BetMakerConfig config = BetMakerConfig.read(config());
     BetMessages.registerCodecs(vertx);
-    RateLimiter limiter = RateLimiter.of(config.rateLimit());
+    ClusterWatch.forgetLeavingMembers(vertx);
+    RateLimiter limiter = vertx.isClustered() ? sharedLimiter(config) : RateLimiter.of(config.rateLimit());
     ConcurrencyLimit concurrency = new ConcurrencyLimit(config.http().maxConcurrentRequests());
     vertx.setPeriodic(60_000, id -> limiter.purgeIdle(System.nanoTime()));
     DeploymentOptions one = new DeploymentOptions();
@@ -45,5 +51,20 @@ public final class BetMakerVerticle extends VerticleBase {
       .compose(api -> config.bridge().tcpPort() == null ? Future.succeededFuture()
         : vertx.deployVerticle(() -> new LiveTcpBridgeVerticle(config), one))
       .compose(tcp -> vertx.deployVerticle(() -> new CatchUpVerticle(config), one));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return rateLimitStore == null ? Future.succeededFuture() : rateLimitStore.close();
+  }
+
+  /** With several bet-makers the rate limit is kept in Redis ({@link RateLimiter#sharedPrefix}). */
+  private RateLimiter sharedLimiter(BetMakerConfig config) {
+    rateLimitStore = Redis.createClient(vertx, new RedisOptions()
+      .setConnectionString(config.redis().url())
+      .setMaxPoolSize(8)
+      .setMaxPoolWaiting(1_000)
+      .setNetClientOptions(new NetClientOptions().setConnectTimeout(config.redis().timeoutMs())));
+    return RateLimiter.shared(config.rateLimit(), vertx, rateLimitStore, RateLimiter.sharedPrefix(config.line().subscriber()));
   }
 }

@@ -38,10 +38,10 @@ public final class BetReadsVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Databases.pool(vertx, config.database(), "bet-maker");
     var bus = vertx.eventBus();
-    bus.<GetBet>consumer(Addresses.BETS_GET, this::get);
-    bus.<ListBets>consumer(Addresses.BETS_LIST, this::list);
-    bus.<PendingEvents>consumer(Addresses.EVENTS_PENDING, this::pendingEvents);
-    bus.<String>consumer(Addresses.READY_POSTGRES, this::ready);
+    bus.<GetBet>localConsumer(Addresses.BETS_GET, this::get);
+    bus.<ListBets>localConsumer(Addresses.BETS_LIST, this::list);
+    bus.<PendingEvents>localConsumer(Addresses.EVENTS_PENDING, this::pendingEvents);
+    bus.<String>localConsumer(Addresses.READY_POSTGRES, this::ready);
     return Future.succeededFuture();
   }
 

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.auth.Identity;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.betmaker.BetMessages.OutcomeUnknown;
@@ -74,7 +75,7 @@ public final class BetsApiVerticle extends VerticleBase {
     this.config = config;
     this.rateLimiter = rateLimiter;
     this.concurrency = concurrency;
-    this.requestOptions = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+    this.requestOptions = LocalBus.options(config.http().requestTimeoutMs());
     this.maxSumBet = config.placement().maxSumBet();
     this.placeTimeoutMs = config.placement().placeTimeoutMs();
     this.commitTimeoutMs = config.placement().commitTimeoutMs();

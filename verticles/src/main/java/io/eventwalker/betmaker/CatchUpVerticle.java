@@ -1,10 +1,12 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.EventIds;
 import io.eventwalker.betmaker.BetMessages.PendingEvents;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
 import io.eventwalker.wire.LineRequest;
+import io.eventwalker.platform.db.Leadership;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,28 +18,44 @@ import org.slf4j.LoggerFactory;
  * subscribes again to every event (so the live list of open events hears of new ones), and to
  * every event with PENDING bets, applying the states line-provider returns. A lost or missed
  * update, or subscriptions lost with Redis, can therefore never leave a bet pending forever.
+ * With several bet-makers only the elected one catches up ({@link Leadership}), so it runs once
+ * per interval across them; it runs at once when an instance becomes the leader (at start-up, or
+ * when it takes over from one that died).
  */
 public final class CatchUpVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CatchUpVerticle.class);
 
+  /** How soon a standby notices that the leader is gone (at most; the interval when it is shorter). */
+  private static final long TAKE_OVER_MS = 1_000;
+
   private final long intervalMs;
   private final DeliveryOptions busOptions;
+  private final BetMakerConfig config;
   private boolean running;
+  private Leadership leadership;
 
   CatchUpVerticle(BetMakerConfig config) {
+    this.config = config;
     this.intervalMs = config.settlement().catchUpIntervalMs();
-    this.busOptions = new DeliveryOptions().setSendTimeout(config.settlement().timeoutMs());
+    this.busOptions = LocalBus.options(config.settlement().timeoutMs());
   }
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(1, intervalMs, id -> run());
+    leadership = Leadership.stand(vertx, config.database(), "bet-maker", "event-walker-catch-up:" + config.database().schema(),
+      Math.min(intervalMs, TAKE_OVER_MS), this::run);
+    vertx.setPeriodic(intervalMs, id -> run());
     return Future.succeededFuture();
   }
 
+  @Override
+  public Future<?> stop() {
+    return leadership.stop();
+  }
+
   private void run() {
-    if (running) {
+    if (running || !leadership.isLeader()) {
       return;
     }
     running = true;

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
@@ -56,13 +57,13 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
     this.prefetch = config.updates().prefetch();
     this.poisonAttempts = config.updates().poisonAttempts();
     this.confirmTimeoutMs = config.rabbit().callTimeoutMs();
-    this.busOptions = new DeliveryOptions().setSendTimeout(config.settlement().timeoutMs());
+    this.busOptions = LocalBus.options(config.settlement().timeoutMs());
   }
 
   @Override
   public Future<?> start() {
     connector = new RabbitConnector(vertx, config.rabbit(), "bet-maker-updates-" + subscriber, this::declareAndConsume);
-    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_UPDATES, connector::answerReadiness);
+    vertx.eventBus().<String>localConsumer(Addresses.READY_RABBITMQ_UPDATES, connector::answerReadiness);
     return connector.start();
   }
 

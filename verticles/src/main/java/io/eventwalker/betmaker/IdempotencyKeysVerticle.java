@@ -48,8 +48,8 @@ public final class IdempotencyKeysVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Databases.pool(vertx, config.database(), "bet-maker");
-    vertx.eventBus().<ClaimKey>consumer(Addresses.IDEMPOTENCY_CLAIM, this::claim);
-    vertx.eventBus().<ReleaseKey>consumer(Addresses.IDEMPOTENCY_RELEASE, this::release);
+    vertx.eventBus().<ClaimKey>localConsumer(Addresses.IDEMPOTENCY_CLAIM, this::claim);
+    vertx.eventBus().<ReleaseKey>localConsumer(Addresses.IDEMPOTENCY_RELEASE, this::release);
     vertx.setPeriodic(PURGE_EVERY_MS, id -> purge(config.idempotencyRetentionS()));
     return Future.succeededFuture();
   }

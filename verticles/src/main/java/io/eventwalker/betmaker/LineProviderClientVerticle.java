@@ -88,12 +88,12 @@ public final class LineProviderClientVerticle extends VerticleBase {
   public Future<?> start() {
     connector = new RabbitConnector(vertx, config.rabbit(), "bet-maker-line-client", this::declare);
     var bus = vertx.eventBus();
-    bus.<OpenEvents>consumer(Addresses.LINE_OPEN_EVENTS, this::openEvents);
-    bus.<Subscribe>consumer(Addresses.LINE_SUBSCRIBE, this::subscribe);
-    bus.<String>consumer(Addresses.LINE_SUBSCRIBE_ALL, msg -> request(LineRequest.subscribeAll(subscriber))
+    bus.<OpenEvents>localConsumer(Addresses.LINE_OPEN_EVENTS, this::openEvents);
+    bus.<Subscribe>localConsumer(Addresses.LINE_SUBSCRIBE, this::subscribe);
+    bus.<String>localConsumer(Addresses.LINE_SUBSCRIBE_ALL, msg -> request(LineRequest.subscribeAll(subscriber))
       .onSuccess(reply -> msg.reply("OK"))
       .onFailure(failure -> fail(msg, failure)));
-    bus.<String>consumer(Addresses.READY_RABBITMQ_LINE, connector::answerReadiness);
+    bus.<String>localConsumer(Addresses.READY_RABBITMQ_LINE, connector::answerReadiness);
     return connector.start();
   }
 

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,13 +28,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * sockets listening on it, so that a settlement of many bets builds and publishes a push only for
  * the bets and players somebody watches. Each socket's own registrations are kept: an {@code unregister} for
  * an address the socket never registered changes nothing (the bridge reports one all the same),
- * and a socket's registrations end with it. Counts are shared by the process's HTTP verticles.
+ * and a socket's registrations end with it. Counts are shared by the process's HTTP verticles,
+ * and, with several bet-makers, the addresses listened to are shared by them ({@link ClusterWatch}).
  */
 final class LiveListeners {
 
   private static final String LISTENERS = "event-walker.live-bet-listeners";
   private static final String SOCKETS = "event-walker.bridge-sockets-per-client";
 
+  private final Vertx vertx;
   private final LocalMap<String, Integer> listeners;
   private final LocalMap<String, Integer> socketsPerClient;
   private final int maxSocketsPerClient;
@@ -47,6 +50,7 @@ final class LiveListeners {
   }
 
   private LiveListeners(Vertx vertx, int maxSocketsPerClient, boolean gauge) {
+    this.vertx = vertx;
     this.listeners = vertx.sharedData().getLocalMap(LISTENERS);
     this.socketsPerClient = vertx.sharedData().getLocalMap(SOCKETS);
     this.maxSocketsPerClient = maxSocketsPerClient;
@@ -167,14 +171,14 @@ final class LiveListeners {
   private void registered(Object socket, String address) {
     Admitted own = admitted.get(socket);
     if (own != null && address != null && isCounted(address) && own.addresses().add(address)) {
-      count(listeners, address, +1);
+      countListener(address, +1);
     }
   }
 
   private void unregistered(Object socket, String address) {
     Admitted own = admitted.get(socket);
     if (own != null && address != null && own.addresses().remove(address)) {
-      count(listeners, address, -1);
+      countListener(address, -1);
     }
   }
 
@@ -184,11 +188,23 @@ final class LiveListeners {
       return;
     }
     for (String address : new HashSet<>(own.addresses())) {
-      count(listeners, address, -1);
+      countListener(address, -1);
     }
     if (own.client() != null) {
       count(socketsPerClient, own.client(), -1);
     }
+  }
+
+  /** Counts a socket's listening on a bet's or player's address; the first and the last tell the cluster ({@link ClusterWatch}). */
+  private void countListener(String address, int delta) {
+    listeners.compute(address, (k, count) -> {
+      int before = count == null ? 0 : count;
+      int next = before + delta;
+      if ((before == 0) != (next <= 0)) {
+        ClusterWatch.watching(vertx, address, next > 0);
+      }
+      return next > 0 ? next : null;
+    });
   }
 
   private static void count(LocalMap<String, Integer> counts, String key, int delta) {
@@ -205,7 +221,7 @@ final class LiveListeners {
 
   /** The players some bridge socket listens to (every settlement of their bets is pushed to them). */
   static String[] watchedPlayers(Vertx vertx) {
-    return vertx.sharedData().<String, Integer>getLocalMap(LISTENERS).keySet().stream()
+    return watchedAddresses(vertx).stream()
       .filter(address -> address.startsWith(Addresses.LIVE_PLAYER_PREFIX))
       .map(address -> address.substring(Addresses.LIVE_PLAYER_PREFIX.length()))
       .toArray(String[]::new);
@@ -213,7 +229,7 @@ final class LiveListeners {
 
   /** The bets some bridge socket listens on (their settlement is pushed; nobody hears the others'). */
   static UUID[] watchedBets(Vertx vertx) {
-    Set<String> addresses = vertx.sharedData().<String, Integer>getLocalMap(LISTENERS).keySet();
+    Set<String> addresses = watchedAddresses(vertx);
     UUID[] bets = new UUID[addresses.size()];
     int n = 0;
     for (String address : addresses) {
@@ -230,8 +246,13 @@ final class LiveListeners {
     return java.util.Arrays.copyOf(bets, n);
   }
 
-  /** Whether some bridge socket listens on {@code address}. */
-  static boolean isHeard(Vertx vertx, String address) {
-    return vertx.sharedData().<String, Integer>getLocalMap(LISTENERS).containsKey(address);
+  /** Whether some bridge socket listens on an address now: on this instance, or on any when clustered. */
+  static Predicate<String> heard(Vertx vertx) {
+    return watchedAddresses(vertx)::contains;
+  }
+
+  /** The bets' and players' addresses some bridge socket listens on: this process's, or the cluster's. */
+  private static Set<String> watchedAddresses(Vertx vertx) {
+    return ClusterWatch.addresses(vertx).orElseGet(() -> vertx.sharedData().<String, Integer>getLocalMap(LISTENERS).keySet());
   }
 }

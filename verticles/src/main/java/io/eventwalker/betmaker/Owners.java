@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.betmaker.BetMessages.GetBet;
 import io.eventwalker.platform.auth.Bearer;
 import io.vertx.core.Future;
@@ -24,7 +25,7 @@ final class Owners {
   Owners(Vertx vertx, Bearer bearer, long timeoutMs) {
     this.vertx = vertx;
     this.bearer = bearer;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.options = LocalBus.options(timeoutMs);
   }
 
   /** Whether a client whose frame carries {@code headers} may listen on {@code address}; never fails. */

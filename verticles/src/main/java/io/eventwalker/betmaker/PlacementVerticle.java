@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.betmaker.BetMessages.OutcomeUnknown;
 import io.eventwalker.betmaker.BetMessages.NotStored;
 import io.eventwalker.betmaker.BetMessages.Refused;
@@ -80,16 +81,16 @@ public final class PlacementVerticle extends VerticleBase {
    * {@link PlaceBets}). A failure means no answer came in time.
    */
   static Future<Placement> place(Vertx vertx, PlaceBets bets, long waitMs) {
-    return vertx.eventBus().<Placement>request(Addresses.BETS_PLACE, bets, new DeliveryOptions().setSendTimeout(waitMs))
+    return vertx.eventBus().<Placement>request(Addresses.BETS_PLACE, bets, LocalBus.options(waitMs))
       .map(Message::body);
   }
 
   @Override
   public Future<?> start() {
-    lineOptions = new DeliveryOptions().setSendTimeout(settings.http().requestTimeoutMs());
-    settleOptions = new DeliveryOptions().setSendTimeout(settings.settlement().timeoutMs());
+    lineOptions = LocalBus.options(settings.http().requestTimeoutMs());
+    settleOptions = LocalBus.options(settings.settlement().timeoutMs());
     pool = Databases.pool(vertx, settings.database(), "bet-maker");
-    vertx.eventBus().<PlaceBets>consumer(Addresses.BETS_PLACE, this::queue);
+    vertx.eventBus().<PlaceBets>localConsumer(Addresses.BETS_PLACE, this::queue);
     return Future.succeededFuture();
   }
 

@@ -4,7 +4,13 @@ import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.platform.auth.Identity;
+import io.eventwalker.platform.cluster.Clustering;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Set;
@@ -16,24 +22,60 @@ import java.util.concurrent.atomic.AtomicLong;
  * A per-client request rate limit (the generic cell rate algorithm: a token bucket kept as one
  * number per client). A client is the player of a valid bearer token, else the remote IP address. Over the limit a request is answered
  * 429 with {@code Retry-After} and goes no further. One limiter is shared by all HTTP verticle
- * instances of a service; limits are per process.
+ * instances of a service. In one process the number lives in its memory; with several
+ * bet-makers ({@link #shared}) it lives in Redis, so N instances allow the rate once, not N
+ * times. If Redis does not answer within {@link #SHARED_TIMEOUT_MS}, each instance falls back to
+ * its share of the limit (the rate divided by the members of the cluster), so the sum still holds.
  */
 public final class RateLimiter {
 
   private static final int MAX_CLIENTS = 100_000;
+  /** The wait for Redis's verdict before the local share decides. */
+  static final long SHARED_TIMEOUT_MS = 200;
+  /**
+   * The generic cell rate algorithm in Redis, on Redis's clock (so the instances' clocks do not
+   * matter), in microseconds: KEYS[1] holds the client's theoretical arrival time; ARGV are the
+   * emission interval and the tolerance. Answers 0 (allowed, and counted) or the wait in µs.
+   */
+  static final String GCRA = """
+    local t = redis.call('TIME')
+    local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+    local interval = tonumber(ARGV[1])
+    local tolerance = tonumber(ARGV[2])
+    local tat = tonumber(redis.call('GET', KEYS[1])) or now
+    local start = math.max(tat, now)
+    if start - now > tolerance then
+      return start - now - tolerance
+    end
+    local next = start + interval
+    redis.call('SET', KEYS[1], string.format('%.0f', next), 'PX', math.ceil((next - now) / 1000) + 1000)
+    return 0
+    """;
 
   private final boolean unlimited;
   private final long intervalNanos;
   private final long toleranceNanos;
   private final Set<String> exempt;
   private final ConcurrentHashMap<String, AtomicLong> theoreticalArrival = new ConcurrentHashMap<>();
+  /** Where the shared limit lives: null when the limit is this process's own. */
+  private final Shared shared;
+
+  /** The limit kept in Redis under {@code prefix}, and the local shares used while Redis does not answer, by cluster size. */
+  private record Shared(Redis redis, String prefix, Vertx vertx, double perSecond, int burst,
+                        ConcurrentHashMap<Integer, RateLimiter> shares) {
+  }
 
   /** {@code perSecond} sustained requests per client, bursts up to {@code burst}; {@code exempt} addresses are not limited. */
   public RateLimiter(double perSecond, int burst, Set<String> exempt) {
+    this(perSecond, burst, exempt, null);
+  }
+
+  private RateLimiter(double perSecond, int burst, Set<String> exempt, Shared shared) {
     this.unlimited = false;
     this.intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / perSecond);
     this.toleranceNanos = intervalNanos * (Math.max(1, burst) - 1L);
     this.exempt = Set.copyOf(exempt);
+    this.shared = shared;
   }
 
   private RateLimiter() {
@@ -41,6 +83,22 @@ public final class RateLimiter {
     this.intervalNanos = 0;
     this.toleranceNanos = 0;
     this.exempt = Set.of();
+    this.shared = null;
+  }
+
+  /** The Redis keys of the shared limit: {@code event-walker:<BM_SUBSCRIBER>:rate:<client>}. */
+  public static String sharedPrefix(String subscriber) {
+    return "event-walker:" + subscriber + ":rate:";
+  }
+
+  /**
+   * The limit shared by a service's instances through Redis (keys {@code prefix + client}, each
+   * expiring once its bucket is full again).
+   */
+  static RateLimiter shared(BetMakerConfig.RateLimit config, Vertx vertx, Redis redis, String prefix) {
+    return config.perSecond() == 0 ? unlimited()
+      : new RateLimiter(config.perSecond(), config.burst(), config.exempt(),
+        new Shared(redis, prefix, vertx, config.perSecond(), config.burst(), new ConcurrentHashMap<>()));
   }
 
   /** A limiter that lets everything through (the limit turned off). */
@@ -76,16 +134,52 @@ public final class RateLimiter {
 
   /** A route handler: lets the request through, or answers 429 with {@code Retry-After}. */
   public Handler<RoutingContext> handler() {
-    return ctx -> {
-      long delay = delayNanos(client(ctx), System.nanoTime());
-      if (delay == 0) {
-        ctx.next();
-        return;
+    if (shared != null) {
+      return this::checkShared;
+    }
+    return ctx -> answer(ctx, delayNanos(client(ctx), System.nanoTime()));
+  }
+
+  private static void answer(RoutingContext ctx, long delay) {
+    if (delay == 0) {
+      ctx.next();
+      return;
+    }
+    long seconds = Math.max(1, (delay + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
+    ctx.response().putHeader("Retry-After", Long.toString(seconds));
+    Problems.write(ctx, Problem.of(429, "too many requests from this client; retry after " + seconds + " s"));
+  }
+
+  /** Asks Redis; the body waits (paused) meanwhile. */
+  private void checkShared(RoutingContext ctx) {
+    String client = client(ctx);
+    if (exempt.contains(client)) {
+      ctx.next();
+      return;
+    }
+    ctx.request().pause();
+    sharedDelayNanos(client).onComplete(delay -> {
+      if (delay.result() != 0) {
+        ctx.request().resume(); // the refused body is read and dropped
       }
-      long seconds = Math.max(1, (delay + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
-      ctx.response().putHeader("Retry-After", Long.toString(seconds));
-      Problems.write(ctx, Problem.of(429, "too many requests from this client; retry after " + seconds + " s"));
-    };
+      answer(ctx, delay.result());
+    });
+  }
+
+  /**
+   * The shared limit's verdict for {@code client} (0: go, and counted): Redis's, or, without it
+   * within {@link #SHARED_TIMEOUT_MS}, this instance's share's. Never fails.
+   */
+  Future<Long> sharedDelayNanos(String client) {
+    return shared.redis().send(Request.cmd(Command.EVAL).arg(GCRA).arg(1).arg(shared.prefix() + client)
+        .arg(intervalNanos / 1_000).arg(toleranceNanos / 1_000))
+      .timeout(SHARED_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+      .map(verdict -> TimeUnit.MICROSECONDS.toNanos(verdict.toLong()))
+      .recover(noAnswer -> {
+        int members = Clustering.members(shared.vertx());
+        return Future.succeededFuture(shared.shares().computeIfAbsent(members, n -> new RateLimiter(shared.perSecond() / n,
+          Math.max(1, shared.burst() / n), exempt)).delayNanos(client, System.nanoTime()));
+      });
   }
 
   /**
@@ -105,5 +199,8 @@ public final class RateLimiter {
   /** Forgets clients idle for long (called periodically). */
   public void purgeIdle(long now) {
     theoreticalArrival.values().removeIf(tat -> tat.get() < now);
+    if (shared != null) {
+      shared.shares().values().forEach(share -> share.purgeIdle(now));
+    }
   }
 }

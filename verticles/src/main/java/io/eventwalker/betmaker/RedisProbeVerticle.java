@@ -34,7 +34,7 @@ public final class RedisProbeVerticle extends VerticleBase {
       .setConnectionString(config.url())
       .setMaxPoolSize(1)
       .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMs)));
-    vertx.eventBus().<String>consumer(Addresses.READY_REDIS, this::ready);
+    vertx.eventBus().<String>localConsumer(Addresses.READY_REDIS, this::ready);
     return Future.succeededFuture();
   }
 

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.betmaker.BetMessages.Applied;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
@@ -89,17 +90,17 @@ public final class SettlementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     readyTimeoutMs = settings.http().readyTimeoutMs();
-    lineOptions = new DeliveryOptions().setSendTimeout(settings.http().requestTimeoutMs());
+    lineOptions = LocalBus.options(settings.http().requestTimeoutMs());
     pool = Databases.pool(vertx, settings.database(), "bet-maker");
     var bus = vertx.eventBus();
-    bus.<ApplyStates>consumer(Addresses.EVENTS_APPLY, msg -> apply(msg.body().states())
+    bus.<ApplyStates>localConsumer(Addresses.EVENTS_APPLY, msg -> apply(msg.body().states())
       .compose(applied -> msg.body().current() ? checkRegressions(msg.body().states()).map(applied) : Future.succeededFuture(applied))
       .onSuccess(msg::reply)
       .onFailure(failure -> Failures.reply(msg, failure, LOG)));
-    bus.<ConfirmConflicts>consumer(Addresses.EVENTS_CONFIRM_CONFLICTS, msg -> confirmRegressions(msg.body().eventIds())
+    bus.<ConfirmConflicts>localConsumer(Addresses.EVENTS_CONFIRM_CONFLICTS, msg -> confirmRegressions(msg.body().eventIds())
       .onSuccess(msg::reply)
       .onFailure(failure -> Failures.reply(msg, failure, LOG)));
-    bus.<String>consumer(Addresses.READY_CONFLICTS, this::conflicts);
+    bus.<String>localConsumer(Addresses.READY_CONFLICTS, this::conflicts);
     return Future.succeededFuture();
   }
 
@@ -257,6 +258,7 @@ public final class SettlementVerticle extends VerticleBase {
       bus.publish(Addresses.LIVE_EVENT_PREFIX + state.eventId(), json);
       bus.publish(Addresses.LIVE_OPEN_EVENTS, json);
     }
+    var heard = LiveListeners.heard(vertx);
     for (SettledBet bet : settledBets) {
       JsonObject push = new JsonObject()
         .put("bet_id", bet.betId().toString())
@@ -265,7 +267,7 @@ public final class SettlementVerticle extends VerticleBase {
         .put("payout", bet.payout());
       // Only to addresses still heard, as the settlement only returns the watched ones.
       for (String address : List.of(Addresses.LIVE_BET_PREFIX + bet.betId(), Addresses.LIVE_PLAYER_PREFIX + bet.playerId())) {
-        if (LiveListeners.isHeard(vertx, address)) {
+        if (heard.test(address)) {
           bus.publish(address, push);
         }
       }

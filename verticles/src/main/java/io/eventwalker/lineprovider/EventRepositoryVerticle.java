@@ -70,16 +70,16 @@ public final class EventRepositoryVerticle extends VerticleBase {
     long subscriptionTtlSeconds = config.subscriptionTtlS();
     pool = Databases.pool(vertx, config.database(), "line-provider");
     var bus = vertx.eventBus();
-    bus.<CreateEvents>consumer(Addresses.EVENTS_CREATE, this::create);
-    bus.<UpdateEvents>consumer(Addresses.EVENTS_UPDATE, this::update);
-    bus.<GetEvent>consumer(Addresses.EVENTS_GET, this::get);
-    bus.<ListEvents>consumer(Addresses.EVENTS_LIST, this::list);
-    bus.<GetStates>consumer(Addresses.EVENTS_STATES, this::states);
-    bus.<PendingOutbox>consumer(Addresses.OUTBOX_PENDING, this::pendingOutbox);
-    bus.<MarkPublished>consumer(Addresses.OUTBOX_PUBLISHED, this::markPublished);
-    bus.<AddSubscriptions>consumer(Addresses.SUBSCRIPTIONS_RECORD, this::recordSubscriptions);
-    bus.<DurableSubscriptions>consumer(Addresses.SUBSCRIPTIONS_DURABLE, this::durableSubscriptions);
-    bus.<String>consumer(Addresses.READY_POSTGRES, this::ready);
+    bus.<CreateEvents>localConsumer(Addresses.EVENTS_CREATE, this::create);
+    bus.<UpdateEvents>localConsumer(Addresses.EVENTS_UPDATE, this::update);
+    bus.<GetEvent>localConsumer(Addresses.EVENTS_GET, this::get);
+    bus.<ListEvents>localConsumer(Addresses.EVENTS_LIST, this::list);
+    bus.<GetStates>localConsumer(Addresses.EVENTS_STATES, this::states);
+    bus.<PendingOutbox>localConsumer(Addresses.OUTBOX_PENDING, this::pendingOutbox);
+    bus.<MarkPublished>localConsumer(Addresses.OUTBOX_PUBLISHED, this::markPublished);
+    bus.<AddSubscriptions>localConsumer(Addresses.SUBSCRIPTIONS_RECORD, this::recordSubscriptions);
+    bus.<DurableSubscriptions>localConsumer(Addresses.SUBSCRIPTIONS_DURABLE, this::durableSubscriptions);
+    bus.<String>localConsumer(Addresses.READY_POSTGRES, this::ready);
     vertx.setPeriodic(60_000, id -> {
       purgePublished(retentionSeconds);
       purgeSubscriptions(subscriptionTtlSeconds);

@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.lineprovider.EventMessages.CreateEvents;
 import io.eventwalker.wire.EventPage;
@@ -46,7 +47,7 @@ public final class EventsApiVerticle extends VerticleBase {
   EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency) {
     this.config = config;
     this.concurrency = concurrency;
-    this.requestOptions = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+    this.requestOptions = LocalBus.options(config.http().requestTimeoutMs());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import com.rabbitmq.client.Channel;
 import io.eventwalker.lineprovider.EventMessages.MarkPublished;
 import io.eventwalker.lineprovider.EventMessages.OutboxRow;
@@ -8,6 +9,7 @@ import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
 import io.eventwalker.lineprovider.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
 import io.eventwalker.platform.Failpoints;
+import io.eventwalker.platform.db.Leadership;
 import io.eventwalker.platform.messaging.RabbitConnector;
 import io.eventwalker.wire.Topology;
 import io.vertx.core.Future;
@@ -28,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Relays committed changes from the outbox table to their subscribers' queues: persistent
  * messages, publisher confirms waited for with a timeout, and rows marked published only after
  * every copy was confirmed. If RabbitMQ or Redis is down the rows stay and are sent later; a
- * crash between publish and mark sends a row twice, which subscribers drop by version.
+ * crash between publish and mark sends a row twice, which subscribers drop by version. With
+ * several line-providers only the elected one relays ({@link Leadership}); a commit on any of
+ * them wakes it ({@code line.outbox.written} is published cluster-wide).
  */
 public final class OutboxRelayVerticle extends VerticleBase {
 
@@ -39,6 +43,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private final long confirmTimeoutMs;
   private final int batchSize;
   private RabbitConnector connector;
+  /** Only the leader among line-provider's instances relays (one at a time keeps each event's updates in order). */
+  private Leadership leadership;
   /** Subscribers whose queue was declared on the current connection (touched on the connector thread only). */
   private final Set<String> declared = new HashSet<>();
   private boolean draining;
@@ -50,7 +56,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     this.config = config;
     this.confirmTimeoutMs = config.outbox().confirmTimeoutMs();
     this.batchSize = config.outbox().batch();
-    this.busOptions = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+    this.busOptions = LocalBus.options(config.http().requestTimeoutMs());
   }
 
   @Override
@@ -58,14 +64,16 @@ public final class OutboxRelayVerticle extends VerticleBase {
     connector = new RabbitConnector(vertx, config.rabbit(), "line-provider-outbox", this::declare)
       .onConnected(connected -> drain());
     vertx.eventBus().consumer(Addresses.OUTBOX_WRITTEN, written -> drain());
-    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_OUTBOX, connector::answerReadiness);
+    vertx.eventBus().<String>localConsumer(Addresses.READY_RABBITMQ_OUTBOX, connector::answerReadiness);
     vertx.setPeriodic(config.outbox().pollMs(), id -> drain());
+    leadership = Leadership.stand(vertx, config.database(), "line-provider", "event-walker-outbox-relay:" + config.database().schema(),
+      config.outbox().pollMs(), this::drain);
     return connector.start().onComplete(started -> drain());
   }
 
   @Override
   public Future<?> stop() {
-    return connector.stop();
+    return leadership.stop().compose(stepped -> connector.stop());
   }
 
   private void declare(RabbitConnector c, Channel ch) throws Exception {
@@ -80,7 +88,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
       again = true;
       return;
     }
-    if (!connector.isConnected() || connector.isBlocked() || publishesRunning.get() > 0) {
+    if (!leadership.isLeader() || !connector.isConnected() || connector.isBlocked() || publishesRunning.get() > 0) {
       return; // the periodic tick tries again
     }
     draining = true;

@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Failures;
 import com.rabbitmq.client.AMQP;
@@ -44,7 +45,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
 
   RequestsConsumerVerticle(LineProviderConfig config) {
     this.config = config;
-    this.busOptions = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+    this.busOptions = LocalBus.options(config.http().requestTimeoutMs());
     this.prefetch = config.requestsPrefetch();
     this.queue = config.requestsQueue();
   }
@@ -52,7 +53,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     connector = new RabbitConnector(vertx, config.rabbit(), "line-provider-requests", this::declareAndConsume);
-    vertx.eventBus().<String>consumer(Addresses.READY_RABBITMQ_REQUESTS, connector::answerReadiness);
+    vertx.eventBus().<String>localConsumer(Addresses.READY_RABBITMQ_REQUESTS, connector::answerReadiness);
     return connector.start();
   }
 

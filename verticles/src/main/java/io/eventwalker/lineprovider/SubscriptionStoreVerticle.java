@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
@@ -66,7 +67,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     this.prefix = config.redisPrefix();
     this.ttlSeconds = config.subscriptionTtlS();
     this.timeoutMs = config.redis().timeoutMs();
-    this.busOptions = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+    this.busOptions = LocalBus.options(config.http().requestTimeoutMs());
   }
 
   @Override
@@ -77,9 +78,9 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       .setMaxPoolWaiting(10_000)
       .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMs).setTcpKeepAlive(true)));
     var bus = vertx.eventBus();
-    bus.<AddSubscriptions>consumer(Addresses.SUBSCRIPTIONS_ADD, this::add);
-    bus.<SubscribersOf>consumer(Addresses.SUBSCRIPTIONS_OF, this::subscribersOf);
-    bus.<String>consumer(Addresses.READY_REDIS, this::ready);
+    bus.<AddSubscriptions>localConsumer(Addresses.SUBSCRIPTIONS_ADD, this::add);
+    bus.<SubscribersOf>localConsumer(Addresses.SUBSCRIPTIONS_OF, this::subscribersOf);
+    bus.<String>localConsumer(Addresses.READY_REDIS, this::ready);
     checkComplete();
     return Future.succeededFuture();
   }

@@ -23,18 +23,7 @@ public final class Databases {
    * of them stops.
    */
   public static Pool pool(Vertx vertx, DatabaseConfig config, String service) {
-    PgConnectOptions connect = new PgConnectOptions()
-      .setHost(config.host())
-      .setPort(config.port())
-      .setDatabase(config.database())
-      .setUser(config.user())
-      .setPassword(config.password())
-      .setCachePreparedStatements(true)
-      .setPipeliningLimit(256)
-      .setProperties(Map.of(
-        "search_path", config.schema(),
-        "application_name", "event-walker-" + service,
-        "statement_timeout", String.valueOf(config.statementTimeoutMs())));
+    PgConnectOptions connect = connectOptions(config, service);
     PoolOptions pool = new PoolOptions()
       .setName(service + "/" + config.schema())
       .setShared(true)
@@ -48,6 +37,24 @@ public final class Databases {
       .setConnectTimeout(config.connectTimeoutMs())
       .setTcpKeepAlive(true);
     return PgBuilder.pool().with(pool).with(network).connectingTo(connect).using(vertx).build();
+  }
+
+  /** How the service connects: its schema first on the search path, its name, its statement time limit. */
+  public static PgConnectOptions connectOptions(DatabaseConfig config, String service) {
+    return new PgConnectOptions()
+      .setHost(config.host())
+      .setPort(config.port())
+      .setDatabase(config.database())
+      .setUser(config.user())
+      .setPassword(config.password())
+      .setCachePreparedStatements(true)
+      .setPipeliningLimit(256)
+      .setProperties(Map.of(
+        "search_path", config.schema(),
+        "application_name", "event-walker-" + service,
+        "statement_timeout", String.valueOf(config.statementTimeoutMs()),
+        // PostgreSQL's notices ("schema … already exists, skipping" when instances migrate one after another) are not news
+        "client_min_messages", "warning"));
   }
 
   /** Whether a failure is PostgreSQL refusing data (a constraint), rather than being unavailable. */

@@ -5,8 +5,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
- * Passes immutable message records between verticles of one JVM by reference. The event bus of
- * a service is local, so these messages never need a wire form; sending one to another node fails.
+ * Passes immutable message records between verticles of one JVM by reference. Requests between a
+ * service's verticles stay in its JVM even on a clustered event bus ({@link LocalBus}), so these
+ * messages never need a wire form; sending one to another node fails.
  */
 public final class LocalCodec<T> implements MessageCodec<T, T> {
 

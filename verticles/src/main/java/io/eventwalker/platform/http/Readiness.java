@@ -1,5 +1,6 @@
 package io.eventwalker.platform.http;
 
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -36,7 +37,7 @@ public final class Readiness {
     this.vertx = vertx;
     this.probes = probes;
     this.details = details;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.options = LocalBus.options(timeoutMs);
   }
 
   /**

@@ -1,5 +1,8 @@
 package io.eventwalker.platform.metrics;
 
+import io.eventwalker.platform.cluster.ClusterConfig;
+import io.eventwalker.platform.cluster.Clustering;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
@@ -26,6 +29,26 @@ public final class VertxRuntime {
 
   /** {@code eventLoops} 0 keeps Vert.x's default (twice the cores). */
   public static Vertx create(int eventLoops) {
+    return Vertx.builder()
+      .with(options(eventLoops))
+      .withMetrics(new MicrometerMetricsFactory())
+      .build();
+  }
+
+  /**
+   * A member of the service's cluster (SPEC §6): the same Vert.x, with its event bus clustered
+   * through Hazelcast ({@link Clustering}). Completes once it joined.
+   */
+  public static Future<Vertx> createClustered(int eventLoops, String service, ClusterConfig cluster) {
+    VertxOptions options = options(eventLoops).setEventBusOptions(Clustering.eventBus(cluster));
+    return Vertx.builder()
+      .with(options)
+      .withMetrics(new MicrometerMetricsFactory())
+      .withClusterManager(Clustering.manager(service, cluster))
+      .buildClustered();
+  }
+
+  private static VertxOptions options(int eventLoops) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
       .setEnabled(true)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
@@ -36,9 +59,6 @@ public final class VertxRuntime {
     if (eventLoops > 0) {
       options.setEventLoopPoolSize(eventLoops);
     }
-    return Vertx.builder()
-      .with(options)
-      .withMetrics(new MicrometerMetricsFactory())
-      .build();
+    return options;
   }
 }
