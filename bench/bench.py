@@ -16,13 +16,14 @@ import resource
 import shutil
 import secrets
 import statistics
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
 from system import (BEARERS, JAR, JVM_OPTIONS, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
                     ensure_rabbit_users, grep_log, heap_mb, http, names, process_cpu_seconds, psql, rss_mb, run,
-                    set_bearer, token)
+                    set_bearer, token, wait_until)
 
 BENCH = os.path.join(ROOT, "bench")
 RESULTS = os.path.join(BENCH, "results")
@@ -34,6 +35,10 @@ EVENTS = 100
 CONNECTIONS = 64
 SETTLE_BETS = 100_000
 HUGE_EVENT_BETS = 1_000_000
+# S6: bet-makers clustered behind HAProxy (deploy/haproxy.cfg): their HTTP and Hazelcast ports, and
+# HAProxy's front ports with one bet-maker behind it and with both.
+S6_BET_MAKERS = {"bet-maker-a": (18100, 15731), "bet-maker-b": (18101, 15732)}
+S6_HAPROXY_ONE, S6_HAPROXY_TWO = 18200, 18201
 
 SERVICE_ENV = {
     "LP_HTTP_PORT": str(LP_PORT), "BM_HTTP_PORT": str(BM_PORT),
@@ -139,10 +144,26 @@ def create_events(prefix, count, ratio="1.75"):
 
 
 def s1(seconds, services):
+    return s1_on(BM_PORT, seconds)
+
+
+def commits():
+    """Transactions committed in the database so far (PostgreSQL's own count)."""
+    return int(psql("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"))
+
+
+def s1_on(port, seconds, pids=()):
     before = int(psql("SELECT count(*) FROM %s.bets" % BM_SCHEMA))
-    result = wrk(BM_PORT, "/", "bet.lua", seconds)
+    commits_before = commits()
+    cpu_before = sum(process_cpu_seconds(pid) for pid in pids)
+    started = time.time()
+    result = wrk(port, "/", "bet.lua", seconds)
+    if pids:
+        result["service_cpu_cores"] = (sum(process_cpu_seconds(pid) for pid in pids) - cpu_before) / (time.time() - started)
     time.sleep(1)  # let the last in-flight requests finish before counting
     stored = int(psql("SELECT count(*) FROM %s.bets" % BM_SCHEMA)) - before
+    # Group commit: how many transactions the bets took (pages, probes and counts add a few).
+    result["commits_per_1000_bets"] = 1000.0 * (commits() - commits_before) / max(1, stored)
     answered_2xx = result["requests"] - result["non2xx"]
     result["stored"] = stored
     result["durable"] = answered_2xx <= stored <= answered_2xx + CONNECTIONS
@@ -187,6 +208,45 @@ def s3(round_number, bets=SETTLE_BETS, services=None):
     alive = services is None or services.alive("bet-maker")
     oom = services is not None and len(grep_log(services.log("bet-maker"), "OutOfMemoryError")) > ooms_before
     return {"seconds": elapsed, "settled": won, "heap_peak_mb": heap_peak, "alive": alive and not oom}
+
+
+def s6_start(services):
+    """Two clustered bet-makers (the single one stopped: it consumes the same queue) and two HAProxys,
+    one with bet-maker-a alone behind it, one with both."""
+    services.stop("bet-maker")
+    for name, (port, cluster_port) in S6_BET_MAKERS.items():
+        other = [c for n, (_, c) in S6_BET_MAKERS.items() if n != name][0]
+        services.ports[name] = port
+        services.start(name, service="bet-maker", wait=False,
+                       env={"BM_HTTP_PORT": str(port), "CLUSTER_HOST": "127.0.0.1", "CLUSTER_PORT": str(cluster_port),
+                            "CLUSTER_MEMBERS": "127.0.0.1:%d" % other})
+    for name in S6_BET_MAKERS:
+        services.wait_ready(name, 180)
+    proxies = []
+    for front, behind in ((S6_HAPROXY_ONE, ["bet-maker-a"]), (S6_HAPROXY_TWO, list(S6_BET_MAKERS))):
+        env = dict(os.environ, EW_BET_MAKER_BIND="127.0.0.1:%d" % front, EW_LINE_PROVIDER_BIND="127.0.0.1:%d" % (front + 50),
+                   EW_LINE_PROVIDER_1="127.0.0.1:%d" % LP_PORT)
+        for i, name in enumerate(behind):
+            env["EW_BET_MAKER_%d" % (i + 1)] = "127.0.0.1:%d" % S6_BET_MAKERS[name][0]
+        proxies.append(subprocess.Popen(["haproxy", "-db", "-f", os.path.join(ROOT, "deploy", "haproxy.cfg")], env=env,
+                                        stdout=open(os.path.join(RESULTS, "haproxy-%d.log" % front), "a"), stderr=subprocess.STDOUT))
+        wait_until("HAProxy on %d" % front, 60, lambda f=front: http("GET", f, "/ready", timeout=2)[0] == 200, interval=0.2)
+    for port in [p for p, _ in S6_BET_MAKERS.values()] + [S6_HAPROXY_ONE, S6_HAPROXY_TWO]:
+        set_bearer(port, BEARERS[BM_PORT])
+    return proxies
+
+
+def s6(seconds, services):
+    """S1's load, with B1 again beside it: straight to one clustered bet-maker, through HAProxy to it
+    alone, and through HAProxy to both; then the clustered bet-makers' memory."""
+    pids = [services.pid(name) for name in S6_BET_MAKERS]
+    result = {"B1": b1(seconds),
+              "direct": s1_on(S6_BET_MAKERS["bet-maker-a"][0], seconds, pids),
+              "one": s1_on(S6_HAPROXY_ONE, seconds, pids),
+              "two": s1_on(S6_HAPROXY_TWO, seconds, pids)}
+    result["rss_mb"] = max(rss_mb(services.pid(name)) for name in S6_BET_MAKERS)
+    result["heap_mb"] = max(heap_mb(port) for port, _ in S6_BET_MAKERS.values())
+    return result
 
 
 def s5(quick):
@@ -240,7 +300,17 @@ def main():
     parser.add_argument("--quick", action="store_true", help="one short repetition (under 2 minutes); does not rewrite docs")
     parser.add_argument("--no-docs", action="store_true", help="print the table only")
     parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: rewrite the table and docs from the last full run (bench/results/last-run.json), "
+                             "e.g. after editing bench/notes.md")
     args = parser.parse_args()
+    if args.report_only:
+        with open(os.path.join(RESULTS, "last-run.json")) as f:
+            last = json.load(f)
+        if last.get("quick"):
+            sys.exit("bench: the last run was --quick; the docs are written from a full run only")
+        report(last["runs"], last["idle"], args, last["elapsed_s"], last["measured_at"])
+        return
     repeat = args.repeat or (1 if args.quick else 3)
     seconds = 5 if args.quick else 15
     short = 4 if args.quick else 10
@@ -292,13 +362,25 @@ def main():
             log("  " + json.dumps({k: (v.get("rate") or v.get("seconds") or v.get("p99_ms")) if isinstance(v, dict) else v
                                    for k, v in r.items() if k != "S4"}))
             runs.append(r)
+        log("S6: two clustered bet-makers behind HAProxy")
+        proxies = s6_start(services)
+        try:
+            wrk(S6_HAPROXY_TWO, "/", "bet.lua", warmup)
+            for n in range(repeat):
+                log("S6 repetition %d/%d" % (n + 1, repeat))
+                runs[n]["S6"] = s6(short, services)
+        finally:
+            for proxy in proxies:
+                proxy.terminate()
+                proxy.wait(20)
     finally:
         services.stop()
         clean()
     report(runs, idle, args, time.time() - started)
 
 
-def report(runs, idle, args, elapsed):
+def report(runs, idle, args, elapsed, measured_at=None):
+    measured_at = measured_at or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rows = []
     targets = []
 
@@ -343,6 +425,20 @@ def report(runs, idle, args, elapsed):
     s5 = row("S5", "1000 websocket clients: PUT → each client's message, p99", [r["S5"]["p99_ms"] for r in runs], "ms")
     row("", "S5 p50", [r["S5"]["p50_ms"] for r in runs], "ms")
     s5_missed = sum(r["S5"]["missed"] for r in runs)
+    b1_s6 = row("B1", "B1 again, beside S6", [r["S6"]["B1"]["rate"] for r in runs], "/s")
+    for key, what in (("direct", "S1 straight to one of two clustered bet-makers"),
+                      ("one", "S1 through HAProxy → 1 bet-maker"),
+                      ("two", "S1 through HAProxy → 2 clustered bet-makers")):
+        row("S6" if key == "direct" else "", what, [r["S6"][key]["rate"] for r in runs], "/s",
+            "%.2f × B1" % statistics.median(r["S6"][key]["rate"] / r["S6"]["B1"]["rate"] for r in runs))
+        row("", "  p99", [r["S6"][key]["p99_ms"] for r in runs], "ms")
+        row("", "  PostgreSQL commits per 1,000 bets", [r["S6"][key]["commits_per_1000_bets"] for r in runs], "")
+        row("", "  both bet-makers' CPU (cores)", [r["S6"][key]["service_cpu_cores"] for r in runs], "")
+    s6_errors = sum(r["S6"][k]["errors"] for r in runs for k in ("direct", "one", "two"))
+    s6_durable = all(r["S6"][k]["durable"] for r in runs for k in ("direct", "one", "two"))
+    rows.append(("", "S6 errors / every 201 stored", str(s6_errors), "", "yes" if s6_durable else "NO"))
+    row("", "S6 clustered bet-maker RSS / heap, the larger of the two, at the end", [r["S6"]["rss_mb"] for r in runs], "MB",
+        "heap %s" % fmt(statistics.median(r["S6"]["heap_mb"] for r in runs), "MB"))
 
     rss_end = max(r["S4"][name]["rss_mb"] for r in runs for name in ("line-provider", "bet-maker"))
     checks = [
@@ -355,6 +451,7 @@ def report(runs, idle, args, elapsed):
         ("S3L %s bets settled in bet-maker's 96 MB heap, no OutOfMemoryError" % "{:,}".format(HUGE_EVENT_BETS), s3l_ok),
         ("S4 each service ≤ 256 MB RSS at the end of S1", rss_end <= 256),
         ("S5 p99 ≤ 200 ms, no message missed", s5 <= 200 and s5_missed == 0),
+        ("S6 no errors through HAProxy, every 201 stored", s6_errors == 0 and s6_durable),
     ]
     tool = {
         "wrk in S1 (cores)": statistics.median(r["S1"]["tool_cpu_cores"] for r in runs),
@@ -375,9 +472,9 @@ def report(runs, idle, args, elapsed):
     print("\n".join(cpu))
     print("\nbench: %d repetition(s) in %.0f s" % (len(runs), elapsed))
 
-    raw = os.path.join(RESULTS, "last-run.json")
-    with open(raw, "w") as f:
-        json.dump({"runs": runs, "idle": idle}, f, indent=1)
+    if not args.report_only:
+        with open(os.path.join(RESULTS, "last-run.json"), "w") as f:
+            json.dump({"runs": runs, "idle": idle, "elapsed_s": elapsed, "quick": args.quick, "measured_at": measured_at}, f, indent=1)
     if args.quick or args.no_docs:
         return
     info = machine()
@@ -387,7 +484,7 @@ def report(runs, idle, args, elapsed):
            "Whole system over loopback on this machine, measured by `bench/run` (a quick spot check: `bench/run --quick`).",
            "Figures are ratios to baselines measured in the same run: the machine is shared and noisy, absolute numbers drift.",
            "", "## Last run", "",
-           "- date: %s" % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+           "- date: %s" % measured_at,
            "- machine: %d CPUs (`nproc`), %s GiB memory, %s, Linux %s" % (info["nproc"], info["memory_gib"], info["cpu"], info["kernel"]),
            "- %s; PostgreSQL %s (synchronous_commit on, fsync on)" % (info["java"], info["postgresql"]),
            "- services: the fat jar, one JVM each (`MALLOC_ARENA_MAX=2 java %s -jar launcher/target/event-walker.jar line-provider|bet-maker`), "
@@ -406,6 +503,7 @@ def report(runs, idle, args, elapsed):
            "- B4L, S3L: the same with %s bets on one event; bet-maker settles them in chunks of `BM_SETTLE_CHUNK` (each its own transaction); its heap is sampled from /metrics while it settles." % "{:,}".format(HUGE_EVENT_BETS),
            "- S4: VmRSS of each JVM from /proc and heap used from its /metrics, idle and at the end of S1.",
            "- S5: `bench/target/event-walker-bench.jar`: 1000 websocket clients on `events.<id>`; each round a ratio `PUT`; latency = PUT sent → the client's message.",
+           "- S6: after the other scenarios, the single bet-maker is replaced by two clustered ones (Hazelcast on loopback) and S1's load is sent straight to one of them, through HAProxy (`deploy/haproxy.cfg`) with that one alone behind it, and through HAProxy with both; B1 is measured again beside them.",
            "", notes]
     with open(DOC, "w") as f:
         f.write("\n".join(doc).rstrip() + "\n")
