@@ -77,8 +77,12 @@ public final class BetMessages {
   /**
    * Event states to apply where newer. {@code current}: they are line-provider's current states
    * (a reply, not an update message), so one older than bet-maker's is a conflict to look into.
+   * {@code inOrder}: an update message that waits for the versions before it: one more than a
+   * version ahead of bet-maker's is refused with {@link SettlementVerticle#EARLIER_VERSION_PENDING}
+   * (the version between is still on its way, perhaps at another bet-maker), so that listeners
+   * hear every change, in order.
    */
-  public record ApplyStates(List<EventState> states, boolean current) {
+  public record ApplyStates(List<EventState> states, boolean current, boolean inOrder) {
     public ApplyStates {
       states = List.copyOf(states);
     }

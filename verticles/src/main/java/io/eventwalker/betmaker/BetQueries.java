@@ -91,7 +91,7 @@ final class BetQueries {
     SELECT event_id, ratio, status, deadline, version, conflict_version FROM events WHERE event_id = ANY($1::text[])""";
 
   /** The versions bet-maker holds of events (and whether it already found them in conflict). */
-  static final String HELD_VERSIONS = "SELECT event_id, version, conflict_version FROM events WHERE event_id = ANY($1::text[])";
+  static final String HELD_VERSIONS = "SELECT event_id, version, status, conflict_version FROM events WHERE event_id = ANY($1::text[])";
 
   /**
    * Records that line-provider reports a lower version ($2; 0 when it does not know the event)

@@ -85,7 +85,7 @@ public final class CatchUpVerticle extends VerticleBase {
             if (!states.missing().isEmpty()) {
               LOG.warn("line-provider does not know events with pending bets: {}", states.missing());
             }
-            return SettlementVerticle.apply(vertx, new ApplyStates(states.found(), true), busOptions);
+            return SettlementVerticle.apply(vertx, new ApplyStates(states.found(), true, false), busOptions);
           })
           .compose(applied -> ids.size() < LineRequest.MAX_IDS
             ? Future.succeededFuture(settled + applied.settledBets())

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Consumes line-provider's updates from {@code <BM_SUBSCRIBER>.event-updates} and applies them.
@@ -40,6 +41,10 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventUpdatesConsumerVerticle.class);
   private static final long MAX_RETRY_DELAY_MS = 30_000;
+  /** How long an update may wait for the version before it (see {@link ApplyStates#inOrder}). */
+  static final long IN_ORDER_WAIT_MS = 2_000;
+  /** How often it looks again meanwhile. */
+  private static final long IN_ORDER_RETRY_MS = 20;
 
   private final BetMakerConfig config;
   private final String subscriber;
@@ -93,16 +98,27 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
       deadLetter(delivery, "unreadable", "unreadable update: " + e.getMessage());
       return;
     }
-    apply(delivery, state, 0, 0);
+    apply(delivery, state, 0, 0, System.nanoTime());
   }
 
-  /** {@code failures}: attempts so far that failed for a reason that will not go away; {@code attempt}: all attempts so far. */
-  private void apply(Delivery delivery, EventState state, int failures, int attempt) {
-    SettlementVerticle.apply(vertx, new ApplyStates(List.of(state), false), busOptions)
+  /**
+   * {@code failures}: attempts so far that failed for a reason that will not go away; {@code attempt}:
+   * all attempts so far; {@code arrived}: when it was received. For up to {@link #IN_ORDER_WAIT_MS}
+   * an update waits for the version before it (on its way, perhaps to another bet-maker), so that
+   * listeners hear every version in order; after that it is applied as it is (the version before
+   * was lost, or never published to this subscriber).
+   */
+  private void apply(Delivery delivery, EventState state, int failures, int attempt, long arrived) {
+    boolean inOrder = System.nanoTime() - arrived < TimeUnit.MILLISECONDS.toNanos(IN_ORDER_WAIT_MS);
+    SettlementVerticle.apply(vertx, new ApplyStates(List.of(state), false, inOrder), busOptions)
       .onSuccess(applied -> connector.ack(delivery))
       .onFailure(failure -> {
         ReplyException reply = failure instanceof ReplyException r ? r : null;
         int code = reply == null ? 0 : reply.failureCode();
+        if (code == SettlementVerticle.EARLIER_VERSION_PENDING) {
+          vertx.setTimer(IN_ORDER_RETRY_MS, id -> apply(delivery, state, failures, attempt, arrived));
+          return;
+        }
         String why = reply != null && reply.failureType() == ReplyFailure.TIMEOUT ? "not applied within BM_SETTLE_TIMEOUT_MS"
           : failure.getMessage();
         if (code >= 400 && code < 500) {
@@ -121,7 +137,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
         long delay = Math.min(MAX_RETRY_DELAY_MS, 100L << Math.min(attempt, 20));
         LOG.warn("update {} v{} not applied ({}, {}); retrying in {} ms", state.eventId(), state.version(),
           outage ? "an outage" : "failure " + lasting + " of " + poisonAttempts, why, delay);
-        vertx.setTimer(delay, id -> apply(delivery, state, lasting, attempt + 1));
+        vertx.setTimer(delay, id -> apply(delivery, state, lasting, attempt + 1, arrived));
       });
   }
 

@@ -254,7 +254,7 @@ public final class PlacementVerticle extends VerticleBase {
         return Future.failedFuture(notStored("the event kept changing while the bets were placed"));
       }
       Future<?> caughtUp = failure instanceof Stale stale
-        ? SettlementVerticle.apply(vertx, new ApplyStates(stale.newer, false), settleOptions)
+        ? SettlementVerticle.apply(vertx, new ApplyStates(stale.newer, false, false), settleOptions)
         : SettlementVerticle.confirmConflicts(vertx, new ConfirmConflicts(((Regressed) failure).eventIds), settleOptions);
       return caughtUp.compose(done -> attempt(group, line, attempt + 1));
     });

@@ -57,6 +57,9 @@ public final class SettlementVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SettlementVerticle.class);
   private static final int KNOWN_VERSIONS_CACHED = 100_000;
 
+  /** The failure code of an update that waits for an earlier version ({@link ApplyStates#inOrder}). */
+  static final int EARLIER_VERSION_PENDING = 425;
+
   private final BetMakerConfig.Settlement config;
   private final BetMakerConfig settings;
   private Pool pool;
@@ -93,7 +96,8 @@ public final class SettlementVerticle extends VerticleBase {
     lineOptions = LocalBus.options(settings.http().requestTimeoutMs());
     pool = Databases.pool(vertx, settings.database(), "bet-maker");
     var bus = vertx.eventBus();
-    bus.<ApplyStates>localConsumer(Addresses.EVENTS_APPLY, msg -> apply(msg.body().states())
+    bus.<ApplyStates>localConsumer(Addresses.EVENTS_APPLY, msg -> inOrder(msg.body())
+      .compose(next -> apply(msg.body().states()))
       .compose(applied -> msg.body().current() ? checkRegressions(msg.body().states()).map(applied) : Future.succeededFuture(applied))
       .onSuccess(msg::reply)
       .onFailure(failure -> Failures.reply(msg, failure, LOG)));
@@ -102,6 +106,32 @@ public final class SettlementVerticle extends VerticleBase {
       .onFailure(failure -> Failures.reply(msg, failure, LOG)));
     bus.<String>localConsumer(Addresses.READY_CONFLICTS, this::conflicts);
     return Future.succeededFuture();
+  }
+
+  /**
+   * For an update that waits for the versions before it ({@link ApplyStates#inOrder}): fails with
+   * {@link #EARLIER_VERSION_PENDING} when bet-maker holds the event, still open, more than one
+   * version behind. With several bet-makers consecutive updates of one event go to different
+   * instances; without this one could apply version 4 before the other applied 3, and 3 would then
+   * be dropped as old, unheard by listeners.
+   */
+  private Future<Void> inOrder(ApplyStates states) {
+    if (!states.inOrder()) {
+      return Future.succeededFuture();
+    }
+    String[] ids = states.states().stream().map(EventState::eventId).distinct().toArray(String[]::new);
+    return pool.preparedQuery(BetQueries.HELD_VERSIONS).execute(Tuple.of((Object) ids)).compose(rows -> {
+      for (Row row : rows) {
+        for (EventState state : states.states()) {
+          if (state.eventId().equals(row.getString("event_id")) && "NEW".equals(row.getString("status"))
+            && state.version() > row.getLong("version") + 1) {
+            return Future.failedFuture(Problem.of(EARLIER_VERSION_PENDING, "event " + state.eventId() + " is held at version "
+              + row.getLong("version") + "; version " + state.version() + " waits for the one before it").exception());
+          }
+        }
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /**

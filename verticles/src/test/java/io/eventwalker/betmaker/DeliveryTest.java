@@ -3,6 +3,7 @@ package io.eventwalker.betmaker;
 import com.rabbitmq.client.GetResponse;
 import io.eventwalker.wire.Topology;
 import io.eventwalker.testing.Await;
+import io.eventwalker.testing.BridgeClient;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Rabbit;
 import io.eventwalker.testing.TestSystem;
@@ -114,6 +115,33 @@ class DeliveryTest {
     assertThat(event.getBigDecimal("ratio")).isEqualByComparingTo("3.00");
     assertThat(event.getString("status")).isEqualTo("NEW");
     assertThat(count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'PENDING'", id)).isEqualTo(1);
+  }
+
+  @Test
+  void aNewerUpdateWaitsForTheOneBeforeItSoListenersHearEveryVersionInOrder() {
+    // As when consecutive updates of an event reach two bet-makers and the later one is quicker.
+    String id = openEventWithBets("in-order", 1);
+    try (BridgeClient listener = new BridgeClient(system.vertx, Integer.parseInt(bets.base().substring(bets.base().lastIndexOf(':') + 1)))) {
+      listener.register("events." + id);
+      listener.sync();
+      publishUpdate(id, "2.70", "NEW", 3);
+      publishUpdate(id, "2.60", "NEW", 2);
+      assertThat(listener.nextOn("events." + id, Duration.ofSeconds(10)).getJsonObject("body").getLong("version")).isEqualTo(2L);
+      assertThat(listener.nextOn("events." + id, Duration.ofSeconds(10)).getJsonObject("body").getLong("version")).isEqualTo(3L);
+    }
+    awaitQueueDrained();
+    assertThat(count("SELECT count(*) FROM $S.events WHERE event_id = $1 AND version = 3 AND ratio = 2.70", id)).isEqualTo(1);
+  }
+
+  @Test
+  void anUpdateWhoseVersionBeforeNeverComesIsAppliedAfterAWhile() {
+    String id = openEventWithBets("gap", 1);
+    long started = System.nanoTime();
+    publishUpdate(id, "2.50", "FINISHED_WIN", 4);
+    Await.until("version 4 applied without versions 2 and 3", Duration.ofSeconds(15),
+      () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 1);
+    assertThat((System.nanoTime() - started) / 1_000_000).as("ms until applied")
+      .isGreaterThanOrEqualTo(EventUpdatesConsumerVerticle.IN_ORDER_WAIT_MS - 100);
   }
 
   @Test
