@@ -27,7 +27,7 @@ final class BetQueries {
    * Settles up to $2 PENDING bets of event $1 by the status bet-maker holds for it (nothing while
    * it is NEW): WON pays sum_bet × ratio rounded down to cents, LOST pays 0, VOID (a cancelled
    * event) pays the stake back ({@link Payout}, mirrored here). Answers how many it
-   * settled (in every row) and, of those, only the bets in $3 or of the players in $4 (the ones a
+   * settled (in every row, with the event's result) and, of those, only the bets in $3 or of the players in $4 (the ones a
    * bridge socket watches):
    * a large settlement sends nothing else back. Run again until it settles fewer than $2. Run
    * under {@link #LOCK_SETTLEMENT}: the only other writers of bets insert new ones, so the chunk
@@ -49,7 +49,8 @@ final class BetQueries {
       WHERE b.bet_id = chunk.bet_id AND b.status = 'PENDING'
       RETURNING b.bet_id, b.player_id, b.status, b.payout
     )
-    SELECT (SELECT count(*) FROM settled) AS settled, w.bet_id, w.player_id, w.status, w.payout
+    SELECT (SELECT count(*) FROM settled) AS settled, (SELECT status FROM event) AS result,
+           w.bet_id, w.player_id, w.status, w.payout
     FROM (SELECT 1) AS one
     LEFT JOIN settled AS w ON w.bet_id = ANY($3::uuid[]) OR w.player_id = ANY($4::text[])""";
 

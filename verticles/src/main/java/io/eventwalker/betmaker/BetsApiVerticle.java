@@ -122,6 +122,7 @@ public final class BetsApiVerticle extends VerticleBase {
       }
       batch = BetRequest.parse(Responses.jsonBody(ctx), maxSumBet);
     } catch (ValidationException e) {
+      BetMeters.refused("invalid");
       ctx.fail(400, e);
       return;
     }
@@ -134,6 +135,7 @@ public final class BetsApiVerticle extends VerticleBase {
         place(player, batch, claim, deadline)
           .recover(failure -> Future.succeededFuture(unanswered(failure)))
           .onSuccess(outcome -> {
+            BetMeters.placement(outcome);
             if (outcome instanceof Placed placed) {
               List<Bet> bets = placed.bets();
               if (batch.single()) {

@@ -145,6 +145,7 @@ public final class RateLimiter {
       ctx.next();
       return;
     }
+    BetMeters.refused("rate_limited");
     long seconds = Math.max(1, (delay + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
     ctx.response().putHeader("Retry-After", Long.toString(seconds));
     Problems.write(ctx, Problem.of(429, "too many requests from this client; retry after " + seconds + " s"));

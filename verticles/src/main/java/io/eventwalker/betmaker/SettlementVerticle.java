@@ -14,6 +14,7 @@ import io.eventwalker.platform.http.Failures;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.wire.EventState;
+import io.eventwalker.wire.EventStatus;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -188,7 +189,7 @@ public final class SettlementVerticle extends VerticleBase {
    * only settle bets accepted before.
    */
   private Future<Applied> applyOne(EventState state) {
-    List<SettledBet> watched = new ArrayList<>();
+    Chunk first = new Chunk();
     int[] firstChunk = {0};
     return pool.withTransaction(conn -> conn.preparedQuery(BetQueries.APPLY_STATES).execute(EventRows.columns(List.of(state)))
         .compose(rows -> {
@@ -198,7 +199,7 @@ public final class SettlementVerticle extends VerticleBase {
           }
           // Settles by the status bet-maker holds, whether this state finished the event or an
           // earlier one did and its settlement was cut short.
-          return settleChunk(conn, state.eventId(), watched).map(settled -> {
+          return settleChunk(conn, state.eventId(), first).map(settled -> {
             firstChunk[0] = settled;
             if (settled > 0) {
               Failpoints.hit(Failpoints.SETTLE_BEFORE_COMMIT);
@@ -210,7 +211,7 @@ public final class SettlementVerticle extends VerticleBase {
         if (!applied.isEmpty() && state.status().isFinished()) {
           LOG.info("event {} {} at version {}", state.eventId(), state.status(), state.version());
         }
-        push(applied, watched);
+        push(applied, first);
         Future<Integer> settled = firstChunk[0] < config.chunk() ? Future.succeededFuture(firstChunk[0])
           : settleRest(state.eventId(), firstChunk[0]);
         return settled.map(total -> {
@@ -237,13 +238,13 @@ public final class SettlementVerticle extends VerticleBase {
 
   private void settleNext(String eventId, int settledSoFar, Promise<Integer> done) {
     Failpoints.hit(Failpoints.SETTLE_BETWEEN_CHUNKS);
-    List<SettledBet> watched = new ArrayList<>();
-    pool.withTransaction(conn -> settleChunk(conn, eventId, watched)).onComplete(settled -> {
+    Chunk chunk = new Chunk();
+    pool.withTransaction(conn -> settleChunk(conn, eventId, chunk)).onComplete(settled -> {
       if (settled.failed()) {
         done.fail(settled.cause());
         return;
       }
-      push(List.of(), watched);
+      push(List.of(), chunk);
       int total = settledSoFar + settled.result();
       if (settled.result() < config.chunk()) {
         done.complete(total);
@@ -257,31 +258,41 @@ public final class SettlementVerticle extends VerticleBase {
   private record SettledBet(UUID betId, String playerId, String eventId, BetStatus status, BigDecimal payout) {
   }
 
+  /** What a chunk's transaction settled, told (pushed, counted) only once it is committed. */
+  private static final class Chunk {
+    private final List<SettledBet> watched = new ArrayList<>();
+    private EventStatus result;
+    private int settled;
+  }
+
   /**
    * Settles up to {@code BM_SETTLE_CHUNK} PENDING bets of the event if it is finished; completes
-   * with how many, and collects the watched ones among them into {@code settled}. Chunks of one event are taken one at a time (a transaction-scoped
+   * with how many, and collects them, and the watched ones among them, into {@code chunk}. Chunks of one event are taken one at a time (a transaction-scoped
    * advisory lock), whoever settles it (the update's consumer, catch-up, another instance), so a
    * chunk smaller than the limit means none is left.
    */
-  private Future<Integer> settleChunk(SqlConnection conn, String eventId, List<SettledBet> settled) {
+  private Future<Integer> settleChunk(SqlConnection conn, String eventId, Chunk chunk) {
     return conn.preparedQuery(BetQueries.LOCK_SETTLEMENT).execute(Tuple.of(eventId))
       .compose(locked -> conn.preparedQuery(BetQueries.SETTLE_CHUNK)
         .execute(Tuple.of(eventId, config.chunk(), LiveListeners.watchedBets(vertx), LiveListeners.watchedPlayers(vertx))))
       .map(rows -> {
-        int count = 0;
         for (Row row : rows) {
-          count = row.getInteger("settled");
+          chunk.settled = row.getInteger("settled");
+          chunk.result = row.getString("result") == null ? null : EventStatus.valueOf(row.getString("result"));
           if (row.getUUID("bet_id") != null) {
-            settled.add(new SettledBet(row.getUUID("bet_id"), row.getString("player_id"), eventId, BetStatus.valueOf(row.getString("status")),
+            chunk.watched.add(new SettledBet(row.getUUID("bet_id"), row.getString("player_id"), eventId, BetStatus.valueOf(row.getString("status")),
               row.getBigDecimal("payout")));
           }
         }
-        return count;
+        return chunk.settled;
       });
   }
 
-  /** After a commit: tells browsers (through the SockJS bridge) what changed; settled bets only if watched. */
-  private void push(List<EventState> applied, List<SettledBet> settledBets) {
+  /** After a commit: tells browsers (through the SockJS bridge) what changed, settled bets only if watched; counts the settled. */
+  private void push(List<EventState> applied, Chunk chunk) {
+    if (chunk.result != null) {
+      BetMeters.settled(chunk.result, chunk.settled);
+    }
     var bus = vertx.eventBus();
     for (EventState state : applied) {
       JsonObject json = state.toJson();
@@ -289,7 +300,7 @@ public final class SettlementVerticle extends VerticleBase {
       bus.publish(Addresses.LIVE_OPEN_EVENTS, json);
     }
     var heard = LiveListeners.heard(vertx);
-    for (SettledBet bet : settledBets) {
+    for (SettledBet bet : chunk.watched) {
       JsonObject push = new JsonObject()
         .put("bet_id", bet.betId().toString())
         .put("event_id", bet.eventId())

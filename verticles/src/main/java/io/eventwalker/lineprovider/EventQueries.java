@@ -35,6 +35,10 @@ final class EventQueries {
     + " AND ($3::text IS NULL OR event_id > $3)"
     + " ORDER BY event_id LIMIT $4";
 
+  /** The outbox's backlog: rows not yet published, and the age in seconds of the oldest (0 when none). */
+  static final String OUTBOX_BACKLOG = "SELECT count(*) AS rows, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest_s"
+    + " FROM outbox WHERE published_at IS NULL";
+
   static final String PENDING_OUTBOX = "SELECT id, event_id, version, payload::text AS payload FROM outbox"
     + " WHERE published_at IS NULL ORDER BY id LIMIT $1";
 

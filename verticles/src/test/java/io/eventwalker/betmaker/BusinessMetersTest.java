@@ -1,0 +1,74 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.testing.Await;
+import io.eventwalker.testing.Http;
+import io.eventwalker.testing.TestSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The business meters on /metrics (docs/operations.md) count what happened, by reason and outcome. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BusinessMetersTest {
+
+  private TestSystem system;
+  private Http line;
+  private Http bets;
+
+  @BeforeAll
+  void start() {
+    system = TestSystem.both();
+    line = system.lineProvider();
+    bets = system.betMaker();
+  }
+
+  @AfterAll
+  void stop() {
+    system.close();
+  }
+
+  /** A sample's value on {@code /metrics} of {@code service} (0 when it is not there yet: counters appear on first use). */
+  private static double sample(Http service, String name, String labels) {
+    String text = service.get("/metrics").body();
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + (labels.isEmpty() ? "" : "\\{[^}]*" + Pattern.quote(labels) + "[^}]*\\}")
+      + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
+    return m.find() ? Double.parseDouble(m.group(2)) : 0;
+  }
+
+  @Test
+  void placedRefusedAndSettledBetsAreCounted() {
+    double placed = sample(bets, "bet_maker_bets_placed_total", "");
+    double unknown = sample(bets, "bet_maker_bets_refused_total", "reason=\"unknown_event\"");
+    double invalid = sample(bets, "bet_maker_bets_refused_total", "reason=\"invalid\"");
+    double closed = sample(bets, "bet_maker_bets_refused_total", "reason=\"event_closed\"");
+    double won = sample(bets, "bet_maker_bets_settled_total", "outcome=\"won\"");
+
+    assertThat(line.post("/event", "{\"event_id\":\"metered\",\"ratio\":2,\"deadline\":" + (Instant.now().getEpochSecond() + 3600) + "}")
+      .status()).isEqualTo(201);
+    assertThat(bets.post("/bet", "[{\"event_id\":\"metered\",\"sum_bet\":1},{\"event_id\":\"metered\",\"sum_bet\":2}]").status()).isEqualTo(201);
+    assertThat(bets.post("/bet", "{\"event_id\":\"no-such-event\",\"sum_bet\":1}").status()).isEqualTo(404);
+    assertThat(bets.post("/bet", "{\"event_id\":\"metered\",\"sum_bet\":-1}").status()).isEqualTo(400);
+    assertThat(line.put("/event", "{\"event_id\":\"metered\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
+    Await.until("both bets settled", Duration.ofSeconds(15), () -> bets.get("/bets?event_id=metered&status=WON").array().size() == 2);
+    assertThat(bets.post("/bet", "{\"event_id\":\"metered\",\"sum_bet\":1}").status()).isEqualTo(409);
+
+    assertThat(sample(bets, "bet_maker_bets_placed_total", "") - placed).isEqualTo(2);
+    assertThat(sample(bets, "bet_maker_bets_refused_total", "reason=\"unknown_event\"") - unknown).isEqualTo(1);
+    assertThat(sample(bets, "bet_maker_bets_refused_total", "reason=\"invalid\"") - invalid).isEqualTo(1);
+    assertThat(sample(bets, "bet_maker_bets_refused_total", "reason=\"event_closed\"") - closed).isEqualTo(1);
+    assertThat(sample(bets, "bet_maker_bets_settled_total", "outcome=\"won\"") - won).isEqualTo(2);
+  }
+
+  @Test
+  void theOutboxBacklogIsOnLineProvidersMetrics() {
+    assertThat(line.get("/metrics").body()).contains("line_provider_outbox_backlog_rows", "line_provider_outbox_oldest_age_seconds");
+  }
+}
