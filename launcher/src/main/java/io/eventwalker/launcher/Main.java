@@ -56,6 +56,11 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    String logFormat = System.getenv("LOG_FORMAT");
+    if (logFormat != null && !logFormat.isBlank() && !logFormat.equals("json") && !logFormat.equals("text")) {
+      System.err.println("LOG_FORMAT must be json or text, got " + logFormat);
+      System.exit(2);
+    }
     String service = "all";
     String confDir = System.getenv("EW_CONF_DIR");
     List<String> words = new ArrayList<>();

@@ -62,8 +62,9 @@ class FatJarIT {
       "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
       "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id,
       "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
-      "AUTH_JWT_SECRET", SECRET);
-    Process process = start(List.of("all"), env);
+      "AUTH_JWT_SECRET", SECRET, "LOG_FORMAT", "json");
+    Path log = Files.createTempFile("event-walker-", ".log");
+    Process process = start(List.of("all"), env, log);
     awaitReady(process, linePort);
     awaitReady(process, betPort);
     // The tokens come from the jar itself, as the README's walkthrough gets them.
@@ -90,6 +91,17 @@ class FatJarIT {
     } while (System.nanoTime() < until);
     assertThat(bets).contains("\"status\":\"WON\"").contains("\"payout\":15.00");
     assertThat(send("GET", betPort, "/metrics", null, null).body()).contains("vertx_http_server_requests_total");
+
+    // LOG_FORMAT=json: every line a JSON object, ids as fields, and never the secret or a token.
+    process.destroy();
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(line -> !line.isBlank()).toList();
+    assertThat(lines).isNotEmpty();
+    for (String line : lines) {
+      assertThat(new io.vertx.core.json.JsonObject(line).getString("level")).as(line).isNotNull();
+    }
+    assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"kvpList\"").contains("\"event_id\":\"jar-1\""));
+    assertThat(String.join("\n", lines)).doesNotContain(SECRET).doesNotContain(operator).doesNotContain(player);
   }
 
   @Test
@@ -103,10 +115,18 @@ class FatJarIT {
   }
 
   private Process start(List<String> args, Map<String, String> env) throws IOException {
+    return start(args, env, null);
+  }
+
+  /** {@code log}: where its output goes (read after it stopped), or null for a pipe. */
+  private Process start(List<String> args, Map<String, String> env, Path log) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-Xmx256m", "-jar", JAR.toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (log != null) {
+      builder.redirectOutput(log.toFile());
+    }
     builder.environment().putAll(env);
     Process process = builder.start();
     processes.add(process);

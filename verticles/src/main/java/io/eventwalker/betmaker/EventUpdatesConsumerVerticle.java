@@ -135,7 +135,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
           return;
         }
         long delay = Math.min(MAX_RETRY_DELAY_MS, 100L << Math.min(attempt, 20));
-        LOG.warn("update {} v{} not applied ({}, {}); retrying in {} ms", state.eventId(), state.version(),
+        LOG.atWarn().addKeyValue("event_id", state.eventId()).log("update {} v{} not applied ({}, {}); retrying in {} ms", state.eventId(), state.version(),
           outage ? "an outage" : "failure " + lasting + " of " + poisonAttempts, why, delay);
         vertx.setTimer(delay, id -> apply(delivery, state, lasting, attempt + 1, arrived));
       });

@@ -209,7 +209,8 @@ public final class SettlementVerticle extends VerticleBase {
         }))
       .compose(applied -> {
         if (!applied.isEmpty() && state.status().isFinished()) {
-          LOG.info("event {} {} at version {}", state.eventId(), state.status(), state.version());
+          LOG.atInfo().addKeyValue("event_id", state.eventId())
+            .log("event {} {} at version {}", state.eventId(), state.status(), state.version());
         }
         push(applied, first);
         Future<Integer> settled = firstChunk[0] < config.chunk() ? Future.succeededFuture(firstChunk[0])
@@ -219,7 +220,7 @@ public final class SettlementVerticle extends VerticleBase {
           knownVersions.merge(state.eventId(), state.version(), Math::max);
           if (total > 0) {
             Failpoints.hit(Failpoints.SETTLE_AFTER_COMMIT); // committed; the update (if one brought it) not yet acked
-            LOG.info("settled {} bets of event {}", total, state.eventId());
+            LOG.atInfo().addKeyValue("event_id", state.eventId()).log("settled {} bets of event {}", total, state.eventId());
           }
           return new Applied(applied, total);
         });
@@ -349,7 +350,7 @@ public final class SettlementVerticle extends VerticleBase {
       })
       .map(marked -> {
         for (Row row : marked) {
-          LOG.error("event {} is in conflict: line-provider reports version {}, bet-maker holds version {};"
+          LOG.atError().addKeyValue("event_id", row.getString("event_id")).log("event {} is in conflict: line-provider reports version {}, bet-maker holds version {};"
               + " no bets are taken on it until this is resolved (docs/reliability.md)",
             row.getString("event_id"), row.getLong("reported"), row.getLong("version"));
           conflictsFound.increment();

@@ -181,7 +181,8 @@ public final class EventRepositoryVerticle extends VerticleBase {
       .onSuccess(done -> {
         msg.reply(new Events(result));
         if (!changed.isEmpty()) {
-          changed.forEach(state -> LOG.info("event {} changed to version {} ({})", state.eventId(), state.version(), state.status()));
+          changed.forEach(state -> LOG.atInfo().addKeyValue("event_id", state.eventId())
+            .log("event {} changed to version {} ({})", state.eventId(), state.version(), state.status()));
           vertx.eventBus().publish(Addresses.OUTBOX_WRITTEN, "");
         }
       })
