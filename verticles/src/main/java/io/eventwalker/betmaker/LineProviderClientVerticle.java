@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.eventwalker.platform.http.ProblemException;
@@ -18,6 +19,7 @@ import io.eventwalker.platform.validation.ValidationException;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.LineReply;
 import io.eventwalker.wire.LineRequest;
+import io.eventwalker.platform.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Asks line-provider over RabbitMQ: request/reply with {@code reply_to} (RabbitMQ's direct
@@ -201,8 +204,11 @@ public final class LineProviderClientVerticle extends VerticleBase {
     String correlationId = UUID.randomUUID().toString();
     Promise<LineReply> promise = Promise.promise();
     pending.put(correlationId, promise);
+    long started = System.nanoTime();
     long timer = vertx.setTimer(timeoutMs, id -> {
       if (pending.remove(correlationId) != null) {
+        Meters.counter("bet_maker_line_request_timeouts", "requests to line-provider not answered within BM_LINE_TIMEOUT_MS",
+          "request", request.type()).increment();
         promise.tryFail(unavailable("line-provider did not answer within " + timeoutMs + " ms"));
       }
     });
@@ -222,7 +228,10 @@ public final class LineProviderClientVerticle extends VerticleBase {
         promise.tryFail(unavailable("line-provider unreachable: " + failure.getMessage()));
       }
     });
-    return promise.future().onComplete(done -> vertx.cancelTimer(timer)).compose(reply -> reply.isOk()
+    return promise.future().onComplete(done -> vertx.cancelTimer(timer)).onSuccess(answered -> Timer.builder("bet_maker_line_requests")
+        .description("round trips of requests to line-provider over RabbitMQ, answered").tag("request", request.type())
+        .register(Meters.registry()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+      .compose(reply -> reply.isOk()
       ? Future.succeededFuture(reply)
       : Future.failedFuture(Problem.of(reply.status(), reply.detail()).exception()));
   }

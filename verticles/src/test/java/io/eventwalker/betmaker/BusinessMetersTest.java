@@ -50,6 +50,8 @@ class BusinessMetersTest {
     double invalid = sample(bets, "bet_maker_bets_refused_total", "reason=\"invalid\"");
     double closed = sample(bets, "bet_maker_bets_refused_total", "reason=\"event_closed\"");
     double won = sample(bets, "bet_maker_bets_settled_total", "outcome=\"won\"");
+    double asked = sample(bets, "bet_maker_line_requests_seconds_count", "request=\"subscribe\"")
+      + sample(bets, "bet_maker_line_requests_seconds_count", "request=\"get_states\"");
 
     assertThat(line.post("/event", "{\"event_id\":\"metered\",\"ratio\":2,\"deadline\":" + (Instant.now().getEpochSecond() + 3600) + "}")
       .status()).isEqualTo(201);
@@ -65,6 +67,9 @@ class BusinessMetersTest {
     assertThat(sample(bets, "bet_maker_bets_refused_total", "reason=\"invalid\"") - invalid).isEqualTo(1);
     assertThat(sample(bets, "bet_maker_bets_refused_total", "reason=\"event_closed\"") - closed).isEqualTo(1);
     assertThat(sample(bets, "bet_maker_bets_settled_total", "outcome=\"won\"") - won).isEqualTo(2);
+    assertThat(sample(bets, "bet_maker_line_requests_seconds_count", "request=\"subscribe\"")
+      + sample(bets, "bet_maker_line_requests_seconds_count", "request=\"get_states\"") - asked)
+      .as("line-provider was asked about the bets' event, and its answers timed").isPositive();
   }
 
   @Test

@@ -204,5 +204,7 @@ class DeliveryTest {
       () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 2);
     String next = openEventWithBets("after-reconnect", 1);
     assertThat(bets.get("/bets?event_id=" + next).array()).hasSize(1);
+    // Each connection counts its reconnect (docs/operations.md).
+    assertThat(bets.get("/metrics").body()).containsPattern("rabbitmq_reconnects_total\\{connection=\"bet-maker-updates-[^\"]+\"[^}]*\\} [1-9]");
   }
 }

@@ -1,5 +1,6 @@
 package io.eventwalker.platform.messaging;
 
+import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Failures;
 import com.rabbitmq.client.AMQP;
@@ -62,6 +63,8 @@ public final class RabbitConnector {
   private final Setup setup;
   private final ConnectionFactory factory;
   private final long reconnectDelayMs;
+  /** Connections made so far (touched on the connector's thread only). */
+  private int connections;
   private final long callTimeoutMs;
   private final ThreadPoolExecutor thread;
   private final String user;
@@ -276,6 +279,10 @@ public final class RabbitConnector {
         return;
       }
       LOG.info("{}: connected to RabbitMQ", name);
+      if (connections++ > 0) {
+        Meters.counter("rabbitmq_reconnects", "connections to RabbitMQ made again after one was lost, by connection",
+          "connection", name).increment();
+      }
       context.runOnContext(connectedHandler);
     } catch (Exception e) {
       LOG.warn("{}: cannot connect to RabbitMQ ({}); retrying in {} ms", name, e.getMessage(), reconnectDelayMs);
