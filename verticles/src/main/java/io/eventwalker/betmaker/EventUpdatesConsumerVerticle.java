@@ -19,6 +19,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,13 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
   private void apply(Delivery delivery, EventState state, int failures, int attempt, long arrived) {
     boolean inOrder = System.nanoTime() - arrived < TimeUnit.MILLISECONDS.toNanos(IN_ORDER_WAIT_MS);
     SettlementVerticle.apply(vertx, new ApplyStates(List.of(state), false, inOrder), busOptions)
-      .onSuccess(applied -> connector.ack(delivery))
+      .onSuccess(applied -> {
+        Instant changedAt = Topology.changedAt(delivery.properties());
+        if (changedAt != null && state.status().isFinished() && applied.applied().contains(state)) {
+          BetMeters.settlementLatency(changedAt, Instant.now());
+        }
+        connector.ack(delivery);
+      })
       .onFailure(failure -> {
         ReplyException reply = failure instanceof ReplyException r ? r : null;
         int code = reply == null ? 0 : reply.failureCode();

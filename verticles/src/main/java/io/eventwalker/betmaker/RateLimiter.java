@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
 import io.eventwalker.platform.auth.Bearer;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RateLimiter {
 
   private static final int MAX_CLIENTS = 100_000;
+  private static final String PLAYER = "player:";
   /** The wait for Redis's verdict before the local share decides. */
   static final long SHARED_TIMEOUT_MS = 200;
   /**
@@ -137,15 +139,17 @@ public final class RateLimiter {
     if (shared != null) {
       return this::checkShared;
     }
-    return ctx -> answer(ctx, delayNanos(client(ctx), System.nanoTime()));
+    return ctx -> answer(ctx, client(ctx), delayNanos(client(ctx), System.nanoTime()));
   }
 
-  private static void answer(RoutingContext ctx, long delay) {
+  private static void answer(RoutingContext ctx, String client, long delay) {
     if (delay == 0) {
       ctx.next();
       return;
     }
     BetMeters.refused("rate_limited");
+    Meters.counter("bet_maker_rate_limited_requests", "requests answered 429, by what they counted against",
+      "client", client.startsWith(PLAYER) ? "player" : "address").increment();
     long seconds = Math.max(1, (delay + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
     ctx.response().putHeader("Retry-After", Long.toString(seconds));
     Problems.write(ctx, Problem.of(429, "too many requests from this client; retry after " + seconds + " s"));
@@ -163,7 +167,7 @@ public final class RateLimiter {
       if (delay.result() != 0) {
         ctx.request().resume(); // the refused body is read and dropped
       }
-      answer(ctx, delay.result());
+      answer(ctx, client, delay.result());
     });
   }
 
@@ -177,6 +181,7 @@ public final class RateLimiter {
       .timeout(SHARED_TIMEOUT_MS, TimeUnit.MILLISECONDS)
       .map(verdict -> TimeUnit.MICROSECONDS.toNanos(verdict.toLong()))
       .recover(noAnswer -> {
+        Meters.counter("bet_maker_rate_limit_fallbacks", "verdicts of the shared rate limit taken locally, Redis not answering in time").increment();
         int members = Clustering.members(shared.vertx());
         return Future.succeededFuture(shared.shares().computeIfAbsent(members, n -> new RateLimiter(shared.perSecond() / n,
           Math.max(1, shared.burst() / n), exempt)).delayNanos(client, System.nanoTime()));
@@ -194,7 +199,7 @@ public final class RateLimiter {
     if (exempt.contains(address)) {
       return address;
     }
-    return identity != null ? "player:" + identity.subject() : address;
+    return identity != null ? PLAYER + identity.subject() : address;
   }
 
   /** Forgets clients idle for long (called periodically). */

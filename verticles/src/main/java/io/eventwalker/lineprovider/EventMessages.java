@@ -7,6 +7,7 @@ import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStatus;
 import io.vertx.core.Vertx;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -51,8 +52,11 @@ public final class EventMessages {
   public record PendingOutbox(int limit) {
   }
 
-  /** One committed change waiting to be published: its payload is an {@link EventState} in JSON. */
-  public record OutboxRow(long id, String eventId, long version, String payload) {
+  /**
+   * One committed change waiting to be published: its payload is an {@link EventState} in JSON;
+   * {@code changedAt} is when it was written, just before its transaction committed.
+   */
+  public record OutboxRow(long id, String eventId, long version, String payload, Instant changedAt) {
   }
 
   public record OutboxRows(List<OutboxRow> rows) {

@@ -241,7 +241,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
       .onSuccess(rows -> {
         List<OutboxRow> pending = new ArrayList<>(rows.size());
         rows.forEach(row -> pending.add(new OutboxRow(row.getLong("id"), row.getString("event_id"),
-          row.getLong("version"), row.getString("payload"))));
+          row.getLong("version"), row.getString("payload"), row.getOffsetDateTime("created_at").toInstant())));
         msg.reply(new OutboxRows(pending));
       })
       .onFailure(failure -> fail(msg, failure));

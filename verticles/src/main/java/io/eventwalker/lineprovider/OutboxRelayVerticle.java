@@ -153,7 +153,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
           Topology.declareUpdates(ch, subscriber);
         }
         ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, false,
-          Topology.updateProperties(row.eventId(), row.version(), connector.user()), body);
+          Topology.updateProperties(row.eventId(), row.version(), connector.user(), row.changedAt()), body);
       }
     }
   }

@@ -3,6 +3,7 @@ package io.eventwalker.wire;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -78,7 +79,7 @@ public final class Topology {
    * stamped with the publisher's RabbitMQ user ({@code user-id}), which the broker checks against
    * the connection's user, so a consumer can tell line-provider's updates from anyone else's.
    */
-  public static AMQP.BasicProperties updateProperties(String eventId, long version, String publisher) {
+  public static AMQP.BasicProperties updateProperties(String eventId, long version, String publisher, Instant changedAt) {
     return new AMQP.BasicProperties.Builder()
       .contentType(JSON)
       .deliveryMode(2)
@@ -86,7 +87,20 @@ public final class Topology {
       .messageId(eventId + ":" + version)
       .userId(publisher)
       .timestamp(new java.util.Date())
+      .headers(Map.<String, Object>of(CHANGED_AT_HEADER, changedAt.toEpochMilli()))
       .build();
+  }
+
+  /**
+   * Header of an update: when line-provider committed the change, in ms since the epoch (a
+   * reader that does not know it ignores it). bet-maker times its settlements from it.
+   */
+  public static final String CHANGED_AT_HEADER = "x-event-walker-changed-at";
+
+  /** The {@value #CHANGED_AT_HEADER} header of a message's properties, or null when absent or not a number. */
+  public static Instant changedAt(AMQP.BasicProperties properties) {
+    Object value = properties.getHeaders() == null ? null : properties.getHeaders().get(CHANGED_AT_HEADER);
+    return value instanceof Number ms ? Instant.ofEpochMilli(ms.longValue()) : null;
   }
 
   /** Header of a dead-lettered message: why it was dead-lettered. */

@@ -3,6 +3,7 @@ package io.eventwalker.betmaker;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.TestSystem;
+import static io.eventwalker.testing.Scrape.sample;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,14 +34,6 @@ class BusinessMetersTest {
     system.close();
   }
 
-  /** A sample's value on {@code /metrics} of {@code service} (0 when it is not there yet: counters appear on first use). */
-  private static double sample(Http service, String name, String labels) {
-    String text = service.get("/metrics").body();
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + (labels.isEmpty() ? "" : "\\{[^}]*" + Pattern.quote(labels) + "[^}]*\\}")
-      + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
-    return m.find() ? Double.parseDouble(m.group(2)) : 0;
-  }
-
   @Test
   void placedRefusedAndSettledBetsAreCounted() {
     double placed = sample(bets, "bet_maker_bets_placed_total", "");
@@ -50,6 +41,7 @@ class BusinessMetersTest {
     double invalid = sample(bets, "bet_maker_bets_refused_total", "reason=\"invalid\"");
     double closed = sample(bets, "bet_maker_bets_refused_total", "reason=\"event_closed\"");
     double won = sample(bets, "bet_maker_bets_settled_total", "outcome=\"won\"");
+    double latencies = sample(bets, "bet_maker_settlement_latency_seconds_count", "");
     double asked = sample(bets, "bet_maker_line_requests_seconds_count", "request=\"subscribe\"")
       + sample(bets, "bet_maker_line_requests_seconds_count", "request=\"get_states\"");
 
@@ -70,6 +62,12 @@ class BusinessMetersTest {
     assertThat(sample(bets, "bet_maker_line_requests_seconds_count", "request=\"subscribe\"")
       + sample(bets, "bet_maker_line_requests_seconds_count", "request=\"get_states\"") - asked)
       .as("line-provider was asked about the bets' event, and its answers timed").isPositive();
+    Await.until("the settlement timed", Duration.ofSeconds(15),
+      () -> sample(bets, "bet_maker_settlement_latency_seconds_count", "") - latencies == 1);
+    assertThat(sample(bets, "bet_maker_settlement_latency_seconds_bucket", "le=\"60.0\""))
+      .as("a histogram Prometheus can take quantiles of; this settlement took well under a minute")
+      .isGreaterThanOrEqualTo(latencies + 1);
+    assertThat(sample(bets, "bet_maker_settlement_latency_seconds_max", "")).isBetween(0.0, 15.0);
   }
 
   @Test

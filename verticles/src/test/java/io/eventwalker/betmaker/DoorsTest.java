@@ -2,6 +2,7 @@ package io.eventwalker.betmaker;
 
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
+import io.eventwalker.testing.Scrape;
 import io.eventwalker.testing.TestSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +63,7 @@ class DoorsTest {
   void placingBetsIsRateLimitedPerClient() {
     Http bets = system.betMaker();
     long stored = system.count("SELECT count(*) FROM " + system.bmSchema() + ".bets");
+    double counted = Scrape.sample(bets, "bet_maker_rate_limited_requests_total", "client=\"player\"");
     Http.Response limited = null;
     for (int i = 0; i < 20 && limited == null; i++) {
       Http.Response response = bets.post("/bet", "{\"event_id\":\"no-such-event\",\"sum_bet\":1}");
@@ -74,6 +76,7 @@ class DoorsTest {
     assertThat(limited).as("a 429 within 20 quick requests (burst 5)").isNotNull();
     assertThat(limited.contentType()).startsWith("application/problem+json");
     assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 5);
+    assertThat(Scrape.sample(bets, "bet_maker_rate_limited_requests_total", "client=\"player\"")).isGreaterThan(counted);
     assertThat(system.count("SELECT count(*) FROM " + system.bmSchema() + ".bets")).isEqualTo(stored);
     // The limit applies to placing bets only, and lifts with time.
     assertThat(bets.get("/bets").status()).isEqualTo(200);
