@@ -1,6 +1,7 @@
-# Builds the fat jar in a Maven stage, runs it on a JRE. The service is chosen by the command:
+# Builds the fat jar in a Maven stage, runs it on a JRE as an unprivileged user (uid 10001). One
+# image serves both services; the service is chosen by the command:
 #   docker run IMAGE line-provider | bet-maker | all
-FROM node:20-bookworm-slim AS web
+FROM node:24-bookworm-slim AS web
 WORKDIR /web
 COPY verticles/src/main/frontend/package.json verticles/src/main/frontend/package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -17,13 +18,18 @@ COPY verticles verticles
 COPY launcher launcher
 COPY bench/src bench/src
 COPY --from=web /web/node_modules verticles/src/main/frontend/node_modules
-RUN mvn -B -q package -DskipTests -Dskip.npm=true -pl launcher -am
+# The tests are neither compiled nor run here: `mvn verify` runs them against real backing services.
+RUN mvn -B -q package -Dmaven.test.skip=true -Dskip.npm=true -pl launcher -am
 
 FROM eclipse-temurin:17-jre
+RUN groupadd --gid 10001 eventwalker \
+ && useradd --uid 10001 --gid eventwalker --home-dir /app --no-create-home --shell /usr/sbin/nologin eventwalker
 WORKDIR /app
 COPY --from=build /src/launcher/target/event-walker.jar /app/event-walker.jar
 # The JVM settings the benchmark measures (docs/benchmarks.md): a small heap and the serial collector keep each service well under 256 MB.
+# Out of memory, the JVM exits rather than running on half-broken, so that whatever supervises it can start a fresh one.
 ENV MALLOC_ARENA_MAX=2
-ENV JAVA_TOOL_OPTIONS="-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m"
+ENV JAVA_TOOL_OPTIONS="-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m -XX:+ExitOnOutOfMemoryError"
+USER 10001:10001
 ENTRYPOINT ["java", "-jar", "/app/event-walker.jar"]
 CMD ["all"]

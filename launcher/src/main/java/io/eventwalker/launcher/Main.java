@@ -4,10 +4,13 @@ import io.eventwalker.betmaker.BetMakerConfig;
 import io.eventwalker.betmaker.BetMakerVerticle;
 import io.eventwalker.lineprovider.LineProviderConfig;
 import io.eventwalker.lineprovider.LineProviderVerticle;
+import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.auth.AuthConfig;
 import io.eventwalker.platform.cluster.ClusterConfig;
 import io.eventwalker.platform.config.Settings;
 import io.eventwalker.platform.metrics.VertxRuntime;
+import io.eventwalker.platform.tracing.Tracing;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -20,6 +23,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +58,10 @@ public final class Main {
     SERVICES.put("bet-maker", BetMakerVerticle::new);
   }
 
+  private static final long DEFAULT_GRACE_MS = 10_000;
+  private static final AtomicBoolean STOPPING = new AtomicBoolean();
+  private static final AtomicBoolean CLOSED = new AtomicBoolean();
+
   private Main() {
   }
 
@@ -61,6 +71,7 @@ public final class Main {
       System.err.println("LOG_FORMAT must be json or text, got " + logFormat);
       System.exit(2);
     }
+    long graceMs = shutdownGraceMs(System.getenv("SHUTDOWN_GRACE_MS"));
     String service = "all";
     String confDir = System.getenv("EW_CONF_DIR");
     List<String> words = new ArrayList<>();
@@ -107,10 +118,20 @@ public final class Main {
       }
     }
     Optional<ClusterConfig> cluster = cluster(services);
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    OpenTelemetry tracing;
+    try {
+      tracing = Tracing.fromEnvironment(System.getenv(), services.size() == 1 ? services.get(0) : "event-walker");
+    } catch (RuntimeException e) {
+      LOG.error("tracing cannot start with these OTEL_* settings: {}", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+      System.exit(2);
+      return;
+    }
     Vertx vertx;
     if (cluster.isPresent()) {
       try {
-        vertx = VertxRuntime.createClustered(eventLoops(), services.get(0), cluster.get()).await(2, TimeUnit.MINUTES);
+        vertx = VertxRuntime.createClustered(eventLoops(), services.get(0), cluster.get(), tracing).await(2, TimeUnit.MINUTES);
       } catch (Exception e) {
         LOG.error("{} could not join its cluster: {}", services.get(0), e.getMessage());
         System.exit(1);
@@ -118,7 +139,7 @@ public final class Main {
       }
       LOG.info("{} joined its cluster", services.get(0));
     } else {
-      vertx = VertxRuntime.create(eventLoops());
+      vertx = VertxRuntime.create(eventLoops(), tracing);
     }
     String dir = confDir;
     List<Future<String>> deployments = new ArrayList<>();
@@ -134,13 +155,56 @@ public final class Main {
         LOG.error("start-up failed; exiting");
         vertx.close().onComplete(closed -> System.exit(1));
       });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Vertx running = vertx;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> close(running), "shutdown"));
+    Signal.handle(new Signal("TERM"), signal -> stop(running, graceMs));
+    Signal.handle(new Signal("INT"), signal -> stop(running, graceMs));
+  }
+
+  /**
+   * SIGTERM (or SIGINT): drains the process ({@link Lifecycle}: {@code /ready} answers 503 at once,
+   * new requests 503, requests and messages in hand are finished within {@code graceMs}), closes
+   * Vert.x and exits 0. A second signal meanwhile changes nothing.
+   */
+  private static void stop(Vertx vertx, long graceMs) {
+    if (STOPPING.getAndSet(true)) {
+      return;
+    }
+    Thread stopper = new Thread(() -> {
+      LOG.info("stopping: finishing the work in hand within {} ms", graceMs);
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Lifecycle.of(vertx).drain(vertx, graceMs).toCompletionStage().toCompletableFuture().get(graceMs + 1_000, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
-        LOG.warn("shutdown did not finish cleanly: {}", e.getMessage());
+        LOG.warn("stopping: the work in hand was not finished within SHUTDOWN_GRACE_MS ({} ms): {}", graceMs, e.getMessage());
       }
-    }, "shutdown"));
+      close(vertx);
+      LOG.info("stopped");
+      System.exit(0);
+    }, "stop");
+    stopper.start();
+  }
+
+  private static void close(Vertx vertx) {
+    if (CLOSED.getAndSet(true)) {
+      return;
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("shutdown did not finish cleanly: {}", e.getMessage());
+    }
+  }
+
+  /** {@code SHUTDOWN_GRACE_MS}: how long a stop waits for the work in hand, 0 to 10 minutes, 10 s by default. */
+  static long shutdownGraceMs(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_GRACE_MS;
+    }
+    if (!value.matches("[0-9]{1,6}") || Long.parseLong(value) > 600_000) {
+      System.err.println("SHUTDOWN_GRACE_MS must be a number of milliseconds from 0 to 600000, got " + value);
+      System.exit(2);
+    }
+    return Long.parseLong(value);
   }
 
   /**

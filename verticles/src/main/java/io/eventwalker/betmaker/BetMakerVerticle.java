@@ -1,6 +1,5 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.vertx.core.DeploymentOptions;
@@ -9,8 +8,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-
-import java.util.List;
 
 /**
  * bet-maker: reads its configuration once ({@link BetMakerConfig}), migrates its schema, then
@@ -21,11 +18,6 @@ public final class BetMakerVerticle extends VerticleBase {
 
   private Redis rateLimitStore;
 
-  static final List<String> MIGRATIONS = List.of("V1__events_bets_idempotency.sql", "V2__bets_without_event_foreign_key.sql",
-    "V3__bet_status_log.sql", "V4__bets_seq_in_placement_order.sql",
-    "V5__idempotency_claims.sql", "V6__event_version_conflicts.sql", "V7__bets_belong_to_players.sql",
-    "V8__void_bets.sql", "V9__cheaper_settlement_writes.sql");
-
   @Override
   public Future<?> start() {
     BetMakerConfig config = BetMakerConfig.read(config());
@@ -35,8 +27,7 @@ public final class BetMakerVerticle extends VerticleBase {
     ConcurrencyLimit concurrency = new ConcurrencyLimit(config.http().maxConcurrentRequests());
     vertx.setPeriodic(60_000, id -> limiter.purgeIdle(System.nanoTime()));
     DeploymentOptions one = new DeploymentOptions();
-    var pool = Databases.pool(vertx, config.database(), "bet-maker");
-    return Migrations.migrate(pool, config.database().schema(), "db/bet-maker", MIGRATIONS)
+    return Migrations.migrate(vertx, config.database(), "bet-maker")
       .compose(migrated -> Future.all(
         vertx.deployVerticle(() -> new PlacementVerticle(config), one),
         vertx.deployVerticle(() -> new SettlementVerticle(config), one),
@@ -64,7 +55,7 @@ public final class BetMakerVerticle extends VerticleBase {
       .setConnectionString(config.redis().url())
       .setMaxPoolSize(8)
       .setMaxPoolWaiting(1_000)
-      .setNetClientOptions(new NetClientOptions().setConnectTimeout(config.redis().timeoutMs())));
+      .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-bet-maker-rate-limit").setConnectTimeout(config.redis().timeoutMs())));
     return RateLimiter.shared(config.rateLimit(), vertx, rateLimitStore, RateLimiter.sharedPrefix(config.line().subscriber()));
   }
 }

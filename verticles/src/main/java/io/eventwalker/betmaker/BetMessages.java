@@ -18,9 +18,11 @@ public final class BetMessages {
    * answer is recorded under the key in the same transaction as the bets, if this request still
    * holds the key's claim. {@code deadlineMillis} (epoch milliseconds): work on the request that
    * has not reached {@code COMMIT} by then is rolled back and refused with a 503, so a caller that
-   * has stopped waiting never gets a bet stored behind its back.
+   * has stopped waiting never gets a bet stored behind its back. {@code traceparent}: the request's
+   * trace context, which line-provider's check continues (null when not traced).
    */
-  public record PlaceBets(String playerId, List<BetRequest> bets, boolean single, ClaimKey idempotency, long deadlineMillis) {
+  public record PlaceBets(String playerId, List<BetRequest> bets, boolean single, ClaimKey idempotency, long deadlineMillis,
+                          String traceparent) {
     public PlaceBets {
       bets = List.copyOf(bets);
     }
@@ -133,8 +135,11 @@ public final class BetMessages {
   public record OpenEvents(String after, int limit) {
   }
 
-  /** {@code renew}: subscribe again even to events already subscribed to from this process (catch-up does). */
-  public record Subscribe(List<String> eventIds, boolean renew) {
+  /**
+   * {@code renew}: subscribe again even to events already subscribed to from this process (catch-up
+   * does). {@code traceparent}: the trace the request to line-provider belongs to, or null.
+   */
+  public record Subscribe(List<String> eventIds, boolean renew, String traceparent) {
     public Subscribe {
       eventIds = List.copyOf(eventIds);
     }

@@ -19,6 +19,7 @@ import io.eventwalker.betmaker.BetMessages.OpenEvents;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.BetMessages.ReleaseKey;
 import io.eventwalker.platform.http.ConcurrencyLimit;
+import io.eventwalker.platform.tracing.Tracing;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
 import io.eventwalker.platform.http.QueryParams;
@@ -224,7 +225,7 @@ public final class BetsApiVerticle extends VerticleBase {
    */
   private Future<Placement> place(String player, Batch<BetRequest> batch, ClaimKey claim, long deadline) {
     long wait = Math.max(0, deadline - System.currentTimeMillis()) + commitTimeoutMs + 1_000;
-    return PlacementVerticle.place(vertx, new PlaceBets(player, batch.items(), batch.single(), claim, deadline), wait);
+    return PlacementVerticle.place(vertx, new PlaceBets(player, batch.items(), batch.single(), claim, deadline, Tracing.current(vertx)), wait);
   }
 
   /** The player of the request's token (verified by {@link Bearer#required} before any bet route). */

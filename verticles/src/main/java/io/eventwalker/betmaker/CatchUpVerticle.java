@@ -80,7 +80,7 @@ public final class CatchUpVerticle extends VerticleBase {
         if (ids.isEmpty()) {
           return Future.succeededFuture(settled);
         }
-        return LineProviderClientVerticle.subscribe(vertx, new Subscribe(ids, true), busOptions)
+        return LineProviderClientVerticle.subscribe(vertx, new Subscribe(ids, true, null), busOptions)
           .compose(states -> {
             if (!states.missing().isEmpty()) {
               LOG.warn("line-provider does not know events with pending bets: {}", states.missing());

@@ -6,6 +6,10 @@ import com.rabbitmq.client.Channel;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.platform.json.StrictJson;
 import io.eventwalker.platform.messaging.RabbitConnector;
+import io.eventwalker.platform.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.eventwalker.platform.messaging.RabbitConnector.Delivery;
 import io.eventwalker.wire.Topology;
 import io.eventwalker.platform.metrics.Meters;
@@ -99,7 +103,13 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
       deadLetter(delivery, "unreadable", "unreadable update: " + e.getMessage());
       return;
     }
-    apply(delivery, state, 0, 0, System.nanoTime());
+    Span span = Tracing.start(vertx, "bet-maker.event-updates process", SpanKind.CONSUMER,
+      Tracing.traceparent(delivery.properties().getHeaders()));
+    span.setAttribute("messaging.system", "rabbitmq");
+    span.setAttribute("messaging.destination.name", Topology.updatesQueue(subscriber));
+    span.setAttribute("event_walker.event_id", state.eventId());
+    span.setAttribute("event_walker.version", state.version());
+    apply(delivery, state, 0, 0, System.nanoTime(), span);
   }
 
   /**
@@ -109,42 +119,51 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
    * listeners hear every version in order; after that it is applied as it is (the version before
    * was lost, or never published to this subscriber).
    */
-  private void apply(Delivery delivery, EventState state, int failures, int attempt, long arrived) {
+  private void apply(Delivery delivery, EventState state, int failures, int attempt, long arrived, Span span) {
     boolean inOrder = System.nanoTime() - arrived < TimeUnit.MILLISECONDS.toNanos(IN_ORDER_WAIT_MS);
-    SettlementVerticle.apply(vertx, new ApplyStates(List.of(state), false, inOrder), busOptions)
+    Future<BetMessages.Applied> applying;
+    try (Scope traced = span.makeCurrent()) { // the settlement's own spans (event bus, PostgreSQL) join the update's trace
+      applying = SettlementVerticle.apply(vertx, new ApplyStates(List.of(state), false, inOrder), busOptions);
+    }
+    applying
       .onSuccess(applied -> {
         Instant changedAt = Topology.changedAt(delivery.properties());
         if (changedAt != null && state.status().isFinished() && applied.applied().contains(state)) {
           BetMeters.settlementLatency(changedAt, Instant.now());
         }
-        connector.ack(delivery);
+        span.setAttribute("event_walker.bets_settled", applied.settledBets());
+        connector.ack(delivery).onComplete(acked -> Tracing.end(span, acked.cause()));
       })
       .onFailure(failure -> {
         ReplyException reply = failure instanceof ReplyException r ? r : null;
         int code = reply == null ? 0 : reply.failureCode();
         if (code == SettlementVerticle.EARLIER_VERSION_PENDING) {
-          vertx.setTimer(IN_ORDER_RETRY_MS, id -> apply(delivery, state, failures, attempt, arrived));
+          vertx.setTimer(IN_ORDER_RETRY_MS, id -> apply(delivery, state, failures, attempt, arrived, span));
           return;
         }
         String why = reply != null && reply.failureType() == ReplyFailure.TIMEOUT ? "not applied within BM_SETTLE_TIMEOUT_MS"
           : failure.getMessage();
         if (code >= 400 && code < 500) {
+          Tracing.end(span, failure);
           deadLetter(delivery, "refused", "refused by the database: " + why);
           return;
         }
         if (delivery.generation() != connector.generation()) {
+          Tracing.end(span, failure);
           return; // its connection is gone: the broker redelivers the message on the new one
         }
         boolean outage = reply != null && (code == 503 || reply.failureType() == ReplyFailure.NO_HANDLERS);
         int lasting = outage ? failures : failures + 1;
         if (lasting >= poisonAttempts) {
+          Tracing.end(span, failure);
           deadLetter(delivery, "poison", "not applied after " + lasting + " attempts: " + why);
           return;
         }
         long delay = Math.min(MAX_RETRY_DELAY_MS, 100L << Math.min(attempt, 20));
-        LOG.atWarn().addKeyValue("event_id", state.eventId()).log("update {} v{} not applied ({}, {}); retrying in {} ms", state.eventId(), state.version(),
+        span.addEvent("retry");
+        Tracing.log(LOG.atWarn(), span).addKeyValue("event_id", state.eventId()).log("update {} v{} not applied ({}, {}); retrying in {} ms", state.eventId(), state.version(),
           outage ? "an outage" : "failure " + lasting + " of " + poisonAttempts, why, delay);
-        vertx.setTimer(delay, id -> apply(delivery, state, lasting, attempt + 1, arrived));
+        vertx.setTimer(delay, id -> apply(delivery, state, lasting, attempt + 1, arrived, span));
       });
   }
 

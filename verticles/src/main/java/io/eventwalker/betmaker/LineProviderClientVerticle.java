@@ -13,6 +13,9 @@ import io.eventwalker.wire.EventStates;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.messaging.RabbitConnector;
+import io.eventwalker.platform.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.eventwalker.platform.messaging.RabbitConnector.Delivery;
 import io.eventwalker.wire.Topology;
 import io.eventwalker.platform.validation.ValidationException;
@@ -50,7 +53,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LineProviderClientVerticle.class);
   private static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
 
-  private record Waiter(Set<String> ids, boolean renew, Promise<EventStates> promise) {
+  private record Waiter(Set<String> ids, boolean renew, String traceparent, Promise<EventStates> promise) {
   }
 
   private final BetMakerConfig config;
@@ -93,7 +96,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     bus.<OpenEvents>localConsumer(Addresses.LINE_OPEN_EVENTS, this::openEvents);
     bus.<Subscribe>localConsumer(Addresses.LINE_SUBSCRIBE, this::subscribe);
-    bus.<String>localConsumer(Addresses.LINE_SUBSCRIBE_ALL, msg -> request(LineRequest.subscribeAll(subscriber))
+    bus.<String>localConsumer(Addresses.LINE_SUBSCRIBE_ALL, msg -> request(LineRequest.subscribeAll(subscriber), null)
       .onSuccess(reply -> msg.reply("OK"))
       .onFailure(failure -> fail(msg, failure)));
     bus.<String>localConsumer(Addresses.READY_RABBITMQ_LINE, connector::answerReadiness);
@@ -116,7 +119,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
     OpenEvents query = msg.body();
     Future<EventPage> shared = openEventsInFlight.get(query);
     if (shared == null) {
-      shared = request(LineRequest.getEvents(query.after(), query.limit()))
+      shared = request(LineRequest.getEvents(query.after(), query.limit()), Tracing.current(vertx))
         .map(reply -> new EventPage(reply.events(), reply.nextAfter()));
       openEventsInFlight.put(query, shared);
       shared.onComplete(done -> openEventsInFlight.remove(query));
@@ -135,7 +138,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
    */
   private void subscribe(Message<Subscribe> msg) {
     Promise<EventStates> promise = Promise.promise();
-    subscribeQueue.add(new Waiter(new LinkedHashSet<>(msg.body().eventIds()), msg.body().renew(), promise));
+    subscribeQueue.add(new Waiter(new LinkedHashSet<>(msg.body().eventIds()), msg.body().renew(), msg.body().traceparent(), promise));
     promise.future().onSuccess(msg::reply).onFailure(failure -> fail(msg, failure));
     if (batchesInFlight < maxInFlight) {
       sendBatch();
@@ -149,7 +152,10 @@ public final class LineProviderClientVerticle extends VerticleBase {
     List<String> known = new ArrayList<>();
     Set<String> all = new LinkedHashSet<>();
     Set<String> renew = new java.util.HashSet<>();
+    // One request serves the batch; it continues the trace of the first traced waiter.
+    String traceparent = null;
     for (Waiter waiter : batch) {
+      traceparent = traceparent == null ? waiter.traceparent() : traceparent;
       all.addAll(waiter.ids());
       if (waiter.renew()) {
         renew.addAll(waiter.ids());
@@ -161,10 +167,10 @@ public final class LineProviderClientVerticle extends VerticleBase {
     List<Future<LineReply>> chunks = new ArrayList<>();
     for (int from = 0; from < fresh.size(); from += LineRequest.MAX_IDS) {
       List<String> chunk = fresh.subList(from, Math.min(fresh.size(), from + LineRequest.MAX_IDS));
-      chunks.add(request(LineRequest.subscribe(subscriber, chunk)));
+      chunks.add(request(LineRequest.subscribe(subscriber, chunk), traceparent));
     }
     for (int from = 0; from < known.size(); from += LineRequest.MAX_IDS) {
-      chunks.add(request(LineRequest.getStates(known.subList(from, Math.min(known.size(), from + LineRequest.MAX_IDS)))));
+      chunks.add(request(LineRequest.getStates(known.subList(from, Math.min(known.size(), from + LineRequest.MAX_IDS))), traceparent));
     }
     batchesInFlight++;
     Future.all(chunks).onComplete(done -> {
@@ -197,10 +203,13 @@ public final class LineProviderClientVerticle extends VerticleBase {
 
   // ---- request/reply ----
 
-  private Future<LineReply> request(LineRequest request) {
+  private Future<LineReply> request(LineRequest request, String traceparent) {
     if (connector.isBlocked()) {
       return Future.failedFuture(unavailable("RabbitMQ is blocking publishers (resource alarm)"));
     }
+    Span span = Tracing.start(vertx, "line-provider " + request.type(), SpanKind.CLIENT, traceparent);
+    span.setAttribute("messaging.system", "rabbitmq");
+    span.setAttribute("messaging.destination.name", queue);
     String correlationId = UUID.randomUUID().toString();
     Promise<LineReply> promise = Promise.promise();
     pending.put(correlationId, promise);
@@ -218,6 +227,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
       .contentType(Topology.JSON)
       .type(request.type())
       .expiration(Long.toString(timeoutMs))
+      .headers(span.getSpanContext().isValid() ? Map.<String, Object>of(Topology.TRACEPARENT_HEADER, Tracing.traceparent(vertx, span)) : null)
       .build();
     byte[] body = request.toBuffer().getBytes();
     connector.call(ch -> {
@@ -228,7 +238,10 @@ public final class LineProviderClientVerticle extends VerticleBase {
         promise.tryFail(unavailable("line-provider unreachable: " + failure.getMessage()));
       }
     });
-    return promise.future().onComplete(done -> vertx.cancelTimer(timer)).onSuccess(answered -> Timer.builder("bet_maker_line_requests")
+    return promise.future().onComplete(done -> {
+      vertx.cancelTimer(timer);
+      Tracing.end(span, done.cause());
+    }).onSuccess(answered -> Timer.builder("bet_maker_line_requests")
         .description("round trips of requests to line-provider over RabbitMQ, answered").tag("request", request.type())
         .register(Meters.registry()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
       .compose(reply -> reply.isOk()

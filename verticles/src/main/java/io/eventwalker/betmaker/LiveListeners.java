@@ -56,9 +56,13 @@ final class LiveListeners {
     this.maxSocketsPerClient = maxSocketsPerClient;
     LocalMap<String, Integer> counts = socketsPerClient;
     if (gauge) {
-      Gauge.builder("bet_maker_bridge_sockets", () -> counts.values().stream().mapToInt(Integer::intValue).sum())
-        .description("bridge sockets open (admitted) in this process")
-        .register(Meters.registry());
+      synchronized (LiveListeners.class) { // once per process: every HTTP verticle makes one of these
+        if (Meters.registry().find("bet_maker_bridge_sockets").gauge() == null) {
+          Gauge.builder("bet_maker_bridge_sockets", () -> counts.values().stream().mapToInt(Integer::intValue).sum())
+            .description("bridge sockets open (admitted) in this process")
+            .register(Meters.registry());
+        }
+      }
     }
   }
 

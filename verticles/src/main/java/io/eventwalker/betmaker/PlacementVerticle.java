@@ -12,6 +12,7 @@ import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.wire.EventStates;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
 import io.eventwalker.platform.Failpoints;
+import io.eventwalker.platform.tracing.Tracing;
 import io.eventwalker.platform.Timestamps;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.http.Failures;
@@ -131,8 +132,12 @@ public final class PlacementVerticle extends VerticleBase {
     }
   }
 
-  /** One group write: the bets of several requests, their events, and the earliest of their deadlines. */
-  private record Group(List<Message<PlaceBets>> requests, UUID[] betIds, Tuple rows, String[] events, long deadlineMillis) {
+  /**
+   * One group write: the bets of several requests (each bet's request and event by its position),
+   * the distinct events, and the earliest of their deadlines.
+   */
+  private record Group(List<Message<PlaceBets>> requests, UUID[] betIds, Integer[] owners, String[] eventIds, Tuple rows, String[] events,
+                       long deadlineMillis) {
   }
 
   /**
@@ -172,8 +177,9 @@ public final class PlacementVerticle extends VerticleBase {
       }
     }
     String[] eventArray = events.toArray(String[]::new);
-    Group group = new Group(requests, betIds, Tuple.of(betIds, eventIds, sums, owners, eventArray, players, seen, accept), eventArray, deadline);
-    Future<EventStates> line = LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.of(eventArray), false), lineOptions);
+    Group group = new Group(requests, betIds, owners, eventIds, Tuple.of(betIds, eventIds, sums, owners, eventArray, players, seen, accept), eventArray, deadline);
+    String traceparent = requests.stream().map(r -> r.body().traceparent()).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    Future<EventStates> line = LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.of(eventArray), false, traceparent), lineOptions);
     return attempt(group, line, 1)
       .compose(outcomes -> answer(requests, outcomes))
       .recover(failure -> {
@@ -244,7 +250,7 @@ public final class PlacementVerticle extends VerticleBase {
         if (System.currentTimeMillis() >= group.deadlineMillis()) {
           return rollBack(conn, notStored("the bets could not be written before their deadline"));
         }
-        return commit(conn).map(done.result());
+        return commit(conn, group).map(done.result());
       });
     }).recover(failure -> {
       if (!(failure instanceof Stale) && !(failure instanceof Regressed)) {
@@ -288,7 +294,7 @@ public final class PlacementVerticle extends VerticleBase {
    * connection goes back to the pool only once PostgreSQL has answered the COMMIT (or the
    * connection is gone): nothing else may queue behind a commit whose outcome is still open.
    */
-  private Future<Void> commit(SqlConnection conn) {
+  private Future<Void> commit(SqlConnection conn, Group group) {
     Future<RowSet<Row>> sent = conn.query("COMMIT").execute();
     sent.onComplete(answered -> conn.close());
     return sent
@@ -302,7 +308,13 @@ public final class PlacementVerticle extends VerticleBase {
         if (failure instanceof PgException) {
           return Future.failedFuture(notStored("PostgreSQL refused to commit the bets (" + failure.getMessage() + ")"));
         }
-        LOG.error("outcome unknown: the COMMIT of a group of bets was not confirmed ({})", failure.toString());
+        // Each bet is a line of its own, with its id and player as fields, for whoever reconciles them.
+        for (int i = 0; i < group.betIds().length; i++) {
+          Message<PlaceBets> request = group.requests().get(group.owners()[i]);
+          Tracing.log(LOG.atError(), request.body().traceparent()).addKeyValue("bet_id", group.betIds()[i])
+            .addKeyValue("player_id", request.body().playerId()).addKeyValue("event_id", group.eventIds()[i])
+            .log("outcome unknown: the COMMIT of bet {} was not confirmed ({})", group.betIds()[i], failure.toString());
+        }
         return Future.failedFuture(new Outcome(new OutcomeUnknown("the database did not confirm the commit of these bets")));
       });
   }

@@ -339,7 +339,7 @@ public final class SettlementVerticle extends VerticleBase {
    * {@code /ready} lists them, until a newer state from line-provider (or an operator) resolves it.
    */
   private Future<Void> confirmRegressions(Set<String> eventIds) {
-    return LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.copyOf(eventIds), false), lineOptions)
+    return LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.copyOf(eventIds), false, null), lineOptions)
       .compose(states -> {
         Map<String, Long> reported = new HashMap<>();
         eventIds.forEach(id -> reported.put(id, 0L));

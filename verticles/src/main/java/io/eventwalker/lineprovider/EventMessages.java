@@ -14,14 +14,17 @@ import java.util.Map;
 /** The records line-provider's verticles exchange over the event bus (passed by reference). */
 public final class EventMessages {
 
-  /** {@code single}: the client sent one object, so errors carry no item index. */
-  public record CreateEvents(List<NewEvent> events, boolean single) {
+  /**
+   * {@code single}: the client sent one object, so errors carry no item index. {@code traceparent}:
+   * the request's trace context, stored with the outbox rows (null when not traced).
+   */
+  public record CreateEvents(List<NewEvent> events, boolean single, String traceparent) {
     public CreateEvents {
       events = List.copyOf(events);
     }
   }
 
-  public record UpdateEvents(List<EventChange> changes, boolean single) {
+  public record UpdateEvents(List<EventChange> changes, boolean single, String traceparent) {
     public UpdateEvents {
       changes = List.copyOf(changes);
     }
@@ -54,9 +57,10 @@ public final class EventMessages {
 
   /**
    * One committed change waiting to be published: its payload is an {@link EventState} in JSON;
-   * {@code changedAt} is when it was written, just before its transaction committed.
+   * {@code changedAt} is when it was written, just before its transaction committed;
+   * {@code traceparent} the trace context of the request that made it (null when not traced).
    */
-  public record OutboxRow(long id, String eventId, long version, String payload, Instant changedAt) {
+  public record OutboxRow(long id, String eventId, long version, String payload, Instant changedAt, String traceparent) {
   }
 
   public record OutboxRows(List<OutboxRow> rows) {

@@ -21,8 +21,8 @@ final class EventQueries {
     WHERE e.event_id = u.event_id""";
 
   static final String INSERT_OUTBOX = """
-    INSERT INTO outbox (event_id, version, payload, created_at)
-    SELECT u.*, clock_timestamp() FROM unnest($1::text[], $2::bigint[], $3::text[]::jsonb[]) AS u""";
+    INSERT INTO outbox (event_id, version, payload, created_at, traceparent)
+    SELECT u.*, clock_timestamp(), $4::text FROM unnest($1::text[], $2::bigint[], $3::text[]::jsonb[]) AS u""";
 
   static final String GET_EVENT = "SELECT " + COLUMNS + " FROM events WHERE event_id = $1";
 
@@ -39,7 +39,7 @@ final class EventQueries {
   static final String OUTBOX_BACKLOG = "SELECT count(*) AS rows, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest_s"
     + " FROM outbox WHERE published_at IS NULL";
 
-  static final String PENDING_OUTBOX = "SELECT id, event_id, version, payload::text AS payload, created_at FROM outbox"
+  static final String PENDING_OUTBOX = "SELECT id, event_id, version, payload::text AS payload, created_at, traceparent FROM outbox"
     + " WHERE published_at IS NULL ORDER BY id LIMIT $1";
 
   static final String MARK_PUBLISHED = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL";

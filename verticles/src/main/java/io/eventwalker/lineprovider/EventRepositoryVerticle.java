@@ -137,7 +137,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
                 "an event with this id already exists");
             }
           }
-          return insertOutbox(conn, created);
+          return insertOutbox(conn, created, msg.body().traceparent());
         }))
       .onSuccess(done -> {
         msg.reply(new Events(created));
@@ -176,7 +176,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
             return Future.succeededFuture();
           }
           return conn.preparedQuery(EventQueries.UPDATE_EVENTS).execute(EventRows.columns(changed))
-            .compose(updated -> insertOutbox(conn, changed));
+            .compose(updated -> insertOutbox(conn, changed, msg.body().traceparent()));
         }))
       .onSuccess(done -> {
         msg.reply(new Events(result));
@@ -241,7 +241,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
       .onSuccess(rows -> {
         List<OutboxRow> pending = new ArrayList<>(rows.size());
         rows.forEach(row -> pending.add(new OutboxRow(row.getLong("id"), row.getString("event_id"),
-          row.getLong("version"), row.getString("payload"), row.getOffsetDateTime("created_at").toInstant())));
+          row.getLong("version"), row.getString("payload"), row.getOffsetDateTime("created_at").toInstant(), row.getString("traceparent"))));
         msg.reply(new OutboxRows(pending));
       })
       .onFailure(failure -> fail(msg, failure));
@@ -295,7 +295,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
     Readiness.answer(msg, "PostgreSQL", pool.query("SELECT 1").execute(), readyTimeoutMs);
   }
 
-  private Future<RowSet<Row>> insertOutbox(SqlConnection conn, List<EventState> states) {
+  private Future<RowSet<Row>> insertOutbox(SqlConnection conn, List<EventState> states, String traceparent) {
     int n = states.size();
     String[] ids = new String[n];
     Long[] versions = new Long[n];
@@ -306,7 +306,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
       versions[i] = state.version();
       payloads[i] = state.toJson().encode();
     }
-    return conn.preparedQuery(EventQueries.INSERT_OUTBOX).execute(Tuple.of(ids, versions, payloads));
+    return conn.preparedQuery(EventQueries.INSERT_OUTBOX).execute(Tuple.of(ids, versions, payloads, traceparent));
   }
 
 

@@ -8,6 +8,7 @@ import io.eventwalker.lineprovider.EventMessages.Events;
 import io.eventwalker.lineprovider.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
+import io.eventwalker.platform.tracing.Tracing;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.QueryParams;
 import io.eventwalker.platform.http.Readiness;
@@ -82,7 +83,7 @@ public final class EventsApiVerticle extends VerticleBase {
       ctx.fail(400, e);
       return;
     }
-    vertx.eventBus().<Events>request(Addresses.EVENTS_CREATE, new CreateEvents(batch.items(), batch.single()), requestOptions)
+    vertx.eventBus().<Events>request(Addresses.EVENTS_CREATE, new CreateEvents(batch.items(), batch.single(), Tracing.current(vertx)), requestOptions)
       .onSuccess(reply -> {
         List<EventState> created = reply.body().events();
         if (batch.single()) {
@@ -101,7 +102,7 @@ public final class EventsApiVerticle extends VerticleBase {
       ctx.fail(400, e);
       return;
     }
-    vertx.eventBus().<Events>request(Addresses.EVENTS_UPDATE, new UpdateEvents(batch.items(), batch.single()), requestOptions)
+    vertx.eventBus().<Events>request(Addresses.EVENTS_UPDATE, new UpdateEvents(batch.items(), batch.single(), Tracing.current(vertx)), requestOptions)
       .onSuccess(reply -> Responses.json(ctx, 200, shape(reply.body().events(), batch.single())))
       .onFailure(ctx::fail);
   }

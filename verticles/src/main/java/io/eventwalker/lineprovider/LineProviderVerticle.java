@@ -1,6 +1,5 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.vertx.core.DeploymentOptions;
@@ -8,17 +7,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 
-import java.util.List;
-
 /**
  * line-provider: reads its configuration once ({@link LineProviderConfig}), migrates its schema,
  * then deploys its verticles and completes when all are up: the repository, the bridges, and the
  * HTTP API last, so it only answers once the rest is in place.
  */
 public final class LineProviderVerticle extends VerticleBase {
-
-  static final List<String> MIGRATIONS = List.of("V1__events_and_outbox.sql", "V2__durable_subscriptions.sql",
-    "V3__cancelled_events.sql");
 
   @Override
   public Future<?> start() {
@@ -38,7 +32,6 @@ public final class LineProviderVerticle extends VerticleBase {
   /** What the verticles need before they start: their message codecs, and the schema migrated. */
   static Future<Void> prepare(Vertx vertx, LineProviderConfig config) {
     EventMessages.registerCodecs(vertx);
-    return Migrations.migrate(Databases.pool(vertx, config.database(), "line-provider"), config.database().schema(),
-      "db/line-provider", MIGRATIONS).mapEmpty();
+    return Migrations.migrate(vertx, config.database(), "line-provider");
   }
 }

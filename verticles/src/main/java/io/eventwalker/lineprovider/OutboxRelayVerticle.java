@@ -11,6 +11,9 @@ import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
 import io.eventwalker.platform.Failpoints;
 import io.eventwalker.platform.db.Leadership;
 import io.eventwalker.platform.messaging.RabbitConnector;
+import io.eventwalker.platform.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.eventwalker.wire.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -128,21 +132,32 @@ public final class OutboxRelayVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     Failpoints.hit(Failpoints.OUTBOX_BEFORE_PUBLISH);
-    return connector.call(ch -> {
+    List<Span> spans = new ArrayList<>(rows.size());
+    for (OutboxRow row : rows) {
+      Span span = Tracing.start(vertx, "event-walker.event-updates publish", SpanKind.PRODUCER, row.traceparent());
+      span.setAttribute("messaging.system", "rabbitmq");
+      span.setAttribute("messaging.destination.name", Topology.UPDATES_EXCHANGE);
+      span.setAttribute("event_walker.event_id", row.eventId());
+      span.setAttribute("event_walker.version", row.version());
+      spans.add(span);
+    }
+    return connector.<Void>call(ch -> {
       publishesRunning.incrementAndGet();
       try {
-        publishRows(ch, rows, subscribers);
+        publishRows(ch, rows, spans, subscribers);
         ch.waitForConfirmsOrDie(confirmTimeoutMs);
         return null;
       } finally {
         publishesRunning.decrementAndGet();
       }
-    }, confirmTimeoutMs + 1_000);
+    }, confirmTimeoutMs + 1_000).onComplete(confirmed -> spans.forEach(span -> Tracing.end(span, confirmed.cause())));
   }
 
   /** Runs on the connector's thread. */
-  private void publishRows(Channel ch, List<OutboxRow> rows, Subscribers subscribers) throws Exception {
-    for (OutboxRow row : rows) {
+  private void publishRows(Channel ch, List<OutboxRow> rows, List<Span> spans, Subscribers subscribers) throws Exception {
+    for (int i = 0; i < rows.size(); i++) {
+      OutboxRow row = rows.get(i);
+      String traceparent = Tracing.traceparent(vertx, spans.get(i));
       byte[] body = row.payload().getBytes(StandardCharsets.UTF_8);
       for (String subscriber : subscribers.byEvent().getOrDefault(row.eventId(), List.of())) {
         if (!Topology.isValidSubscriber(subscriber)) {
@@ -153,7 +168,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
           Topology.declareUpdates(ch, subscriber);
         }
         ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, false,
-          Topology.updateProperties(row.eventId(), row.version(), connector.user(), row.changedAt()), body);
+          Topology.updateProperties(row.eventId(), row.version(), connector.user(), row.changedAt(), traceparent), body);
       }
     }
   }

@@ -12,6 +12,10 @@ import io.eventwalker.lineprovider.EventMessages.GetStates;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.wire.EventStates;
 import io.eventwalker.platform.messaging.RabbitConnector;
+import io.eventwalker.platform.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.eventwalker.platform.messaging.RabbitConnector.Delivery;
 import io.eventwalker.wire.Topology;
 import io.eventwalker.platform.validation.ValidationException;
@@ -75,19 +79,24 @@ public final class RequestsConsumerVerticle extends VerticleBase {
       connector.ack(delivery);
       return;
     }
-    answer(delivery)
+    Span span = Tracing.start(vertx, "line-provider.requests " + props.getType(), SpanKind.SERVER, Tracing.traceparent(props.getHeaders()));
+    span.setAttribute("messaging.system", "rabbitmq");
+    span.setAttribute("messaging.destination.name", queue);
+    Future<LineReply> answered;
+    try (Scope traced = span.makeCurrent()) { // the answer's own spans (event bus, PostgreSQL, Redis) join the request's trace
+      answered = answer(delivery);
+    }
+    answered
       .recover(failure -> Future.succeededFuture(failureReply(failure)))
-      .compose(reply -> connector.call(ch -> {
+      .compose(reply -> connector.ackAfter(delivery, ch -> {
         // Reply and acknowledge in one go on the connector's thread.
         ch.basicPublish("", props.getReplyTo(), new AMQP.BasicProperties.Builder()
           .correlationId(props.getCorrelationId())
           .contentType(Topology.JSON)
           .build(), reply.toBuffer().getBytes());
-        if (delivery.generation() == connector.generation()) {
-          ch.basicAck(delivery.deliveryTag(), false);
-        }
         return null;
       }))
+      .onComplete(replied -> Tracing.end(span, replied.cause()))
       .onFailure(failure -> LOG.warn("could not reply to {} ({}); the request is redelivered or expires",
         props.getCorrelationId(), failure.getMessage()));
   }

@@ -76,7 +76,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       .setConnectionString(config.redis().url())
       .setMaxPoolSize(config.redisPoolSize())
       .setMaxPoolWaiting(10_000)
-      .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMs).setTcpKeepAlive(true)));
+      .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-line-provider-subscriptions").setConnectTimeout((int) timeoutMs).setTcpKeepAlive(true)));
     var bus = vertx.eventBus();
     bus.<AddSubscriptions>localConsumer(Addresses.SUBSCRIPTIONS_ADD, this::add);
     bus.<SubscribersOf>localConsumer(Addresses.SUBSCRIPTIONS_OF, this::subscribersOf);
@@ -169,7 +169,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       return;
     }
     rebuilding = true;
-    LOG.warn("Redis does not hold every subscription (a first start, or Redis restarted empty): putting them back from PostgreSQL");
+    LOG.info("Redis does not hold every subscription (a first start, or Redis restarted empty): putting them back from PostgreSQL");
     long started = System.nanoTime();
     redis.send(Request.cmd(Command.SET).arg(completeKey()).arg("rebuilding").arg("EX").arg(REBUILDING_MARK_S))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
@@ -184,9 +184,12 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
           LOG.warn("putting the subscriptions back into Redis stopped ({}); the next read tries again", done.cause().getMessage());
         } else if (done.result() < 0) {
           LOG.warn("Redis lost the subscriptions again while they were put back; the next read starts over");
-        } else {
-          LOG.info("put {} events' subscriptions back into Redis in {} ms", done.result(),
+        } else if (done.result() > 0) {
+          // Redis had lost subscriptions (a first start finds none to put back): worth an operator's look.
+          LOG.warn("Redis had lost subscriptions: put {} events' subscriptions back from PostgreSQL in {} ms", done.result(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } else {
+          LOG.info("no subscriptions to put back into Redis");
         }
       });
   }

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -79,7 +80,14 @@ public final class Topology {
    * stamped with the publisher's RabbitMQ user ({@code user-id}), which the broker checks against
    * the connection's user, so a consumer can tell line-provider's updates from anyone else's.
    */
-  public static AMQP.BasicProperties updateProperties(String eventId, long version, String publisher, Instant changedAt) {
+  /** {@code traceparent}: the W3C trace context the update continues, or null. */
+  public static AMQP.BasicProperties updateProperties(String eventId, long version, String publisher, Instant changedAt,
+                                                      String traceparent) {
+    Map<String, Object> headers = new HashMap<>(4);
+    headers.put(CHANGED_AT_HEADER, changedAt.toEpochMilli());
+    if (traceparent != null) {
+      headers.put(TRACEPARENT_HEADER, traceparent);
+    }
     return new AMQP.BasicProperties.Builder()
       .contentType(JSON)
       .deliveryMode(2)
@@ -87,7 +95,7 @@ public final class Topology {
       .messageId(eventId + ":" + version)
       .userId(publisher)
       .timestamp(new java.util.Date())
-      .headers(Map.<String, Object>of(CHANGED_AT_HEADER, changedAt.toEpochMilli()))
+      .headers(headers)
       .build();
   }
 
@@ -96,6 +104,8 @@ public final class Topology {
    * reader that does not know it ignores it). bet-maker times its settlements from it.
    */
   public static final String CHANGED_AT_HEADER = "x-event-walker-changed-at";
+  /** Header of an update or a request: the W3C trace context it belongs to. */
+  public static final String TRACEPARENT_HEADER = "traceparent";
 
   /** The {@value #CHANGED_AT_HEADER} header of a message's properties, or null when absent or not a number. */
   public static Instant changedAt(AMQP.BasicProperties properties) {

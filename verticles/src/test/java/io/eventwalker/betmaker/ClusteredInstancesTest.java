@@ -40,7 +40,7 @@ class ClusteredInstancesTest {
 
   private Future<Vertx> member(String service, int port, int other) {
     ClusterConfig cluster = new ClusterConfig("127.0.0.1", port, List.of("127.0.0.1:" + other), 0);
-    return VertxRuntime.createClustered(1, service, cluster).onSuccess(members::add);
+    return VertxRuntime.createClustered(1, service, cluster, null).onSuccess(members::add);
   }
 
   @Test

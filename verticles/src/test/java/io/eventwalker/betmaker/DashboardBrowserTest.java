@@ -3,6 +3,7 @@ package io.eventwalker.betmaker;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Jwts;
 import io.eventwalker.testing.TestSystem;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -27,12 +30,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in a real browser (headless Chromium): place a bet from the page, finish the event
- * through line-provider's API, and see the bet turn WON with its payout on the page, without reload.
+ * through line-provider's API, and see the bet turn WON with its payout on the page, without reload;
+ * and each service's API docs at /docs list every operation of its OpenAPI document.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
@@ -58,6 +64,8 @@ class DashboardBrowserTest {
       .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
         "--window-size=1280,860", "--user-data-dir=" + profile);
+    // The console, for the API docs' check that nothing on the page breaks the Content Security Policy.
+    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
       .usingDriverExecutable(new File(CHROMEDRIVER))
       .usingAnyFreePort()
@@ -150,6 +158,24 @@ class DashboardBrowserTest {
     browser.findElement(By.cssSelector(row + " button.win")).click();
     wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row), 0));
     assertThat(system.lineProvider().get("/event/page-made").object().getString("status")).isEqualTo("FINISHED_WIN");
+  }
+
+  @Test
+  void theApiDocsListEveryOperation() {
+    for (Http service : List.of(system.lineProvider(), system.betMaker())) {
+      JsonObject paths = service.get("/openapi.json").object().getJsonObject("paths");
+      int operations = paths.fieldNames().stream().mapToInt(path -> paths.getJsonObject(path).size()).sum();
+      browser.manage().logs().get(LogType.BROWSER);
+      browser.get(service.base() + "/docs");
+      new WebDriverWait(browser, Duration.ofSeconds(15))
+        .until(d -> d.findElements(By.cssSelector(".opblock")).size() == operations);
+      assertThat(browser.findElements(By.cssSelector(".opblock-summary-path")))
+        .extracting(path -> path.getAttribute("data-path")).contains("/health", "/openapi.json", "/docs");
+      assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
+        .extracting(LogEntry::getMessage)
+        .as("console messages on " + service.base() + "/docs")
+        .noneMatch(message -> message.contains("Content Security Policy"));
+    }
   }
 
   /** Pastes a token into the page's token field (kept for the tab), as a person signing in would. */

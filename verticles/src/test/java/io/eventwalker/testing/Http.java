@@ -12,7 +12,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** A plain HTTP client for tests, as a user of the API would be. */
+/**
+ * A plain HTTP client for tests, as a user of the API would be. Given the service's
+ * {@link ApiContract}, it holds every answer to the service's OpenAPI document: a response that
+ * the document does not allow fails the test.
+ */
 public final class Http {
 
   private static final HttpClient CLIENT = HttpClient.newBuilder()
@@ -23,19 +27,27 @@ public final class Http {
   private final String base;
   /** Sent as {@code Authorization: Bearer …} with every request that does not set its own; null for none. */
   private final String token;
+  /** The document every response is checked against; null for none. */
+  private final ApiContract contract;
 
   public Http(int port) {
-    this("http://127.0.0.1:" + port, null);
+    this(port, null);
   }
 
-  private Http(String base, String token) {
+  /** The service on {@code port}, its responses checked against {@code contract}. */
+  public Http(int port, ApiContract contract) {
+    this("http://127.0.0.1:" + port, null, contract);
+  }
+
+  private Http(String base, String token, ApiContract contract) {
     this.base = base;
     this.token = token;
+    this.contract = contract;
   }
 
   /** The same server, with {@code token} as the bearer of every request (null: no Authorization header). */
   public Http as(String token) {
-    return new Http(base, token);
+    return new Http(base, token, contract);
   }
 
   public String base() {
@@ -99,8 +111,12 @@ public final class Http {
       builder.header("Authorization", "Bearer " + token);
     }
     try {
-      HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.headers(), response.body());
+      HttpResponse<String> answer = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      Response response = new Response(answer.statusCode(), answer.headers(), answer.body());
+      if (contract != null) {
+        contract.check(method, path, response);
+      }
+      return response;
     } catch (IOException e) {
       throw new AssertionError(method + " " + path + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -44,6 +44,9 @@ public final class TestSystem implements AutoCloseable {
   private final List<String> deployments = new ArrayList<>();
   private Http lineProvider;
   private Http betMaker;
+  /** The services' OpenAPI documents, which every response {@link Http} receives is checked against. */
+  private ApiContract lineProviderContract;
+  private ApiContract betMakerContract;
   private String betMakerDeployment;
 
   /** The services' HS256 secret (each test system its own): {@link #token} signs with it. */
@@ -52,8 +55,13 @@ public final class TestSystem implements AutoCloseable {
   public static final String PLAYER = "player-1";
 
   private TestSystem() {
+    this(null);
+  }
+
+  /** {@code openTelemetry}: what the services trace with, null for no tracing. */
+  private TestSystem(io.opentelemetry.api.OpenTelemetry openTelemetry) {
     Backing.requireRunning();
-    vertx = VertxRuntime.create();
+    vertx = VertxRuntime.create(0, openTelemetry);
     lineProviderConfig = config("line-provider")
       .put("AUTH_JWT_SECRET", secret)
       .put("LP_HTTP_PORT", 0)
@@ -90,6 +98,19 @@ public final class TestSystem implements AutoCloseable {
     return start(true, true, config -> { });
   }
 
+  /** Both services, traced with {@code openTelemetry}. */
+  public static TestSystem traced(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+    TestSystem system = new TestSystem(openTelemetry);
+    try {
+      system.startLineProvider();
+      system.startBetMaker();
+      return system;
+    } catch (RuntimeException | AssertionError e) {
+      system.close();
+      throw e;
+    }
+  }
+
   /** Starts the chosen services; {@code tune} may change the bet-maker's configuration first. */
   public static TestSystem start(boolean withLineProvider, boolean withBetMaker, java.util.function.Consumer<JsonObject> tune) {
     return start(withLineProvider, withBetMaker, config -> { }, tune);
@@ -117,13 +138,19 @@ public final class TestSystem implements AutoCloseable {
 
   public void startLineProvider() {
     deployments.add(vertx.deployVerticle(LineProviderVerticle::new, new DeploymentOptions().setConfig(lineProviderConfig)).await());
-    lineProvider = new Http(port("line-provider")).as(Jwts.operator(secret, "operator-1"));
+    if (lineProviderContract == null) {
+      lineProviderContract = ApiContract.of(vertx, "line-provider");
+    }
+    lineProvider = new Http(port("line-provider"), lineProviderContract).as(Jwts.operator(secret, "operator-1"));
   }
 
   public void startBetMaker() {
     betMakerDeployment = vertx.deployVerticle(BetMakerVerticle::new, new DeploymentOptions().setConfig(betMakerConfig)).await();
     deployments.add(betMakerDeployment);
-    betMaker = new Http(port("bet-maker")).as(token(PLAYER));
+    if (betMakerContract == null) {
+      betMakerContract = ApiContract.of(vertx, "bet-maker");
+    }
+    betMaker = new Http(port("bet-maker"), betMakerContract).as(token(PLAYER));
   }
 
   /** Stops bet-maker (its schema, queues and data stay), as a process stop would. */

@@ -41,7 +41,7 @@ public final class Databases {
 
   /** How the service connects: its schema first on the search path, its name, its statement time limit. */
   public static PgConnectOptions connectOptions(DatabaseConfig config, String service) {
-    return new PgConnectOptions()
+    PgConnectOptions options = new PgConnectOptions()
       .setHost(config.host())
       .setPort(config.port())
       .setDatabase(config.database())
@@ -55,6 +55,9 @@ public final class Databases {
         "statement_timeout", String.valueOf(config.statementTimeoutMs()),
         // PostgreSQL's notices ("schema … already exists, skipping" when instances migrate one after another) are not news
         "client_min_messages", "warning"));
+    // Each client's meters carry it (label namespace), so two clients in one process do not register the same gauge.
+    options.setMetricsName("event-walker-" + service);
+    return options;
   }
 
   /** Whether a failure is PostgreSQL refusing data (a constraint), rather than being unavailable. */

@@ -1,5 +1,6 @@
 package io.eventwalker.platform.http;
 
+import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,6 +52,11 @@ public final class Readiness {
   }
 
   public void handle(RoutingContext ctx) {
+    if (Lifecycle.of(vertx).draining()) {
+      ctx.response().setStatusCode(503).putHeader("Content-Type", Problem.CONTENT_TYPE).putHeader("Connection", "close")
+        .end(Problem.of(503, "not ready: shutting down").toJson().encode());
+      return;
+    }
     Map<String, Future<String>> checks = new LinkedHashMap<>();
     probes.forEach((name, addresses) -> checks.put(name, check(addresses)));
     Map<String, Future<Object>> extras = new LinkedHashMap<>();

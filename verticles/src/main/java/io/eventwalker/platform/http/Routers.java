@@ -2,6 +2,7 @@ package io.eventwalker.platform.http;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.eventwalker.platform.Lifecycle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -102,11 +103,13 @@ public final class Routers {
   /**
    * A router with {@code GET /health}, {@code GET /ready}, {@code GET /metrics} and
    * {@code GET /openapi.json}, whose 404, 405 and failures are problem+json. Add the service's
-   * routes to it.
+   * routes to it. Once the process drains ({@link Lifecycle}) every request but {@code /ready} is
+   * answered 503 at once.
    */
   public static Router base(Vertx vertx, Readiness readiness, String openApiResource) {
     Router router = Router.router(vertx);
     Buffer openApi = Buffer.buffer(readResource(openApiResource));
+    router.route().handler(Lifecycle.of(vertx)::admit);
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(readiness::handle);
     router.get("/metrics").handler(metricsHandler());
@@ -122,20 +125,24 @@ public final class Routers {
   }
 
   /**
-   * Serves a service's page at {@code GET /} ({@code webroot/<page>/index.html}) and the static
-   * files under {@code /assets/} (from {@code webroot/} on the classpath), with a Content Security
-   * Policy that lets pages load and connect only to this same server.
+   * Serves a service's page at {@code GET /} ({@code webroot/<page>/index.html}), its API docs at
+   * {@code GET /docs} (Swagger UI on {@code /openapi.json}, {@code webroot/docs/index.html}) and the
+   * static files under {@code /assets/} (from {@code webroot/} on the classpath), with a Content
+   * Security Policy that lets pages load and connect only to this same server.
    */
   public static void pages(Router router, String page) {
     router.route("/assets/*").handler(ctx -> {
       securityHeaders(ctx);
       ctx.next();
     }).handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300).setDirectoryListing(false));
-    router.get("/").handler(ctx -> {
-      securityHeaders(ctx);
-      ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache");
-      ctx.response().sendFile("webroot/" + page + "/index.html").onFailure(ctx::fail);
-    });
+    router.get("/").handler(ctx -> sendPage(ctx, "webroot/" + page + "/index.html"));
+    router.get("/docs").handler(ctx -> sendPage(ctx, "webroot/docs/index.html"));
+  }
+
+  private static void sendPage(RoutingContext ctx, String file) {
+    securityHeaders(ctx);
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache");
+    ctx.response().sendFile(file).onFailure(ctx::fail);
   }
 
   private static void securityHeaders(RoutingContext ctx) {

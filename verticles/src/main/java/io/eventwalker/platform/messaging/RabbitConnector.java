@@ -1,5 +1,6 @@
 package io.eventwalker.platform.messaging;
 
+import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Failures;
@@ -21,10 +22,13 @@ import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One RabbitMQ connection and channel owned by one bridge verticle.
@@ -75,6 +79,13 @@ public final class RabbitConnector {
   private volatile long generation;
   private volatile boolean blocked;
   private volatile boolean stopped;
+  /** Set on the way out ({@link Lifecycle}): consumers that acknowledge take no more messages. */
+  private volatile boolean draining;
+  /** Tags of this connection's consumers that acknowledge their messages. */
+  private final List<String> workTags = new CopyOnWriteArrayList<>();
+  /** Messages of this connection's acknowledging consumers handed out and not yet acknowledged. */
+  private final AtomicInteger holding = new AtomicInteger();
+  private final Lifecycle.Drain drain = this::drain;
 
   public RabbitConnector(Vertx vertx, RabbitConfig config, String name, Setup setup) {
     this.vertx = vertx;
@@ -109,6 +120,7 @@ public final class RabbitConnector {
    * continue in the background.
    */
   public Future<Void> start() {
+    Lifecycle.of(vertx).working(drain);
     Promise<Void> attempted = Promise.promise();
     submitConnect(attempted);
     return attempted.future();
@@ -186,9 +198,31 @@ public final class RabbitConnector {
       LOG.debug("{}: not acking delivery {} of an earlier connection", name, delivery.deliveryTag());
       return Future.succeededFuture();
     }
-    return call(ch -> {
+    return this.<Void>call(ch -> {
       ch.basicAck(delivery.deliveryTag(), false);
       return null;
+    }).onComplete(acked -> {
+      if (delivery.generation() == generation) {
+        holding.decrementAndGet();
+      }
+    });
+  }
+
+  /**
+   * Runs {@code task} (a reply, say) and acknowledges {@code delivery} right after it on the same
+   * channel, unless the delivery came from an earlier connection.
+   */
+  public Future<Void> ackAfter(Delivery delivery, ChannelTask<Void> task) {
+    return this.<Void>call(ch -> {
+      task.run(ch);
+      if (delivery.generation() == generation) {
+        ch.basicAck(delivery.deliveryTag(), false);
+      }
+      return null;
+    }).onComplete(acked -> {
+      if (delivery.generation() == generation) {
+        holding.decrementAndGet();
+      }
     });
   }
 
@@ -196,19 +230,61 @@ public final class RabbitConnector {
    * Starts a consumer on {@code queue} whose deliveries are handed to {@code handler} on the
    * verticle's context. Call it from {@link Setup#onConnected}.
    */
-  public String consume(Channel ch, String queue, boolean autoAck, Handler<Delivery> handler) throws Exception {
+  public void consume(Channel ch, String queue, boolean autoAck, Handler<Delivery> handler) throws Exception {
+    if (draining && !autoAck) {
+      return;
+    }
     long consumerGeneration = generation;
-    return ch.basicConsume(queue, autoAck, new DefaultConsumer(ch) {
+    String tag = ch.basicConsume(queue, autoAck, new DefaultConsumer(ch) {
       @Override
       public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
         Delivery delivery = new Delivery(consumerGeneration, envelope, properties, Buffer.buffer(body));
+        if (!autoAck && consumerGeneration == generation) {
+          holding.incrementAndGet();
+        }
         context.runOnContext(v -> handler.handle(delivery));
       }
     });
+    if (!autoAck) {
+      workTags.add(tag);
+    }
+  }
+
+  /**
+   * On the way out: the consumers that acknowledge stop taking messages (a reply consumer goes on,
+   * as requests in flight still wait for their replies), and this completes once every message they
+   * hold is acknowledged, or at {@code deadlineMillis} (the broker then hands what is left to
+   * another consumer, or to this service's next start).
+   */
+  private Future<Void> drain(long deadlineMillis) {
+    draining = true;
+    if (workTags.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> drained = Promise.promise();
+    call(ch -> {
+      for (String tag : workTags) {
+        ch.basicCancel(tag);
+      }
+      return null;
+    }).onComplete(cancelled -> awaitAcks(deadlineMillis, drained));
+    return drained.future();
+  }
+
+  private void awaitAcks(long deadlineMillis, Promise<Void> drained) {
+    if (holding.get() <= 0 || !isConnected()) {
+      drained.complete();
+    } else if (System.currentTimeMillis() >= deadlineMillis) {
+      LOG.warn("{}: shutting down with {} RabbitMQ messages not done; the broker delivers them again", name, holding.get());
+      drained.complete();
+    } else {
+      vertx.setTimer(20, id -> awaitAcks(deadlineMillis, drained));
+    }
   }
 
   public Future<Void> stop() {
     stopped = true;
+    Lifecycle.of(vertx).done(drain);
     Promise<Void> closed = Promise.promise();
     try {
       thread.execute(() -> {
@@ -243,6 +319,8 @@ public final class RabbitConnector {
       Channel ch = conn.createChannel();
       long nextGeneration = generation + 1;
       generation = nextGeneration;
+      workTags.clear();
+      holding.set(0);
       Connection owned = conn;
       conn.addBlockedListener(new BlockedListener() {
         @Override

@@ -4,7 +4,12 @@ import io.eventwalker.platform.cluster.ClusterConfig;
 import io.eventwalker.platform.cluster.Clustering;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
+import io.eventwalker.platform.tracing.Tracing;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -29,23 +34,42 @@ public final class VertxRuntime {
 
   /** {@code eventLoops} 0 keeps Vert.x's default (twice the cores). */
   public static Vertx create(int eventLoops) {
-    return Vertx.builder()
-      .with(options(eventLoops))
-      .withMetrics(new MicrometerMetricsFactory())
-      .build();
+    return create(eventLoops, null);
+  }
+
+  /** {@code openTelemetry}: what it traces with ({@link Tracing}), null for no tracing. */
+  public static Vertx create(int eventLoops, OpenTelemetry openTelemetry) {
+    Vertx vertx = builder(options(eventLoops), openTelemetry).build();
+    traced(vertx, openTelemetry);
+    return vertx;
   }
 
   /**
    * A member of the service's cluster (SPEC §6): the same Vert.x, with its event bus clustered
    * through Hazelcast ({@link Clustering}). Completes once it joined.
    */
-  public static Future<Vertx> createClustered(int eventLoops, String service, ClusterConfig cluster) {
+  public static Future<Vertx> createClustered(int eventLoops, String service, ClusterConfig cluster, OpenTelemetry openTelemetry) {
     VertxOptions options = options(eventLoops).setEventBusOptions(Clustering.eventBus(cluster));
-    return Vertx.builder()
-      .with(options)
-      .withMetrics(new MicrometerMetricsFactory())
+    return builder(options, openTelemetry)
       .withClusterManager(Clustering.manager(service, cluster))
-      .buildClustered();
+      .buildClustered()
+      .onSuccess(vertx -> traced(vertx, openTelemetry));
+  }
+
+  private static VertxBuilder builder(VertxOptions options, OpenTelemetry openTelemetry) {
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory());
+    if (openTelemetry != null) {
+      // HTTP, the event bus and PostgreSQL are traced by Vert.x; a trace context arriving with a request is followed.
+      options.setTracingOptions(new OpenTelemetryOptions());
+      builder.withTracer(new OpenTelemetryTracingFactory(openTelemetry));
+    }
+    return builder.with(options);
+  }
+
+  private static void traced(Vertx vertx, OpenTelemetry openTelemetry) {
+    if (openTelemetry != null) {
+      Tracing.register(vertx, openTelemetry);
+    }
   }
 
   private static VertxOptions options(int eventLoops) {
@@ -53,7 +77,7 @@ public final class VertxRuntime {
       .setEnabled(true)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
       .setJvmMetricsEnabled(true)
-      .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
+      .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.NAMESPACE))
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
     if (eventLoops > 0) {

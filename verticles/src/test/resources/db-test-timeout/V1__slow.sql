@@ -1,0 +1,2 @@
+-- A statement slower than the test's statement time limit (MigrationsTest).
+SELECT pg_sleep(2);
