@@ -130,7 +130,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(responses -> {
         if (!isComplete(responses.get(0))) {
-          rebuild();
+          rebuild(true);
           Failures.reply(msg, Problem.of(503, "Redis does not hold every subscription (it restarted empty?); they are being put back"
             + " from PostgreSQL"));
           return;
@@ -157,19 +157,27 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(marker -> {
         if (!isComplete(marker)) {
-          rebuild();
+          rebuild(false);
         }
       })
       .onFailure(failure -> LOG.warn("cannot check the subscriptions in Redis: {}", failure.getMessage()));
   }
 
-  /** Copies every durable subscription from PostgreSQL into Redis, then marks Redis complete (one rebuild at a time). */
-  private void rebuild() {
+  /**
+   * Copies every durable subscription from PostgreSQL into Redis, then marks Redis complete (one
+   * rebuild at a time). {@code lost}: found out while running, so Redis lost them (it restarted
+   * empty), worth a WARN; at start-up it may as well be a first start.
+   */
+  private void rebuild(boolean lost) {
     if (rebuilding) {
       return;
     }
     rebuilding = true;
-    LOG.info("Redis does not hold every subscription (a first start, or Redis restarted empty): putting them back from PostgreSQL");
+    if (lost) {
+      LOG.warn("Redis lost the subscriptions (it restarted empty?): putting them back from PostgreSQL");
+    } else {
+      LOG.info("Redis does not hold every subscription (a first start, or Redis restarted empty): putting them back from PostgreSQL");
+    }
     long started = System.nanoTime();
     redis.send(Request.cmd(Command.SET).arg(completeKey()).arg("rebuilding").arg("EX").arg(REBUILDING_MARK_S))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
@@ -184,12 +192,9 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
           LOG.warn("putting the subscriptions back into Redis stopped ({}); the next read tries again", done.cause().getMessage());
         } else if (done.result() < 0) {
           LOG.warn("Redis lost the subscriptions again while they were put back; the next read starts over");
-        } else if (done.result() > 0) {
-          // Redis had lost subscriptions (a first start finds none to put back): worth an operator's look.
-          LOG.warn("Redis had lost subscriptions: put {} events' subscriptions back from PostgreSQL in {} ms", done.result(),
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } else {
-          LOG.info("no subscriptions to put back into Redis");
+          LOG.info("put {} events' subscriptions back into Redis in {} ms", done.result(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
       });
   }
