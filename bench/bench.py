@@ -147,6 +147,32 @@ def s1(seconds, services):
     return s1_on(BM_PORT, seconds)
 
 
+def s1_all_defaults(seconds, warmup, repeat, log_dir):
+    """S1A: S1 against one JVM running `all` as a user runs it: no JVM flags, the shipped
+    configuration (only the ports, schemas and names of this run, and the rate limit off, as in S1).
+    Measured after the two-JVM scenarios, with B1 again beside each repetition."""
+    env = dict(os.environ, **{k: v for k, v in SERVICE_ENV.items() if k != "LOG_LEVEL"})
+    os.makedirs(log_dir, exist_ok=True)
+    with open(os.path.join(log_dir, "all.log"), "a") as out:
+        process = subprocess.Popen(["java", "-jar", JAR, "all"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        for port in (LP_PORT, BM_PORT):
+            wait_until("all ready on %d" % port, 120, lambda: process.poll() is None and http("GET", port, "/ready", timeout=2)[0] == 200,
+                       interval=0.2)
+        wrk(BM_PORT, "/", "bet.lua", warmup)
+        runs = []
+        for n in range(repeat):
+            log("S1A repetition %d/%d" % (n + 1, repeat))
+            b = b1(10 if seconds >= 10 else 4)
+            r = s1_on(BM_PORT, seconds, (process.pid,))
+            r["B1"] = b
+            runs.append(r)
+        return runs
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
 def commits():
     """Transactions committed in the database so far (PostgreSQL's own count)."""
     return int(psql("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"))
@@ -300,6 +326,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="one short repetition (under 2 minutes); does not rewrite docs")
     parser.add_argument("--no-docs", action="store_true", help="print the table only")
     parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--only-s1", action="store_true",
+                        help="B1 and S1 (two JVMs), then S1A (one JVM, `all`, shipped defaults): prints medians, does not rewrite docs")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: rewrite the table and docs from the last full run (bench/results/last-run.json), "
                              "e.g. after editing bench/notes.md")
@@ -334,6 +362,26 @@ def main():
     for name in ("line-provider", "bet-maker"):
         services.start(name)
     runs = []
+    if args.only_s1:
+        try:
+            create_events("bench-e", EVENTS)
+            wrk(BM_PORT, "/", "bet.lua", warmup)
+            for n in range(repeat):
+                log("S1 repetition %d/%d" % (n + 1, repeat))
+                b = b1(short)
+                r = s1(seconds, services)
+                runs.append((b["rate"], r["rate"], r["p99_ms"], r["errors"], r["durable"]))
+            services.stop()
+            alls = s1_all_defaults(seconds, warmup, repeat, RESULTS)
+        finally:
+            services.stop()
+            clean()
+        for name, rows in (("S1 ", runs), ("S1A", [(a["B1"]["rate"], a["rate"], a["p99_ms"], a["errors"], a["durable"]) for a in alls])):
+            ratios = [rate / base for base, rate, _, _, _ in rows]
+            print("%s  bets/s %s  B1 %s  ratio median %.2f (%.2f-%.2f)  p99 ms %s  errors %d  durable %s" % (
+                name, [round(r[1]) for r in rows], [round(r[0]) for r in rows], statistics.median(ratios), min(ratios), max(ratios),
+                [round(r[2], 1) for r in rows], sum(r[3] for r in rows), all(r[4] for r in rows)))
+        return
     try:
         create_events("bench-e", EVENTS)
         idle = memory(services)

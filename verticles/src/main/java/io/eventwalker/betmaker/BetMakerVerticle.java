@@ -22,6 +22,7 @@ public final class BetMakerVerticle extends VerticleBase {
   public Future<?> start() {
     BetMakerConfig config = BetMakerConfig.read(config());
     BetMessages.registerCodecs(vertx);
+    BetMeters.registerAtZero();
     ClusterWatch.forgetLeavingMembers(vertx);
     RateLimiter limiter = vertx.isClustered() ? sharedLimiter(config) : RateLimiter.of(config.rateLimit());
     ConcurrencyLimit concurrency = new ConcurrencyLimit(config.http().maxConcurrentRequests());

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * bet-maker's business meters on {@code /metrics} (docs/operations.md lists each with what a
@@ -21,10 +22,38 @@ final class BetMeters {
   private BetMeters() {
   }
 
+  /**
+   * Registers every counter with each of its known labels, and the settlement latency, at 0: a
+   * dashboard then shows 0 rather than "no data" for what has not happened yet, and Prometheus's
+   * {@code rate} counts the first occurrence too.
+   */
+  static void registerAtZero() {
+    Meters.counter(PLACED, PLACED_HELP);
+    for (String reason : List.of("unknown_event", "event_closed", "odds_changed", "invalid", "rate_limited", "not_stored", "outcome_unknown")) {
+      Meters.counter(REFUSED, REFUSED_HELP, "reason", reason);
+    }
+    for (String outcome : List.of("won", "lost", "void")) {
+      Meters.counter(SETTLED, SETTLED_HELP, "outcome", outcome);
+    }
+    for (String cause : List.of("forged", "unreadable", "refused", "poison")) {
+      Meters.counter(DEAD_LETTERED, DEAD_LETTERED_HELP, "cause", cause);
+    }
+    latency();
+  }
+
+  static final String DEAD_LETTERED = "bet_maker_updates_dead_lettered";
+  static final String DEAD_LETTERED_HELP = "updates sent to the dead-letter queue, by cause";
+  private static final String PLACED = "bet_maker_bets_placed";
+  private static final String PLACED_HELP = "bets stored (answered 201)";
+  private static final String REFUSED = "bet_maker_bets_refused";
+  private static final String REFUSED_HELP = "requests to place bets that stored none, by reason";
+  private static final String SETTLED = "bet_maker_bets_settled";
+  private static final String SETTLED_HELP = "bets settled, by outcome";
+
   /** Counts what a placement came to: its bets placed, or one refusal with its reason. */
   static void placement(Placement outcome) {
     if (outcome instanceof Placed placed) {
-      Meters.counter("bet_maker_bets_placed", "bets stored (answered 201)").increment(placed.bets().size());
+      Meters.counter(PLACED, PLACED_HELP).increment(placed.bets().size());
     } else if (outcome instanceof Refused refused) {
       refused(refused.unknownEvent() ? "unknown_event" : refused.ratio() != null ? "odds_changed" : "event_closed");
     } else if (outcome instanceof NotStored) {
@@ -40,7 +69,7 @@ final class BetMeters {
    * (503), {@code outcome_unknown} (500), {@code rate_limited} (429), {@code invalid} (400).
    */
   static void refused(String reason) {
-    Meters.counter("bet_maker_bets_refused", "requests to place bets that stored none, by reason", "reason", reason).increment();
+    Meters.counter(REFUSED, REFUSED_HELP, "reason", reason).increment();
   }
 
   /**
@@ -50,11 +79,14 @@ final class BetMeters {
    */
   static void settlementLatency(Instant changedAt, Instant settledAt) {
     Duration latency = Duration.between(changedAt, settledAt);
-    Timer.builder("bet_maker_settlement_latency")
+    latency().record(latency.isNegative() ? Duration.ZERO : latency);
+  }
+
+  private static Timer latency() {
+    return Timer.builder("bet_maker_settlement_latency")
       .description("from line-provider's commit of a result to bet-maker's commit of its settlement")
       .serviceLevelObjectives(LATENCY_BUCKETS)
-      .register(Meters.registry())
-      .record(latency.isNegative() ? Duration.ZERO : latency);
+      .register(Meters.registry());
   }
 
   private static final Duration[] LATENCY_BUCKETS = java.util.stream.LongStream.of(
@@ -70,7 +102,7 @@ final class BetMeters {
         case CANCELLED -> "void";
         case NEW -> "none";
       };
-      Meters.counter("bet_maker_bets_settled", "bets settled, by outcome", "outcome", outcome).increment(bets);
+      Meters.counter(SETTLED, SETTLED_HELP, "outcome", outcome).increment(bets);
     }
   }
 }

@@ -175,7 +175,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
   private void deadLetter(Delivery delivery, String cause, String reason) {
     AMQP.BasicProperties original = delivery.properties();
     LOG.warn("dead-lettering update message_id {} (user-id {}): {}", original.getMessageId(), original.getUserId(), reason);
-    Meters.counter("bet_maker_updates_dead_lettered", "updates sent to the dead-letter queue, by cause", "cause", cause).increment();
+    Meters.counter(BetMeters.DEAD_LETTERED, BetMeters.DEAD_LETTERED_HELP, "cause", cause).increment();
     Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
     headers.put(Topology.REASON_HEADER, reason);
     if (original.getUserId() != null) {

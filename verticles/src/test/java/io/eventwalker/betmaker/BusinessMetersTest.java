@@ -71,6 +71,19 @@ class BusinessMetersTest {
   }
 
   @Test
+  void countersAreThereBeforeAnythingHappened() {
+    String metrics = bets.get("/metrics").body();
+    for (String reason : java.util.List.of("unknown_event", "event_closed", "odds_changed", "invalid", "rate_limited", "not_stored",
+        "outcome_unknown")) {
+      assertThat(metrics).contains("bet_maker_bets_refused_total{reason=\"" + reason + "\"}");
+    }
+    for (String cause : java.util.List.of("forged", "unreadable", "refused", "poison")) {
+      assertThat(metrics).contains("bet_maker_updates_dead_lettered_total{cause=\"" + cause + "\"}");
+    }
+    assertThat(metrics).contains("bet_maker_bets_settled_total{outcome=\"void\"}", "bet_maker_settlement_latency_seconds_count");
+  }
+
+  @Test
   void theOutboxBacklogIsOnLineProvidersMetrics() {
     assertThat(line.get("/metrics").body()).contains("line_provider_outbox_backlog_rows", "line_provider_outbox_oldest_age_seconds");
   }
