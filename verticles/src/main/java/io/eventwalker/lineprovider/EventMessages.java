@@ -17,14 +17,15 @@ public final class EventMessages {
   /**
    * {@code single}: the client sent one object, so errors carry no item index. {@code traceparent}:
    * the request's trace context, stored with the outbox rows (null when not traced).
+   * {@code deadlineMillis}: the write commits before it or not at all.
    */
-  public record CreateEvents(List<NewEvent> events, boolean single, String traceparent) {
+  public record CreateEvents(List<NewEvent> events, boolean single, String traceparent, long deadlineMillis) {
     public CreateEvents {
       events = List.copyOf(events);
     }
   }
 
-  public record UpdateEvents(List<EventChange> changes, boolean single, String traceparent) {
+  public record UpdateEvents(List<EventChange> changes, boolean single, String traceparent, long deadlineMillis) {
     public UpdateEvents {
       changes = List.copyOf(changes);
     }

@@ -28,6 +28,7 @@ import io.eventwalker.platform.validation.FieldError;
 import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.wire.EventState;
 import io.micrometer.core.instrument.Gauge;
+import io.vertx.pgclient.PgException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -39,6 +40,8 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -126,7 +129,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
       statuses[i] = event.status().name();
       created.add(event.firstVersion());
     }
-    pool.withTransaction(conn -> conn.preparedQuery(EventQueries.INSERT_EVENTS)
+    write(msg.body().deadlineMillis(), conn -> conn.preparedQuery(EventQueries.INSERT_EVENTS)
         .execute(Tuple.of(ids, ratios, deadlines, statuses))
         .compose(rows -> {
           Set<String> inserted = new HashSet<>();
@@ -151,7 +154,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
     String[] ids = changes.stream().map(EventChange::eventId).toArray(String[]::new);
     List<EventState> result = new ArrayList<>(changes.size());
     List<EventState> changed = new ArrayList<>();
-    pool.withTransaction(conn -> conn.preparedQuery(EventQueries.LOCK_EVENTS).execute(Tuple.of((Object) ids))
+    write(msg.body().deadlineMillis(), conn -> conn.preparedQuery(EventQueries.LOCK_EVENTS).execute(Tuple.of((Object) ids))
         .compose(rows -> {
           Map<String, EventState> current = new HashMap<>();
           rows.forEach(row -> current.put(row.getString("event_id"), EventRows.read(row)));
@@ -316,6 +319,61 @@ public final class EventRepositoryVerticle extends VerticleBase {
     String where = single ? "" : " (item " + index + ")";
     return new Problem(status, Problem.of(status, detail).type(), Problem.title(status), detail + where,
       List.of(new FieldError(field, itemIndex, message))).exception();
+  }
+
+  /**
+   * Runs {@code work} in a transaction that commits before {@code deadlineMillis} or not at all
+   * (SPEC §2: a 5xx from a write stores nothing, now or later). Every statement is cut by
+   * PostgreSQL at the deadline ({@code statement_timeout}, a lock waited on included), and one
+   * that finished after it is rolled back rather than committed. The COMMIT gets
+   * {@link #COMMIT_TIMEOUT_MS}: PostgreSQL refusing it stored nothing (503); a connection lost or
+   * silent meanwhile leaves the outcome unknown, answered with its own problem (500).
+   */
+  private <T> Future<T> write(long deadlineMillis, Function<SqlConnection, Future<T>> work) {
+    return pool.getConnection().compose(conn -> {
+      long left = deadlineMillis - System.currentTimeMillis();
+      if (left <= 0) {
+        conn.close();
+        return Future.failedFuture(notStored("the change could not be written in time"));
+      }
+      Future<RowSet<Row>> begun = conn.query("BEGIN").execute();
+      Future<RowSet<Row>> limited = conn.query("SET LOCAL statement_timeout = " + left).execute();
+      return Future.all(begun, limited).compose(started -> work.apply(conn)).transform(done -> {
+        if (done.failed()) {
+          return rollBack(conn, done.cause());
+        }
+        if (System.currentTimeMillis() >= deadlineMillis) {
+          return rollBack(conn, notStored("the change could not be written in time"));
+        }
+        Future<RowSet<Row>> sent = conn.query("COMMIT").execute();
+        sent.onComplete(answered -> conn.close());
+        return sent.timeout(COMMIT_TIMEOUT_MS, TimeUnit.MILLISECONDS).transform(committed -> {
+          if (committed.succeeded()) {
+            return Future.succeededFuture(done.result());
+          }
+          if (committed.cause() instanceof PgException) {
+            return Future.failedFuture(notStored("PostgreSQL refused to commit the change"));
+          }
+          LOG.error("outcome unknown: the COMMIT of a change of events was not confirmed ({})", committed.cause().toString());
+          return Future.failedFuture(Problem.outcomeUnknown("the database did not confirm the commit of this change; read the"
+            + " event to learn whether it was stored").exception());
+        });
+      });
+    });
+  }
+
+  /** How long a COMMIT may take before its outcome counts as unknown. */
+  static final long COMMIT_TIMEOUT_MS = 5_000;
+
+  private static <T> Future<T> rollBack(SqlConnection conn, Throwable cause) {
+    return conn.query("ROLLBACK").execute().transform(rolledBack -> {
+      conn.close();
+      return Future.failedFuture(Databases.isStatementTimeout(cause) ? notStored("the change could not be written in time") : cause);
+    });
+  }
+
+  private static ProblemException notStored(String why) {
+    return Problem.of(503, why + "; nothing was stored; try again").exception();
   }
 
   private static void fail(Message<?> msg, Throwable failure) {

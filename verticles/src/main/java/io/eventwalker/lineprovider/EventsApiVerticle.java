@@ -43,12 +43,18 @@ public final class EventsApiVerticle extends VerticleBase {
   private final LineProviderConfig config;
   private final ConcurrencyLimit concurrency;
   private final DeliveryOptions requestOptions;
+  private final DeliveryOptions writeOptions;
+  private final long writeTimeoutMs;
 
   /** {@code concurrency}: shared by every instance, so the cap is per process. */
   EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency) {
     this.config = config;
     this.concurrency = concurrency;
     this.requestOptions = LocalBus.options(config.http().requestTimeoutMs());
+    this.writeTimeoutMs = config.http().requestTimeoutMs();
+    // The repository answers every write itself, at the latest when its commit is confirmed or
+    // found unknown: this answer never comes from a time-out while the write may still commit.
+    this.writeOptions = LocalBus.options(writeTimeoutMs + EventRepositoryVerticle.COMMIT_TIMEOUT_MS + 1_000);
   }
 
   @Override
@@ -83,7 +89,8 @@ public final class EventsApiVerticle extends VerticleBase {
       ctx.fail(400, e);
       return;
     }
-    vertx.eventBus().<Events>request(Addresses.EVENTS_CREATE, new CreateEvents(batch.items(), batch.single(), Tracing.current(vertx)), requestOptions)
+    vertx.eventBus().<Events>request(Addresses.EVENTS_CREATE, new CreateEvents(batch.items(), batch.single(), Tracing.current(vertx),
+        System.currentTimeMillis() + writeTimeoutMs), writeOptions)
       .onSuccess(reply -> {
         List<EventState> created = reply.body().events();
         if (batch.single()) {
@@ -102,7 +109,8 @@ public final class EventsApiVerticle extends VerticleBase {
       ctx.fail(400, e);
       return;
     }
-    vertx.eventBus().<Events>request(Addresses.EVENTS_UPDATE, new UpdateEvents(batch.items(), batch.single(), Tracing.current(vertx)), requestOptions)
+    vertx.eventBus().<Events>request(Addresses.EVENTS_UPDATE, new UpdateEvents(batch.items(), batch.single(), Tracing.current(vertx),
+        System.currentTimeMillis() + writeTimeoutMs), writeOptions)
       .onSuccess(reply -> Responses.json(ctx, 200, shape(reply.body().events(), batch.single())))
       .onFailure(ctx::fail);
   }

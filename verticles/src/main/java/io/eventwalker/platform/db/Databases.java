@@ -60,6 +60,11 @@ public final class Databases {
     return options;
   }
 
+  /** Whether a statement was cancelled by its time limit ({@code statement_timeout}). */
+  public static boolean isStatementTimeout(Throwable failure) {
+    return failure instanceof PgException pg && "57014".equals(pg.getSqlState());
+  }
+
   /** Whether a failure is PostgreSQL refusing data (a constraint), rather than being unavailable. */
   public static boolean isConstraintViolation(Throwable failure) {
     return failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("23");

@@ -1,0 +1,79 @@
+package io.eventwalker.lineprovider;
+
+import io.eventwalker.testing.Await;
+import io.eventwalker.testing.Http;
+import io.eventwalker.testing.TestSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * SPEC §2: a 5xx from a write stores nothing, now or later. A change held up past its request's
+ * time limit (here by a lock another transaction holds on the event) is answered 503 and is never
+ * committed once the lock goes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LineProviderWriteDeadlineTest {
+
+  private TestSystem system;
+  private Http line;
+
+  @BeforeAll
+  void start() {
+    system = TestSystem.start(true, false, config -> config.put("REQUEST_TIMEOUT_MS", 1_000), config -> { });
+    line = system.lineProvider();
+  }
+
+  @AfterAll
+  void stop() {
+    system.close();
+  }
+
+  @Test
+  void aChangeHeldPastItsTimeLimitIsAnswered503AndNeverStored() throws Exception {
+    long deadline = Instant.now().getEpochSecond() + 3600;
+    assertThat(line.post("/event", "{\"event_id\":\"held\",\"ratio\":2,\"deadline\":" + deadline + "}").status()).isEqualTo(201);
+    long outboxBefore = system.count("SELECT count(*) FROM " + system.lpSchema() + ".outbox WHERE event_id = 'held'");
+
+    // Another transaction holds the event's row for 3 s, well past the change's 1 s.
+    Process holder = new ProcessBuilder("psql", "-h", env("PG_HOST", "127.0.0.1"), "-p", env("PG_PORT", "5432"),
+      "-U", env("PG_USER", "postgres"), "-d", env("PG_DATABASE", "postgres"), "-q", "-c",
+      "BEGIN; SELECT 1 FROM " + system.lpSchema() + ".events WHERE event_id = 'held' FOR UPDATE; SELECT pg_sleep(3); COMMIT;")
+      .redirectErrorStream(true).start();
+    Await.until("the other transaction holds the row", Duration.ofSeconds(10), () -> system.count(
+      "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.query LIKE '%pg_sleep(3)%' AND l.mode = 'RowShareLock'") > 0);
+
+    long asked = System.nanoTime();
+    Http.Response answer = line.put("/event", "{\"event_id\":\"held\",\"ratio\":3}");
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+    assertThat(answer.contentType()).startsWith("application/problem+json");
+    assertThat(tookMs).as("answered about when the time limit ran out").isLessThan(2_500);
+
+    assertThat(holder.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    // The lock is gone: a change that had only been waiting for it would go on and commit now.
+    // Once no connection of line-provider's is inside a transaction, none of it can commit later.
+    Await.until("line-provider's connections out of any transaction", Duration.ofSeconds(10), () -> system.count(
+      "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-line-provider'"
+        + " AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')") == 0);
+    Http.Response after = line.get("/event/held");
+    assertThat(after.object().getLong("version")).as("not changed").isEqualTo(1L);
+    assertThat(after.object().getDouble("ratio")).isEqualTo(2.0);
+    assertThat(system.count("SELECT count(*) FROM " + system.lpSchema() + ".outbox WHERE event_id = 'held'"))
+      .as("no update published").isEqualTo(outboxBefore);
+    // And the next change goes through.
+    assertThat(line.put("/event", "{\"event_id\":\"held\",\"ratio\":3}").object().getLong("version")).isEqualTo(2L);
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null ? fallback : value;
+  }
+}
