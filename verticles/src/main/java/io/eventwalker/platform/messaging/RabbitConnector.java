@@ -198,14 +198,7 @@ public final class RabbitConnector {
       LOG.debug("{}: not acking delivery {} of an earlier connection", name, delivery.deliveryTag());
       return Future.succeededFuture();
     }
-    return this.<Void>call(ch -> {
-      ch.basicAck(delivery.deliveryTag(), false);
-      return null;
-    }).onComplete(acked -> {
-      if (delivery.generation() == generation) {
-        holding.decrementAndGet();
-      }
-    });
+    return ackAfter(delivery, ch -> null);
   }
 
   /**
