@@ -71,7 +71,14 @@ public final class Main {
       System.err.println("LOG_FORMAT must be json or text, got " + logFormat);
       System.exit(2);
     }
-    long graceMs = shutdownGraceMs(System.getenv("SHUTDOWN_GRACE_MS"));
+    long graceMs;
+    try {
+      graceMs = shutdownGraceMs(System.getenv("SHUTDOWN_GRACE_MS"));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     String service = "all";
     String confDir = System.getenv("EW_CONF_DIR");
     List<String> words = new ArrayList<>();
@@ -201,8 +208,7 @@ public final class Main {
       return DEFAULT_GRACE_MS;
     }
     if (!value.matches("[0-9]{1,6}") || Long.parseLong(value) > 600_000) {
-      System.err.println("SHUTDOWN_GRACE_MS must be a number of milliseconds from 0 to 600000, got " + value);
-      System.exit(2);
+      throw new IllegalArgumentException("SHUTDOWN_GRACE_MS must be a number of milliseconds from 0 to 600000, got " + value);
     }
     return Long.parseLong(value);
   }

@@ -41,4 +41,16 @@ class MainConfigTest {
       .isInstanceOf(IllegalStateException.class)
       .hasMessageContaining("is not a JSON object");
   }
+
+  @Test
+  void theShutdownGraceIsMillisecondsUpToTenMinutes() {
+    assertThat(Main.shutdownGraceMs(null)).isEqualTo(10_000);
+    assertThat(Main.shutdownGraceMs("")).isEqualTo(10_000);
+    assertThat(Main.shutdownGraceMs("0")).isZero();
+    assertThat(Main.shutdownGraceMs("15000")).isEqualTo(15_000);
+    for (String bad : new String[] {"-1", "1.5", "10s", "600001", "99999999999", " 5"}) {
+      assertThatThrownBy(() -> Main.shutdownGraceMs(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SHUTDOWN_GRACE_MS");
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.platform.db.Migrations;
+import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ public final class BetMakerVerticle extends VerticleBase {
     ClusterWatch.forgetLeavingMembers(vertx);
     RateLimiter limiter = vertx.isClustered() ? sharedLimiter(config) : RateLimiter.of(config.rateLimit());
     ConcurrencyLimit concurrency = new ConcurrencyLimit(config.http().maxConcurrentRequests());
+    Lifecycle.of(vertx).counting(concurrency);
     vertx.setPeriodic(60_000, id -> limiter.purgeIdle(System.nanoTime()));
     DeploymentOptions one = new DeploymentOptions();
     return Migrations.migrate(vertx, config.database(), "bet-maker")

@@ -227,7 +227,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
       .contentType(Topology.JSON)
       .type(request.type())
       .expiration(Long.toString(timeoutMs))
-      .headers(span.getSpanContext().isValid() ? Map.<String, Object>of(Topology.TRACEPARENT_HEADER, Tracing.traceparent(vertx, span)) : null)
+      .headers(span.getSpanContext().isValid() ? Map.<String, Object>of(Tracing.TRACEPARENT, Tracing.traceparent(vertx, span)) : null)
       .build();
     byte[] body = request.toBuffer().getBytes();
     connector.call(ch -> {

@@ -15,6 +15,7 @@ import io.eventwalker.platform.Failpoints;
 import io.eventwalker.platform.tracing.Tracing;
 import io.eventwalker.platform.Timestamps;
 import io.eventwalker.platform.db.Databases;
+import io.eventwalker.platform.db.Transactions;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStatus;
@@ -24,7 +25,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -212,11 +212,10 @@ public final class PlacementVerticle extends VerticleBase {
       // BEGIN, the time limit, the hold and the insert go out together (pipelined): one round
       // trip, then the wait for line-provider's answer, then COMMIT or ROLLBACK. PostgreSQL
       // itself cancels a statement still waiting (on a lock, say) when the deadline comes.
-      Future<RowSet<Row>> begun = conn.query("BEGIN").execute();
-      Future<RowSet<Row>> limited = conn.query("SET LOCAL statement_timeout = " + left).execute();
+      Future<Void> begun = Transactions.begin(conn, left);
       Future<RowSet<Row>> held = conn.preparedQuery(BetQueries.HOLD_EVENTS).execute(Tuple.of((Object) group.events()));
       Future<RowSet<Row>> inserted = conn.preparedQuery(BetQueries.PLACE).execute(group.rows());
-      Future<List<List<Bet>>> written = Future.all(begun, limited, held, inserted)
+      Future<List<List<Bet>>> written = Future.all(begun, held, inserted)
         .compose(sent -> line.timeout(Math.max(1, group.deadlineMillis() - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
           .recover(failure -> Future.failedFuture(line.isComplete() ? failure
             : notStored("line-provider did not answer before the bets' deadline"))))
@@ -245,10 +244,10 @@ public final class PlacementVerticle extends VerticleBase {
         });
       return written.transform(done -> {
         if (done.failed()) {
-          return rollBack(conn, done.cause());
+          return Transactions.rollBack(conn, done.cause());
         }
         if (System.currentTimeMillis() >= group.deadlineMillis()) {
-          return rollBack(conn, notStored("the bets could not be written before their deadline"));
+          return Transactions.rollBack(conn, notStored("the bets could not be written before their deadline"));
         }
         return commit(conn, group).map(done.result());
       });
@@ -278,34 +277,20 @@ public final class PlacementVerticle extends VerticleBase {
 
 
   /**
-   * Rolls the transaction back, releases the connection and fails with {@code cause}: nothing of
-   * it is stored (no COMMIT was sent).
-   */
-  private static <T> Future<T> rollBack(SqlConnection conn, Throwable cause) {
-    return conn.query("ROLLBACK").execute().transform(rolledBack -> {
-      conn.close();
-      return Future.failedFuture(cause);
-    });
-  }
-
-  /**
    * Commits. PostgreSQL refusing the commit rolled it back (nothing stored); a lost connection or
    * no answer within {@code BM_COMMIT_TIMEOUT_MS} leaves the outcome unknown, and says so. The
    * connection goes back to the pool only once PostgreSQL has answered the COMMIT (or the
    * connection is gone): nothing else may queue behind a commit whose outcome is still open.
    */
   private Future<Void> commit(SqlConnection conn, Group group) {
-    Future<RowSet<Row>> sent = conn.query("COMMIT").execute();
-    sent.onComplete(answered -> conn.close());
-    return sent
-      .timeout(config.commitTimeoutMs(), TimeUnit.MILLISECONDS)
+    return Transactions.commit(conn, config.commitTimeoutMs())
       .transform(committed -> {
         if (committed.succeeded()) {
           Failpoints.hit(Failpoints.PLACE_AFTER_COMMIT);
           return Future.succeededFuture();
         }
         Throwable failure = committed.cause();
-        if (failure instanceof PgException) {
+        if (!(failure instanceof Transactions.CommitUnknown)) {
           return Future.failedFuture(notStored("PostgreSQL refused to commit the bets (" + failure.getMessage() + ")"));
         }
         // Each bet is a line of its own, with its id and player as fields, for whoever reconciles them.
@@ -339,7 +324,7 @@ public final class PlacementVerticle extends VerticleBase {
     if (failure instanceof ReplyException reply) {
       return Failures.detail(reply);
     }
-    if (failure instanceof PgException pg && "57014".equals(pg.getSqlState())) {
+    if (Databases.isStatementTimeout(failure)) {
       return "the bets could not be written before their deadline";
     }
     return "PostgreSQL could not store the bets (" + failure.getMessage() + ")";

@@ -21,6 +21,7 @@ import io.eventwalker.wire.EventStates;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
 import io.eventwalker.platform.Timestamps;
 import io.eventwalker.platform.db.Databases;
+import io.eventwalker.platform.db.Transactions;
 import io.eventwalker.wire.EventRows;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.ProblemException;
@@ -28,7 +29,6 @@ import io.eventwalker.platform.validation.FieldError;
 import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.wire.EventState;
 import io.micrometer.core.instrument.Gauge;
-import io.vertx.pgclient.PgException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -40,7 +40,6 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -336,25 +335,22 @@ public final class EventRepositoryVerticle extends VerticleBase {
         conn.close();
         return Future.failedFuture(notStored("the change could not be written in time"));
       }
-      Future<RowSet<Row>> begun = conn.query("BEGIN").execute();
-      Future<RowSet<Row>> limited = conn.query("SET LOCAL statement_timeout = " + left).execute();
-      return Future.all(begun, limited).compose(started -> work.apply(conn)).transform(done -> {
+      return Transactions.begin(conn, left).compose(begun -> work.apply(conn)).transform(done -> {
         if (done.failed()) {
-          return rollBack(conn, done.cause());
+          return Transactions.rollBack(conn, Databases.isStatementTimeout(done.cause())
+            ? notStored("the change could not be written in time") : done.cause());
         }
         if (System.currentTimeMillis() >= deadlineMillis) {
-          return rollBack(conn, notStored("the change could not be written in time"));
+          return Transactions.rollBack(conn, notStored("the change could not be written in time"));
         }
-        Future<RowSet<Row>> sent = conn.query("COMMIT").execute();
-        sent.onComplete(answered -> conn.close());
-        return sent.timeout(COMMIT_TIMEOUT_MS, TimeUnit.MILLISECONDS).transform(committed -> {
+        return Transactions.commit(conn, COMMIT_TIMEOUT_MS).transform(committed -> {
           if (committed.succeeded()) {
             return Future.succeededFuture(done.result());
           }
-          if (committed.cause() instanceof PgException) {
+          if (!(committed.cause() instanceof Transactions.CommitUnknown)) {
             return Future.failedFuture(notStored("PostgreSQL refused to commit the change"));
           }
-          LOG.error("outcome unknown: the COMMIT of a change of events was not confirmed ({})", committed.cause().toString());
+          LOG.error("outcome unknown: the COMMIT of a change of events was not confirmed ({})", committed.cause().getCause().toString());
           return Future.failedFuture(Problem.outcomeUnknown("the database did not confirm the commit of this change; read the"
             + " event to learn whether it was stored").exception());
         });
@@ -364,13 +360,6 @@ public final class EventRepositoryVerticle extends VerticleBase {
 
   /** How long a COMMIT may take before its outcome counts as unknown. */
   static final long COMMIT_TIMEOUT_MS = 5_000;
-
-  private static <T> Future<T> rollBack(SqlConnection conn, Throwable cause) {
-    return conn.query("ROLLBACK").execute().transform(rolledBack -> {
-      conn.close();
-      return Future.failedFuture(Databases.isStatementTimeout(cause) ? notStored("the change could not be written in time") : cause);
-    });
-  }
 
   private static ProblemException notStored(String why) {
     return Problem.of(503, why + "; nothing was stored; try again").exception();

@@ -1,6 +1,7 @@
 package io.eventwalker.lineprovider;
 
 import io.eventwalker.platform.db.Migrations;
+import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -19,6 +20,7 @@ public final class LineProviderVerticle extends VerticleBase {
     LineProviderConfig config = LineProviderConfig.read(config());
     DeploymentOptions one = new DeploymentOptions();
     ConcurrencyLimit concurrency = new ConcurrencyLimit(config.http().maxConcurrentRequests());
+    Lifecycle.of(vertx).counting(concurrency);
     return prepare(vertx, config)
       .compose(migrated -> vertx.deployVerticle(() -> new EventRepositoryVerticle(config), one))
       .compose(repository -> Future.all(

@@ -1,5 +1,6 @@
 package io.eventwalker.platform;
 
+import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
 import io.vertx.core.Future;
@@ -13,14 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The way out of a running process (SIGTERM), in two phases, bounded by the grace period in all:
  * <ol>
  *   <li>HTTP: from the first moment {@code /ready} answers 503, and so does every new request, with
  *   {@code Retry-After} and {@code Connection: close} ({@link #admit}); the requests already taken
- *   are answered;</li>
+ *   are answered (they are the ones each service's {@link ConcurrencyLimit} counts);</li>
  *   <li>work: each consumer of RabbitMQ stops taking messages and waits for the ones it holds to be
  *   done and acknowledged ({@link Drain}).</li>
  * </ol>
@@ -43,8 +43,8 @@ public final class Lifecycle {
   private static final Map<Vertx, Lifecycle> OF = Collections.synchronizedMap(new WeakHashMap<>());
 
   private final List<Drain> drains = new CopyOnWriteArrayList<>();
-  /** HTTP requests taken and not yet answered (the live bridge's long-lived ones are not counted). */
-  private final AtomicInteger inFlight = new AtomicInteger();
+  /** The services' counts of the requests they work on. */
+  private final List<ConcurrencyLimit> requests = new CopyOnWriteArrayList<>();
   private volatile boolean draining;
 
   private Lifecycle() {
@@ -59,22 +59,19 @@ public final class Lifecycle {
     return draining;
   }
 
-  /**
-   * The first handler of every router: while running, counts the request until it is answered;
-   * once draining, answers it 503 at once ({@code /ready} answers its own 503).
-   */
+  /** The first handler of every router: once draining, answers a request 503 at once ({@code /ready} answers its own 503). */
   public void admit(RoutingContext ctx) {
-    String path = ctx.request().path();
-    if (draining && !path.equals("/ready")) {
+    if (draining && !ctx.request().path().equals("/ready")) {
       ctx.response().putHeader("Connection", "close").putHeader("Retry-After", "1");
       Problems.write(ctx, Problem.of(503, "the service is shutting down; nothing was done; try again"));
       return;
     }
-    if (!path.startsWith("/eventbus/")) {
-      inFlight.incrementAndGet();
-      ctx.addEndHandler(ended -> inFlight.decrementAndGet()); // when answered, or the connection is lost
-    }
     ctx.next();
+  }
+
+  /** A service's count of the requests it works on: a drain waits until they are answered. */
+  public void counting(ConcurrencyLimit limit) {
+    requests.add(limit);
   }
 
   public void working(Drain drain) {
@@ -101,7 +98,8 @@ public final class Lifecycle {
 
   private void awaitAnswers(Vertx vertx, long notBefore, long deadline, Promise<Void> answered) {
     long now = System.currentTimeMillis();
-    if ((inFlight.get() <= 0 && now >= notBefore) || now >= deadline) {
+    boolean idle = requests.stream().allMatch(limit -> limit.inFlight() <= 0);
+    if ((idle && now >= notBefore) || now >= deadline) {
       answered.complete();
     } else {
       vertx.setTimer(POLL_MS, id -> awaitAnswers(vertx, notBefore, deadline, answered));

@@ -2,6 +2,7 @@ package io.eventwalker.wire;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import io.eventwalker.platform.tracing.Tracing;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -86,7 +87,7 @@ public final class Topology {
     Map<String, Object> headers = new HashMap<>(4);
     headers.put(CHANGED_AT_HEADER, changedAt.toEpochMilli());
     if (traceparent != null) {
-      headers.put(TRACEPARENT_HEADER, traceparent);
+      headers.put(Tracing.TRACEPARENT, traceparent);
     }
     return new AMQP.BasicProperties.Builder()
       .contentType(JSON)
@@ -104,8 +105,6 @@ public final class Topology {
    * reader that does not know it ignores it). bet-maker times its settlements from it.
    */
   public static final String CHANGED_AT_HEADER = "x-event-walker-changed-at";
-  /** Header of an update or a request: the W3C trace context it belongs to. */
-  public static final String TRACEPARENT_HEADER = "traceparent";
 
   /** The {@value #CHANGED_AT_HEADER} header of a message's properties, or null when absent or not a number. */
   public static Instant changedAt(AMQP.BasicProperties properties) {

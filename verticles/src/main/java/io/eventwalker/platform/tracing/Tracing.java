@@ -34,6 +34,8 @@ public final class Tracing {
   public static final String TRACEPARENT = "traceparent";
   private static final String SCOPE = "io.eventwalker";
   private static final Map<Vertx, OpenTelemetry> OF = Collections.synchronizedMap(new WeakHashMap<>());
+  /** Whether any Vert.x of this process traces: when none does (the usual case), nothing is looked up per request. */
+  private static volatile boolean anyTraced;
 
   private static final TextMapGetter<Map<String, ?>> HEADERS = new TextMapGetter<>() {
     @Override
@@ -74,16 +76,17 @@ public final class Tracing {
   /** Records the SDK {@code vertx} traces with (see {@code VertxRuntime}). */
   public static void register(Vertx vertx, OpenTelemetry openTelemetry) {
     OF.put(vertx, openTelemetry);
+    anyTraced = true;
   }
 
   /** The SDK of {@code vertx}; a no-op one when tracing is off. */
   public static OpenTelemetry of(Vertx vertx) {
-    return OF.getOrDefault(vertx, OpenTelemetry.noop());
+    return anyTraced ? OF.getOrDefault(vertx, OpenTelemetry.noop()) : OpenTelemetry.noop();
   }
 
   /** The {@value #TRACEPARENT} of the span current on this thread's Vert.x context, or null when there is none. */
   public static String current(Vertx vertx) {
-    return traceparent(vertx, Context.current());
+    return anyTraced ? traceparent(vertx, Context.current()) : null;
   }
 
   public static String traceparent(Vertx vertx, Context context) {
