@@ -328,6 +328,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--only-s1", action="store_true",
                         help="B1 and S1 (two JVMs), then S1A (one JVM, `all`, shipped defaults): prints medians, does not rewrite docs")
+    parser.add_argument("--only-s3", action="store_true",
+                        help="S3 with B4, and S3L with B4L (two JVMs): prints medians, does not rewrite docs")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: rewrite the table and docs from the last full run (bench/results/last-run.json), "
                              "e.g. after editing bench/notes.md")
@@ -381,6 +383,23 @@ def main():
             print("%s  bets/s %s  B1 %s  ratio median %.2f (%.2f-%.2f)  p99 ms %s  errors %d  durable %s" % (
                 name, [round(r[1]) for r in rows], [round(r[0]) for r in rows], statistics.median(ratios), min(ratios), max(ratios),
                 [round(r[2], 1) for r in rows], sum(r[3] for r in rows), all(r[4] for r in rows)))
+        return
+    if args.only_s3:
+        try:
+            for n in range(repeat):
+                log("S3 repetition %d/%d" % (n + 1, repeat))
+                r = {"S3": s3(n), "B4": b4(), "S3L": s3(n, HUGE_EVENT_BETS, services), "B4L": b4(HUGE_EVENT_BETS)}
+                psql("DELETE FROM %s.bets WHERE event_id = 'bench-settle-%d-%d0'" % (BM_SCHEMA, HUGE_EVENT_BETS, n))
+                runs.append(r)
+        finally:
+            services.stop()
+            clean()
+        for name, base in (("S3", "B4"), ("S3L", "B4L")):
+            ratios = [r[name]["seconds"] / r[base]["seconds"] for r in runs]
+            print("%-3s  s %s  %s s %s  ratio median %.2f (%.2f-%.2f)  heap peak MB %s  bet-maker alive %s" % (
+                name, [round(r[name]["seconds"], 2) for r in runs], base, [round(r[base]["seconds"], 2) for r in runs],
+                statistics.median(ratios), min(ratios), max(ratios), [round(r[name]["heap_peak_mb"]) for r in runs],
+                all(r[name]["alive"] for r in runs)))
         return
     try:
         create_events("bench-e", EVENTS)
@@ -556,7 +575,7 @@ def report(runs, idle, args, elapsed, measured_at=None):
            "", "\n".join(table), "", "### Targets", "", "\n".join(verdicts), "",
            "### CPU of the load tools and the services", "", "\n".join(cpu), "",
            "### How each figure is taken", "",
-           "- B1: `pgbench -c %d -j 2 -f bench/sql/b1_insert_one.sql` into `bench_baseline.bets`, a table shaped like bet-maker's `bets` (same columns, checks and indexes)." % CONNECTIONS,
+           "- B1: `pgbench -c %d -j 2 -f bench/sql/b1_insert_one.sql` into `bench_baseline.bets`, a conventional bets table (bet-maker's columns but `player_id`, its checks, fillfactor 100, a partial index of PENDING bets; `bench/sql/bets_table.sql`)." % CONNECTIONS,
            "- B2: `pgbench -c 8 -j 2 -f bench/sql/b2_insert_hundred.sql`, 100 rows per transaction; rows/s = TPS × 100.",
            "- B3: `wrk -t2 -c%d` on bet-maker's `GET /health` (the HTTP ceiling of the same server and settings)." % CONNECTIONS,
            "- B4: `UPDATE … SET status, payout, settled_at WHERE event_id = $1 AND status = 'PENDING'` of %s rows in `bench_baseline.bets`, timed by psql." % "{:,}".format(SETTLE_BETS),

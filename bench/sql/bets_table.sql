@@ -1,4 +1,6 @@
--- A table shaped like bet-maker's bets (same columns, constraints and indexes), for the baselines.
+-- A bets table laid out the conventional way (bet-maker's columns but player_id, its constraints, fillfactor 100,
+-- a partial index of PENDING bets), for the baselines B1, B2, B4. Kept as it was when the baselines
+-- were first measured, so that runs compare; bet-maker's own table differs (V10, bench/notes.md).
 DROP SCHEMA IF EXISTS bench_baseline CASCADE;
 CREATE SCHEMA bench_baseline;
 CREATE TABLE bench_baseline.bets (

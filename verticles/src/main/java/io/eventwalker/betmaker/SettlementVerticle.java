@@ -199,7 +199,7 @@ public final class SettlementVerticle extends VerticleBase {
           }
           // Settles by the status bet-maker holds, whether this state finished the event or an
           // earlier one did and its settlement was cut short.
-          return settleChunk(conn, state.eventId(), first).map(settled -> {
+          return settleChunk(conn, state.eventId(), 0, first).map(settled -> {
             firstChunk[0] = settled;
             if (settled > 0) {
               Failpoints.hit(Failpoints.SETTLE_BEFORE_COMMIT);
@@ -214,7 +214,7 @@ public final class SettlementVerticle extends VerticleBase {
         }
         push(applied, first);
         Future<Integer> settled = firstChunk[0] < config.chunk() ? Future.succeededFuture(firstChunk[0])
-          : settleRest(state.eventId(), firstChunk[0]);
+          : settleRest(state.eventId(), first.lastSeq, firstChunk[0]);
         return settled.map(total -> {
           // Known only once settled in full: a retry of a settlement cut short must not be skipped.
           knownVersions.merge(state.eventId(), state.version(), Math::max);
@@ -231,16 +231,16 @@ public final class SettlementVerticle extends VerticleBase {
    * The chunks after the first, each in its own transaction, until no PENDING bet is left. A loop,
    * not a chain of futures: a chain would keep every chunk's bets reachable until the last one.
    */
-  private Future<Integer> settleRest(String eventId, int settledSoFar) {
+  private Future<Integer> settleRest(String eventId, long afterSeq, int settledSoFar) {
     Promise<Integer> done = Promise.promise();
-    settleNext(eventId, settledSoFar, done);
+    settleNext(eventId, afterSeq, settledSoFar, done);
     return done.future();
   }
 
-  private void settleNext(String eventId, int settledSoFar, Promise<Integer> done) {
+  private void settleNext(String eventId, long afterSeq, int settledSoFar, Promise<Integer> done) {
     Failpoints.hit(Failpoints.SETTLE_BETWEEN_CHUNKS);
     Chunk chunk = new Chunk();
-    pool.withTransaction(conn -> settleChunk(conn, eventId, chunk)).onComplete(settled -> {
+    pool.withTransaction(conn -> settleChunk(conn, eventId, afterSeq, chunk)).onComplete(settled -> {
       if (settled.failed()) {
         done.fail(settled.cause());
         return;
@@ -250,7 +250,7 @@ public final class SettlementVerticle extends VerticleBase {
       if (settled.result() < config.chunk()) {
         done.complete(total);
       } else {
-        settleNext(eventId, total, done);
+        settleNext(eventId, chunk.lastSeq, total, done);
       }
     });
   }
@@ -264,21 +264,27 @@ public final class SettlementVerticle extends VerticleBase {
     private final List<SettledBet> watched = new ArrayList<>();
     private EventStatus result;
     private int settled;
+    /** The highest seq the chunk took: the next chunk starts after it. */
+    private long lastSeq;
   }
 
   /**
-   * Settles up to {@code BM_SETTLE_CHUNK} PENDING bets of the event if it is finished; completes
-   * with how many, and collects them, and the watched ones among them, into {@code chunk}. Chunks of one event are taken one at a time (a transaction-scoped
-   * advisory lock), whoever settles it (the update's consumer, catch-up, another instance), so a
-   * chunk smaller than the limit means none is left.
+   * Settles up to {@code BM_SETTLE_CHUNK} PENDING bets of the event after {@code afterSeq} (0: from
+   * its first bet) if it is finished; completes with how many, and collects them, the watched ones
+   * among them and the last seq taken into {@code chunk}. Chunks of one event are taken one at a
+   * time (a transaction-scoped advisory lock), whoever settles it (the update's consumer,
+   * catch-up, another instance), and every bet up to {@code afterSeq} was settled by a committed
+   * chunk, so a chunk smaller than the limit means none is left.
    */
-  private Future<Integer> settleChunk(SqlConnection conn, String eventId, Chunk chunk) {
+  private Future<Integer> settleChunk(SqlConnection conn, String eventId, long afterSeq, Chunk chunk) {
     return conn.preparedQuery(BetQueries.LOCK_SETTLEMENT).execute(Tuple.of(eventId))
       .compose(locked -> conn.preparedQuery(BetQueries.SETTLE_CHUNK)
-        .execute(Tuple.of(eventId, config.chunk(), LiveListeners.watchedBets(vertx), LiveListeners.watchedPlayers(vertx))))
+        .execute(Tuple.of(eventId, config.chunk(), LiveListeners.watchedBets(vertx), LiveListeners.watchedPlayers(vertx), afterSeq)))
       .map(rows -> {
         for (Row row : rows) {
           chunk.settled = row.getInteger("settled");
+          Long lastSeq = row.getLong("last_seq");
+          chunk.lastSeq = lastSeq == null ? afterSeq : lastSeq;
           chunk.result = row.getString("result") == null ? null : EventStatus.valueOf(row.getString("result"));
           if (row.getUUID("bet_id") != null) {
             chunk.watched.add(new SettledBet(row.getUUID("bet_id"), row.getString("player_id"), eventId, BetStatus.valueOf(row.getString("status")),

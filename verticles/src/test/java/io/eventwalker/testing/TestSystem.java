@@ -9,6 +9,7 @@ import io.eventwalker.wire.Topology;
 import io.eventwalker.platform.http.Routers;
 import io.eventwalker.platform.metrics.VertxRuntime;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -19,6 +20,7 @@ import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The services under test, started in one JVM on ephemeral ports against the real backing
@@ -196,6 +199,11 @@ public final class TestSystem implements AutoCloseable {
 
   public long count(String query, Object... params) {
     return sql(query, params).get(0).getLong(0);
+  }
+
+  /** Runs {@code work} in one transaction with the search path set to {@code schema}, as a service's own connection has it. */
+  public <T> T inTransaction(String schema, Function<SqlConnection, Future<T>> work) {
+    return sql.withTransaction(conn -> conn.query("SET LOCAL search_path TO " + schema).execute().compose(set -> work.apply(conn))).await();
   }
 
   private int port(String service) {

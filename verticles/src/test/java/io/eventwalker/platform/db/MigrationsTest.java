@@ -126,6 +126,36 @@ class MigrationsTest {
   }
 
   @Test
+  void v10MarksAsSettledOnlyFinishedEventsWithoutPendingBets() {
+    String schema = newSchema();
+    List<String> scripts = scripts("bet-maker");
+    int v10 = scripts.indexOf("V10__settlement_updates_in_place.sql");
+    assertThat(v10).isPositive();
+    migrateAsTheRunnerBeforeFlyway(schema, "bet-maker", scripts.subList(0, v10));
+    admin.query("INSERT INTO " + schema + ".events (event_id, ratio, deadline, status, version) VALUES"
+      + " ('cut-short', 1.50, now(), 'FINISHED_WIN', 2), ('settled', 1.50, now(), 'FINISHED_LOSE', 2),"
+      + " ('open', 1.50, now() + interval '1 day', 'NEW', 1), ('no-bets', 1.50, now(), 'CANCELLED', 2)").execute().await();
+    admin.query("INSERT INTO " + schema + ".bets (bet_id, player_id, event_id, sum_bet, ratio, status, payout, settled_at) VALUES"
+      + " (gen_random_uuid(), 'p', 'cut-short', 10.00, 1.50, 'WON', 15.00, now()),"
+      + " (gen_random_uuid(), 'p', 'cut-short', 10.00, 1.50, 'PENDING', NULL, NULL),"
+      + " (gen_random_uuid(), 'p', 'settled', 10.00, 1.50, 'LOST', 0, now()),"
+      + " (gen_random_uuid(), 'p', 'open', 10.00, 1.50, 'PENDING', NULL, NULL)").execute().await();
+
+    Migrations.migrate(vertx, database(schema), "bet-maker", "classpath:db/bet-maker").await();
+
+    List<String> settled = new ArrayList<>();
+    admin.query("SELECT event_id FROM " + schema + ".events WHERE settled_at IS NOT NULL ORDER BY event_id").execute().await()
+      .forEach(row -> settled.add(row.getString(0)));
+    assertThat(settled).as("a settlement cut short and an open event stay to be settled").containsExactly("no-bets", "settled");
+    assertThat(admin.query("SELECT reloptions::text FROM pg_class WHERE oid = '" + schema + ".bets'::regclass").execute().await()
+      .iterator().next().getString(0)).isEqualTo("{fillfactor=50}");
+    List<String> indexes = new ArrayList<>();
+    admin.query("SELECT indexname FROM pg_indexes WHERE schemaname = '" + schema + "' AND tablename = 'bets'").execute().await()
+      .forEach(row -> indexes.add(row.getString(0)));
+    assertThat(indexes).contains("bets_by_event").doesNotContain("bets_pending_by_event");
+  }
+
+  @Test
   void aScriptChangedAfterItWasAppliedIsRefusedAndNothingNewerIsApplied() {
     String schema = newSchema();
     DatabaseConfig config = database(schema);
