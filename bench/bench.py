@@ -328,6 +328,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--only-s1", action="store_true",
                         help="B1 and S1 (two JVMs), then S1A (one JVM, `all`, shipped defaults): prints medians, does not rewrite docs")
+    parser.add_argument("--only-s2", action="store_true",
+                        help="B3 and S2 alternating (two JVMs): prints medians, does not rewrite docs")
     parser.add_argument("--only-s3", action="store_true",
                         help="S3 with B4, and S3L with B4L (two JVMs): prints medians, does not rewrite docs")
     parser.add_argument("--report-only", action="store_true",
@@ -383,6 +385,21 @@ def main():
             print("%s  bets/s %s  B1 %s  ratio median %.2f (%.2f-%.2f)  p99 ms %s  errors %d  durable %s" % (
                 name, [round(r[1]) for r in rows], [round(r[0]) for r in rows], statistics.median(ratios), min(ratios), max(ratios),
                 [round(r[2], 1) for r in rows], sum(r[3] for r in rows), all(r[4] for r in rows)))
+        return
+    if args.only_s2:
+        try:
+            create_events("bench-e", EVENTS)
+            wrk(BM_PORT, "/events", "get.lua", warmup)
+            for n in range(repeat):
+                log("S2 repetition %d/%d" % (n + 1, repeat))
+                runs.append({"B3": b3(short), "S2": s2(short)})
+        finally:
+            services.stop()
+            clean()
+        ratios = [r["S2"]["rate"] / r["B3"]["rate"] for r in runs]
+        print("S2  req/s %s  B3 %s  ratio median %.2f (%.2f-%.2f)  p99 ms %s  errors %d" % (
+            [round(r["S2"]["rate"]) for r in runs], [round(r["B3"]["rate"]) for r in runs], statistics.median(ratios),
+            min(ratios), max(ratios), [round(r["S2"]["p99_ms"], 1) for r in runs], sum(r["S2"]["non2xx"] + r["S2"]["socket_errors"] for r in runs)))
         return
     if args.only_s3:
         try:

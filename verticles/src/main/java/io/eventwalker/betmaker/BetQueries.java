@@ -25,9 +25,9 @@ final class BetQueries {
 
   /**
    * Settles up to $2 PENDING bets of event $1 with seq above $5, in seq order, by the status
-   * bet-maker holds for it (nothing while it is NEW, nor once it is settled in full): WON pays sum_bet × ratio rounded down to
-   * cents, LOST pays 0, VOID (a cancelled event) pays the stake back ({@link Payout}, mirrored
-   * here). Answers how many it settled and the last seq it took (in every row, with the event's
+   * bet-maker holds for it (nothing while it is NEW, nor once it is settled in full): WON pays
+   * sum_bet × ratio rounded down to cents, LOST pays 0, VOID (a cancelled event) pays the stake
+   * back ({@link Payout}, mirrored here). Answers how many it settled and the last seq it took (in every row, with the event's
    * result) and, of the settled, only the bets in $3 or of the players in $4 (the ones a bridge
    * socket watches): a large settlement sends nothing else back. Run again from the last seq until
    * it settles fewer than $2; that last chunk also records the event as settled
