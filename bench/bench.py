@@ -321,6 +321,54 @@ def machine():
             "java": java, "postgresql": pg}
 
 
+def only_s1(services, repeat, seconds, short, warmup):
+    """--only-s1: B1 and S1 alternating (two JVMs), then S1A (one JVM running `all`)."""
+    runs = []
+    create_events("bench-e", EVENTS)
+    wrk(BM_PORT, "/", "bet.lua", warmup)
+    for n in range(repeat):
+        log("S1 repetition %d/%d" % (n + 1, repeat))
+        b = b1(short)
+        r = s1(seconds, services)
+        runs.append((b["rate"], r["rate"], r["p99_ms"], r["errors"], r["durable"]))
+    services.stop()
+    alls = s1_all_defaults(seconds, warmup, repeat, RESULTS)
+    for name, rows in (("S1 ", runs), ("S1A", [(a["B1"]["rate"], a["rate"], a["p99_ms"], a["errors"], a["durable"]) for a in alls])):
+        ratios = [rate / base for base, rate, _, _, _ in rows]
+        print("%s  bets/s %s  B1 %s  ratio median %.2f (%.2f-%.2f)  p99 ms %s  errors %d  durable %s" % (
+            name, [round(r[1]) for r in rows], [round(r[0]) for r in rows], statistics.median(ratios), min(ratios), max(ratios),
+            [round(r[2], 1) for r in rows], sum(r[3] for r in rows), all(r[4] for r in rows)))
+
+
+def only_s2(services, repeat, seconds, short, warmup):
+    """--only-s2: B3 and S2 alternating (two JVMs)."""
+    runs = []
+    create_events("bench-e", EVENTS)
+    wrk(BM_PORT, "/events", "get.lua", warmup)
+    for n in range(repeat):
+        log("S2 repetition %d/%d" % (n + 1, repeat))
+        runs.append({"B3": b3(short), "S2": s2(short)})
+    ratios = [r["S2"]["rate"] / r["B3"]["rate"] for r in runs]
+    print("S2  req/s %s  B3 %s  ratio median %.2f (%.2f-%.2f)  p99 ms %s  errors %d" % (
+        [round(r["S2"]["rate"]) for r in runs], [round(r["B3"]["rate"]) for r in runs], statistics.median(ratios),
+        min(ratios), max(ratios), [round(r["S2"]["p99_ms"], 1) for r in runs], sum(r["S2"]["non2xx"] + r["S2"]["socket_errors"] for r in runs)))
+
+
+def only_s3(services, repeat, seconds, short, warmup):
+    """--only-s3: S3 with B4, and S3L with B4L (two JVMs)."""
+    runs = []
+    for n in range(repeat):
+        log("S3 repetition %d/%d" % (n + 1, repeat))
+        runs.append({"S3": s3(n), "B4": b4(), "S3L": s3(n, HUGE_EVENT_BETS, services), "B4L": b4(HUGE_EVENT_BETS)})
+        psql("DELETE FROM %s.bets WHERE event_id = 'bench-settle-%d-%d0'" % (BM_SCHEMA, HUGE_EVENT_BETS, n))
+    for name, base in (("S3", "B4"), ("S3L", "B4L")):
+        ratios = [r[name]["seconds"] / r[base]["seconds"] for r in runs]
+        print("%-3s  s %s  %s s %s  ratio median %.2f (%.2f-%.2f)  heap peak MB %s  bet-maker alive %s" % (
+            name, [round(r[name]["seconds"], 2) for r in runs], base, [round(r[base]["seconds"], 2) for r in runs],
+            statistics.median(ratios), min(ratios), max(ratios), [round(r[name]["heap_peak_mb"]) for r in runs],
+            all(r[name]["alive"] for r in runs)))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one short repetition (under 2 minutes); does not rewrite docs")
@@ -365,59 +413,15 @@ def main():
     log("starting line-provider :%d and bet-maker :%d (%s)" % (LP_PORT, BM_PORT, " ".join(JVM_OPTIONS)))
     for name in ("line-provider", "bet-maker"):
         services.start(name)
+    partial = only_s1 if args.only_s1 else only_s2 if args.only_s2 else only_s3 if args.only_s3 else None
+    if partial:
+        try:
+            partial(services, repeat, seconds, short, warmup)
+        finally:
+            services.stop()
+            clean()
+        return
     runs = []
-    if args.only_s1:
-        try:
-            create_events("bench-e", EVENTS)
-            wrk(BM_PORT, "/", "bet.lua", warmup)
-            for n in range(repeat):
-                log("S1 repetition %d/%d" % (n + 1, repeat))
-                b = b1(short)
-                r = s1(seconds, services)
-                runs.append((b["rate"], r["rate"], r["p99_ms"], r["errors"], r["durable"]))
-            services.stop()
-            alls = s1_all_defaults(seconds, warmup, repeat, RESULTS)
-        finally:
-            services.stop()
-            clean()
-        for name, rows in (("S1 ", runs), ("S1A", [(a["B1"]["rate"], a["rate"], a["p99_ms"], a["errors"], a["durable"]) for a in alls])):
-            ratios = [rate / base for base, rate, _, _, _ in rows]
-            print("%s  bets/s %s  B1 %s  ratio median %.2f (%.2f-%.2f)  p99 ms %s  errors %d  durable %s" % (
-                name, [round(r[1]) for r in rows], [round(r[0]) for r in rows], statistics.median(ratios), min(ratios), max(ratios),
-                [round(r[2], 1) for r in rows], sum(r[3] for r in rows), all(r[4] for r in rows)))
-        return
-    if args.only_s2:
-        try:
-            create_events("bench-e", EVENTS)
-            wrk(BM_PORT, "/events", "get.lua", warmup)
-            for n in range(repeat):
-                log("S2 repetition %d/%d" % (n + 1, repeat))
-                runs.append({"B3": b3(short), "S2": s2(short)})
-        finally:
-            services.stop()
-            clean()
-        ratios = [r["S2"]["rate"] / r["B3"]["rate"] for r in runs]
-        print("S2  req/s %s  B3 %s  ratio median %.2f (%.2f-%.2f)  p99 ms %s  errors %d" % (
-            [round(r["S2"]["rate"]) for r in runs], [round(r["B3"]["rate"]) for r in runs], statistics.median(ratios),
-            min(ratios), max(ratios), [round(r["S2"]["p99_ms"], 1) for r in runs], sum(r["S2"]["non2xx"] + r["S2"]["socket_errors"] for r in runs)))
-        return
-    if args.only_s3:
-        try:
-            for n in range(repeat):
-                log("S3 repetition %d/%d" % (n + 1, repeat))
-                r = {"S3": s3(n), "B4": b4(), "S3L": s3(n, HUGE_EVENT_BETS, services), "B4L": b4(HUGE_EVENT_BETS)}
-                psql("DELETE FROM %s.bets WHERE event_id = 'bench-settle-%d-%d0'" % (BM_SCHEMA, HUGE_EVENT_BETS, n))
-                runs.append(r)
-        finally:
-            services.stop()
-            clean()
-        for name, base in (("S3", "B4"), ("S3L", "B4L")):
-            ratios = [r[name]["seconds"] / r[base]["seconds"] for r in runs]
-            print("%-3s  s %s  %s s %s  ratio median %.2f (%.2f-%.2f)  heap peak MB %s  bet-maker alive %s" % (
-                name, [round(r[name]["seconds"], 2) for r in runs], base, [round(r[base]["seconds"], 2) for r in runs],
-                statistics.median(ratios), min(ratios), max(ratios), [round(r[name]["heap_peak_mb"]) for r in runs],
-                all(r[name]["alive"] for r in runs)))
-        return
     try:
         create_events("bench-e", EVENTS)
         idle = memory(services)
