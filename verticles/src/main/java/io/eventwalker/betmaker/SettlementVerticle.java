@@ -190,7 +190,6 @@ public final class SettlementVerticle extends VerticleBase {
    */
   private Future<Applied> applyOne(EventState state) {
     Chunk first = new Chunk();
-    int[] firstChunk = {0};
     return pool.withTransaction(conn -> conn.preparedQuery(BetQueries.APPLY_STATES).execute(EventRows.columns(List.of(state)))
         .compose(rows -> {
           List<EventState> applied = rows.size() > 0 ? List.of(state) : List.of();
@@ -200,7 +199,6 @@ public final class SettlementVerticle extends VerticleBase {
           // Settles by the status bet-maker holds, whether this state finished the event or an
           // earlier one did and its settlement was cut short.
           return settleChunk(conn, state.eventId(), 0, first).map(settled -> {
-            firstChunk[0] = settled;
             if (settled > 0) {
               Failpoints.hit(Failpoints.SETTLE_BEFORE_COMMIT);
             }
@@ -213,8 +211,9 @@ public final class SettlementVerticle extends VerticleBase {
             .log("event {} {} at version {}", state.eventId(), state.status(), state.version());
         }
         push(applied, first);
-        Future<Integer> settled = firstChunk[0] < config.chunk() ? Future.succeededFuture(firstChunk[0])
-          : settleRest(state.eventId(), first.lastSeq, firstChunk[0]);
+        // first.settled stays 0 when the state did not finish the event: nothing more to settle.
+        Future<Integer> settled = first.settled < config.chunk() ? Future.succeededFuture(first.settled)
+          : settleRest(state.eventId(), first.lastSeq, first.settled);
         return settled.map(total -> {
           // Known only once settled in full: a retry of a settlement cut short must not be skipped.
           knownVersions.merge(state.eventId(), state.version(), Math::max);
