@@ -35,13 +35,16 @@ final class BetQueries {
    * {@link #LOCK_SETTLEMENT}: the only other writers of bets insert new ones, and none on a
    * finished event, so the chunk needs no row locks of its own (FOR UPDATE cost half as much again
    * as the update, measured). No index names status, payout or settled_at, so each row's update
-   * stays on its page (HOT, V10).
+   * stays on its page (HOT, V10). The update fetches the chunk's rows by the addresses (ctid) the
+   * chunk read them at, in the same statement and snapshot, and by nothing else: joined back by
+   * bet_id, PostgreSQL hashed the whole bets table (or probed the primary key once per bet) for
+   * every chunk, and given the event id as well, it may walk all the event's bets for each chunk.
    */
   static final String SETTLE_CHUNK = """
     WITH event AS (
       SELECT status FROM events WHERE event_id = $1 AND status <> 'NEW' AND settled_at IS NULL
     ), chunk AS (
-      SELECT bet_id, seq FROM bets
+      SELECT ctid AS row_id, seq FROM bets
       WHERE event_id = $1 AND seq > $5 AND status = 'PENDING' AND EXISTS (SELECT 1 FROM event)
       ORDER BY seq LIMIT $2
     ), settled AS (
@@ -50,8 +53,8 @@ final class BetQueries {
           payout = CASE event.status WHEN 'FINISHED_WIN' THEN trunc(b.sum_bet * b.ratio, 2)
                                      WHEN 'CANCELLED' THEN b.sum_bet ELSE 0 END,
           settled_at = now()
-      FROM chunk, event
-      WHERE b.bet_id = chunk.bet_id AND b.status = 'PENDING'
+      FROM event
+      WHERE b.ctid = ANY (ARRAY(SELECT row_id FROM chunk)) AND b.status = 'PENDING'
       RETURNING b.bet_id, b.player_id, b.status, b.payout
     ), whole AS (
       UPDATE events SET settled_at = now()

@@ -105,6 +105,41 @@ class SettlementChunksTest {
       + " AND payout = trunc(sum_bet * ratio, 2)", id)).isEqualTo(600);
   }
 
+  @Test
+  void aChunkSettlesOnlyItsOwnEventsBetsWhereverTheyLie() {
+    String id = "interleaved-" + UUID.randomUUID();
+    String other = "interleaved-other-" + UUID.randomUUID();
+    event(id, "FINISHED_WIN");
+    event(other, "FINISHED_LOSE");
+    for (int i = 0; i < 30; i++) { // the two events' bets alternate, on the same pages
+      bets(id, 1);
+      bets(other, 1);
+    }
+    Row first = chunk(id, 10, 0);
+    assertThat(first.getInteger("settled")).isEqualTo(10);
+    assertThat(system.count("SELECT count(*) FROM " + schema + ".bets WHERE event_id = $1 AND status = 'WON'", id)).isEqualTo(10);
+    assertThat(system.count("SELECT count(*) FROM " + schema + ".bets WHERE event_id = $1 AND status = 'WON' AND seq > $2",
+      id, first.getLong("last_seq"))).as("the first 10 by seq, none after the cursor").isZero();
+    assertThat(system.count("SELECT count(*) FROM " + schema + ".bets WHERE event_id = $1 AND status <> 'PENDING'", other))
+      .as("the other event's bets, between them on the pages").isZero();
+  }
+
+  @Test
+  void theUpdateFetchesTheChunksRowsByAddressNotByAJoinOverTheTable() {
+    String id = "plan-" + UUID.randomUUID();
+    event(id, "FINISHED_WIN");
+    bets(id, 2_000);
+    system.sql("ANALYZE " + schema + ".bets"); // the statistics of a table in use (autovacuum may be off here)
+    String plan = system.inTransaction(schema, conn -> conn.preparedQuery("EXPLAIN " + BetQueries.SETTLE_CHUNK)
+      .execute(Tuple.of(id, 100_000, NO_BETS, NO_PLAYERS, 0L))
+      .map(rows -> {
+        StringBuilder text = new StringBuilder();
+        rows.forEach(row -> text.append(row.getString(0)).append('\n'));
+        return text.toString();
+      }));
+    assertThat(plan).as(plan).contains("Tid Scan on bets b").doesNotContain("Seq Scan on bets b").doesNotContain("Hash Join");
+  }
+
   private void event(String id, String status) {
     system.sql("INSERT INTO " + schema + ".events (event_id, ratio, deadline, status, version) VALUES ($1, 1.75, now() + interval '1 hour', $2, 2)",
       id, status);
