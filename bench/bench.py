@@ -34,6 +34,7 @@ BM_PORT = int(os.environ.get("BENCH_BM_PORT", "18000"))
 EVENTS = 100
 CONNECTIONS = 64
 SETTLE_BETS = 100_000
+S5_WARMUP_ROUNDS = 200
 HUGE_EVENT_BETS = 1_000_000
 # S6: bet-makers clustered behind HAProxy (deploy/haproxy.cfg): their HTTP and Hazelcast ports, and
 # HAProxy's front ports with one bet-maker behind it and with both.
@@ -144,7 +145,7 @@ def create_events(prefix, count, ratio="1.75"):
 
 
 def s1(seconds, services):
-    return s1_on(BM_PORT, seconds)
+    return s1_on(BM_PORT, seconds, timed=True)
 
 
 def s1_all_defaults(seconds, warmup, repeat, log_dir):
@@ -164,7 +165,7 @@ def s1_all_defaults(seconds, warmup, repeat, log_dir):
         for n in range(repeat):
             log("S1A repetition %d/%d" % (n + 1, repeat))
             b = b1(10 if seconds >= 10 else 4)
-            r = s1_on(BM_PORT, seconds, (process.pid,))
+            r = s1_on(BM_PORT, seconds, (process.pid,), timed=True)
             r["B1"] = b
             runs.append(r)
         return runs
@@ -178,12 +179,72 @@ def commits():
     return int(psql("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"))
 
 
-def s1_on(port, seconds, pids=()):
+# Where a bet's time goes (off-CPU as well as on): timers the services keep on /metrics, read
+# before and after a run. Each: (name, port of the service that keeps it, metric, labels it must carry).
+BET_TIMERS = (
+    ("bet", "bm", "vertx_http_server_response_time_seconds", ('method="POST"', 'code="201"')),
+    ("connection wait", "bm", "vertx_pool_queue_time_seconds", ('pool_name="bet-maker/',)),
+    ("transaction", "bm", "vertx_pool_usage_seconds", ('pool_name="bet-maker/',)),
+    ("line check", "bm", "bet_maker_line_requests_seconds", ('request="get_states"',)),
+    ("line-provider query", "lp", "vertx_pool_usage_seconds", ('pool_name="line-provider/',)),
+)
+
+
+def bet_time_table(scenarios):
+    """Markdown rows of where a bet's time went: for each BET_TIMERS timer, the median of the
+    repetitions' means with min-max, one column per scenario ({name: [bet_time result, ...]})."""
+    names = list(scenarios)
+    table = ["| | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for name, _, _, _ in BET_TIMERS:
+        cells = []
+        for scenario in names:
+            means = [t[name]["ms"] for t in scenarios[scenario] if t[name]["ms"] is not None]
+            cells.append("%.2f ms (%.2f – %.2f)" % spread(means) if means else "–")
+        table.append("| %s | %s |" % (name, " | ".join(cells)))
+    cells = []
+    for scenario in names:
+        sizes = [t["bet"]["count"] / t["line check"]["count"] for t in scenarios[scenario] if t["line check"]["count"]]
+        cells.append("%.1f (%.1f – %.1f)" % spread(sizes) if sizes else "–")
+    table.append("| bets per group (201s per line check) | %s |" % " | ".join(cells))
+    return table
+
+
+def timer_totals(ports):
+    """Each BET_TIMERS timer's (sum in seconds, count) so far, from /metrics of the services at ports."""
+    texts = {service: http("GET", port, "/metrics")[1] for service, port in ports.items()}
+    totals = {}
+    for name, service, metric, labels in BET_TIMERS:
+        total, count = 0.0, 0.0
+        for line in texts[service].splitlines():
+            if all(label in line for label in labels):
+                if line.startswith(metric + "_sum{"):
+                    total += float(line.rsplit(" ", 1)[1])
+                elif line.startswith(metric + "_count{"):
+                    count += float(line.rsplit(" ", 1)[1])
+        totals[name] = (total, count)
+    return totals
+
+
+def bet_time(before, after):
+    """Mean of each timer between two timer_totals readings, in ms, and how many it timed."""
+    means = {}
+    for name in before:
+        total, count = after[name][0] - before[name][0], after[name][1] - before[name][1]
+        means[name] = {"ms": 1000.0 * total / count if count else None, "count": count}
+    return means
+
+
+def s1_on(port, seconds, pids=(), timed=False):
+    """S1's load on port; timed: also where a bet's time went (bet_time), from the services' /metrics."""
     before = int(psql("SELECT count(*) FROM %s.bets" % BM_SCHEMA))
     commits_before = commits()
     cpu_before = sum(process_cpu_seconds(pid) for pid in pids)
+    ports = {"bm": port, "lp": LP_PORT}
+    timers_before = timer_totals(ports) if timed else None
     started = time.time()
     result = wrk(port, "/", "bet.lua", seconds)
+    if timed:
+        result["time"] = bet_time(timers_before, timer_totals(ports))
     if pids:
         result["service_cpu_cores"] = (sum(process_cpu_seconds(pid) for pid in pids) - cpu_before) / (time.time() - started)
     time.sleep(1)  # let the last in-flight requests finish before counting
@@ -275,9 +336,18 @@ def s6(seconds, services):
     return result
 
 
+def settle_database():
+    """After a scenario that changed a million rows: vacuums bet-maker's bets (autovacuum may be off,
+    as it is on CI's PostgreSQL) and writes every dirty page back (CHECKPOINT), so the next scenario
+    does not share the cores and the disk with the clean-up of this one."""
+    psql("VACUUM %s.bets" % BM_SCHEMA)
+    psql("CHECKPOINT")
+
+
 def s5(quick):
+    """S5: a fresh client JVM; its first S5_WARMUP_ROUNDS rounds warm both sides and are not measured."""
     out = run(["java", "-Xmx512m", "-jar", CLIENT_JAR, "--bet-maker-port", str(BM_PORT), "--line-provider-port", str(LP_PORT),
-               "--clients", "1000", "--rounds", "10" if quick else "20"], timeout=300,
+               "--clients", "1000", "--warmup-rounds", str(S5_WARMUP_ROUNDS), "--rounds", "10" if quick else "20"], timeout=300,
               env=dict(os.environ, BENCH_OPERATOR_TOKEN=BEARERS.get(LP_PORT, ""))).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -323,7 +393,7 @@ def machine():
 
 def only_s1(services, repeat, seconds, short, warmup):
     """--only-s1: B1 and S1 alternating (two JVMs), then S1A (one JVM running `all`)."""
-    runs = []
+    runs, times = [], []
     create_events("bench-e", EVENTS)
     wrk(BM_PORT, "/", "bet.lua", warmup)
     for n in range(repeat):
@@ -331,8 +401,10 @@ def only_s1(services, repeat, seconds, short, warmup):
         b = b1(short)
         r = s1(seconds, services)
         runs.append((b["rate"], r["rate"], r["p99_ms"], r["errors"], r["durable"]))
+        times.append(r["time"])
     services.stop()
     alls = s1_all_defaults(seconds, warmup, repeat, RESULTS)
+    print("\n".join(bet_time_table({"S1": times, "S1A": [a["time"] for a in alls]})))
     for name, rows in (("S1 ", runs), ("S1A", [(a["B1"]["rate"], a["rate"], a["p99_ms"], a["errors"], a["durable"]) for a in alls])):
         ratios = [rate / base for base, rate, _, _, _ in rows]
         print("%s  bets/s %s  B1 %s  ratio median %.2f (%.2f-%.2f)  p99 ms %s  errors %d  durable %s" % (
@@ -361,12 +433,26 @@ def only_s3(services, repeat, seconds, short, warmup):
         log("S3 repetition %d/%d" % (n + 1, repeat))
         runs.append({"S3": s3(n), "B4": b4(), "S3L": s3(n, HUGE_EVENT_BETS, services), "B4L": b4(HUGE_EVENT_BETS)})
         psql("DELETE FROM %s.bets WHERE event_id = 'bench-settle-%d-%d0'" % (BM_SCHEMA, HUGE_EVENT_BETS, n))
+        settle_database()
     for name, base in (("S3", "B4"), ("S3L", "B4L")):
         ratios = [r[name]["seconds"] / r[base]["seconds"] for r in runs]
         print("%-3s  s %s  %s s %s  ratio median %.2f (%.2f-%.2f)  heap peak MB %s  bet-maker alive %s" % (
             name, [round(r[name]["seconds"], 2) for r in runs], base, [round(r[base]["seconds"], 2) for r in runs],
             statistics.median(ratios), min(ratios), max(ratios), [round(r[name]["heap_peak_mb"]) for r in runs],
             all(r[name]["alive"] for r in runs)))
+
+
+def only_s5(services, repeat, seconds, short, warmup):
+    """--only-s5: S5 alone (two JVMs), each repetition a fresh client."""
+    runs = []
+    for n in range(repeat):
+        log("S5 repetition %d/%d" % (n + 1, repeat))
+        runs.append(s5(False))
+        log("  p99 %.1f ms, each round's p99 (the first %d not measured): %s" % (
+            runs[-1]["p99_ms"], S5_WARMUP_ROUNDS, [round(p) for p in runs[-1]["round_p99_ms"]]))
+    print("S5   p99 ms %s  median %.1f  p50 ms %s  missed %d  client CPU s %s" % (
+        [round(r["p99_ms"], 1) for r in runs], statistics.median(r["p99_ms"] for r in runs), [round(r["p50_ms"], 1) for r in runs],
+        sum(r["missed"] for r in runs), [round(r["client_cpu_s"], 2) for r in runs]))
 
 
 def main():
@@ -380,6 +466,8 @@ def main():
                         help="B3 and S2 alternating (two JVMs): prints medians, does not rewrite docs")
     parser.add_argument("--only-s3", action="store_true",
                         help="S3 with B4, and S3L with B4L (two JVMs): prints medians, does not rewrite docs")
+    parser.add_argument("--only-s5", action="store_true",
+                        help="S5 alone (two JVMs), with each round's p99: prints medians, does not rewrite docs")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: rewrite the table and docs from the last full run (bench/results/last-run.json), "
                              "e.g. after editing bench/notes.md")
@@ -413,7 +501,7 @@ def main():
     log("starting line-provider :%d and bet-maker :%d (%s)" % (LP_PORT, BM_PORT, " ".join(JVM_OPTIONS)))
     for name in ("line-provider", "bet-maker"):
         services.start(name)
-    partial = only_s1 if args.only_s1 else only_s2 if args.only_s2 else only_s3 if args.only_s3 else None
+    partial = only_s1 if args.only_s1 else only_s2 if args.only_s2 else only_s3 if args.only_s3 else only_s5 if args.only_s5 else None
     if partial:
         try:
             partial(services, repeat, seconds, short, warmup)
@@ -446,6 +534,7 @@ def main():
             r["S3L"] = s3(n, HUGE_EVENT_BETS, services)
             r["B4L"] = b4(HUGE_EVENT_BETS)
             psql("DELETE FROM %s.bets WHERE event_id = 'bench-settle-%d-%d0'" % (BM_SCHEMA, HUGE_EVENT_BETS, n))
+            settle_database()
             r["S5"] = s5(args.quick)
             log("  " + json.dumps({k: (v.get("rate") or v.get("seconds") or v.get("p99_ms")) if isinstance(v, dict) else v
                                    for k, v in r.items() if k != "S4"}))
@@ -524,6 +613,9 @@ def report(runs, idle, args, elapsed, measured_at=None):
             "heap %s" % fmt(statistics.median(r["S4"][name]["heap_mb"] for r in runs), "MB"))
     s5 = row("S5", "1000 websocket clients: PUT → each client's message, p99", [r["S5"]["p99_ms"] for r in runs], "ms")
     row("", "S5 p50", [r["S5"]["p50_ms"] for r in runs], "ms")
+    if all("round_p99_ms" in r["S5"] for r in runs):
+        row("", "S5 first round after the client starts (not measured above: both sides cold), p99",
+            [r["S5"]["round_p99_ms"][0] for r in runs], "ms")
     s5_missed = sum(r["S5"]["missed"] for r in runs)
     b1_s6 = row("B1", "B1 again, beside S6", [r["S6"]["B1"]["rate"] for r in runs], "/s")
     for key, what in (("direct", "S1 straight to one of two clustered bet-makers"),
@@ -595,6 +687,12 @@ def report(runs, idle, args, elapsed, measured_at=None):
            "- %d repetition(s); S1 runs %d s, the others %d s each, after a %d s warm-up; the command: `bench/run`" % (len(runs), 15, 10, 25),
            "", "\n".join(table), "", "### Targets", "", "\n".join(verdicts), "",
            "### CPU of the load tools and the services", "", "\n".join(cpu), "",
+           "### Where a bet's time goes in S1", "",
+           "Means of the services' own timers (`/metrics`) over each repetition; median of the repetitions (min – max). "
+           "A bet waits for a group, then for a connection; the group's transaction holds it while line-provider is asked "
+           "(the line check, whose query is line-provider's) and until its commit.", "",
+           "\n".join(bet_time_table({"S1": [r["S1"]["time"] for r in runs], "S1A": [r["S1A"]["time"] for r in runs]})
+                     if all("time" in r["S1"] and "time" in r["S1A"] for r in runs) else ["(not measured in this run)"]), "",
            "### How each figure is taken", "",
            "- B1: `pgbench -c %d -j 2 -f bench/sql/b1_insert_one.sql` into `bench_baseline.bets`, a conventional bets table (bet-maker's columns but `player_id`, its checks, fillfactor 100, a partial index of PENDING bets; `bench/sql/bets_table.sql`)." % CONNECTIONS,
            "- B2: `pgbench -c 8 -j 2 -f bench/sql/b2_insert_hundred.sql`, 100 rows per transaction; rows/s = TPS × 100.",
@@ -606,7 +704,10 @@ def report(runs, idle, args, elapsed, measured_at=None):
            "- S3: %s PENDING bets on one event (one placed through the API, the rest inserted), then `PUT` `FINISHED_WIN` at line-provider; the time until no bet of the event is PENDING." % "{:,}".format(SETTLE_BETS),
            "- B4L, S3L: the same with %s bets on one event; bet-maker settles them in chunks of `BM_SETTLE_CHUNK` (each its own transaction); its heap is sampled from /metrics while it settles." % "{:,}".format(HUGE_EVENT_BETS),
            "- S4: VmRSS of each JVM from /proc and heap used from its /metrics, idle and at the end of S1.",
-           "- S5: `bench/target/event-walker-bench.jar`: 1000 websocket clients on `events.<id>`; each round a ratio `PUT`; latency = PUT sent → the client's message.",
+           "- S5: `bench/target/event-walker-bench.jar`: 1000 websocket clients on `events.<id>`; each round a ratio `PUT`; latency = PUT sent → the client's message. "
+           "The client is a fresh JVM each time; its first %d rounds (20 ms apart, not measured) warm the path of a ratio change, which nothing before S5 runs, "
+           "then 20 rounds 100 ms apart are measured. The first round's p99 (both sides cold) is shown beside it. Before S5 the million settled bets of S3L are deleted, "
+           "bet-maker's bets vacuumed and a `CHECKPOINT` written, so S5 does not share the disk with that clean-up." % S5_WARMUP_ROUNDS,
            "- S6: after the other scenarios, the single bet-maker is replaced by two clustered ones (Hazelcast on loopback) and S1's load is sent straight to one of them, through HAProxy (`deploy/haproxy.cfg`) with that one alone behind it, and through HAProxy with both; B1 is measured again beside them.",
            "", notes]
     with open(DOC, "w") as f:
