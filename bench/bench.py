@@ -137,11 +137,13 @@ def b4(bets=SETTLE_BETS):
 # ---- scenarios ----
 
 def create_events(prefix, count, ratio="1.75"):
+    """Creates count open events, prefix0 to prefix<count-1>; returns their ids."""
     deadline = int(time.time()) + 24 * 3600
-    status, body = http("POST", LP_PORT, "/event", [
-        {"event_id": "%s%d" % (prefix, i), "ratio": ratio, "deadline": deadline} for i in range(count)])
+    ids = ["%s%d" % (prefix, i) for i in range(count)]
+    status, body = http("POST", LP_PORT, "/event", [{"event_id": i, "ratio": ratio, "deadline": deadline} for i in ids])
     if status != 201:
         raise RuntimeError("creating events: %d %s" % (status, body))
+    return ids
 
 
 def s1(seconds, services):
@@ -263,9 +265,7 @@ def s2(seconds):
 
 
 def s3(round_number, bets=SETTLE_BETS, services=None):
-    event = "bench-settle-%d-%d" % (bets, round_number)
-    create_events(event, 1, ratio="1.75")
-    event += "0"
+    event = create_events("bench-settle-%d-%d-" % (bets, round_number), 1, ratio="1.75")[0]
     status, body = http("POST", BM_PORT, "/bet", {"event_id": event, "sum_bet": "10.00"})
     if status != 201:
         raise RuntimeError("first bet: %d %s" % (status, body))
@@ -294,7 +294,7 @@ def s3(round_number, bets=SETTLE_BETS, services=None):
         raise RuntimeError("settled %d of %d bets correctly" % (won, bets))
     alive = services is None or services.alive("bet-maker")
     oom = services is not None and len(grep_log(services.log("bet-maker"), "OutOfMemoryError")) > ooms_before
-    return {"seconds": elapsed, "settled": won, "heap_peak_mb": heap_peak, "alive": alive and not oom}
+    return {"event": event, "seconds": elapsed, "settled": won, "heap_peak_mb": heap_peak, "alive": alive and not oom}
 
 
 def s6_start(services):
@@ -336,10 +336,11 @@ def s6(seconds, services):
     return result
 
 
-def settle_database():
-    """After a scenario that changed a million rows: vacuums bet-maker's bets (autovacuum may be off,
+def drop_huge_event(event):
+    """After S3L: deletes the million settled bets of its event, vacuums bet-maker's bets (autovacuum may be off,
     as it is on CI's PostgreSQL) and writes every dirty page back (CHECKPOINT), so the next scenario
-    does not share the cores and the disk with the clean-up of this one."""
+    does not share the cores and the disk with that clean-up."""
+    psql("DELETE FROM %s.bets WHERE event_id = '%s'" % (BM_SCHEMA, event))
     psql("VACUUM %s.bets" % BM_SCHEMA)
     psql("CHECKPOINT")
 
@@ -432,8 +433,7 @@ def only_s3(services, repeat, seconds, short, warmup):
     for n in range(repeat):
         log("S3 repetition %d/%d" % (n + 1, repeat))
         runs.append({"S3": s3(n), "B4": b4(), "S3L": s3(n, HUGE_EVENT_BETS, services), "B4L": b4(HUGE_EVENT_BETS)})
-        psql("DELETE FROM %s.bets WHERE event_id = 'bench-settle-%d-%d0'" % (BM_SCHEMA, HUGE_EVENT_BETS, n))
-        settle_database()
+        drop_huge_event(runs[-1]["S3L"]["event"])
     for name, base in (("S3", "B4"), ("S3L", "B4L")):
         ratios = [r[name]["seconds"] / r[base]["seconds"] for r in runs]
         print("%-3s  s %s  %s s %s  ratio median %.2f (%.2f-%.2f)  heap peak MB %s  bet-maker alive %s" % (
@@ -533,8 +533,7 @@ def main():
             r["B4"] = b4()
             r["S3L"] = s3(n, HUGE_EVENT_BETS, services)
             r["B4L"] = b4(HUGE_EVENT_BETS)
-            psql("DELETE FROM %s.bets WHERE event_id = 'bench-settle-%d-%d0'" % (BM_SCHEMA, HUGE_EVENT_BETS, n))
-            settle_database()
+            drop_huge_event(r["S3L"]["event"])
             r["S5"] = s5(args.quick)
             log("  " + json.dumps({k: (v.get("rate") or v.get("seconds") or v.get("p99_ms")) if isinstance(v, dict) else v
                                    for k, v in r.items() if k != "S4"}))
