@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +69,10 @@ class TracingTest {
     assertThat(line.put("/event", "{\"event_id\":\"traced\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
     Await.until("the result consumed by bet-maker", Duration.ofSeconds(15), () -> !consumed("traced").isEmpty());
     Await.until("the bet settled", Duration.ofSeconds(15), () -> bets.get("/bets?event_id=traced&status=WON").array().size() == 1);
+    // Every span asserted on below has ended: the PUT's server span (ended after its answer) included.
+    Await.until("the PUT's server span ended", Duration.ofSeconds(15), () -> exporter.getFinishedSpanItems().stream()
+      .anyMatch(span -> span.getKind() == SpanKind.SERVER && !span.getParentSpanContext().isValid()
+        && span.getName().toUpperCase().contains("PUT")));
 
     SpanData settled = consumed("traced").get(0);
     String traceId = settled.getTraceId();
@@ -92,8 +95,11 @@ class TracingTest {
     assertThat(line.post("/event", "{\"event_id\":\"checked\",\"ratio\":2,\"deadline\":" + deadline + "}").status()).isEqualTo(201);
     exporter.reset();
     assertThat(bets.post("/bet", "{\"event_id\":\"checked\",\"sum_bet\":5}").status()).isEqualTo(201);
-    Await.until("line-provider's answer traced", Duration.ofSeconds(15), () -> exporter.getFinishedSpanItems().stream()
-      .anyMatch(span -> span.getName().startsWith("line-provider.requests ")));
+    // The POST's own server span ends a moment after its answer was sent: wait for it too.
+    Await.until("line-provider's answer and the POST traced", Duration.ofSeconds(15), () -> exporter.getFinishedSpanItems().stream()
+      .anyMatch(span -> span.getName().startsWith("line-provider.requests "))
+      && exporter.getFinishedSpanItems().stream().anyMatch(span -> span.getKind() == SpanKind.SERVER && !span.getParentSpanContext().isValid()
+        && span.getName().toUpperCase().contains("POST")));
 
     SpanData answered = exporter.getFinishedSpanItems().stream().filter(span -> span.getName().startsWith("line-provider.requests "))
       .findFirst().orElseThrow();
@@ -113,9 +119,13 @@ class TracingTest {
     Http.Response events = line.send("GET", "/events", (byte[]) null,
       Map.of("traceparent", "00-" + callerTrace + "-00f067aa0ba902b7-01"));
     assertThat(events.status()).isEqualTo(200);
-    Await.until("the request traced", Duration.ofSeconds(10), () -> !exporter.getFinishedSpanItems().isEmpty());
-    Set<String> traces = exporter.getFinishedSpanItems().stream().map(SpanData::getTraceId).collect(Collectors.toSet());
-    assertThat(traces).contains(callerTrace);
+    // Another span may end first (a background request): the wait is for the GET's own server span.
+    Await.until("the GET's server span in the caller's trace", Duration.ofSeconds(10), () -> exporter.getFinishedSpanItems().stream()
+      .anyMatch(span -> span.getKind() == SpanKind.SERVER && span.getTraceId().equals(callerTrace)));
+    List<SpanData> served = exporter.getFinishedSpanItems().stream()
+      .filter(span -> span.getKind() == SpanKind.SERVER && span.getTraceId().equals(callerTrace)).toList();
+    assertThat(served).as("the GET's server span, a child of the caller's span: " + names(served))
+      .anyMatch(span -> span.getParentSpanId().equals("00f067aa0ba902b7") && span.getName().toUpperCase().contains("GET"));
   }
 
   private List<SpanData> consumed(String eventId) {
