@@ -84,9 +84,12 @@ public final class Main {
     List<String> words = new ArrayList<>();
     boolean operator = false;
     long ttlSeconds = 24 * 3600;
+    String url = null;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--conf-dir") && i + 1 < args.length) {
         confDir = args[++i];
+      } else if (args[i].equals("--url") && i + 1 < args.length) {
+        url = args[++i];
       } else if (args[i].equals("--operator")) {
         operator = true;
       } else if (args[i].equals("--ttl-s") && i + 1 < args.length && args[i + 1].matches("[1-9][0-9]{0,7}")) {
@@ -101,6 +104,9 @@ public final class Main {
     }
     if (!words.isEmpty() && words.get(0).equals("dead-letters")) {
       System.exit(deadLetters(words.size() > 1 ? words.get(1) : "list", confDir));
+    }
+    if (!words.isEmpty() && words.get(0).equals("conflicts")) {
+      System.exit(conflicts(words.subList(1, words.size()), url, confDir));
     }
     if (words.size() == 1 && words.get(0).equals("names")) {
       System.exit(names(confDir));
@@ -311,6 +317,25 @@ public final class Main {
     }
   }
 
+  /** {@code conflicts [list | resolve EVENT_ID] [--url URL]}: see {@link ConflictsCommand}. */
+  private static int conflicts(List<String> words, String url, String confDir) {
+    boolean list = words.isEmpty() || (words.size() == 1 && words.get(0).equals("list"));
+    boolean resolve = words.size() == 2 && words.get(0).equals("resolve") && io.eventwalker.wire.EventIds.isValid(words.get(1));
+    if (!list && !resolve) {
+      usage(2);
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      BetMakerConfig betMaker = BetMakerConfig.read(loadConfig(vertx, "bet-maker", confDir).await());
+      return new ConflictsCommand(betMaker, System.out, System.err).run(vertx, list ? "list" : "resolve", list ? null : words.get(1), url);
+    } catch (Exception e) {
+      System.err.println("conflicts: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+      return 1;
+    } finally {
+      vertx.close();
+    }
+  }
+
   /**
    * {@code names}: the names the services use on PostgreSQL, Redis and RabbitMQ under this
    * configuration (file and environment), as JSON, so that scripts driving the system (the fault
@@ -355,6 +380,7 @@ public final class Main {
   private static void usage(int status) {
     System.err.println("usage: java -jar event-walker.jar [line-provider|bet-maker|all] [--conf-dir DIR]");
     System.err.println("       java -jar event-walker.jar dead-letters [list|replay] [--conf-dir DIR]");
+    System.err.println("       java -jar event-walker.jar conflicts [list | resolve EVENT_ID] [--url URL] [--conf-dir DIR]");
     System.err.println("       java -jar event-walker.jar names [--conf-dir DIR]");
     System.err.println("       java -jar event-walker.jar token PLAYER [--operator] [--ttl-s SECONDS] [--conf-dir DIR]");
     System.exit(status);

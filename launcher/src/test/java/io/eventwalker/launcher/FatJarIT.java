@@ -199,6 +199,64 @@ class FatJarIT {
     assertThat(settled).as("the settlement under way at SIGTERM is whole: all 300 bets WON, or (not begun) none").isIn("300/300", "0/300");
   }
 
+  /**
+   * The operator's way out of a conflict, as docs/reliability.md gives it: {@code conflicts list}
+   * shows the event, {@code conflicts resolve EVENT_ID} makes bet-maker adopt line-provider's
+   * state, bets are taken again, and line-provider's result settles them.
+   */
+  @Test
+  void theConflictsCommandResolvesAConflictAndTheBetsSettle() throws Exception {
+    int linePort = freePort();
+    int betPort = freePort();
+    Map<String, String> env = Map.of(
+      "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
+      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id,
+      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
+      "AUTH_JWT_SECRET", SECRET);
+    Process process = start(List.of("all"), env);
+    awaitReady(process, linePort);
+    awaitReady(process, betPort);
+    String operator = token(env, "jar-operator", "--operator");
+    String player = token(env, "jar-player");
+    long deadline = Instant.now().getEpochSecond() + 3600;
+    assertThat(send("POST", linePort, "/event", "{\"event_id\":\"jar-c\",\"ratio\":2,\"deadline\":" + deadline + "}", operator)
+      .statusCode()).isEqualTo(201);
+    assertThat(send("POST", betPort, "/bet", "{\"event_id\":\"jar-c\",\"sum_bet\":10}", player).statusCode()).isEqualTo(201);
+    // bet-maker holds a version line-provider never had (line-provider restored from an older backup).
+    psql("UPDATE bm_" + id + ".events SET version = 5 WHERE event_id = 'jar-c'");
+    assertThat(send("POST", betPort, "/bet", "{\"event_id\":\"jar-c\",\"sum_bet\":10}", player).statusCode()).isEqualTo(409);
+
+    String[] listed = command(env, "conflicts", "list");
+    assertThat(listed[0]).as(listed[1]).isEqualTo("0");
+    assertThat(listed[1]).contains("\"event_id\":\"jar-c\"").contains("\"bet_maker_version\":5").contains("\"line_provider_version\":1");
+    String[] resolved = command(env, "conflicts", "resolve", "jar-c");
+    assertThat(resolved[0]).as(resolved[1]).isEqualTo("0");
+    assertThat(resolved[1]).contains("\"adopted\"");
+    assertThat(command(env, "conflicts", "resolve", "jar-c")[0]).as("nothing left to resolve").isEqualTo("1");
+
+    assertThat(send("POST", betPort, "/bet", "{\"event_id\":\"jar-c\",\"sum_bet\":10}", player).statusCode()).isEqualTo(201);
+    assertThat(send("PUT", linePort, "/event", "{\"event_id\":\"jar-c\",\"status\":\"FINISHED_WIN\"}", operator).statusCode())
+      .isEqualTo(200);
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String won;
+    do {
+      won = psql("SELECT count(*) FROM bm_" + id + ".bets WHERE event_id = 'jar-c' AND status = 'WON'");
+      if (won.equals("2")) {
+        break;
+      }
+      Thread.sleep(50); // poll interval, bounded by the deadline
+    } while (System.nanoTime() < until);
+    assertThat(won).as("both bets settled by line-provider's result").isEqualTo("2");
+  }
+
+  /** Runs the jar with {@code args} to its end: its exit status and output. */
+  private String[] command(Map<String, String> env, String... args) throws Exception {
+    Process process = start(List.of(args), env);
+    String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("done within 60 s").isTrue();
+    return new String[] {String.valueOf(process.exitValue()), printed};
+  }
+
   private static String psql(String query) throws Exception {
     Process process = new ProcessBuilder("psql", "-h", env("PG_HOST", "127.0.0.1"), "-U", env("PG_USER", "postgres"),
       "-d", env("PG_DATABASE", "postgres"), "-At", "-c", query).redirectErrorStream(true).start();

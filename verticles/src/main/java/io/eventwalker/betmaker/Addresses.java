@@ -11,8 +11,14 @@ public final class Addresses {
   public static final String BETS_LIST = "betmaker.bets.list";
   /** {@link BetMessages.ApplyStates} → {@link BetMessages.Applied}: newer event states, settling finished events. */
   public static final String EVENTS_APPLY = "betmaker.events.apply";
+  /** {@link BetMessages.AdoptState} → {@link BetMessages.Resolution}: an event in conflict takes line-provider's state, and settles by it. */
+  public static final String EVENTS_ADOPT = "betmaker.events.adopt";
   /** {@link BetMessages.ConfirmConflicts} → null: events line-provider reported older, asked about again and marked if still so. */
-  public static final String EVENTS_CONFIRM_CONFLICTS = "betmaker.events.confirm-conflicts";
+  public static final String CONFLICTS_CONFIRM = "betmaker.conflicts.confirm";
+  /** {@link BetMessages.MarkConflicts} → null: states that disagree with bet-maker's, marked in conflict. */
+  public static final String CONFLICTS_MARK = "betmaker.conflicts.mark";
+  /** {@link BetMessages.ResolveConflict} → {@link BetMessages.Resolution}: an operator's way out of a conflict. */
+  public static final String CONFLICTS_RESOLVE = "betmaker.conflicts.resolve";
   /** {@link BetMessages.PendingEvents} → {@link BetMessages.EventIds}: events that still have PENDING bets. */
   public static final String EVENTS_PENDING = "betmaker.events.pending";
   /** {@link BetMessages.ClaimKey} → {@link BetMessages.KeyClaim}. */

@@ -34,6 +34,7 @@ public final class BetMakerVerticle extends VerticleBase {
       .compose(migrated -> Future.all(
         vertx.deployVerticle(() -> new PlacementVerticle(config), one),
         vertx.deployVerticle(() -> new SettlementVerticle(config), one),
+        vertx.deployVerticle(() -> new ConflictsVerticle(config), one),
         vertx.deployVerticle(() -> new IdempotencyKeysVerticle(config), one),
         vertx.deployVerticle(() -> new BetReadsVerticle(config), one)))
       .compose(database -> Future.all(

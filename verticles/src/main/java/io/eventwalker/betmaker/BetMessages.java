@@ -104,6 +104,42 @@ public final class BetMessages {
     }
   }
 
+  /**
+   * line-provider's reported states that disagree with bet-maker's ({@link Verdict#CONFLICT}, or
+   * older in a reply asked twice), and the events it does not know though bet-maker holds them:
+   * marked in conflict where the database still shows one.
+   */
+  public record MarkConflicts(List<EventState> reported, List<String> unknown) {
+    public MarkConflicts {
+      reported = List.copyOf(reported);
+      unknown = List.copyOf(unknown);
+    }
+  }
+
+  /** An operator's resolution of the conflict on an event: bet-maker adopts line-provider's current state of it. */
+  public record ResolveConflict(String eventId, String operator) {
+  }
+
+  /** Makes {@code state} (line-provider's current one) bet-maker's copy of an event in conflict, and settles by it. */
+  public record AdoptState(EventState state, String operator) {
+  }
+
+  /**
+   * A resolved conflict: the state bet-maker held ({@code replaced}), the one it adopted, how many
+   * of the event's bets had been settled before (under {@code replaced}: to review) and how many
+   * the adopted state settled.
+   */
+  public record Resolution(EventState replaced, EventState adopted, long settledBefore, int settled) {
+    public io.vertx.core.json.JsonObject toJson() {
+      return new io.vertx.core.json.JsonObject()
+        .put("event_id", adopted.eventId())
+        .put("replaced", replaced.toJson())
+        .put("adopted", adopted.toJson())
+        .put("bets_settled_before", settledBefore)
+        .put("bets_settled", settled);
+    }
+  }
+
   public record PendingEvents(String after, int limit) {
   }
 
@@ -147,7 +183,8 @@ public final class BetMessages {
 
   static void registerCodecs(Vertx vertx) {
     LocalCodec.register(vertx, PlaceBets.class, Placed.class, Refused.class, NotStored.class, OutcomeUnknown.class, GetBet.class, ListBets.class, BetPage.class,
-      ApplyStates.class, Applied.class, ConfirmConflicts.class, PendingEvents.class, EventIds.class, ClaimKey.class, KeyClaim.class,
+      ApplyStates.class, Applied.class, ConfirmConflicts.class, MarkConflicts.class, ResolveConflict.class, AdoptState.class,
+      Resolution.class, PendingEvents.class, EventIds.class, ClaimKey.class, KeyClaim.class,
       ReleaseKey.class, OpenEvents.class, EventPage.class, Subscribe.class, EventStates.class, Bet.class, EventState.class);
   }
 

@@ -16,7 +16,7 @@ final class BetQueries {
     ORDER BY u.event_id
     ON CONFLICT (event_id) DO UPDATE
       SET ratio = EXCLUDED.ratio, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
-          version = EXCLUDED.version, updated_at = now(), conflict_version = NULL, conflict_at = NULL
+          version = EXCLUDED.version, updated_at = now(), conflict_version = NULL, conflict_state = NULL, conflict_at = NULL
       WHERE e.version < EXCLUDED.version AND e.status = 'NEW'
     RETURNING e.event_id, e.status, e.version""";
 
@@ -95,29 +95,70 @@ final class BetQueries {
     ORDER BY r.ord
     RETURNING bet_id, seq, ratio, created_at""";
 
-  /** Holds the group's events (a share lock, as the insert takes) and reads the versions it is checked against. */
-  static final String HOLD_EVENTS = """
-    SELECT event_id, version, conflict_version FROM events WHERE event_id = ANY($1::text[]) ORDER BY event_id FOR SHARE""";
+  /** What bet-maker holds of events ({@link HeldEvent}'s columns), read from $1 (the ids). */
+  private static final String HELD = """
+    SELECT event_id, ratio, deadline, status, version, conflict_version, settled_at IS NOT NULL AS settled
+    FROM events WHERE event_id = ANY($1::text[])""";
+
+  /** Holds the group's events (a share lock, as the insert takes) and reads the states it is checked against. */
+  static final String HOLD_EVENTS = HELD + " ORDER BY event_id FOR SHARE";
 
   static final String EVENTS_STATUS = """
     SELECT event_id, ratio, status, deadline, version, conflict_version FROM events WHERE event_id = ANY($1::text[])""";
 
-  /** The versions bet-maker holds of events (and whether it already found them in conflict). */
-  static final String HELD_VERSIONS = "SELECT event_id, version, status, conflict_version FROM events WHERE event_id = ANY($1::text[])";
+  /** The states bet-maker holds of events ($1), as {@link HeldEvent}s. */
+  static final String HELD_STATES = HELD;
 
   /**
-   * Records that line-provider reports a lower version ($2; 0 when it does not know the event)
-   * than bet-maker holds; returns the events newly found in conflict.
+   * Records line-provider's reported states (the five arrays of {@link io.eventwalker.wire.EventRows#columns},
+   * then $6 the states as JSON; version 0 and nulls for an event it does not know) as conflicts
+   * where the database still shows one ({@link Verdict#CONFLICT}, or a lower version): the same
+   * version with other content, a lower version, or a newer version of an event held finished.
+   * Returns the events newly found in conflict (one already marked at the same version is not).
    */
   static final String MARK_CONFLICTS = """
-    UPDATE events AS e SET conflict_version = c.version, conflict_at = now()
-    FROM unnest($1::text[], $2::bigint[]) AS c(event_id, version)
-    WHERE e.event_id = c.event_id AND e.version > c.version AND e.conflict_version IS DISTINCT FROM c.version
-    RETURNING e.event_id, e.version, c.version AS reported""";
+    UPDATE events AS e SET conflict_version = c.version, conflict_state = c.state::jsonb, conflict_at = now()
+    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[], $6::text[])
+      AS c(event_id, ratio, deadline, status, version, state)
+    WHERE e.event_id = c.event_id AND e.conflict_version IS DISTINCT FROM c.version
+      AND (e.version > c.version
+        OR (e.version = c.version AND (e.ratio <> c.ratio::numeric OR e.deadline <> c.deadline OR e.status <> c.status))
+        OR (e.version < c.version AND e.status <> 'NEW'))
+    RETURNING e.event_id, e.version, e.status, c.version AS reported, c.status AS reported_status""";
 
+  /** The events in conflict, oldest first, with both sides' states. */
   static final String CONFLICTS = """
-    SELECT event_id, version, conflict_version, conflict_at FROM events
-    WHERE conflict_version IS NOT NULL ORDER BY conflict_at LIMIT 100""";
+    SELECT event_id, ratio, deadline, status, version, conflict_version, conflict_state, conflict_at FROM events
+    WHERE conflict_version IS NOT NULL ORDER BY conflict_at, event_id LIMIT 100""";
+
+  /**
+   * An operator's way out of a conflict (SPEC §3.3): bet-maker's copy of event $1 becomes
+   * line-provider's current state ($2 ratio, $3 deadline, $4 status, $5 version, $6 the state as
+   * JSON, $7 who resolved it), whatever the versions, and its settlement starts afresh (a finished
+   * state settles every PENDING bet). Only while the event is in conflict; the replaced state is
+   * kept in {@code conflict_resolutions} with the count of its bets already settled. Returns the
+   * replaced state, or no row when the event is not in conflict.
+   */
+  static final String ADOPT_STATE = """
+    WITH held AS (
+      SELECT event_id, ratio, deadline, status, version, conflict_version FROM events
+      WHERE event_id = $1 AND conflict_version IS NOT NULL FOR UPDATE
+    ), adopted AS (
+      UPDATE events AS e SET ratio = $2, deadline = $3, status = $4, version = $5, updated_at = now(),
+        conflict_version = NULL, conflict_state = NULL, conflict_at = NULL, settled_at = NULL
+      FROM held WHERE e.event_id = held.event_id
+      RETURNING e.event_id
+    ), earlier AS (
+      SELECT count(*) AS settled FROM bets WHERE event_id = $1 AND status <> 'PENDING'
+    ), recorded AS (
+      INSERT INTO conflict_resolutions (event_id, bet_maker_state, line_provider_state, bets_settled_before, resolved_by)
+      SELECT held.event_id, jsonb_build_object('event_id', held.event_id, 'ratio', held.ratio, 'deadline',
+          extract(epoch FROM held.deadline), 'status', held.status, 'version', held.version),
+        $6::jsonb, earlier.settled, $7
+      FROM held, earlier
+    )
+    SELECT held.event_id, held.ratio, held.deadline, held.status, held.version, held.conflict_version, earlier.settled AS settled_before
+    FROM held, earlier""";
 
   /**
    * Records the answers of a group's requests under their keys, each only while its claim is
@@ -150,16 +191,24 @@ final class BetQueries {
   }
 
   /**
-   * Events bet-maker still has PENDING bets on, by id (a finished one too, if its settlement was
-   * cut short): events with a bet and not yet settled in full. Bets are settled only once their
-   * event is finished, none is taken on a finished event, and the settlement's last chunk sets
-   * {@code settled_at}, so an event without it may have PENDING bets and one with it has none.
+   * Events bet-maker may still have PENDING bets on, by id, after $1 (a finished one too, if its
+   * settlement was cut short), at most $2: every event some bet names, found in the bets
+   * themselves (one probe of the index on {@code (event_id, seq)} per event, never a scan of the
+   * bets), that has no row in {@code events} or one not settled in full. Bets are settled only
+   * once their event is finished, none is taken on a finished event, and the settlement's last
+   * chunk sets {@code settled_at}, so an event without it may have PENDING bets and one with it
+   * has none. An event whose row is missing (removed by hand) is found all the same.
    */
   static final String PENDING_EVENTS = """
-    SELECT e.event_id FROM events e
-    WHERE ($1::text IS NULL OR e.event_id > $1) AND e.settled_at IS NULL
-      AND EXISTS (SELECT 1 FROM bets b WHERE b.event_id = e.event_id)
-    ORDER BY e.event_id LIMIT $2""";
+    WITH RECURSIVE ids AS (
+      (SELECT event_id FROM bets WHERE $1::text IS NULL OR event_id > $1 ORDER BY event_id LIMIT 1)
+      UNION ALL
+      SELECT (SELECT b.event_id FROM bets b WHERE b.event_id > ids.event_id ORDER BY b.event_id LIMIT 1)
+      FROM ids WHERE ids.event_id IS NOT NULL
+    )
+    SELECT ids.event_id FROM ids LEFT JOIN events e ON e.event_id = ids.event_id
+    WHERE ids.event_id IS NOT NULL AND (e.event_id IS NULL OR e.settled_at IS NULL)
+    LIMIT $2""";
 
   /** Keys are a player's own. $1 player, $2 key, $3 request hash, $4 claim token, $5 lease in milliseconds. */
   static final String CLAIM_KEY = """

@@ -104,6 +104,7 @@ public final class BetsApiVerticle extends VerticleBase {
     router.get("/bets").handler(limited).handler(identify).handler(player).handler(this::listBets);
     router.get("/bet/:bet_id").handler(limited).handler(identify).handler(player).handler(this::getBet);
     router.get("/events").handler(limited).handler(this::openEvents);
+    ConflictsApi.mount(vertx, config, router, limited, bearer);
     Routers.pages(router, "bet-maker");
     router.route("/eventbus/*").handler(Routers.sameOrigin(config.bridge().allowedOrigins()))
       .handler(LiveListeners.admission(vertx, config.bridge().maxSocketsPerClient()));

@@ -2,6 +2,7 @@ package io.eventwalker.betmaker;
 
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
+import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
 import io.eventwalker.betmaker.BetMessages.EventIds;
 import io.eventwalker.betmaker.BetMessages.PendingEvents;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
@@ -12,6 +13,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Set;
 
 /**
  * Catch-up (SPEC §3.6): at start-up and every {@code BM_CATCH_UP_INTERVAL_MS}, bet-maker
@@ -82,10 +85,10 @@ public final class CatchUpVerticle extends VerticleBase {
         }
         return LineProviderClientVerticle.subscribe(vertx, new Subscribe(ids, true, null), busOptions)
           .compose(states -> {
-            if (!states.missing().isEmpty()) {
-              LOG.warn("line-provider does not know events with pending bets: {}", states.missing());
-            }
-            return SettlementVerticle.apply(vertx, new ApplyStates(states.found(), true, false), busOptions);
+            // Events line-provider does not know though they have bets: asked again, then conflicts (in /ready).
+            Future<Void> unknown = states.missing().isEmpty() ? Future.succeededFuture()
+              : ConflictsVerticle.confirm(vertx, new ConfirmConflicts(Set.copyOf(states.missing())), busOptions);
+            return unknown.compose(looked -> SettlementVerticle.apply(vertx, new ApplyStates(states.found(), true, false), busOptions));
           })
           .compose(applied -> ids.size() < LineRequest.MAX_IDS
             ? Future.succeededFuture(settled + applied.settledBets())

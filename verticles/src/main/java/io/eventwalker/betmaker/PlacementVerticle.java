@@ -8,6 +8,7 @@ import io.eventwalker.betmaker.BetMessages.Placed;
 import io.eventwalker.betmaker.BetMessages.Placement;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
+import io.eventwalker.betmaker.BetMessages.MarkConflicts;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.wire.EventStates;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
@@ -220,24 +221,27 @@ public final class PlacementVerticle extends VerticleBase {
           .recover(failure -> Future.failedFuture(line.isComplete() ? failure
             : notStored("line-provider did not answer before the bets' deadline"))))
         .compose(states -> {
-          Map<String, Long> versions = new HashMap<>();
-          Set<String> inConflict = new HashSet<>();
-          held.result().forEach(row -> {
-            versions.put(row.getString("event_id"), row.getLong("version"));
-            if (row.getLong("conflict_version") != null) {
-              inConflict.add(row.getString("event_id"));
+          Map<String, HeldEvent> holds = new HashMap<>();
+          held.result().forEach(row -> holds.put(row.getString("event_id"), HeldEvent.read(row)));
+          List<EventState> newer = new ArrayList<>();
+          List<EventState> disagree = new ArrayList<>();
+          Set<String> older = new TreeSet<>();
+          for (EventState state : states.found()) {
+            HeldEvent mine = holds.get(state.eventId());
+            switch (Verdict.of(mine, state)) {
+              case APPLY -> newer.add(state);
+              // An event already in conflict is refused by the insert itself, and says so.
+              case CONFLICT -> { if (!mine.inConflict()) { disagree.add(state); } }
+              case OLDER -> { if (!mine.inConflict()) { older.add(state.eventId()); } }
+              case SETTLE_REST, NOTHING -> { }
             }
-          });
-          List<EventState> newer = states.found().stream()
-            .filter(state -> versions.getOrDefault(state.eventId(), 0L) < state.version())
-            .toList();
+          }
+          states.missing().stream().filter(id -> holds.containsKey(id) && !holds.get(id).inConflict()).forEach(older::add);
           if (!newer.isEmpty()) {
             return Future.failedFuture(new Stale(newer));
           }
-          Set<String> regressed = SettlementVerticle.regressions(states, versions);
-          regressed.removeAll(inConflict);
-          if (!regressed.isEmpty()) {
-            return Future.failedFuture(new Regressed(regressed));
+          if (!disagree.isEmpty() || !older.isEmpty()) {
+            return Future.failedFuture(new Regressed(disagree, older));
           }
           List<List<Bet>> outcomes = outcomes(group.requests(), group.betIds(), inserted.result());
           return completeKeys(conn, group.requests(), outcomes).map(outcomes);
@@ -260,18 +264,31 @@ public final class PlacementVerticle extends VerticleBase {
       }
       Future<?> caughtUp = failure instanceof Stale stale
         ? SettlementVerticle.apply(vertx, new ApplyStates(stale.newer, false, false), settleOptions)
-        : SettlementVerticle.confirmConflicts(vertx, new ConfirmConflicts(((Regressed) failure).eventIds), settleOptions);
+        : ((Regressed) failure).lookInto(vertx, settleOptions);
       return caughtUp.compose(done -> attempt(group, line, attempt + 1));
     });
   }
 
-  /** Thrown inside a group's transaction to roll it back: line-provider reports older states than bet-maker holds. */
+  /**
+   * Thrown inside a group's transaction to roll it back: line-provider reports states that disagree
+   * with bet-maker's ({@link Verdict#CONFLICT}: marked in conflict at once) or older ones, or none
+   * (asked about again, then marked if still so).
+   */
   private static final class Regressed extends RuntimeException {
-    private final transient Set<String> eventIds;
+    private final transient List<EventState> disagree;
+    private final transient Set<String> older;
 
-    Regressed(Set<String> eventIds) {
-      super("line-provider reports older states", null, false, false);
-      this.eventIds = eventIds;
+    Regressed(List<EventState> disagree, Set<String> older) {
+      super("line-provider's states disagree with bet-maker's", null, false, false);
+      this.disagree = disagree;
+      this.older = older;
+    }
+
+    Future<Void> lookInto(Vertx vertx, DeliveryOptions options) {
+      Future<Void> marked = disagree.isEmpty() ? Future.succeededFuture()
+        : ConflictsVerticle.mark(vertx, new MarkConflicts(disagree, List.of()), options);
+      return marked.compose(done -> older.isEmpty() ? Future.succeededFuture()
+        : ConflictsVerticle.confirm(vertx, new ConfirmConflicts(older), options));
     }
   }
 

@@ -41,7 +41,7 @@ class MigrationsTest {
 
   private static final Map<String, List<String>> TABLES = Map.of(
     "line-provider", List.of("events", "outbox", "subscriptions"),
-    "bet-maker", List.of("bet_status_log", "bets", "events", "idempotency_keys"));
+    "bet-maker", List.of("bet_status_log", "bets", "conflict_resolutions", "events", "idempotency_keys"));
 
   private final Vertx vertx = Vertx.vertx();
   private final Pool admin = PgBuilder.pool()
