@@ -2,6 +2,7 @@ package io.eventwalker.launcher;
 
 import io.eventwalker.betmaker.BetMakerConfig;
 import io.eventwalker.betmaker.BetMakerVerticle;
+import io.eventwalker.lineprovider.DeadLetterReplay;
 import io.eventwalker.lineprovider.LineProviderConfig;
 import io.eventwalker.lineprovider.LineProviderVerticle;
 import io.eventwalker.platform.Lifecycle;
@@ -299,7 +300,7 @@ public final class Main {
     }
   }
 
-  /** {@code dead-letters list|replay}: see {@link DeadLetters}. */
+  /** {@code dead-letters list|replay}: see {@link DeadLetterReplay}. */
   private static int deadLetters(String action, String confDir) {
     if (!action.equals("list") && !action.equals("replay")) {
       usage(2);
@@ -308,7 +309,8 @@ public final class Main {
     try {
       LineProviderConfig lineProvider = LineProviderConfig.read(loadConfig(vertx, "line-provider", confDir).await());
       BetMakerConfig betMaker = BetMakerConfig.read(loadConfig(vertx, "bet-maker", confDir).await());
-      return new DeadLetters(lineProvider, betMaker, System.out).run(action);
+      new DeadLetterReplay(lineProvider, betMaker.line().subscriber(), System.out).run(vertx, action.equals("replay"));
+      return 0;
     } catch (Exception e) {
       System.err.println("dead-letters: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
       return 1;

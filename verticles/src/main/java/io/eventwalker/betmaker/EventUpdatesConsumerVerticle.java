@@ -178,8 +178,11 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
     Meters.counter(BetMeters.DEAD_LETTERED, BetMeters.DEAD_LETTERED_HELP, "cause", cause).increment();
     Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
     headers.put(Topology.REASON_HEADER, reason);
+    // Always the broker's word: a header of this name the publisher wrote itself is replaced or dropped.
     if (original.getUserId() != null) {
       headers.put(Topology.PUBLISHER_HEADER, original.getUserId());
+    } else {
+      headers.remove(Topology.PUBLISHER_HEADER);
     }
     AMQP.BasicProperties properties = original.builder().userId(null).headers(headers).deliveryMode(2).build();
     byte[] body = delivery.body().getBytes();

@@ -81,11 +81,16 @@ public final class Topology {
    * stamped with the publisher's RabbitMQ user ({@code user-id}), which the broker checks against
    * the connection's user, so a consumer can tell line-provider's updates from anyone else's.
    */
-  /** {@code traceparent}: the W3C trace context the update continues, or null. */
+  /**
+   * {@code changedAt}: when line-provider committed the change, or null (a state sent again);
+   * {@code traceparent}: the W3C trace context the update continues, or null.
+   */
   public static AMQP.BasicProperties updateProperties(String eventId, long version, String publisher, Instant changedAt,
                                                       String traceparent) {
     Map<String, Object> headers = new HashMap<>(4);
-    headers.put(CHANGED_AT_HEADER, changedAt.toEpochMilli());
+    if (changedAt != null) {
+      headers.put(CHANGED_AT_HEADER, changedAt.toEpochMilli());
+    }
     if (traceparent != null) {
       headers.put(Tracing.TRACEPARENT, traceparent);
     }
@@ -114,6 +119,10 @@ public final class Topology {
 
   /** Header of a dead-lettered message: why it was dead-lettered. */
   public static final String REASON_HEADER = "x-event-walker-reason";
-  /** Header of a dead-lettered message: the {@code user-id} it was published with (the property itself cannot be republished). */
+  /**
+   * Header of a dead-lettered message: the {@code user-id} it was received with, as the broker
+   * verified it (absent when it had none). Informative only: bet-maker's user writes it, so a
+   * replay never trusts it (or anything else in a dead letter).
+   */
   public static final String PUBLISHER_HEADER = "x-event-walker-published-by";
 }
