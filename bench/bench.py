@@ -45,7 +45,7 @@ SERVICE_ENV = {
     "LP_HTTP_PORT": str(LP_PORT), "BM_HTTP_PORT": str(BM_PORT),
     "LP_PG_SCHEMA": "lp_bench", "BM_PG_SCHEMA": "bm_bench",
     "LP_REDIS_PREFIX": "bench:lp:", "LINE_PROVIDER_QUEUE": "bench.line-provider.requests",
-    "BM_SUBSCRIBER": "bm-bench", "LOG_LEVEL": "WARN",
+    "BM_SUBSCRIBER": "bm-bench", "LP_SUBSCRIBERS": "bet-maker:bm-bench", "LOG_LEVEL": "WARN",
     # S1 is one client sending as fast as it can: the per-client limit would measure itself.
     "BM_RATE_LIMIT_PER_S": "0",
     # S5 opens 1000 websocket clients from this one address.

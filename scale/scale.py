@@ -42,7 +42,7 @@ RATE, BURST = 5, 10
 BIG_BETS, CHUNK = 300_000, 15_000
 ENV = {
     "LP_PG_SCHEMA": "lp_scale", "BM_PG_SCHEMA": "bm_scale", "LP_REDIS_PREFIX": "scale:lp:",
-    "LINE_PROVIDER_QUEUE": "scale.line-provider.requests", "BM_SUBSCRIBER": "bm-scale",
+    "LINE_PROVIDER_QUEUE": "scale.line-provider.requests", "BM_SUBSCRIBER": "bm-scale", "LP_SUBSCRIBERS": "bet-maker:bm-scale",
     "BM_CATCH_UP_INTERVAL_MS": "5000", "LP_OUTBOX_POLL_MS": "200",
     "RABBITMQ_RECONNECT_MS": "500", "RABBITMQ_HEARTBEAT_S": "2",
     "BM_RATE_LIMIT_PER_S": str(RATE), "BM_RATE_LIMIT_BURST": str(BURST), "BM_SETTLE_CHUNK": str(CHUNK),

@@ -60,7 +60,7 @@ class FatJarIT {
     int betPort = freePort();
     Map<String, String> env = Map.of(
       "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
-      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id,
+      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id, "LP_SUBSCRIBERS", "bet-maker:bm-" + id,
       "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
       "AUTH_JWT_SECRET", SECRET, "LOG_FORMAT", "json");
     Path log = Files.createTempFile("event-walker-", ".log");
@@ -119,7 +119,7 @@ class FatJarIT {
     int betPort = freePort();
     Map<String, String> env = new java.util.HashMap<>(Map.of(
       "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
-      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id,
+      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id, "LP_SUBSCRIBERS", "bet-maker:bm-" + id,
       "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
       "AUTH_JWT_SECRET", SECRET, "BM_RATE_LIMIT_PER_S", "0"));
     env.put("SHUTDOWN_GRACE_MS", "10000");
@@ -210,7 +210,7 @@ class FatJarIT {
     int betPort = freePort();
     Map<String, String> env = Map.of(
       "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
-      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id,
+      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id, "LP_SUBSCRIBERS", "bet-maker:bm-" + id,
       "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
       "AUTH_JWT_SECRET", SECRET);
     Process process = start(List.of("all"), env);

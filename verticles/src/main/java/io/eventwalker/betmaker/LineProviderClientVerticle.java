@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Asks line-provider over RabbitMQ: request/reply with {@code reply_to} (RabbitMQ's direct
- * reply-to, consumed on the same channel it publishes on) and {@code correlation_id}. Every
+ * reply-to, consumed on the same channel it publishes on) and {@code correlation_id}, each request
+ * stamped with bet-maker's {@code user-id}; a reply counts only when its {@code user-id} is
+ * line-provider's ({@code BM_LINE_PROVIDER_RABBITMQ_USER}; the broker checks it). Every
  * request has a timeout ({@code BM_LINE_TIMEOUT_MS}); a reply arriving later matches no pending
  * request and is dropped.
  *
@@ -59,6 +61,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
   private final BetMakerConfig config;
   private final String queue;
   private final String subscriber;
+  private final String lineProviderUser;
   private final long timeoutMs;
   private final int maxInFlight;
   private RabbitConnector connector;
@@ -78,6 +81,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
     this.config = config;
     this.queue = config.line().queue();
     this.subscriber = config.line().subscriber();
+    this.lineProviderUser = config.line().lineProviderUser();
     this.timeoutMs = config.line().timeoutMs();
     this.maxInFlight = config.line().batchesInFlight();
   }
@@ -223,6 +227,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
     });
     AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
       .replyTo(DIRECT_REPLY_TO)
+      .userId(connector.user()) // line-provider answers only the users of its LP_SUBSCRIBERS, told apart by this (checked by the broker)
       .correlationId(correlationId)
       .contentType(Topology.JSON)
       .type(request.type())
@@ -250,6 +255,14 @@ public final class LineProviderClientVerticle extends VerticleBase {
   }
 
   private void onReply(Delivery delivery) {
+    String publisher = delivery.properties().getUserId();
+    if (!lineProviderUser.equals(publisher)) {
+      // Only line-provider's answers count (the broker checks user-id against the publisher's own user).
+      LOG.warn("dropping a reply not published by line-provider (user-id {}, correlation_id {})", publisher,
+        delivery.properties().getCorrelationId());
+      Meters.counter("bet_maker_line_replies_refused", "replies dropped because their user-id was not line-provider's").increment();
+      return;
+    }
     String correlationId = delivery.properties().getCorrelationId();
     Promise<LineReply> promise = correlationId == null ? null : pending.remove(correlationId);
     if (promise == null) {

@@ -60,6 +60,9 @@ final class EventQueries {
 
   static final String PURGE_SUBSCRIPTIONS = "DELETE FROM subscriptions WHERE renewed_at < now() - make_interval(secs => $1)";
 
+  /** $1 the subscriber names LP_SUBSCRIBERS lists. */
+  static final String FORGET_UNLISTED_SUBSCRIBERS = "DELETE FROM subscriptions WHERE subscriber <> ALL($1::text[])";
+
   private EventQueries() {
   }
 }

@@ -95,6 +95,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
       purgePublished(retentionSeconds);
       purgeSubscriptions(subscriptionTtlSeconds);
     });
+    forgetUnlistedSubscribers();
     // Registered in the registry of this Vert.x (registering again in the same one changes nothing).
     Gauge.builder("line_provider_outbox_backlog_rows", BACKLOG_ROWS, AtomicLong::get)
       .description("committed changes not yet published (sampled every 5 s)").register(Meters.registry());
@@ -291,6 +292,21 @@ public final class EventRepositoryVerticle extends VerticleBase {
   private void purgeSubscriptions(long ttlSeconds) {
     pool.preparedQuery(EventQueries.PURGE_SUBSCRIPTIONS).execute(Tuple.of(ttlSeconds))
       .onFailure(failure -> LOG.warn("subscription purge failed: {}", failure.getMessage()));
+  }
+
+  /**
+   * Subscriptions under names {@code LP_SUBSCRIBERS} does not list (made up in a request before
+   * names were checked, or a subscriber no longer configured) are forgotten at start-up: nothing
+   * is published to them in any case.
+   */
+  private void forgetUnlistedSubscribers() {
+    pool.preparedQuery(EventQueries.FORGET_UNLISTED_SUBSCRIBERS).execute(Tuple.of((Object) config.subscribers().names().toArray(String[]::new)))
+      .onSuccess(rows -> {
+        if (rows.rowCount() > 0) {
+          LOG.warn("forgot {} subscriptions under names LP_SUBSCRIBERS does not list", rows.rowCount());
+        }
+      })
+      .onFailure(failure -> LOG.warn("could not forget subscriptions under unlisted names: {}", failure.getMessage()));
   }
 
   private void ready(Message<String> msg) {

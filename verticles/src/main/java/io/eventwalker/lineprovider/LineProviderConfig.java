@@ -15,7 +15,7 @@ import io.vertx.core.json.JsonObject;
  */
 public record LineProviderConfig(HttpConfig http, String apiKey, AuthConfig auth, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
                                  int redisPoolSize, String redisPrefix, long subscriptionTtlS, String requestsQueue,
-                                 int requestsPrefetch, Outbox outbox) {
+                                 int requestsPrefetch, Subscribers subscribers, Outbox outbox) {
 
   /** The outbox relay: how often it looks, how many rows at a time, the wait for the broker's confirms, and how long published rows are kept. */
   public record Outbox(int pollMs, int batch, int confirmTimeoutMs, long retentionS) {
@@ -35,6 +35,7 @@ public record LineProviderConfig(HttpConfig http, String apiKey, AuthConfig auth
       settings.longValue("LP_SUBSCRIPTION_TTL_S", 60, 365L * 24 * 3600),
       settings.string("LINE_PROVIDER_QUEUE"),
       settings.integer("LP_REQUESTS_PREFETCH", 1, 10_000),
+      Subscribers.read(settings),
       new Outbox(
         settings.integer("LP_OUTBOX_POLL_MS", 10, 600_000),
         settings.integer("LP_OUTBOX_BATCH", 1, 10_000),

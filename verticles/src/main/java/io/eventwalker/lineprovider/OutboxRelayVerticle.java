@@ -80,9 +80,18 @@ public final class OutboxRelayVerticle extends VerticleBase {
     return leadership.stop().compose(stepped -> connector.stop());
   }
 
+  /**
+   * On every (re)connect: the updates exchange, and the queue of every subscriber of
+   * {@code LP_SUBSCRIBERS} (the only queues line-provider declares or publishes to), so a name
+   * line-provider's user may not declare shows at once, not at the first update.
+   */
   private void declare(RabbitConnector c, Channel ch) throws Exception {
     declared.clear();
     ch.exchangeDeclare(Topology.UPDATES_EXCHANGE, "direct", true, false, Map.of());
+    for (String subscriber : config.subscribers().names()) {
+      Topology.declareUpdates(ch, subscriber);
+      declared.add(subscriber);
+    }
     ch.confirmSelect();
   }
 
@@ -160,12 +169,9 @@ public final class OutboxRelayVerticle extends VerticleBase {
       String traceparent = Tracing.traceparent(vertx, spans.get(i));
       byte[] body = row.payload().getBytes(StandardCharsets.UTF_8);
       for (String subscriber : subscribers.byEvent().getOrDefault(row.eventId(), List.of())) {
-        if (!Topology.isValidSubscriber(subscriber)) {
-          LOG.warn("skipping invalid subscriber name {} of event {}", subscriber, row.eventId());
+        if (!declared.contains(subscriber)) {
+          LOG.debug("skipping subscriber {} of event {}: not in LP_SUBSCRIBERS", subscriber, row.eventId());
           continue;
-        }
-        if (declared.add(subscriber)) {
-          Topology.declareUpdates(ch, subscriber);
         }
         ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, false,
           Topology.updateProperties(row.eventId(), row.version(), connector.user(), row.changedAt(), traceparent), body);

@@ -12,6 +12,7 @@ import io.eventwalker.lineprovider.EventMessages.GetStates;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.wire.EventStates;
 import io.eventwalker.platform.messaging.RabbitConnector;
+import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -34,17 +35,30 @@ import java.util.List;
 /**
  * Answers bet-maker's requests from its queue ({@code LINE_PROVIDER_QUEUE}, by default
  * {@code line-provider.requests}): {@code get_events}, {@code get_event}, {@code get_states},
- * {@code subscribe} and {@code subscribe_all}. Every request with a {@code reply_to} gets a reply,
- * an error reply included; a request without one is dropped and logged.
+ * {@code subscribe} and {@code subscribe_all}.
+ *
+ * <p>Nothing in a request that the broker does not verify decides anything: who asks is its
+ * {@code user-id} (the broker refuses one that is not the publishing connection's own), and only
+ * a client listed in {@code LP_SUBSCRIBERS} is answered (403 otherwise); a subscription's name must
+ * be one that list gives that user (403 otherwise: a made-up name is neither stored nor given a
+ * queue). A reply goes only to a direct reply-to address ({@code amq.rabbitmq.reply-to.*}, the
+ * asker's own channel), stamped with line-provider's {@code user-id}; a request asking for a
+ * reply anywhere else (another service's queue, say) is dropped, logged and counted.
  */
 public final class RequestsConsumerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestsConsumerVerticle.class);
+  /** Replies go only here: RabbitMQ's direct reply-to, the asker's own channel (the broker fills in the rest of the name). */
+  private static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to.";
+  private static final String REFUSED = "line_provider_requests_refused";
+  private static final String REFUSED_HELP = "requests line-provider refused: reason user (not a client of LP_SUBSCRIBERS), subscriber"
+    + " (a name not given to that user), reply_to (not a direct reply-to address; dropped)";
 
   private final LineProviderConfig config;
   private final DeliveryOptions busOptions;
   private final int prefetch;
   private final String queue;
+  private final Subscribers subscribers;
   private RabbitConnector connector;
 
   RequestsConsumerVerticle(LineProviderConfig config) {
@@ -52,6 +66,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
     this.busOptions = LocalBus.options(config.http().requestTimeoutMs());
     this.prefetch = config.requestsPrefetch();
     this.queue = config.requestsQueue();
+    this.subscribers = config.subscribers();
   }
 
   @Override
@@ -74,8 +89,10 @@ public final class RequestsConsumerVerticle extends VerticleBase {
 
   private void handle(Delivery delivery) {
     AMQP.BasicProperties props = delivery.properties();
-    if (props.getReplyTo() == null) {
-      LOG.warn("dropping a request without reply_to (correlation_id {})", props.getCorrelationId());
+    if (props.getReplyTo() == null || !props.getReplyTo().startsWith(DIRECT_REPLY_TO)) {
+      LOG.warn("dropping a request whose reply_to is not a direct reply-to address ({}; user-id {}, correlation_id {})",
+        props.getReplyTo(), props.getUserId(), props.getCorrelationId());
+      Meters.counter(REFUSED, REFUSED_HELP, "reason", "reply_to").increment();
       connector.ack(delivery);
       return;
     }
@@ -84,7 +101,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
     span.setAttribute("messaging.destination.name", queue);
     Future<LineReply> answered;
     try (Scope traced = span.makeCurrent()) { // the answer's own spans (event bus, PostgreSQL, Redis) join the request's trace
-      answered = answer(delivery);
+      answered = subscribers.knows(props.getUserId()) ? answer(delivery, props.getUserId()) : unknownClient(props);
     }
     answered
       .recover(failure -> Future.succeededFuture(failureReply(failure)))
@@ -93,6 +110,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
         ch.basicPublish("", props.getReplyTo(), new AMQP.BasicProperties.Builder()
           .correlationId(props.getCorrelationId())
           .contentType(Topology.JSON)
+          .userId(connector.user())
           .build(), reply.toBuffer().getBytes());
         return null;
       }))
@@ -101,7 +119,21 @@ public final class RequestsConsumerVerticle extends VerticleBase {
         props.getCorrelationId(), failure.getMessage()));
   }
 
-  private Future<LineReply> answer(Delivery delivery) {
+  private Future<LineReply> unknownClient(AMQP.BasicProperties props) {
+    LOG.warn("refusing a {} request from user-id {}: not a client of LP_SUBSCRIBERS", props.getType(), props.getUserId());
+    Meters.counter(REFUSED, REFUSED_HELP, "reason", "user").increment();
+    return Future.succeededFuture(LineReply.error(403, "line-provider answers only the RabbitMQ users of LP_SUBSCRIBERS; this request's"
+      + " user-id is " + (props.getUserId() == null ? "absent" : props.getUserId())));
+  }
+
+  /** A subscription under a name LP_SUBSCRIBERS does not give the asking user: refused, nothing stored or declared. */
+  private Future<LineReply> refuseName(String user, String subscriber) {
+    LOG.warn("refusing to subscribe user-id {} as {}: LP_SUBSCRIBERS does not give it that name", user, subscriber);
+    Meters.counter(REFUSED, REFUSED_HELP, "reason", "subscriber").increment();
+    return Future.succeededFuture(LineReply.error(403, "user " + user + " may not subscribe as " + subscriber + " (LP_SUBSCRIBERS)"));
+  }
+
+  private Future<LineReply> answer(Delivery delivery, String user) {
     LineRequest request;
     try {
       request = LineRequest.parse(delivery.body());
@@ -117,12 +149,13 @@ public final class RequestsConsumerVerticle extends VerticleBase {
         .map(reply -> LineReply.ok(List.of(reply.body()), List.of(), null));
       case LineRequest.GET_STATES -> bus.<EventStates>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions)
         .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
-      case LineRequest.SUBSCRIBE_ALL -> subscribe(new AddSubscriptions(request.subscriber(), List.of(), true))
-        .map(added -> LineReply.ok(List.of(), List.of(), null));
-      default -> subscribe(new AddSubscriptions(request.subscriber(), request.eventIds(), false))
-        // Subscribe first, then read: a change committed after the read is published to the new subscriber.
-        .compose(added -> bus.<EventStates>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions))
-        .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
+      case LineRequest.SUBSCRIBE_ALL -> !subscribers.allows(user, request.subscriber()) ? refuseName(user, request.subscriber())
+        : subscribe(new AddSubscriptions(request.subscriber(), List.of(), true)).map(added -> LineReply.ok(List.of(), List.of(), null));
+      // Subscribe first, then read: a change committed after the read is published to the new subscriber.
+      default -> !subscribers.allows(user, request.subscriber()) ? refuseName(user, request.subscriber())
+        : subscribe(new AddSubscriptions(request.subscriber(), request.eventIds(), false))
+          .compose(added -> bus.<EventStates>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions))
+          .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
     };
   }
 

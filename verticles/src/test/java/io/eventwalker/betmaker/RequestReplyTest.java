@@ -63,8 +63,9 @@ class RequestReplyTest {
     long deadline = Instant.now().getEpochSecond() + 3600;
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     AtomicInteger requests = new AtomicInteger();
-    try (Rabbit rabbit = new Rabbit()) {
-      // A stand-in line-provider: the first request is answered too late, the second in time.
+    try (Rabbit rabbit = Rabbit.asLineProvider()) {
+      // A stand-in line-provider (its RabbitMQ user: bet-maker takes only its replies): the first
+      // request is answered too late, the second in time.
       rabbit.channel().basicConsume(queue, true, new DefaultConsumer(rabbit.channel()) {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
@@ -81,7 +82,8 @@ class RequestReplyTest {
           scheduler.schedule(() -> {
             try {
               rabbit.channel().basicPublish("", props.getReplyTo(),
-                new AMQP.BasicProperties.Builder().correlationId(props.getCorrelationId()).build(), reply);
+                new AMQP.BasicProperties.Builder().correlationId(props.getCorrelationId())
+                  .userId(TestSystem.config("line-provider").getString("LP_RABBITMQ_USER")).build(), reply);
             } catch (Exception e) {
               throw new IllegalStateException(e);
             }

@@ -72,6 +72,7 @@ public final class TestSystem implements AutoCloseable {
       .put("LP_PG_SCHEMA", "lp_" + id)
       .put("LP_REDIS_PREFIX", id + ":lp:")
       .put("LINE_PROVIDER_QUEUE", id + ".line-provider.requests")
+      .put("LP_SUBSCRIBERS", config("bet-maker").getString("BM_RABBITMQ_USER") + ":bm-" + id)
       .put("LP_OUTBOX_POLL_MS", 200)
       .put("RABBITMQ_RECONNECT_MS", 200);
     betMakerConfig = config("bet-maker")
