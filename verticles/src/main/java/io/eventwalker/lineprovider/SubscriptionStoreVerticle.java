@@ -10,6 +10,7 @@ import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
 import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,8 +44,12 @@ import java.util.concurrent.TimeUnit;
  * in PostgreSQL (by the repository, before it reaches Redis), and the key
  * {@code <prefix>subscriptions-complete} says that Redis holds all of them. When that key is
  * missing, subscribers are not answered (the relay keeps its rows and tries again) while the
- * subscriptions are put back from PostgreSQL; the key is set again only if it was not lost
- * meanwhile (a second restart during the rebuild starts it over).
+ * subscriptions are put back from PostgreSQL. A rebuild holds the key at
+ * {@code rebuilding:<its own token>} and sets it to {@code complete} only if it still holds that
+ * value (a compare-and-set in one script): if Redis lost the key meanwhile, or another instance's
+ * rebuild began after such a loss, this one's copy may be partial and it does not say otherwise;
+ * the next read starts over, or the other rebuild completes. Each outcome is counted in
+ * {@code line_provider_subscription_rebuilds_total{outcome}}.
  */
 public final class SubscriptionStoreVerticle extends VerticleBase {
 
@@ -53,6 +59,9 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
   private static final int REBUILD_PAGE = 500;
   /** While a rebuild runs, the marker says so, for at most this long (a rebuild cut short by a crash starts over). */
   private static final int REBUILDING_MARK_S = 120;
+  /** Sets KEYS[1] to ARGV[2] only while it holds ARGV[1]: 1 if it did, 0 if not. */
+  private static final String COMPARE_AND_SET =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 else return 0 end";
 
   private final LineProviderConfig config;
   private final DeliveryOptions busOptions;
@@ -179,24 +188,34 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       LOG.info("Redis does not hold every subscription (a first start, or Redis restarted empty): putting them back from PostgreSQL");
     }
     long started = System.nanoTime();
-    redis.send(Request.cmd(Command.SET).arg(completeKey()).arg("rebuilding").arg("EX").arg(REBUILDING_MARK_S))
+    String token = "rebuilding:" + UUID.randomUUID();
+    redis.send(Request.cmd(Command.SET).arg(completeKey()).arg(token).arg("EX").arg(REBUILDING_MARK_S))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .compose(marked -> copy(null, 0))
-      // XX: only if the marker is still there; if Redis lost it again meanwhile, the next read starts over.
-      .compose(copied -> redis.send(Request.cmd(Command.SET).arg(completeKey()).arg(COMPLETE).arg("XX"))
+      // Only if the marker is still this rebuild's: if Redis lost it meanwhile (and another rebuild
+      // may have begun), this copy may be partial, and the next read or the other rebuild finishes.
+      .compose(copied -> redis.send(Request.cmd(Command.EVAL).arg(COMPARE_AND_SET).arg(1).arg(completeKey()).arg(token).arg(COMPLETE))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .map(set -> set == null ? -1 : copied))
+        .map(set -> set != null && set.toInteger() == 1 ? copied : -1))
       .onComplete(done -> {
         rebuilding = false;
         if (done.failed()) {
+          rebuilds("failed");
           LOG.warn("putting the subscriptions back into Redis stopped ({}); the next read tries again", done.cause().getMessage());
         } else if (done.result() < 0) {
+          rebuilds("lost_again");
           LOG.warn("Redis lost the subscriptions again while they were put back; the next read starts over");
         } else {
+          rebuilds("complete");
           LOG.info("put {} events' subscriptions back into Redis in {} ms", done.result(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
       });
+  }
+
+  private static void rebuilds(String outcome) {
+    Meters.counter("line_provider_subscription_rebuilds", "subscriptions put back into Redis from PostgreSQL: outcome complete,"
+      + " lost_again (Redis lost them again meanwhile: not marked complete), failed", "outcome", outcome).increment();
   }
 
   private Future<Integer> copy(String after, int copied) {

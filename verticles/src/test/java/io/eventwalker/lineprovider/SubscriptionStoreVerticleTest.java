@@ -47,6 +47,7 @@ class SubscriptionStoreVerticleTest {
       .put("LP_PG_SCHEMA", schema)
       .put("LP_REDIS_PREFIX", prefix)
       .put("LP_SUBSCRIPTION_TTL_S", 600)
+      .put("LP_SUBSCRIBERS", "bet-maker:bm-a,bet-maker:bm-b,bet-maker:bm-c")
       .put("AUTH_JWT_SECRET", "s".repeat(32));
     redis = Redis.createClient(vertx, Backing.redis().url());
     LineProviderConfig read = LineProviderConfig.read(config);
