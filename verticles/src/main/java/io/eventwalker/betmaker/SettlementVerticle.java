@@ -73,7 +73,8 @@ public final class SettlementVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    conflictOptions = LocalBus.options(settings.http().requestTimeoutMs() * 2);
+    // Looking into a conflict may apply (and settle) what line-provider answers.
+    conflictOptions = LocalBus.options(config.timeoutMs());
     pool = Databases.pool(vertx, settings.database(), "bet-maker");
     chunks = new SettlementChunks(vertx, pool, config.chunk());
     var bus = vertx.eventBus();

@@ -1,7 +1,9 @@
 package io.eventwalker.lineprovider;
 
 import io.eventwalker.platform.eventbus.LocalBus;
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import io.eventwalker.lineprovider.EventMessages.MarkPublished;
 import io.eventwalker.lineprovider.EventMessages.OutboxRow;
 import io.eventwalker.lineprovider.EventMessages.OutboxRows;
@@ -21,6 +23,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,6 +54,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private Leadership leadership;
   /** Subscribers whose queue was declared on the current connection (touched on the connector thread only). */
   private final Set<String> declared = new HashSet<>();
+  /** Subscribers whose queue could not be declared, told once (connector thread only). */
+  private final Set<String> missing = new HashSet<>();
   private boolean draining;
   private boolean again;
   /** Publish tasks handed to the connector and not yet finished there (even if their wait timed out). */
@@ -82,17 +87,59 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   /**
    * On every (re)connect: the updates exchange, and the queue of every subscriber of
-   * {@code LP_SUBSCRIBERS} (the only queues line-provider declares or publishes to), so a name
-   * line-provider's user may not declare shows at once, not at the first update.
+   * {@code LP_SUBSCRIBERS} (the only queues line-provider declares or publishes to), so a queue
+   * line-provider cannot make shows at once, as an ERROR, not at the first update.
    */
   private void declare(RabbitConnector c, Channel ch) throws Exception {
     declared.clear();
     ch.exchangeDeclare(Topology.UPDATES_EXCHANGE, "direct", true, false, Map.of());
     for (String subscriber : config.subscribers().names()) {
-      Topology.declareUpdates(ch, subscriber);
-      declared.add(subscriber);
+      if (ensureQueues(ch.getConnection(), subscriber)) {
+        declared.add(subscriber);
+      }
     }
     ch.confirmSelect();
+  }
+
+  /**
+   * Whether {@code subscriber}'s queues are there: already (declared by the subscriber itself: a
+   * look needs no permission), or declared now. Each attempt on a channel of its own, as a refusal
+   * closes the channel. A queue line-provider may not declare is logged as an ERROR and left out:
+   * updates for it wait in the outbox (see {@link #publishRows}), nothing else stops.
+   */
+  private boolean ensureQueues(Connection connection, String subscriber) {
+    try (Channel look = connection.createChannel()) {
+      look.queueDeclarePassive(Topology.updatesQueue(subscriber));
+      look.queueDeclarePassive(Topology.deadLetterQueue(subscriber));
+      return there(subscriber);
+    } catch (IOException | AlreadyClosedException | java.util.concurrent.TimeoutException absent) {
+      // not there yet: declare it
+    }
+    try (Channel declaring = connection.createChannel()) {
+      Topology.declareUpdates(declaring, subscriber);
+      return there(subscriber);
+    } catch (Exception refused) {
+      if (missing.add(subscriber)) { // once until it is there; the backlog meters show the waiting rows meanwhile
+        LOG.error("cannot declare the queue of subscriber {} ({}): its updates wait in the outbox; give line-provider's RabbitMQ user"
+          + " the permissions of bin/rabbitmq-users, or start the subscriber, which declares its own", subscriber, reason(refused));
+      }
+      return false;
+    }
+  }
+
+  private boolean there(String subscriber) {
+    if (missing.remove(subscriber)) {
+      LOG.info("the queue of subscriber {} is there: its waiting updates go", subscriber);
+    }
+    return true;
+  }
+
+  private static String reason(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getMessage() == null && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }
 
   /** Sends everything pending, batch after batch; one drain at a time, re-run if woken meanwhile. */
@@ -169,9 +216,16 @@ public final class OutboxRelayVerticle extends VerticleBase {
       String traceparent = Tracing.traceparent(vertx, spans.get(i));
       byte[] body = row.payload().getBytes(StandardCharsets.UTF_8);
       for (String subscriber : subscribers.byEvent().getOrDefault(row.eventId(), List.of())) {
-        if (!declared.contains(subscriber)) {
+        if (!config.subscribers().names().contains(subscriber)) {
           LOG.debug("skipping subscriber {} of event {}: not in LP_SUBSCRIBERS", subscriber, row.eventId());
           continue;
+        }
+        if (!declared.contains(subscriber)) {
+          if (!ensureQueues(ch.getConnection(), subscriber)) {
+            // Never published to nobody: the rows stay in the outbox (its backlog meters show it) and go when the queue is there.
+            throw new IOException("the queue of subscriber " + subscriber + " is not there and cannot be declared");
+          }
+          declared.add(subscriber);
         }
         ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, false,
           Topology.updateProperties(row.eventId(), row.version(), connector.user(), row.changedAt(), traceparent), body);

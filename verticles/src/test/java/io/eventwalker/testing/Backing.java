@@ -288,7 +288,7 @@ public final class Backing {
    * Runs {@code rabbitmqctl} against the broker the tests use (this machine's, or the container's)
    * and returns what it printed; fails unless it exits with 0 within a minute.
    */
-  static String rabbitmqctl(String... args) {
+  public static String rabbitmqctl(String... args) {
     Optional<RabbitMQContainer> container = resolve().rabbitContainer();
     String[] command = Stream.concat(Stream.of("rabbitmqctl"), Stream.of(args)).toArray(String[]::new);
     if (container.isPresent()) {
