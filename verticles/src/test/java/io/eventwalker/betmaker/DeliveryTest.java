@@ -73,9 +73,14 @@ class DeliveryTest {
     return system.count(sql.replace("$S", system.bmSchema()), params);
   }
 
-  private void awaitQueueDrained() {
-    Await.until("the updates queue to drain", Duration.ofSeconds(10),
-      () -> rabbit.messageCount(Topology.updatesQueue(system.subscriber())) == 0);
+  /**
+   * Waits until bet-maker has applied and acknowledged every update published so far (it acknowledges one only after
+   * its commit): the updates queue holds none, ready or delivered. The ready count alone drops to 0 as soon as the
+   * updates are handed to bet-maker, before they are applied, so what is asserted after it would not have had its chance.
+   */
+  private void awaitUpdatesAcknowledged() {
+    Await.until("bet-maker to acknowledge every update published", Duration.ofSeconds(20),
+      () -> Rabbit.messagesHeld(Topology.updatesQueue(system.subscriber())) == 0);
   }
 
   @Test
@@ -88,7 +93,7 @@ class DeliveryTest {
 
     publishUpdate(id, "2.50", "FINISHED_WIN", 7);
     publishUpdate(id, "2.50", "FINISHED_LOSE", 8);
-    awaitQueueDrained();
+    awaitUpdatesAcknowledged();
     List<Row> after = system.sql("SELECT bet_id, settled_at, payout FROM " + system.bmSchema() + ".bets WHERE event_id = $1 ORDER BY bet_id", id);
     assertThat(after).hasSize(3);
     for (int i = 0; i < 3; i++) {
@@ -109,7 +114,7 @@ class DeliveryTest {
       () -> count("SELECT count(*) FROM $S.events WHERE event_id = $1 AND version = 5", id) == 1);
     publishUpdate(id, "9.99", "NEW", 4);
     publishUpdate(id, "1.01", "FINISHED_LOSE", 3);
-    awaitQueueDrained();
+    awaitUpdatesAcknowledged();
     Row event = system.sql("SELECT ratio, status, version FROM " + system.bmSchema() + ".events WHERE event_id = $1", id).get(0);
     assertThat(event.getLong("version")).isEqualTo(5L);
     assertThat(event.getBigDecimal("ratio")).isEqualByComparingTo("3.00");
@@ -129,7 +134,7 @@ class DeliveryTest {
       assertThat(listener.nextOn("events." + id, Duration.ofSeconds(10)).getJsonObject("body").getLong("version")).isEqualTo(2L);
       assertThat(listener.nextOn("events." + id, Duration.ofSeconds(10)).getJsonObject("body").getLong("version")).isEqualTo(3L);
     }
-    awaitQueueDrained();
+    awaitUpdatesAcknowledged();
     assertThat(count("SELECT count(*) FROM $S.events WHERE event_id = $1 AND version = 3 AND ratio = 2.70", id)).isEqualTo(1);
   }
 
