@@ -6,6 +6,7 @@ import io.eventwalker.testing.Await;
 import io.eventwalker.testing.BridgeClient;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Rabbit;
+import io.eventwalker.testing.Scrape;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -190,6 +193,16 @@ class DeliveryTest {
       () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 1);
   }
 
+  /** {@code rabbitmq_reconnects_total} of each connection of both services (both are in this JVM: one /metrics). */
+  private Map<String, Double> reconnects() {
+    Map<String, Double> counted = new LinkedHashMap<>();
+    for (String connection : List.of("bet-maker-updates-" + system.subscriber(), "bet-maker-line-client", "line-provider-outbox",
+      "line-provider-requests")) {
+      counted.put(connection, Scrape.sample(bets, "rabbitmq_reconnects_total", "connection=\"" + connection + "\""));
+    }
+    return counted;
+  }
+
   private static GetResponse basicGet(Rabbit rabbit, String queue) {
     try {
       return rabbit.channel().basicGet(queue, true);
@@ -201,7 +214,12 @@ class DeliveryTest {
   @Test
   void bothServicesReconnectWhenTheBrokerDropsEveryConnection() {
     String id = openEventWithBets("through-reconnect", 2);
+    Map<String, Double> before = reconnects();
     Rabbit.closeAllConnections();
+    // /ready still answers 200 in the moment before a service has noticed that its connections are gone: the wait
+    // is first for every connection of both services to be made again (each counts its reconnect), then for /ready.
+    Await.until("every RabbitMQ connection of both services made again", Duration.ofSeconds(30),
+      () -> reconnects().entrySet().stream().allMatch(counted -> counted.getValue() > before.get(counted.getKey())));
     Await.until("both services ready again", Duration.ofSeconds(30),
       () -> line.get("/ready").status() == 200 && bets.get("/ready").status() == 200);
     assertThat(line.put("/event", "{\"event_id\":\"" + id + "\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
