@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import subprocess
@@ -301,10 +302,16 @@ class Suite:
         self.bets(busy, 1)
         with Load(self, busy, threads=3) as load:
             time.sleep(1)  # some load before the cut
+            before = self.reconnects()
             rabbit_ctl("close_all_connections", "faults: closing every connection")
             cut = time.time()
-            ready = wait_until("both services ready again", 60, lambda: all(
+            # /ready still answers 200 in the moment before a service has noticed that its connections are gone: the
+            # wait is first for every connection of both services to be made again (each counts its reconnect).
+            wait_until("every connection of both services made again", 60, lambda: all(
+                count > before[connection] for connection, count in self.reconnects().items()))
+            wait_until("both services ready again", 60, lambda: all(
                 http("GET", PORTS[name], "/ready", timeout=2)[0] == 200 for name in (LP, BM)))
+            ready = time.time() - cut
             status, _ = self.finish(event)
             expect(status == 200, "finish answered %s" % status)
             settled = self.await_settled(event)
@@ -315,6 +322,18 @@ class Suite:
         return {"ready again": "%.1f s" % ready, "settled after the cut": "%.1f s" % (time.time() - cut),
                 "bets under load": "%d (201: %d, 503: %d)" % (len(load.answers), sum(a[1] == 201 for a in load.answers),
                                                               sum(a[1] == 503 for a in load.answers))}
+
+    def reconnects(self):
+        """rabbitmq_reconnects_total of each RabbitMQ connection of both services, from their /metrics (0 before the first)."""
+        counted = {}
+        for name, connections in ((LP, ("line-provider-outbox", "line-provider-requests")),
+                                  (BM, ("bet-maker-line-client", "bet-maker-updates-" + SUBSCRIBER))):
+            metrics = http("GET", PORTS[name], "/metrics")[1]
+            for connection in connections:
+                sample = re.search(r'^rabbitmq_reconnects_total\{[^}]*connection="%s"[^}]*\} ([0-9.eE+-]+)$' % re.escape(connection),
+                                   metrics, re.M)
+                counted[connection] = float(sample.group(1)) if sample else 0.0
+        return counted
 
     def broker_memory_alarm(self):
         event = self.event("rmq-alarm")
@@ -421,7 +440,10 @@ class Suite:
         self.services.wait_exit(LP, 60)
         self.services.start(LP)
         self.await_settled(event)
-        wait_until("the duplicate consumed", 60, lambda: queue_depth(UPDATES_QUEUE) == 0)
+        # The restarted line-provider publishes the row again (it was never marked): once it is marked, the duplicate is
+        # in the queue, and the queue holding nothing, ready or unacknowledged, means bet-maker consumed it.
+        wait_until("the duplicate consumed", 60, lambda: int(psql(
+            "SELECT count(*) FROM %s.outbox WHERE published_at IS NULL" % LP_SCHEMA)) == 0 and queue_depth(UPDATES_QUEUE) == 0)
         # An older version after the newer one: the outbox row of version 1 is sent again.
         older = self.event("older")
         self.bets(older, 2)

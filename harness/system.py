@@ -244,13 +244,23 @@ def rabbit_ctl(*args, check=True):
     return run(["rabbitmqctl", "-q"] + list(args), check=check, timeout=120).stdout
 
 
-def queue_depth(queue):
-    out = run(["rabbitmqctl", "-q", "list_queues", "name", "messages"], check=False, timeout=60).stdout
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[0] == queue:
-            return int(parts[1])
-    return None
+def queue_depth(queue, vhost="/"):
+    """The messages `queue` holds now, ready or delivered and not yet acknowledged (0: its consumers acknowledged every
+    message published to it); None when there is no such queue (or, a moment after the broker started, no leader of a
+    quorum queue yet). Asked of the queue itself: `rabbitmqctl list_queues` reads a quorum queue's counts from metrics
+    it emits every few seconds (a message published a moment ago, or still unacknowledged, can read as none)."""
+    if not re.fullmatch(r"[A-Za-z0-9._:-]+", queue) or not re.fullmatch(r"[A-Za-z0-9._/-]+", vhost):
+        raise ValueError("not a queue name the harness uses: %s %s" % (vhost, queue))
+    held = run(["rabbitmqctl", "-q", "eval",
+                'case rabbit_amqqueue:lookup(rabbit_misc:r(<<"%s">>, queue, <<"%s">>)) of'
+                ' {ok, Q} -> case amqqueue:get_type(Q) of'
+                '   rabbit_quorum_queue -> {ok, {_, Held}, _} = ra:local_query(amqqueue:get_pid(Q), fun rabbit_fifo:query_messages_total/1), Held;'
+                '   _ -> proplists:get_value(messages, rabbit_amqqueue:info(Q, [messages]))'
+                ' end;'
+                ' _ -> none'
+                ' end.' % (vhost, queue)], check=False, timeout=60)
+    out = held.stdout.strip()
+    return int(out) if held.returncode == 0 and out.isdigit() else None
 
 
 def ensure_rabbit_users():

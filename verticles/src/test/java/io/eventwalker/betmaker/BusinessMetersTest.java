@@ -58,13 +58,17 @@ class BusinessMetersTest {
     assertThat(sample(bets, "bet_maker_bets_refused_total", "reason=\"unknown_event\"") - unknown).isEqualTo(1);
     assertThat(sample(bets, "bet_maker_bets_refused_total", "reason=\"invalid\"") - invalid).isEqualTo(1);
     assertThat(sample(bets, "bet_maker_bets_refused_total", "reason=\"event_closed\"") - closed).isEqualTo(1);
-    assertThat(sample(bets, "bet_maker_bets_settled_total", "outcome=\"won\"") - won).isEqualTo(2);
+    // Settled bets are counted after the settlement's commit, a moment after GET /bets shows them WON.
+    assertThat(Await.value("both settled bets counted", Duration.ofSeconds(15),
+      () -> sample(bets, "bet_maker_bets_settled_total", "outcome=\"won\"") - won, counted -> counted >= 2)).isEqualTo(2);
     assertThat(sample(bets, "bet_maker_line_requests_seconds_count", "request=\"subscribe\"")
       + sample(bets, "bet_maker_line_requests_seconds_count", "request=\"get_states\"") - asked)
       .as("line-provider was asked about the bets' event, and its answers timed").isPositive();
     Await.until("the settlement timed", Duration.ofSeconds(15),
       () -> sample(bets, "bet_maker_settlement_latency_seconds_count", "") - latencies == 1);
-    assertThat(sample(bets, "bet_maker_settlement_latency_seconds_bucket", "le=\"60.0\""))
+    // The count and the buckets are updated one after the other: the bucket is waited for too.
+    assertThat(Await.value("the settlement in the histogram's buckets", Duration.ofSeconds(15),
+      () -> sample(bets, "bet_maker_settlement_latency_seconds_bucket", "le=\"60.0\""), bucket -> bucket >= latencies + 1))
       .as("a histogram Prometheus can take quantiles of; this settlement took well under a minute")
       .isGreaterThanOrEqualTo(latencies + 1);
     assertThat(sample(bets, "bet_maker_settlement_latency_seconds_max", "")).isBetween(0.0, 15.0);

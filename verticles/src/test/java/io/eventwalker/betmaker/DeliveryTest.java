@@ -6,6 +6,7 @@ import io.eventwalker.testing.Await;
 import io.eventwalker.testing.BridgeClient;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Rabbit;
+import io.eventwalker.testing.Scrape;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,9 +76,14 @@ class DeliveryTest {
     return system.count(sql.replace("$S", system.bmSchema()), params);
   }
 
-  private void awaitQueueDrained() {
-    Await.until("the updates queue to drain", Duration.ofSeconds(10),
-      () -> rabbit.messageCount(Topology.updatesQueue(system.subscriber())) == 0);
+  /**
+   * Waits until bet-maker has applied and acknowledged every update published so far (it acknowledges one only after
+   * its commit): the updates queue holds none, ready or delivered. The ready count alone drops to 0 as soon as the
+   * updates are handed to bet-maker, before they are applied, so what is asserted after it would not have had its chance.
+   */
+  private void awaitUpdatesAcknowledged() {
+    Await.until("bet-maker to acknowledge every update published", Duration.ofSeconds(20),
+      () -> Rabbit.messagesHeld(Topology.updatesQueue(system.subscriber())) == 0);
   }
 
   @Test
@@ -88,7 +96,7 @@ class DeliveryTest {
 
     publishUpdate(id, "2.50", "FINISHED_WIN", 7);
     publishUpdate(id, "2.50", "FINISHED_LOSE", 8);
-    awaitQueueDrained();
+    awaitUpdatesAcknowledged();
     List<Row> after = system.sql("SELECT bet_id, settled_at, payout FROM " + system.bmSchema() + ".bets WHERE event_id = $1 ORDER BY bet_id", id);
     assertThat(after).hasSize(3);
     for (int i = 0; i < 3; i++) {
@@ -109,7 +117,7 @@ class DeliveryTest {
       () -> count("SELECT count(*) FROM $S.events WHERE event_id = $1 AND version = 5", id) == 1);
     publishUpdate(id, "9.99", "NEW", 4);
     publishUpdate(id, "1.01", "FINISHED_LOSE", 3);
-    awaitQueueDrained();
+    awaitUpdatesAcknowledged();
     Row event = system.sql("SELECT ratio, status, version FROM " + system.bmSchema() + ".events WHERE event_id = $1", id).get(0);
     assertThat(event.getLong("version")).isEqualTo(5L);
     assertThat(event.getBigDecimal("ratio")).isEqualByComparingTo("3.00");
@@ -129,7 +137,7 @@ class DeliveryTest {
       assertThat(listener.nextOn("events." + id, Duration.ofSeconds(10)).getJsonObject("body").getLong("version")).isEqualTo(2L);
       assertThat(listener.nextOn("events." + id, Duration.ofSeconds(10)).getJsonObject("body").getLong("version")).isEqualTo(3L);
     }
-    awaitQueueDrained();
+    awaitUpdatesAcknowledged();
     assertThat(count("SELECT count(*) FROM $S.events WHERE event_id = $1 AND version = 3 AND ratio = 2.70", id)).isEqualTo(1);
   }
 
@@ -185,6 +193,16 @@ class DeliveryTest {
       () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 1);
   }
 
+  /** {@code rabbitmq_reconnects_total} of each connection of both services (both are in this JVM: one /metrics). */
+  private Map<String, Double> reconnects() {
+    Map<String, Double> counted = new LinkedHashMap<>();
+    for (String connection : List.of("bet-maker-updates-" + system.subscriber(), "bet-maker-line-client", "line-provider-outbox",
+      "line-provider-requests")) {
+      counted.put(connection, Scrape.sample(bets, "rabbitmq_reconnects_total", "connection=\"" + connection + "\""));
+    }
+    return counted;
+  }
+
   private static GetResponse basicGet(Rabbit rabbit, String queue) {
     try {
       return rabbit.channel().basicGet(queue, true);
@@ -196,7 +214,12 @@ class DeliveryTest {
   @Test
   void bothServicesReconnectWhenTheBrokerDropsEveryConnection() {
     String id = openEventWithBets("through-reconnect", 2);
+    Map<String, Double> before = reconnects();
     Rabbit.closeAllConnections();
+    // /ready still answers 200 in the moment before a service has noticed that its connections are gone: the wait
+    // is first for every connection of both services to be made again (each counts its reconnect), then for /ready.
+    Await.until("every RabbitMQ connection of both services made again", Duration.ofSeconds(30),
+      () -> reconnects().entrySet().stream().allMatch(counted -> counted.getValue() > before.get(counted.getKey())));
     Await.until("both services ready again", Duration.ofSeconds(30),
       () -> line.get("/ready").status() == 200 && bets.get("/ready").status() == 200);
     assertThat(line.put("/event", "{\"event_id\":\"" + id + "\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);

@@ -184,7 +184,9 @@ class EndToEndTest {
     Http.Response ready = bets.get("/ready");
     assertThat(ready.status()).as(ready.body()).isEqualTo(200);
     assertThat(ready.object().getJsonObject("checks").fieldNames()).containsExactlyInAnyOrder("postgres", "redis", "rabbitmq");
-    assertThat(bets.get("/metrics").body()).contains("vertx_http_server_requests_total");
+    // The server counts a request once its answer is written, a moment after the client may have it.
+    Await.until("the requests counted on /metrics (vertx_http_server_requests_total)", Duration.ofSeconds(10),
+      () -> bets.get("/metrics").body().contains("vertx_http_server_requests_total"));
     assertThat(bets.get("/openapi.json").object().getJsonObject("paths").fieldNames())
       .contains("/bet", "/bets", "/bet/{bet_id}", "/events");
   }

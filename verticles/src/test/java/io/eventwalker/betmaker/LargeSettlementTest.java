@@ -52,8 +52,7 @@ class LargeSettlementTest {
     String watched = placed.array().getJsonObject(3 * CHUNK + 49).getString("bet_id");
     int port = system.vertx.sharedData().<String, Integer>getLocalMap(io.eventwalker.platform.http.Routers.PORTS_MAP).get("bet-maker");
     try (BridgeClient client = new BridgeClient(system.vertx, port)) {
-      client.register("bets." + watched, system.token(TestSystem.PLAYER));
-      client.sync();
+      BridgeRegistrations.registerOwned(system, client, "bets." + watched, system.token(TestSystem.PLAYER));
       assertThat(line.put("/event", "{\"event_id\":\"" + id + "\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
       JsonObject pushed = client.nextOn("bets." + watched, Duration.ofSeconds(15)).getJsonObject("body");
       assertThat(pushed.getString("status")).isEqualTo("WON");

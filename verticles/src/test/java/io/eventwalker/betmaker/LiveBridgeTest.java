@@ -55,8 +55,7 @@ class LiveBridgeTest {
     JsonObject bet = bets.post("/bet", "{\"event_id\":\"live-bet\",\"sum_bet\":\"10.01\"}").object();
     String address = "bets." + bet.getString("bet_id");
     try (BridgeClient client = new BridgeClient(system.vertx, port)) {
-      client.register(address, system.token(TestSystem.PLAYER));
-      client.sync();
+      BridgeRegistrations.registerOwned(system, client, address, system.token(TestSystem.PLAYER));
       assertThat(line.put("/event", "{\"event_id\":\"live-bet\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
       JsonObject body = client.nextOn(address, WAIT).getJsonObject("body");
       assertThat(body.getString("bet_id")).isEqualTo(bet.getString("bet_id"));
@@ -72,8 +71,7 @@ class LiveBridgeTest {
     JsonObject bet = bets.post("/bet", "{\"event_id\":\"live-redis-lost\",\"sum_bet\":\"5.00\"}").object();
     String address = "bets." + bet.getString("bet_id");
     try (BridgeClient client = new BridgeClient(system.vertx, port)) {
-      client.register(address, system.token(TestSystem.PLAYER));
-      client.sync();
+      BridgeRegistrations.registerOwned(system, client, address, system.token(TestSystem.PLAYER));
       system.forgetRedisKeys(); // as Redis restarting empty would; catch-up runs only every 60 s here
       assertThat(line.put("/event", "{\"event_id\":\"live-redis-lost\",\"status\":\"FINISHED_LOSE\"}").status()).isEqualTo(200);
       JsonObject body = client.nextOn(address, Duration.ofSeconds(5)).getJsonObject("body");
@@ -88,8 +86,7 @@ class LiveBridgeTest {
     JsonObject bet = bets.post("/bet", "{\"event_id\":\"live-unregister\",\"sum_bet\":\"2.00\"}").object();
     String address = "bets." + bet.getString("bet_id");
     try (BridgeClient listener = new BridgeClient(system.vertx, port); BridgeClient other = new BridgeClient(system.vertx, port)) {
-      listener.register(address, system.token(TestSystem.PLAYER));
-      listener.sync();
+      BridgeRegistrations.registerOwned(system, listener, address, system.token(TestSystem.PLAYER));
       other.frame(new JsonObject().put("type", "unregister").put("address", address));
       other.frame(new JsonObject().put("type", "unregister").put("address", address));
       other.sync();

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.testing.Await;
 import io.eventwalker.testing.BridgeClient;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Jwts;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,25 +64,47 @@ class PlayersLiveTest {
       anonymous.register("players.alice");
       assertThat(anonymous.nextError(WAIT).getString("body")).isEqualTo("rejected");
       anonymous.register("events.live-players");
-
-      owner.register(betAddress, alice);
-      owner.register("players.alice", alice);
-      owner.sync();
+      // The later public event: its change, pushed after alice's settlement, proves each socket had its chance to hear hers.
+      anonymous.register("events.live-players-later");
+      stranger.register("events.live-players-later");
       stranger.sync();
       anonymous.sync();
+
+      BridgeRegistrations.registerOwned(system, owner, betAddress, alice);
+      BridgeRegistrations.registerOwned(system, owner, "players.alice", alice);
 
       assertThat(line.put("/event", "{\"event_id\":\"live-players\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
       assertThat(owner.nextOn(betAddress, WAIT).getJsonObject("body").getString("status")).isEqualTo("WON");
       JsonObject perPlayer = owner.nextOn("players.alice", WAIT).getJsonObject("body");
       assertThat(perPlayer.getString("bet_id")).isEqualTo(bet.getString("bet_id"));
       assertThat(new java.math.BigDecimal(perPlayer.getValue("payout").toString())).isEqualByComparingTo("6.00");
-      assertThat(anonymous.nextOn("events.live-players", WAIT).getJsonObject("body").getString("status"))
-        .as("events stay public").isEqualTo("FINISHED_WIN");
 
-      // Nothing of alice's reached the others: a later public message arrives, and nothing before it was hers.
-      assertThat(stranger.drain()).noneMatch(frame -> "rec".equals(frame.getString("type")));
-      assertThat(anonymous.drain()).noneMatch(frame -> frame.getString("address", "").startsWith("bets.")
+      // Nothing of alice's reached the others. Her pushes follow the event's own in the same settlement, so the
+      // finish heard on events.live-players proves nothing: the proof is a change of another event, pushed after
+      // them (settlement pushes in order), heard by each socket; nothing before it was hers.
+      assertThat(line.post("/event", "{\"event_id\":\"live-players-later\",\"ratio\":1.50,\"deadline\":"
+        + (Instant.now().getEpochSecond() + 3600) + "}").status()).isEqualTo(201);
+      assertThat(system.betMaker().as(alice).post("/bet", "{\"event_id\":\"live-players-later\",\"sum_bet\":\"1.00\"}").status())
+        .isEqualTo(201);
+      assertThat(line.put("/event", "{\"event_id\":\"live-players-later\",\"ratio\":1.60}").status()).isEqualTo(200);
+      List<JsonObject> heardByAnonymous = heardUntilTheLaterChange(anonymous);
+      assertThat(heardByAnonymous).as("events stay public").anyMatch(frame -> "events.live-players".equals(frame.getString("address"))
+        && "FINISHED_WIN".equals(frame.getJsonObject("body").getString("status")));
+      assertThat(heardByAnonymous).noneMatch(frame -> frame.getString("address", "").startsWith("bets.")
         || frame.getString("address", "").startsWith("players."));
+      assertThat(heardUntilTheLaterChange(stranger)).filteredOn(frame -> "rec".equals(frame.getString("type")))
+        .allMatch(frame -> "events.live-players-later".equals(frame.getString("address")));
     }
+  }
+
+  /** Every frame {@code client} received up to the later event's ratio change, which it must hear. */
+  private static List<JsonObject> heardUntilTheLaterChange(BridgeClient client) {
+    List<JsonObject> heard = new ArrayList<>();
+    Await.until("the later event's change heard", WAIT, () -> {
+      heard.addAll(client.drain());
+      return heard.stream().anyMatch(frame -> "rec".equals(frame.getString("type"))
+        && "events.live-players-later".equals(frame.getString("address")));
+    });
+    return heard;
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,37 +64,30 @@ class RequestReplyTest {
     long deadline = Instant.now().getEpochSecond() + 3600;
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     AtomicInteger requests = new AtomicInteger();
+    AtomicReference<AMQP.BasicProperties> firstRequest = new AtomicReference<>();
     try (Rabbit rabbit = Rabbit.asLineProvider()) {
-      // A stand-in line-provider (its RabbitMQ user: bet-maker takes only its replies): the first
-      // request is answered too late, the second in time.
+      // A stand-in line-provider (its RabbitMQ user: bet-maker takes only its replies): the first request is answered
+      // too late, only once the second has arrived (its caller was answered 503 before it sent the second: the reply
+      // comes while the second caller waits), and the second right after it, in time.
       rabbit.channel().basicConsume(queue, true, new DefaultConsumer(rabbit.channel()) {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
           if (!"get_events".equals(props.getType())) {
             return; // bet-maker's own start-up requests (catch-up) go unanswered
           }
-          int n = requests.incrementAndGet();
-          String eventId = n == 1 ? "late-answer" : "timely-answer";
-          long delayMs = n == 1 ? TIMEOUT_MS + 500 : 500;
-          byte[] reply = new JsonObject().put("status", 200).put("missing", new JsonArray())
-            .put("events", new JsonArray().add(new JsonObject().put("event_id", eventId).put("ratio", 1.5)
-              .put("deadline", deadline).put("status", "NEW").put("version", 1)))
-            .encode().getBytes(StandardCharsets.UTF_8);
-          scheduler.schedule(() -> {
-            try {
-              rabbit.channel().basicPublish("", props.getReplyTo(),
-                new AMQP.BasicProperties.Builder().correlationId(props.getCorrelationId())
-                  .userId(TestSystem.config("line-provider").getString("LP_RABBITMQ_USER")).build(), reply);
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          }, delayMs, TimeUnit.MILLISECONDS);
+          if (requests.incrementAndGet() == 1) {
+            firstRequest.set(props);
+            return;
+          }
+          scheduler.execute(() -> {
+            reply(rabbit, firstRequest.get(), "late-answer", deadline);
+            reply(rabbit, props, "timely-answer", deadline);
+          });
         }
       });
 
       Http.Response first = bets.get("/events");
       assertThat(first.status()).isEqualTo(503);
-      // The second caller is waiting when the first (late) reply arrives.
       CompletableFuture<Http.Response> second = CompletableFuture.supplyAsync(() -> bets.get("/events?limit=10"));
       Http.Response answer = second.get(10, TimeUnit.SECONDS);
       assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
@@ -102,6 +96,21 @@ class RequestReplyTest {
       assertThat(requests.get()).isEqualTo(2);
     } finally {
       scheduler.shutdownNow();
+    }
+  }
+
+  /** Answers {@code request} as line-provider would, with one open event. */
+  private static void reply(Rabbit rabbit, AMQP.BasicProperties request, String eventId, long deadline) {
+    byte[] reply = new JsonObject().put("status", 200).put("missing", new JsonArray())
+      .put("events", new JsonArray().add(new JsonObject().put("event_id", eventId).put("ratio", 1.5)
+        .put("deadline", deadline).put("status", "NEW").put("version", 1)))
+      .encode().getBytes(StandardCharsets.UTF_8);
+    try {
+      rabbit.channel().basicPublish("", request.getReplyTo(),
+        new AMQP.BasicProperties.Builder().correlationId(request.getCorrelationId())
+          .userId(TestSystem.config("line-provider").getString("LP_RABBITMQ_USER")).build(), reply);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 }

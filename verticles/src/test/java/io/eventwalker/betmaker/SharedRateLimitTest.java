@@ -59,9 +59,11 @@ class SharedRateLimitTest {
         allowed++;
       }
     }
-    // Not clustered: this instance's share is the whole limit, applied locally.
-    assertThat(allowed).isBetween(5, 7);
-    assertThat((System.nanoTime() - started) / 1e6).as("ms for 10 verdicts without Redis")
+    double seconds = (System.nanoTime() - started) / 1e9;
+    // Not clustered: this instance's share is the whole limit, applied locally: a burst of 5 and 2 a second over the
+    // time the verdicts took (however slow the machine), never more.
+    assertThat(allowed).isBetween(5, 5 + (int) Math.ceil(2 * seconds));
+    assertThat(seconds * 1e3).as("ms for 10 verdicts without Redis")
       .isLessThan(10 * (RateLimiter.SHARED_TIMEOUT_MS + 500.0));
   }
 }

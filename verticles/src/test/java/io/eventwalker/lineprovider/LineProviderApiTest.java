@@ -219,7 +219,9 @@ class LineProviderApiTest {
     assertThat(ready.status()).as(ready.body()).isEqualTo(200);
     assertThat(ready.object().getJsonObject("checks").fieldNames()).containsExactlyInAnyOrder("postgres", "redis", "rabbitmq");
     http.get("/event/metrics-probe");
-    Http.Response metrics = http.get("/metrics");
+    // The server counts a request once its answer is written, a moment after the client may have it.
+    Http.Response metrics = Await.value("the probe counted on /metrics", Duration.ofSeconds(10), () -> http.get("/metrics"),
+      scraped -> scraped.body().contains("route=\"/event/:event_id\""));
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.body()).contains("vertx_http_server_requests_total").contains("route=\"/event/:event_id\"")
       .contains("vertx_http_server_response_time_seconds");

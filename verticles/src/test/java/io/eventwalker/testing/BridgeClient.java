@@ -45,8 +45,11 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   /**
-   * Returns once the bridge has handled every frame sent before: frames are handled in order, and
-   * a publish to an address nobody may reach is answered with an error frame.
+   * Returns once the bridge has handled every frame sent before that it handles at once: it handles
+   * a socket's frames as they come, and a publish to an address nobody may reach is answered with an
+   * error frame. A register of a bet's or a player's address waits for its owner check (a bet's reads
+   * the database), so this answer may come first: wait for bet-maker to listen on such an address
+   * instead (bet-maker's tests: {@code BridgeRegistrations}).
    */
   public void sync() {
     publish("betmaker.sync", new JsonObject());

@@ -87,6 +87,30 @@ public final class Rabbit implements AutoCloseable {
     }
   }
 
+  /**
+   * The messages {@code queue} (in the default vhost) holds now, ready or delivered and not yet acknowledged: 0 once
+   * its consumers have acknowledged every message published to it. Asked of the queue itself, as neither ordinary
+   * count says it: a passive declare ({@link #messageCount}) counts only the ready ones, which drop to 0 as soon as
+   * they are handed to a consumer, and {@code rabbitmqctl list_queues} reads a quorum queue's counts from metrics it
+   * emits every few seconds.
+   */
+  public static long messagesHeld(String queue) {
+    if (!queue.matches("[A-Za-z0-9._:-]+")) {
+      throw new IllegalArgumentException("not a queue name the tests use: " + queue);
+    }
+    String held = Backing.rabbitmqctl("eval", "case rabbit_amqqueue:lookup(rabbit_misc:r(<<\"/\">>, queue, <<\"" + queue + "\">>)) of"
+      + " {ok, Q} -> case amqqueue:get_type(Q) of"
+      + "   rabbit_quorum_queue -> {ok, {_, Held}, _} = ra:local_query(amqqueue:get_pid(Q), fun rabbit_fifo:query_messages_total/1), Held;"
+      + "   _ -> proplists:get_value(messages, rabbit_amqqueue:info(Q, [messages]))"
+      + " end;"
+      + " _ -> none"
+      + " end.").trim();
+    if (!held.matches("[0-9]+")) {
+      throw new AssertionError("cannot count the messages of queue " + queue + ": " + held);
+    }
+    return Long.parseLong(held);
+  }
+
   /** {@code rabbitmqctl close_all_connections}: every client connection is cut by the broker. */
   public static void closeAllConnections() {
     Backing.rabbitmqctl("close_all_connections", "closed by the test");

@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RabbitConnectorTest {
 
   private final String queue = "t" + UUID.randomUUID().toString().substring(0, 8) + ".connector-test";
+  /** The connector's name: unique, so that the test cuts only its own connection (others may share the broker). */
+  private final String name = queue;
   private RabbitConnector connector;
 
   @AfterEach
@@ -43,13 +45,15 @@ class RabbitConnectorTest {
     RabbitConfig settings = new RabbitConfig(rabbitmq.host(), rabbitmq.port(), "/", rabbitmq.user(),
       rabbitmq.password(), 2_000, 10, 200, 5_000);
     CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
+    CopyOnWriteArrayList<String> acked = new CopyOnWriteArrayList<>();
     var connected = ctx.checkpoint(2); // the first connection, then the one after the cut
     vertx.runOnContext(start -> {
-      connector = new RabbitConnector(vertx, settings, "connector-test", (c, ch) -> {
+      connector = new RabbitConnector(vertx, settings, name, (c, ch) -> {
         ch.queueDeclare(queue, false, false, true, Map.of());
         c.consume(ch, queue, false, delivery -> {
-          received.add(delivery.body().toString(StandardCharsets.UTF_8));
-          c.ack(delivery);
+          String body = delivery.body().toString(StandardCharsets.UTF_8);
+          received.add(body);
+          c.ack(delivery).onSuccess(done -> acked.add(body));
         });
       }).onConnected(v -> connected.flag());
       connector.start();
@@ -59,8 +63,9 @@ class RabbitConnectorTest {
       waitFor(() -> connector != null && connector.isConnected());
       firstGeneration = connector.generation();
       rabbit.publish("", queue, "before");
-      waitFor(() -> received.contains("before"));
-      Rabbit.closeAllConnections();
+      // Its ack is sent after it is received: cut before that, the broker would deliver it again.
+      waitFor(() -> acked.contains("before"));
+      Rabbit.closeConnectionsNamed("event-walker-" + name);
     }
     waitFor(() -> connector.isConnected() && connector.generation() > firstGeneration);
     try (Rabbit rabbit = new Rabbit()) {

@@ -69,10 +69,13 @@ class TracingTest {
     assertThat(line.put("/event", "{\"event_id\":\"traced\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
     Await.until("the result consumed by bet-maker", Duration.ofSeconds(15), () -> !consumed("traced").isEmpty());
     Await.until("the bet settled", Duration.ofSeconds(15), () -> bets.get("/bets?event_id=traced&status=WON").array().size() == 1);
-    // Every span asserted on below has ended: the PUT's server span (ended after its answer) included.
+    // Every span asserted on below has ended: the PUT's server span (ended after its answer) included, and the
+    // publish span, which ends when line-provider has the broker's confirm, independently of bet-maker's consuming.
     Await.until("the PUT's server span ended", Duration.ofSeconds(15), () -> exporter.getFinishedSpanItems().stream()
       .anyMatch(span -> span.getKind() == SpanKind.SERVER && !span.getParentSpanContext().isValid()
         && span.getName().toUpperCase().contains("PUT")));
+    Await.until("the result's publish span ended", Duration.ofSeconds(15), () -> exporter.getFinishedSpanItems().stream()
+      .anyMatch(span -> span.getKind() == SpanKind.PRODUCER && span.getTraceId().equals(consumed("traced").get(0).getTraceId())));
 
     SpanData settled = consumed("traced").get(0);
     String traceId = settled.getTraceId();
