@@ -147,11 +147,15 @@ public final class BetsApiVerticle extends VerticleBase {
                 .end(BetResponses.created(bets, batch.single()));
               return;
             }
-            if (claim != null && !(outcome instanceof OutcomeUnknown)) {
-              // Nothing was stored: the key is free for a fresh attempt.
-              IdempotencyKeysVerticle.release(vertx, new ReleaseKey(player, claim.key(), claim.token()), requestOptions);
+            Problem problem = placementProblem(outcome, batch.single());
+            if (claim == null || outcome instanceof OutcomeUnknown) {
+              ctx.fail(problem.exception());
+              return;
             }
-            ctx.fail(placementProblem(outcome, batch.single()).exception());
+            // Nothing was stored: the key is free for a fresh attempt, once released, before the answer (a retry
+            // right after it must not find the key still claimed). A release that fails leaves a claim whose lease lapses.
+            IdempotencyKeysVerticle.release(vertx, new ReleaseKey(player, claim.key(), claim.token()), requestOptions)
+              .onComplete(released -> ctx.fail(problem.exception()));
           });
       }
     }).onFailure(ctx::fail);

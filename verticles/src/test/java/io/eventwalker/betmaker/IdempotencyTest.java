@@ -94,6 +94,18 @@ class IdempotencyTest {
     assertThat(post("released-1", body).status()).isEqualTo(201);
   }
 
+  /** The key is free when the refusal is answered, not a moment later: an immediate retry is answered afresh, never 409. */
+  @Test
+  void aRetryRightAfterARefusalFindsTheKeyFree() {
+    for (int i = 0; i < 50; i++) {
+      String key = "immediate-" + i;
+      String body = "{\"event_id\":\"idem-nowhere\",\"sum_bet\":5}";
+      assertThat(post(key, body).status()).isEqualTo(404);
+      Http.Response retry = post(key, body);
+      assertThat(retry.status()).as("retry " + i + ": " + retry).isEqualTo(404);
+    }
+  }
+
   @Test
   void keysAreKeptInPostgresql() {
     post("kept-1", "{\"event_id\":\"idem\",\"sum_bet\":6}");
