@@ -58,11 +58,8 @@ class FatJarIT {
     assertThat(JAR).as("the fat jar is built by mvn package").exists();
     int linePort = freePort();
     int betPort = freePort();
-    Map<String, String> env = Map.of(
-      "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
-      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id, "LP_SUBSCRIBERS", "bet-maker:bm-" + id,
-      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
-      "AUTH_JWT_SECRET", SECRET, "LOG_FORMAT", "json");
+    Map<String, String> env = env(linePort, betPort);
+    env.put("LOG_FORMAT", "json");
     Path log = Files.createTempFile("event-walker-", ".log");
     Process process = start(List.of("all"), env, log);
     awaitReady(process, linePort);
@@ -117,11 +114,8 @@ class FatJarIT {
   void aStopUnderLoadAnswersEveryRequestAndLosesNothing() throws Exception {
     int linePort = freePort();
     int betPort = freePort();
-    Map<String, String> env = new java.util.HashMap<>(Map.of(
-      "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
-      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id, "LP_SUBSCRIBERS", "bet-maker:bm-" + id,
-      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
-      "AUTH_JWT_SECRET", SECRET, "BM_RATE_LIMIT_PER_S", "0"));
+    Map<String, String> env = env(linePort, betPort);
+    env.put("BM_RATE_LIMIT_PER_S", "0");
     env.put("SHUTDOWN_GRACE_MS", "10000");
     env.put("BM_SETTLE_CHUNK", "100"); // the settlement under way takes three transactions: a stop between two would show
     Process process = start(List.of("all"), env, Files.createTempFile("event-walker-", ".log"));
@@ -208,11 +202,7 @@ class FatJarIT {
   void theConflictsCommandResolvesAConflictAndTheBetsSettle() throws Exception {
     int linePort = freePort();
     int betPort = freePort();
-    Map<String, String> env = Map.of(
-      "LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
-      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id, "LP_SUBSCRIBERS", "bet-maker:bm-" + id,
-      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
-      "AUTH_JWT_SECRET", SECRET);
+    Map<String, String> env = env(linePort, betPort);
     Process process = start(List.of("all"), env);
     awaitReady(process, linePort);
     awaitReady(process, betPort);
@@ -247,6 +237,14 @@ class FatJarIT {
       Thread.sleep(50); // poll interval, bounded by the deadline
     } while (System.nanoTime() < until);
     assertThat(won).as("both bets settled by line-provider's result").isEqualTo("2");
+  }
+
+  /** Both services on these ports, in this test's own schemas, Redis keys and queues. */
+  private Map<String, String> env(int linePort, int betPort) {
+    return new java.util.HashMap<>(Map.of("LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
+      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id, "LP_SUBSCRIBERS", "bet-maker:bm-" + id,
+      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
+      "AUTH_JWT_SECRET", SECRET));
   }
 
   /** Runs the jar with {@code args} to its end: its exit status and output. */
