@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -29,8 +30,9 @@ import java.util.regex.Pattern;
 /**
  * Bearer tokens (JWT, checked by vertx-auth-jwt): what a request or a bridge frame's
  * {@code Authorization} header proves. A token must be signed by a configured key (never
- * {@code alg: none}), unexpired, carry {@code exp}, and name a subject of at most 64 characters of
- * {@code [A-Za-z0-9._@:-]} (it becomes part of an event-bus address). Anything else is a 401 with
+ * {@code alg: none}), unexpired, carry {@code exp}, name a subject of at most 64 characters of
+ * {@code [A-Za-z0-9._@:-]} (it becomes part of an event-bus address), and have every claim it is
+ * read for of the right type ({@link Claims}). Anything else is a 401 with
  * {@code WWW-Authenticate: Bearer}, never a 5xx.
  */
 public final class Bearer {
@@ -71,11 +73,22 @@ public final class Bearer {
     if (token == null || token.isBlank()) {
       return Future.failedFuture("no bearer token");
     }
-    return jwt.authenticate(new TokenCredentials(token.trim())).compose(user -> {
+    String malformed = Claims.malformed(token.trim());
+    if (malformed != null) {
+      return Future.failedFuture(malformed);
+    }
+    Future<User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token.trim()));
+    } catch (RuntimeException unreadable) { // whatever the library trips on in a token is the token's fault
+      return Future.failedFuture("the token is not valid");
+    }
+    return authenticated.compose(user -> {
       // The token's claims as verified (the principal holds only some of them).
       JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
-      if (!(claims.getValue("exp") instanceof Number)) {
-        return Future.failedFuture("the token has no exp");
+      String wrongType = Claims.wrongType(claims);
+      if (wrongType != null) {
+        return Future.failedFuture(wrongType);
       }
       Object subject = claims.getValue("sub");
       if (!(subject instanceof String sub) || !SUBJECT.matcher(sub).matches()) {
