@@ -8,6 +8,8 @@ import io.eventwalker.platform.http.HttpConfig;
 import io.eventwalker.platform.messaging.RabbitConfig;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * line-provider's configuration, read once at start-up from {@code conf/line-provider.json} with
  * the environment on top, and handed to each verticle. Every key is required: a missing or
@@ -17,15 +19,23 @@ public record LineProviderConfig(HttpConfig http, String apiKey, AuthConfig auth
                                  int redisPoolSize, String redisPrefix, long subscriptionTtlS, String requestsQueue,
                                  int requestsPrefetch, Outbox outbox) {
 
+  /** The operator key is a secret: at least this many bytes (SPEC §5). */
+  static final int MIN_API_KEY_BYTES = 32;
+
   /** The outbox relay: how often it looks, how many rows at a time, the wait for the broker's confirms, and how long published rows are kept. */
   public record Outbox(int pollMs, int batch, int confirmTimeoutMs, long retentionS) {
   }
 
   public static LineProviderConfig read(JsonObject json) {
     Settings settings = new Settings("line-provider", json);
+    String apiKey = settings.string("LP_API_KEY");
+    if (!apiKey.isEmpty() && apiKey.getBytes(StandardCharsets.UTF_8).length < MIN_API_KEY_BYTES) {
+      throw settings.invalidSecret("LP_API_KEY", "empty (no operator key) or at least " + MIN_API_KEY_BYTES
+        + " bytes (e.g. openssl rand -hex 32)");
+    }
     return new LineProviderConfig(
       HttpConfig.read(settings, "LP"),
-      settings.string("LP_API_KEY"),
+      apiKey,
       AuthConfig.read(settings),
       DatabaseConfig.read(settings, "LP_PG_SCHEMA"),
       RabbitConfig.read(settings, "LP_RABBITMQ_USER", "LP_RABBITMQ_PASSWORD"),
