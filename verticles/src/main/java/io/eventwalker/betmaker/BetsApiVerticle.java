@@ -4,12 +4,8 @@ import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.auth.Identity;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.betmaker.BetMessages.OutcomeUnknown;
-import io.eventwalker.betmaker.BetMessages.NotStored;
-import io.eventwalker.betmaker.BetMessages.Refused;
 import io.eventwalker.betmaker.BetMessages.Placed;
 import io.eventwalker.betmaker.BetMessages.Placement;
-import io.eventwalker.platform.validation.FieldError;
-import io.eventwalker.platform.http.Failures;
 import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.ClaimKey;
 import io.eventwalker.wire.EventPage;
@@ -134,7 +130,7 @@ public final class BetsApiVerticle extends VerticleBase {
     proceed.onSuccess(go -> {
       if (go) {
         place(player, batch, claim, deadline)
-          .recover(failure -> Future.succeededFuture(unanswered(failure)))
+          .recover(failure -> Future.succeededFuture(BetResponses.unanswered(failure)))
           .onSuccess(outcome -> {
             BetMeters.placement(outcome);
             if (outcome instanceof Placed placed) {
@@ -150,7 +146,7 @@ public final class BetsApiVerticle extends VerticleBase {
               // Nothing was stored: the key is free for a fresh attempt.
               IdempotencyKeysVerticle.release(vertx, new ReleaseKey(player, claim.key(), claim.token()), requestOptions);
             }
-            ctx.fail(placementProblem(outcome, batch.single()).exception());
+            ctx.fail(BetResponses.problem(outcome, batch.single()).exception());
           });
       }
     }).onFailure(ctx::fail);
@@ -163,36 +159,6 @@ public final class BetsApiVerticle extends VerticleBase {
    */
   private long claimLeaseMillis() {
     return placeTimeoutMs + commitTimeoutMs + 1_000;
-  }
-
-  /**
-   * A placement that got no answer. Placement answers every placement within its deadline plus
-   * the commit; if it still has not, the outcome is unknown. A request that found no placement
-   * verticle at all stored nothing.
-   */
-  private static Placement unanswered(Throwable failure) {
-    if (Failures.isTimeout(failure)) {
-      return new OutcomeUnknown("bet-maker did not learn in time whether these bets were stored");
-    }
-    return new NotStored("the bets could not be handed on to be written (" + failure.getMessage() + ")");
-  }
-
-  /** The problem+json of a placement that did not store the bets (or may not have). */
-  private static Problem placementProblem(Placement outcome, boolean single) {
-    if (outcome instanceof Refused refused) {
-      int status = refused.unknownEvent() ? 404 : 409;
-      String detail = single ? refused.why() : refused.why() + " (item " + refused.index() + ")";
-      String field = refused.ratio() != null ? "ratio" : "event_id";
-      Problem problem = new Problem(status, Problem.of(status, refused.why()).type(), Problem.title(status), detail,
-        List.of(new FieldError(field, single ? null : refused.index(), refused.why())));
-      // An odds change says what the ratio is now, so the player can accept it.
-      return refused.ratio() == null ? problem : problem.with("ratio", refused.ratio()).with("version", refused.version());
-    }
-    if (outcome instanceof OutcomeUnknown unknown) {
-      return Problem.outcomeUnknown(unknown.why() + ", so they may or may not have been stored: retry with the same"
-        + " Idempotency-Key to learn which (GET /bets shows them if they were)");
-    }
-    return Problem.of(503, ((NotStored) outcome).why() + "; nothing was stored; try again");
   }
 
   /** Completes with true when this request owns the key; otherwise answers the request itself. */
