@@ -8,6 +8,7 @@ import io.eventwalker.betmaker.BetMessages.Placed;
 import io.eventwalker.betmaker.BetMessages.Placement;
 import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.ClaimKey;
+import io.eventwalker.platform.http.Failures;
 import io.eventwalker.wire.EventPage;
 import io.eventwalker.betmaker.BetMessages.GetBet;
 import io.eventwalker.betmaker.BetMessages.ListBets;
@@ -149,7 +150,21 @@ public final class BetsApiVerticle extends VerticleBase {
             ctx.fail(BetResponses.problem(outcome, batch.single()).exception());
           });
       }
-    }).onFailure(ctx::fail);
+    }).onFailure(failure -> ctx.fail(unclaimed(failure)));
+  }
+
+  /**
+   * A claim of an {@code Idempotency-Key} that failed. One that got no answer in time may still be
+   * written (the claim is a write): that is not a 503, which would say nothing was stored, but an
+   * unknown outcome, and the retry with the same key learns the truth.
+   */
+  private Throwable unclaimed(Throwable failure) {
+    if (!Failures.isTimeout(failure)) {
+      return failure;
+    }
+    return Problem.outcomeUnknown("bet-maker did not learn in time whether this Idempotency-Key was claimed; no bet was placed,"
+      + " but the key may stay claimed for up to " + (claimLeaseMillis() / 1000) + " s: retry with the same Idempotency-Key and"
+      + " body to learn which (409: wait and retry)").exception();
   }
 
   /**

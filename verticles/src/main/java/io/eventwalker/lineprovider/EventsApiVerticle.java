@@ -10,6 +10,8 @@ import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
 import io.eventwalker.platform.tracing.Tracing;
 import io.eventwalker.platform.http.ConcurrencyLimit;
+import io.eventwalker.platform.http.Failures;
+import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.QueryParams;
 import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.http.Responses;
@@ -98,7 +100,7 @@ public final class EventsApiVerticle extends VerticleBase {
         }
         Responses.json(ctx, 201, shape(created, batch.single()));
       })
-      .onFailure(ctx::fail);
+      .onFailure(failure -> ctx.fail(unanswered(failure)));
   }
 
   private void update(RoutingContext ctx) {
@@ -112,7 +114,21 @@ public final class EventsApiVerticle extends VerticleBase {
     vertx.eventBus().<Events>request(Addresses.EVENTS_UPDATE, new UpdateEvents(batch.items(), batch.single(), Tracing.current(vertx),
         System.currentTimeMillis() + writeTimeoutMs), writeOptions)
       .onSuccess(reply -> Responses.json(ctx, 200, shape(reply.body().events(), batch.single())))
-      .onFailure(ctx::fail);
+      .onFailure(failure -> ctx.fail(unanswered(failure)));
+  }
+
+  /**
+   * A write the repository did not answer in time. It answers every write itself, at the latest
+   * when its commit is confirmed or found unknown, and this side waits longer than that; if the wait
+   * runs out all the same (an event loop held up, say), the write may still commit: that is not a
+   * 503 (nothing stored) but an unknown outcome, as bet-maker answers a placement it lost track of.
+   */
+  private static Throwable unanswered(Throwable failure) {
+    if (!Failures.isTimeout(failure)) {
+      return failure;
+    }
+    return Problem.outcomeUnknown("line-provider did not learn in time whether this change was stored; read the event to learn"
+      + " whether it was").exception();
   }
 
   private void getOne(RoutingContext ctx) {
