@@ -6,6 +6,7 @@ import io.eventwalker.platform.http.Problems;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.platform.auth.Identity;
 import io.eventwalker.platform.cluster.Clustering;
+import io.eventwalker.platform.http.ClientAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -18,10 +19,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * A per-client request rate limit (the generic cell rate algorithm: a token bucket kept as one
- * number per client). A client is the player of a valid bearer token, else the remote IP address. Over the limit a request is answered
+ * number per client). A client is the player of a valid bearer token, else the client address
+ * ({@link ClientAddress}: an IPv6 /64 is one client). Over the limit a request is answered
  * 429 with {@code Retry-After} and goes no further. One limiter is shared by all HTTP verticle
  * instances of a service. In one process the number lives in its memory; with several
  * bet-makers ({@link #shared}) it lives in Redis, so N instances allow the rate once, not N
@@ -57,6 +60,7 @@ public final class RateLimiter {
   private final boolean unlimited;
   private final long intervalNanos;
   private final long toleranceNanos;
+  /** Client addresses ({@link ClientAddress} keys) not limited. */
   private final Set<String> exempt;
   private final ConcurrentHashMap<String, AtomicLong> theoreticalArrival = new ConcurrentHashMap<>();
   /** Where the shared limit lives: null when the limit is this process's own. */
@@ -76,7 +80,7 @@ public final class RateLimiter {
     this.unlimited = false;
     this.intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / perSecond);
     this.toleranceNanos = intervalNanos * (Math.max(1, burst) - 1L);
-    this.exempt = Set.copyOf(exempt);
+    this.exempt = exempt.stream().map(ClientAddress::key).collect(Collectors.toUnmodifiableSet());
     this.shared = shared;
   }
 
@@ -132,6 +136,11 @@ public final class RateLimiter {
         return 0;
       }
     }
+  }
+
+  /** Whether requests from {@code address} are not limited (its client, {@link ClientAddress#key}, is listed). */
+  boolean exempts(String address) {
+    return exempt.contains(ClientAddress.key(address));
   }
 
   /** A route handler: lets the request through, or answers 429 with {@code Retry-After}. */
@@ -195,7 +204,7 @@ public final class RateLimiter {
    */
   private String client(RoutingContext ctx) {
     Identity identity = ctx.get(Bearer.IDENTITY);
-    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    String address = ClientAddress.of(ctx.request());
     if (exempt.contains(address)) {
       return address;
     }

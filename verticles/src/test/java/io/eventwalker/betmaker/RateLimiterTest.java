@@ -37,6 +37,16 @@ class RateLimiterTest {
   }
 
   @Test
+  void anExemptAddressExemptsItsClient() {
+    RateLimiter limiter = new RateLimiter(1, 1, Set.of("10.0.0.9", "2001:db8:0:7::1"));
+    assertThat(limiter.exempts("10.0.0.9")).isTrue();
+    assertThat(limiter.exempts("::ffff:10.0.0.9")).as("the same address, IPv4-mapped").isTrue();
+    assertThat(limiter.exempts("2001:db8:0:7:abcd::42")).as("another address of the same /64").isTrue();
+    assertThat(limiter.exempts("10.0.0.10")).isFalse();
+    assertThat(limiter.exempts("2001:db8:0:8::1")).as("the next /64").isFalse();
+  }
+
+  @Test
   void unlimitedLetsEverythingThrough() {
     RateLimiter limiter = RateLimiter.unlimited();
     for (int i = 0; i < 10_000; i++) {
