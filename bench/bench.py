@@ -47,7 +47,7 @@ SERVICE_ENV = {
     "LP_REDIS_PREFIX": "bench:lp:", "LINE_PROVIDER_QUEUE": "bench.line-provider.requests",
     "BM_SUBSCRIBER": "bm-bench", "LOG_LEVEL": "WARN",
     # S1 is one client sending as fast as it can: the per-client limit would measure itself.
-    "BM_RATE_LIMIT_PER_S": "0",
+    "BM_RATE_LIMIT_PER_S": "0", "LP_RATE_LIMIT_PER_S": "0",
     # S5 opens 1000 websocket clients from this one address.
     "BM_BRIDGE_MAX_SOCKETS_PER_CLIENT": "2000",
     # This run's own secret: nothing ships with one.

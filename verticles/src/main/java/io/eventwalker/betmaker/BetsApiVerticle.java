@@ -16,6 +16,7 @@ import io.eventwalker.betmaker.BetMessages.OpenEvents;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.BetMessages.ReleaseKey;
 import io.eventwalker.platform.http.ConcurrencyLimit;
+import io.eventwalker.platform.http.RateLimiter;
 import io.eventwalker.platform.tracing.Tracing;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
@@ -96,7 +97,7 @@ public final class BetsApiVerticle extends VerticleBase {
     var player = Bearer.required();
     // Their own route, ahead of the body handler: a request counts against its player (or, without a
     // valid token, its address) before a bad token's 401, so requests with bad tokens are limited too.
-    router.post("/bet").handler(limited).handler(identify).handler(rateLimiter.handler()).handler(player);
+    router.post("/bet").handler(limited).handler(identify).handler(rateLimiter.handler(Bearer::client)).handler(player);
     router.post("/bet").handler(body).handler(this::placeBets);
     router.get("/bets").handler(limited).handler(identify).handler(player).handler(this::listBets);
     router.get("/bet/:bet_id").handler(limited).handler(identify).handler(player).handler(this::getBet);

@@ -12,6 +12,7 @@ import io.eventwalker.platform.tracing.Tracing;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.http.RateLimiter;
 import io.eventwalker.platform.http.QueryParams;
 import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.http.Responses;
@@ -44,14 +45,16 @@ public final class EventsApiVerticle extends VerticleBase {
 
   private final LineProviderConfig config;
   private final ConcurrencyLimit concurrency;
+  private final RateLimiter writeLimit;
   private final DeliveryOptions requestOptions;
   private final DeliveryOptions writeOptions;
   private final long writeTimeoutMs;
 
-  /** {@code concurrency}: shared by every instance, so the cap is per process. */
-  EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency) {
+  /** {@code concurrency}, {@code writeLimit}: shared by every instance, so the limits are per process (or cluster), not per event loop. */
+  EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency, RateLimiter writeLimit) {
     this.config = config;
     this.concurrency = concurrency;
+    this.writeLimit = writeLimit;
     this.requestOptions = LocalBus.options(config.http().requestTimeoutMs());
     this.writeTimeoutMs = config.http().requestTimeoutMs();
     // The repository answers every write itself, at the latest when its commit is confirmed or
@@ -70,10 +73,13 @@ public final class EventsApiVerticle extends VerticleBase {
 
     Router router = Routers.base(vertx, readiness, OPENAPI);
     // The operator's credential is checked on routes of its own, ahead of the body handler (which must come first on a route).
-    var operator = Bearer.create(vertx, config.auth()).operator(ApiKey.of(config.apiKey()));
+    // A write counts against its operator (or, without a valid credential, its address) in the write rate limit before a
+    // bad credential's 401, so requests with bad credentials are limited too.
+    var operator = Bearer.create(vertx, config.auth()).identifyOperator(ApiKey.of(config.apiKey()));
     var limited = concurrency.handler();
-    router.post("/event").handler(limited).handler(operator);
-    router.put("/event").handler(limited).handler(operator);
+    var writes = writeLimit.handler(Bearer::client);
+    router.post("/event").handler(limited).handler(operator).handler(writes).handler(Bearer.requireOperator());
+    router.put("/event").handler(limited).handler(operator).handler(writes).handler(Bearer.requireOperator());
     router.post("/event").handler(body).handler(this::create);
     router.put("/event").handler(body).handler(this::update);
     router.get("/event/:event_id").handler(limited).handler(this::getOne);

@@ -5,6 +5,7 @@ import io.eventwalker.platform.config.RedisConfig;
 import io.eventwalker.platform.config.Settings;
 import io.eventwalker.platform.db.DatabaseConfig;
 import io.eventwalker.platform.http.HttpConfig;
+import io.eventwalker.platform.http.RateLimitConfig;
 import io.eventwalker.platform.messaging.RabbitConfig;
 import io.vertx.core.json.JsonObject;
 
@@ -15,9 +16,9 @@ import java.nio.charset.StandardCharsets;
  * the environment on top, and handed to each verticle. Every key is required: a missing or
  * malformed one stops start-up, naming it (the README lists them all).
  */
-public record LineProviderConfig(HttpConfig http, String apiKey, AuthConfig auth, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
-                                 int redisPoolSize, String redisPrefix, long subscriptionTtlS, String requestsQueue,
-                                 int requestsPrefetch, Outbox outbox) {
+public record LineProviderConfig(HttpConfig http, String apiKey, RateLimitConfig writeRateLimit, AuthConfig auth, DatabaseConfig database,
+                                 RabbitConfig rabbit, RedisConfig redis, int redisPoolSize, String redisPrefix, long subscriptionTtlS,
+                                 String requestsQueue, int requestsPrefetch, Outbox outbox) {
 
   /** The operator key is a secret: at least this many bytes (SPEC §5). */
   static final int MIN_API_KEY_BYTES = 32;
@@ -36,6 +37,7 @@ public record LineProviderConfig(HttpConfig http, String apiKey, AuthConfig auth
     return new LineProviderConfig(
       HttpConfig.read(settings, "LP"),
       apiKey,
+      RateLimitConfig.read(settings, "LP"),
       AuthConfig.read(settings),
       DatabaseConfig.read(settings, "LP_PG_SCHEMA"),
       RabbitConfig.read(settings, "LP_RABBITMQ_USER", "LP_RABBITMQ_PASSWORD"),
@@ -50,6 +52,11 @@ public record LineProviderConfig(HttpConfig http, String apiKey, AuthConfig auth
         settings.integer("LP_OUTBOX_BATCH", 1, 10_000),
         settings.integer("LP_PUBLISH_CONFIRM_TIMEOUT_MS", 100, 60_000),
         settings.longValue("LP_OUTBOX_RETENTION_S", 60, 365L * 24 * 3600)));
+  }
+
+  /** The Redis keys of the write rate limit shared by several line-providers: {@code <LP_REDIS_PREFIX>rate:<client>}. */
+  public String rateLimitPrefix() {
+    return redisPrefix + "rate:";
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.eventwalker.platform.auth;
 
+import io.eventwalker.platform.http.ClientAddress;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
+import io.eventwalker.platform.http.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -41,6 +43,8 @@ public final class Bearer {
   public static final String IDENTITY = "event-walker.identity";
   public static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._@:-]{1,64}");
   private static final String FAILURE = "event-walker.identity-failure";
+  /** Who the operator key ({@code LP_API_KEY}) speaks for: not a subject any token can name. */
+  public static final Identity OPERATOR_KEY = new Identity("(operator key)", true);
   private static final Pattern PEM = Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
 
   private final JWTAuth jwt;
@@ -124,6 +128,15 @@ public final class Bearer {
     });
   }
 
+  /**
+   * Who a request counts against in the limits per client (the rate limit): the subject of the credential {@link #identify} or {@link #identifyOperator}
+   * verified, else its client address ({@link ClientAddress}: an IPv6 /64 is one client).
+   */
+  public static String client(RoutingContext ctx) {
+    Identity identity = ctx.get(IDENTITY);
+    return identity != null ? "subject:" + identity.subject() : RateLimiter.ADDRESS + ClientAddress.of(ctx.request());
+  }
+
   /** 401 unless {@link #identify} found a valid token. */
   public static Handler<RoutingContext> required() {
     return ctx -> {
@@ -136,33 +149,44 @@ public final class Bearer {
   }
 
   /**
-   * An operator's write: the configured API key ({@code X-Api-Key}, when one is configured) or a
-   * token whose {@code roles} include {@code operator}; a valid token without that role is 403.
+   * An operator's credential: the configured API key ({@code X-Api-Key}, or as the bearer, when one
+   * is configured) or a token; goes on either way, with {@link #IDENTITY} set when it is valid
+   * (a token's identity says whether it has the role), so a limit can count the request by who
+   * sent it before {@link #requireOperator} answers 401 or 403.
    */
-  public Handler<RoutingContext> operator(ApiKeyCheck apiKey) {
+  public Handler<RoutingContext> identifyOperator(ApiKeyCheck apiKey) {
     return ctx -> {
-      if (apiKey.matches(ctx.request().getHeader("X-Api-Key"))) {
-        ctx.next();
-        return;
-      }
       String token = token(ctx.request().getHeader("Authorization"));
-      if (token != null && apiKey.matches(token)) {
+      if (apiKey.matches(ctx.request().getHeader("X-Api-Key")) || (token != null && apiKey.matches(token))) {
+        ctx.put(IDENTITY, OPERATOR_KEY);
         ctx.next();
         return;
       }
       verify(token).onComplete(verified -> {
-        if (verified.failed()) {
-          unauthorized(ctx, token == null && ctx.request().getHeader("X-Api-Key") == null
+        if (verified.succeeded()) {
+          ctx.put(IDENTITY, verified.result());
+        } else {
+          ctx.put(FAILURE, token == null && ctx.request().getHeader("X-Api-Key") == null
             ? "this operation needs an operator: Authorization: Bearer <a token with the role operator> (or X-Api-Key)"
             : token == null ? "the operator key is not valid" : invalid(verified.cause().getMessage()));
-        } else if (!verified.result().operator()) {
-          Problems.write(ctx, Problem.of(403, "this operation needs the role operator; the token of " + verified.result().subject()
-            + " does not have it"));
-        } else {
-          ctx.put(IDENTITY, verified.result());
-          ctx.next();
         }
+        ctx.next();
       });
+    };
+  }
+
+  /** After {@link #identifyOperator}: 401 without a valid credential, 403 with a valid token that lacks the role operator. */
+  public static Handler<RoutingContext> requireOperator() {
+    return ctx -> {
+      Identity identity = ctx.get(IDENTITY);
+      if (identity == null) {
+        unauthorized(ctx, ctx.get(FAILURE));
+      } else if (!identity.operator()) {
+        Problems.write(ctx, Problem.of(403, "this operation needs the role operator; the token of " + identity.subject()
+          + " does not have it"));
+      } else {
+        ctx.next();
+      }
     };
   }
 

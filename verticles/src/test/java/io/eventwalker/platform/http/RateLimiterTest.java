@@ -1,4 +1,4 @@
-package io.eventwalker.betmaker;
+package io.eventwalker.platform.http;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,15 +25,12 @@ class RateLimiterTest {
   }
 
   @Test
-  void clientsAreCountedApartAndExemptOnesNotAtAll() {
-    RateLimiter limiter = new RateLimiter(1, 1, Set.of("10.0.0.9"));
+  void clientsAreCountedApart() {
+    RateLimiter limiter = new RateLimiter(1, 1, Set.of());
     long now = 5 * SECOND;
     assertThat(limiter.delayNanos("a", now)).isZero();
     assertThat(limiter.delayNanos("a", now)).isPositive();
     assertThat(limiter.delayNanos("b", now)).isZero();
-    for (int i = 0; i < 100; i++) {
-      assertThat(limiter.delayNanos("10.0.0.9", now)).isZero();
-    }
   }
 
   @Test
