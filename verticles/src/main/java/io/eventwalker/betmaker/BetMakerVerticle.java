@@ -28,7 +28,7 @@ public final class BetMakerVerticle extends VerticleBase {
     ClusterWatch.forgetLeavingMembers(vertx);
     RateLimiter.Meter meter = new RateLimiter.Meter("bet_maker", "player", () -> BetMeters.refused("rate_limited"));
     RateLimiter limiter = vertx.isClustered() ? sharedLimiter(config, meter) : RateLimiter.of(config.rateLimit(), meter);
-    ConcurrencyLimit concurrency = new ConcurrencyLimit(config.http().maxConcurrentRequests());
+    ConcurrencyLimit concurrency = ConcurrencyLimit.of(config.http());
     Lifecycle.of(vertx).counting(concurrency);
     vertx.setPeriodic(60_000, id -> limiter.purgeIdle(System.nanoTime()));
     DeploymentOptions one = new DeploymentOptions();

@@ -6,9 +6,9 @@ import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.betmaker.BetMessages.OutcomeUnknown;
 import io.eventwalker.betmaker.BetMessages.Placed;
 import io.eventwalker.betmaker.BetMessages.Placement;
+import io.eventwalker.platform.http.Failures;
 import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.ClaimKey;
-import io.eventwalker.platform.http.Failures;
 import io.eventwalker.wire.EventPage;
 import io.eventwalker.betmaker.BetMessages.GetBet;
 import io.eventwalker.betmaker.BetMessages.ListBets;
@@ -91,17 +91,18 @@ public final class BetsApiVerticle extends VerticleBase {
       config.http().readyTimeoutMs());
     BodyHandler body = Routers.jsonBody(config.http().maxBodyBytes());
 
-    Router router = Routers.base(vertx, readiness, OPENAPI);
-    var limited = concurrency.handler();
+    Router router = Routers.base(vertx, readiness, OPENAPI, config.http());
     var identify = bearer.identify();
+    // Counted against the player of a valid token, else the client address (SPEC §5: a share each).
+    var limited = concurrency.handler(Bearer::client);
     var player = Bearer.required();
     // Their own route, ahead of the body handler: a request counts against its player (or, without a
     // valid token, its address) before a bad token's 401, so requests with bad tokens are limited too.
-    router.post("/bet").handler(limited).handler(identify).handler(rateLimiter.handler(Bearer::client)).handler(player);
+    router.post("/bet").handler(identify).handler(limited).handler(rateLimiter.handler(Bearer::client)).handler(player);
     router.post("/bet").handler(body).handler(this::placeBets);
-    router.get("/bets").handler(limited).handler(identify).handler(player).handler(this::listBets);
-    router.get("/bet/:bet_id").handler(limited).handler(identify).handler(player).handler(this::getBet);
-    router.get("/events").handler(limited).handler(this::openEvents);
+    router.get("/bets").handler(identify).handler(limited).handler(player).handler(this::listBets);
+    router.get("/bet/:bet_id").handler(identify).handler(limited).handler(player).handler(this::getBet);
+    router.get("/events").handler(identify).handler(limited).handler(this::openEvents);
     Routers.pages(router, "bet-maker");
     router.route("/eventbus/*").handler(Routers.sameOrigin(config.bridge().allowedOrigins()))
       .handler(LiveListeners.admission(vertx, config.bridge().maxSocketsPerClient()));

@@ -71,19 +71,21 @@ public final class EventsApiVerticle extends VerticleBase {
       config.http().readyTimeoutMs());
     BodyHandler body = Routers.jsonBody(config.http().maxBodyBytes());
 
-    Router router = Routers.base(vertx, readiness, OPENAPI);
+    Router router = Routers.base(vertx, readiness, OPENAPI, config.http());
+    Bearer bearer = Bearer.create(vertx, config.auth());
     // The operator's credential is checked on routes of its own, ahead of the body handler (which must come first on a route).
-    // A write counts against its operator (or, without a valid credential, its address) in the write rate limit before a
-    // bad credential's 401, so requests with bad credentials are limited too.
-    var operator = Bearer.create(vertx, config.auth()).identifyOperator(ApiKey.of(config.apiKey()));
-    var limited = concurrency.handler();
+    // A write counts against its operator (or, without a valid credential, its address) in the share of requests in flight
+    // and the write rate limit before a bad credential's 401, so requests with bad credentials are limited too.
+    var operator = bearer.identifyOperator(ApiKey.of(config.apiKey()));
+    var limited = concurrency.handler(Bearer::client);
     var writes = writeLimit.handler(Bearer::client);
-    router.post("/event").handler(limited).handler(operator).handler(writes).handler(Bearer.requireOperator());
-    router.put("/event").handler(limited).handler(operator).handler(writes).handler(Bearer.requireOperator());
+    router.post("/event").handler(operator).handler(limited).handler(writes).handler(Bearer.requireOperator());
+    router.put("/event").handler(operator).handler(limited).handler(writes).handler(Bearer.requireOperator());
     router.post("/event").handler(body).handler(this::create);
     router.put("/event").handler(body).handler(this::update);
-    router.get("/event/:event_id").handler(limited).handler(this::getOne);
-    router.get("/events").handler(limited).handler(this::list);
+    var identify = bearer.identify();
+    router.get("/event/:event_id").handler(identify).handler(limited).handler(this::getOne);
+    router.get("/events").handler(identify).handler(limited).handler(this::list);
     Routers.pages(router, "line-provider");
 
     return Routers.serve(vertx, router, Routers.serverOptions(config.http()), "line-provider", OPENAPI);

@@ -25,7 +25,7 @@ public final class LineProviderVerticle extends VerticleBase {
   public Future<?> start() {
     LineProviderConfig config = LineProviderConfig.read(config());
     DeploymentOptions one = new DeploymentOptions();
-    ConcurrencyLimit concurrency = new ConcurrencyLimit(config.http().maxConcurrentRequests());
+    ConcurrencyLimit concurrency = ConcurrencyLimit.of(config.http());
     Lifecycle.of(vertx).counting(concurrency);
     RateLimiter.Meter meter = new RateLimiter.Meter("line_provider", "operator", () -> { });
     RateLimiter writeLimit = vertx.isClustered() ? sharedLimiter(config, meter) : RateLimiter.of(config.writeRateLimit(), meter);

@@ -1,36 +1,46 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.http.Routers;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Jwts;
 import io.eventwalker.testing.Scrape;
+import io.eventwalker.testing.SlowBody;
 import io.eventwalker.testing.TestSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5 at line-provider, whose clients are operators: writes are rate-limited per operator (the
- * operator key is one), or per address without a valid credential.
+ * SPEC §5 at line-provider, whose clients are operators: one operator sending bodies a byte at a
+ * time holds only its share of the requests in flight, and only until the body deadline; writes
+ * are rate-limited per operator (the operator key is one), or per address without a valid
+ * credential.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LineProviderFairUseTest {
 
+  private static final int BODY_TIMEOUT_MS = 3_000;
   private static final int BURST = 40;
   private static final String KEY = "line-provider-operator-key-of-32-bytes-or-more";
   private TestSystem system;
+  private int port;
   private long deadline;
 
   @BeforeAll
   void start() {
-    system = TestSystem.start(true, false, line -> line.put("LP_API_KEY", KEY)
+    system = TestSystem.start(true, false, line -> line.put("HTTP_BODY_TIMEOUT_MS", BODY_TIMEOUT_MS).put("LP_API_KEY", KEY)
       .put("LP_RATE_LIMIT_PER_S", 1).put("LP_RATE_LIMIT_BURST", BURST), bets -> { });
+    port = system.vertx.sharedData().<String, Integer>getLocalMap(Routers.PORTS_MAP).get("line-provider");
     deadline = Instant.now().getEpochSecond() + 3600;
   }
 
@@ -45,6 +55,47 @@ class LineProviderFairUseTest {
 
   private String operator(String name) {
     return Jwts.operator(system.secret, name);
+  }
+
+  @Test
+  void oneOperatorsSlowBodiesLeaveTheRestToOthersAndEndWithinTheDeadline() {
+    int budget = system.lineProviderConfig.getInteger("LP_MAX_CONCURRENT_REQUESTS");
+    int share = system.lineProviderConfig.getInteger("LP_MAX_CONCURRENT_PER_CLIENT", budget);
+    List<SlowBody> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < budget; i++) {
+        slow.add(SlowBody.open(port, "POST", "/event", Map.of("Authorization", "Bearer " + operator("slow-operator")), 200));
+      }
+      List<SlowBody> held = new ArrayList<>();
+      for (SlowBody request : slow) {
+        int status = request.firstStatus(Duration.ofSeconds(10));
+        if (status == 100) {
+          held.add(request);
+        } else {
+          assertThat(status).as("a request beyond the operator's share").isEqualTo(429);
+        }
+      }
+      assertThat(held).as("requests of one operator waiting for their bodies at once").isNotEmpty().hasSizeLessThanOrEqualTo(share);
+      held.forEach(SlowBody::sendByte);
+
+      Http other = system.lineProvider().as(operator("other-operator"));
+      assertThat(other.post("/event", event("fair-lp-1")).status()).as("another operator's POST /event").isEqualTo(201);
+      assertThat(other.as(null).get("/events").status()).as("GET /events").isEqualTo(200);
+      assertThat(other.as(null).get("/event/fair-lp-1").status()).as("GET /event/{id}").isEqualTo(200);
+      assertThat(held.get(0).elapsedMs()).as("all of it while the slow bodies were still within their deadline")
+        .isLessThan(BODY_TIMEOUT_MS);
+
+      Duration bound = Duration.ofMillis(BODY_TIMEOUT_MS + 2_000);
+      for (SlowBody request : slow) {
+        String after = request.awaitClose(bound);
+        if (held.contains(request)) {
+          assertThat(after).startsWith("HTTP/1.1 408").contains("application/problem+json").contains("\"status\":408");
+        }
+      }
+      assertThat(system.lineProvider().as(operator("slow-operator")).get("/events").status()).isEqualTo(200);
+    } finally {
+      slow.forEach(SlowBody::close);
+    }
   }
 
   @Test

@@ -129,7 +129,8 @@ public final class Bearer {
   }
 
   /**
-   * Who a request counts against in the limits per client (the rate limit): the subject of the credential {@link #identify} or {@link #identifyOperator}
+   * Who a request counts against in the limits per client (the share of requests in flight, the
+   * rate limit): the subject of the credential {@link #identify} or {@link #identifyOperator}
    * verified, else its client address ({@link ClientAddress}: an IPv6 /64 is one client).
    */
   public static String client(RoutingContext ctx) {
