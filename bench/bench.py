@@ -46,8 +46,10 @@ SERVICE_ENV = {
     "LP_PG_SCHEMA": "lp_bench", "BM_PG_SCHEMA": "bm_bench",
     "LP_REDIS_PREFIX": "bench:lp:", "LINE_PROVIDER_QUEUE": "bench.line-provider.requests",
     "BM_SUBSCRIBER": "bm-bench", "LP_SUBSCRIBERS": "bet-maker:bm-bench", "LOG_LEVEL": "WARN",
-    # S1 is one client sending as fast as it can: the per-client limit would measure itself.
-    "BM_RATE_LIMIT_PER_S": "0",
+    # S1 is one client sending as fast as it can: the per-client limits would measure themselves
+    # (the rate limits, and each client's share of the requests in flight, here the whole budget).
+    "BM_RATE_LIMIT_PER_S": "0", "LP_RATE_LIMIT_PER_S": "0",
+    "BM_MAX_CONCURRENT_PER_CLIENT": "128", "LP_MAX_CONCURRENT_PER_CLIENT": "128",
     # S5 opens 1000 websocket clients from this one address.
     "BM_BRIDGE_MAX_SOCKETS_PER_CLIENT": "2000",
     # This run's own secret: nothing ships with one.
@@ -152,7 +154,7 @@ def s1(seconds, services):
 
 def s1_all_defaults(seconds, warmup, repeat, log_dir):
     """S1A: S1 against one JVM running `all` as a user runs it: no JVM flags, the shipped
-    configuration (only the ports, schemas and names of this run, and the rate limit off, as in S1).
+    configuration (only the ports, schemas and names of this run, and the per-client limits off, as in S1).
     Measured after the two-JVM scenarios, with B1 again beside each repetition."""
     env = dict(os.environ, **{k: v for k, v in SERVICE_ENV.items() if k != "LOG_LEVEL"})
     os.makedirs(log_dir, exist_ok=True)
@@ -698,7 +700,7 @@ def report(runs, idle, args, elapsed, measured_at=None):
            "- B3: `wrk -t2 -c%d` on bet-maker's `GET /health` (the HTTP ceiling of the same server and settings)." % CONNECTIONS,
            "- B4: `UPDATE … SET status, payout, settled_at WHERE event_id = $1 AND status = 'PENDING'` of %s rows in `bench_baseline.bets`, timed by psql." % "{:,}".format(SETTLE_BETS),
            "- S1: `wrk -t2 -c%d -s bench/lua/bet.lua`: unique bodies over %d open events; afterwards the rows are counted (every 201 must be stored)." % (CONNECTIONS, EVENTS),
-           "- S1A: S1 against `java -jar launcher/target/event-walker.jar all` started with no JVM flags and the shipped configuration (only this run's ports, schemas and names, and the rate limit off, as in S1), after the same warm-up, with B1 measured again beside each repetition.",
+           "- S1A: S1 against `java -jar launcher/target/event-walker.jar all` started with no JVM flags and the shipped configuration (only this run's ports, schemas and names, and the per-client limits off, as in S1), after the same warm-up, with B1 measured again beside each repetition.",
            "- S2: `wrk -t2 -c%d` on bet-maker's `GET /events` with %d open events." % (CONNECTIONS, EVENTS),
            "- S3: %s PENDING bets on one event (one placed through the API, the rest inserted), then `PUT` `FINISHED_WIN` at line-provider; the time until no bet of the event is PENDING." % "{:,}".format(SETTLE_BETS),
            "- B4L, S3L: the same with %s bets on one event; bet-maker settles them in chunks of `BM_SETTLE_CHUNK` (each its own transaction); its heap is sampled from /metrics while it settles." % "{:,}".format(HUGE_EVENT_BETS),

@@ -1,7 +1,6 @@
 package io.eventwalker.launcher;
 
 import io.eventwalker.betmaker.BetMakerConfig;
-import io.eventwalker.betmaker.RateLimiter;
 import io.eventwalker.lineprovider.LineProviderConfig;
 import io.eventwalker.wire.Topology;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +17,7 @@ final class Names {
       .put("line-provider", new JsonObject()
         .put("schema", line.database().schema())
         .put("redis_prefix", line.redisPrefix())
+        .put("rate_limit_prefix", line.rateLimitPrefix())
         .put("requests_queue", line.requestsQueue())
         .put("rabbitmq_user", line.rabbit().user()))
       .put("bet-maker", new JsonObject()
@@ -28,7 +28,7 @@ final class Names {
         .put("requests_queue", bets.line().queue())
         .put("rabbitmq_user", bets.rabbit().user())
         .put("line_provider_rabbitmq_user", bets.line().lineProviderUser())
-        .put("rate_limit_prefix", RateLimiter.sharedPrefix(subscriber)))
+        .put("rate_limit_prefix", bets.rateLimitPrefix()))
       .put("updates_exchange", Topology.UPDATES_EXCHANGE)
       .put("dead_letter_exchange", Topology.DEAD_LETTER_EXCHANGE);
   }

@@ -5,6 +5,7 @@ import io.eventwalker.platform.config.RedisConfig;
 import io.eventwalker.platform.config.Settings;
 import io.eventwalker.platform.db.DatabaseConfig;
 import io.eventwalker.platform.http.HttpConfig;
+import io.eventwalker.platform.http.RateLimitConfig;
 import io.eventwalker.platform.messaging.RabbitConfig;
 import io.eventwalker.wire.Topology;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,7 @@ import java.util.Set;
  */
 public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
                              Placement placement, Settlement settlement, Line line, Updates updates, Bridge bridge,
-                             RateLimit rateLimit, long idempotencyRetentionS) {
+                             RateLimitConfig rateLimit, long idempotencyRetentionS) {
 
   /** Taking bets: the stake limit, the deadline of a placement and of its commit, and the group commit's bounds. */
   public record Placement(BigDecimal maxSumBet, int placeTimeoutMs, int commitTimeoutMs, int queueMax, int groupsInFlight,
@@ -45,8 +46,9 @@ public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig da
   public record Bridge(long pingTimeoutMs, int maxHandlers, int maxSocketsPerClient, Set<String> allowedOrigins, Integer tcpPort) {
   }
 
-  /** {@code POST /bet} per client address; {@code perSecond} 0 turns the limit off. */
-  public record RateLimit(int perSecond, int burst, Set<String> exempt) {
+  /** The Redis keys of the rate limit shared by several bet-makers: {@code event-walker:<BM_SUBSCRIBER>:rate:<client>}. */
+  public String rateLimitPrefix() {
+    return "event-walker:" + line.subscriber() + ":rate:";
   }
 
   public static BetMakerConfig read(JsonObject json) {
@@ -87,10 +89,7 @@ public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig da
         settings.integer("BM_BRIDGE_MAX_SOCKETS_PER_CLIENT", 1, 1_000_000),
         settings.set("BM_BRIDGE_ALLOWED_ORIGINS"),
         settings.optionalInteger("BM_TCP_BRIDGE_PORT", 0, 65535)),
-      new RateLimit(
-        settings.integer("BM_RATE_LIMIT_PER_S", 0, 1_000_000),
-        settings.integer("BM_RATE_LIMIT_BURST", 1, 1_000_000),
-        settings.set("BM_RATE_LIMIT_EXEMPT")),
+      RateLimitConfig.read(settings, "BM"),
       settings.longValue("BM_IDEMPOTENCY_RETENTION_S", 24 * 3600, 365L * 24 * 3600));
   }
 }

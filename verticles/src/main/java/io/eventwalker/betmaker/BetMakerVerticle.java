@@ -3,6 +3,7 @@ package io.eventwalker.betmaker;
 import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.http.ConcurrencyLimit;
+import io.eventwalker.platform.http.RateLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,8 +26,9 @@ public final class BetMakerVerticle extends VerticleBase {
     BetMessages.registerCodecs(vertx);
     BetMeters.registerAtZero();
     ClusterWatch.forgetLeavingMembers(vertx);
-    RateLimiter limiter = vertx.isClustered() ? sharedLimiter(config) : RateLimiter.of(config.rateLimit());
-    ConcurrencyLimit concurrency = new ConcurrencyLimit(config.http().maxConcurrentRequests());
+    RateLimiter.Meter meter = new RateLimiter.Meter("bet_maker", "player", () -> BetMeters.refused("rate_limited"));
+    RateLimiter limiter = vertx.isClustered() ? sharedLimiter(config, meter) : RateLimiter.of(config.rateLimit(), meter);
+    ConcurrencyLimit concurrency = ConcurrencyLimit.of(config.http());
     Lifecycle.of(vertx).counting(concurrency);
     vertx.setPeriodic(60_000, id -> limiter.purgeIdle(System.nanoTime()));
     DeploymentOptions one = new DeploymentOptions();
@@ -53,13 +55,13 @@ public final class BetMakerVerticle extends VerticleBase {
     return rateLimitStore == null ? Future.succeededFuture() : rateLimitStore.close();
   }
 
-  /** With several bet-makers the rate limit is kept in Redis ({@link RateLimiter#sharedPrefix}). */
-  private RateLimiter sharedLimiter(BetMakerConfig config) {
+  /** With several bet-makers the rate limit is kept in Redis ({@link BetMakerConfig#rateLimitPrefix}). */
+  private RateLimiter sharedLimiter(BetMakerConfig config, RateLimiter.Meter meter) {
     rateLimitStore = Redis.createClient(vertx, new RedisOptions()
       .setConnectionString(config.redis().url())
       .setMaxPoolSize(8)
       .setMaxPoolWaiting(1_000)
       .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-bet-maker-rate-limit").setConnectTimeout(config.redis().timeoutMs())));
-    return RateLimiter.shared(config.rateLimit(), vertx, rateLimitStore, RateLimiter.sharedPrefix(config.line().subscriber()));
+    return RateLimiter.shared(config.rateLimit(), vertx, rateLimitStore, config.rateLimitPrefix(), meter);
   }
 }

@@ -4,11 +4,8 @@ import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.auth.Identity;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.betmaker.BetMessages.OutcomeUnknown;
-import io.eventwalker.betmaker.BetMessages.NotStored;
-import io.eventwalker.betmaker.BetMessages.Refused;
 import io.eventwalker.betmaker.BetMessages.Placed;
 import io.eventwalker.betmaker.BetMessages.Placement;
-import io.eventwalker.platform.validation.FieldError;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.ClaimKey;
@@ -19,6 +16,7 @@ import io.eventwalker.betmaker.BetMessages.OpenEvents;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.BetMessages.ReleaseKey;
 import io.eventwalker.platform.http.ConcurrencyLimit;
+import io.eventwalker.platform.http.RateLimiter;
 import io.eventwalker.platform.tracing.Tracing;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
@@ -93,17 +91,18 @@ public final class BetsApiVerticle extends VerticleBase {
       config.http().readyTimeoutMs());
     BodyHandler body = Routers.jsonBody(config.http().maxBodyBytes());
 
-    Router router = Routers.base(vertx, readiness, OPENAPI);
-    var limited = concurrency.handler();
+    Router router = Routers.base(vertx, readiness, OPENAPI, config.http());
     var identify = bearer.identify();
+    // Counted against the player of a valid token, else the client address (SPEC §5: a share each).
+    var limited = concurrency.handler(Bearer::client);
     var player = Bearer.required();
     // Their own route, ahead of the body handler: a request counts against its player (or, without a
     // valid token, its address) before a bad token's 401, so requests with bad tokens are limited too.
-    router.post("/bet").handler(limited).handler(identify).handler(rateLimiter.handler()).handler(player);
+    router.post("/bet").handler(identify).handler(limited).handler(rateLimiter.handler(Bearer::client)).handler(player);
     router.post("/bet").handler(body).handler(this::placeBets);
-    router.get("/bets").handler(limited).handler(identify).handler(player).handler(this::listBets);
-    router.get("/bet/:bet_id").handler(limited).handler(identify).handler(player).handler(this::getBet);
-    router.get("/events").handler(limited).handler(this::openEvents);
+    router.get("/bets").handler(identify).handler(limited).handler(player).handler(this::listBets);
+    router.get("/bet/:bet_id").handler(identify).handler(limited).handler(player).handler(this::getBet);
+    router.get("/events").handler(identify).handler(limited).handler(this::openEvents);
     ConflictsApi.mount(vertx, config, router, limited, bearer);
     Routers.pages(router, "bet-maker");
     router.route("/eventbus/*").handler(Routers.sameOrigin(config.bridge().allowedOrigins()))
@@ -135,7 +134,7 @@ public final class BetsApiVerticle extends VerticleBase {
     proceed.onSuccess(go -> {
       if (go) {
         place(player, batch, claim, deadline)
-          .recover(failure -> Future.succeededFuture(unanswered(failure)))
+          .recover(failure -> Future.succeededFuture(BetResponses.unanswered(failure)))
           .onSuccess(outcome -> {
             BetMeters.placement(outcome);
             if (outcome instanceof Placed placed) {
@@ -147,7 +146,7 @@ public final class BetsApiVerticle extends VerticleBase {
                 .end(BetResponses.created(bets, batch.single()));
               return;
             }
-            Problem problem = placementProblem(outcome, batch.single());
+            Problem problem = BetResponses.problem(outcome, batch.single());
             if (claim == null || outcome instanceof OutcomeUnknown) {
               ctx.fail(problem.exception());
               return;
@@ -158,7 +157,21 @@ public final class BetsApiVerticle extends VerticleBase {
               .onComplete(released -> ctx.fail(problem.exception()));
           });
       }
-    }).onFailure(ctx::fail);
+    }).onFailure(failure -> ctx.fail(unclaimed(failure)));
+  }
+
+  /**
+   * A claim of an {@code Idempotency-Key} that failed. One that got no answer in time may still be
+   * written (the claim is a write): that is not a 503, which would say nothing was stored, but an
+   * unknown outcome, and the retry with the same key learns the truth.
+   */
+  private Throwable unclaimed(Throwable failure) {
+    if (!Failures.isTimeout(failure)) {
+      return failure;
+    }
+    return Problem.outcomeUnknown("bet-maker did not learn in time whether this Idempotency-Key was claimed; no bet was placed,"
+      + " but the key may stay claimed for up to " + (claimLeaseMillis() / 1000) + " s: retry with the same Idempotency-Key and"
+      + " body to learn which (409: wait and retry)").exception();
   }
 
   /**
@@ -168,36 +181,6 @@ public final class BetsApiVerticle extends VerticleBase {
    */
   private long claimLeaseMillis() {
     return placeTimeoutMs + commitTimeoutMs + 1_000;
-  }
-
-  /**
-   * A placement that got no answer. Placement answers every placement within its deadline plus
-   * the commit; if it still has not, the outcome is unknown. A request that found no placement
-   * verticle at all stored nothing.
-   */
-  private static Placement unanswered(Throwable failure) {
-    if (Failures.isTimeout(failure)) {
-      return new OutcomeUnknown("bet-maker did not learn in time whether these bets were stored");
-    }
-    return new NotStored("the bets could not be handed on to be written (" + failure.getMessage() + ")");
-  }
-
-  /** The problem+json of a placement that did not store the bets (or may not have). */
-  private static Problem placementProblem(Placement outcome, boolean single) {
-    if (outcome instanceof Refused refused) {
-      int status = refused.unknownEvent() ? 404 : 409;
-      String detail = single ? refused.why() : refused.why() + " (item " + refused.index() + ")";
-      String field = refused.ratio() != null ? "ratio" : "event_id";
-      Problem problem = new Problem(status, Problem.of(status, refused.why()).type(), Problem.title(status), detail,
-        List.of(new FieldError(field, single ? null : refused.index(), refused.why())));
-      // An odds change says what the ratio is now, so the player can accept it.
-      return refused.ratio() == null ? problem : problem.with("ratio", refused.ratio()).with("version", refused.version());
-    }
-    if (outcome instanceof OutcomeUnknown unknown) {
-      return Problem.outcomeUnknown(unknown.why() + ", so they may or may not have been stored: retry with the same"
-        + " Idempotency-Key to learn which (GET /bets shows them if they were)");
-    }
-    return Problem.of(503, ((NotStored) outcome).why() + "; nothing was stored; try again");
   }
 
   /** Completes with true when this request owns the key; otherwise answers the request itself. */

@@ -38,11 +38,12 @@ final class ConflictsApi {
     this.resolveOptions = LocalBus.options(config.line().timeoutMs() + config.settlement().timeoutMs());
   }
 
+  /** {@code limited}: the API's concurrency limit, after the operator is identified, so their requests count against them. */
   static void mount(Vertx vertx, BetMakerConfig config, Router router, Handler<RoutingContext> limited, Bearer bearer) {
     ConflictsApi api = new ConflictsApi(vertx, config);
-    Handler<RoutingContext> operator = bearer.operator(sent -> false); // bet-maker has no API key: an operator's token only
-    router.get("/conflicts").handler(limited).handler(operator).handler(api::list);
-    router.post("/conflicts/:event_id/resolve").handler(limited).handler(operator).handler(api::resolve);
+    Handler<RoutingContext> operator = bearer.identifyOperator(sent -> false); // bet-maker has no API key: an operator's token only
+    router.get("/conflicts").handler(operator).handler(limited).handler(Bearer.requireOperator()).handler(api::list);
+    router.post("/conflicts/:event_id/resolve").handler(operator).handler(limited).handler(Bearer.requireOperator()).handler(api::resolve);
   }
 
   private void list(RoutingContext ctx) {

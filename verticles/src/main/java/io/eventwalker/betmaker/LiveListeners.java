@@ -2,6 +2,7 @@ package io.eventwalker.betmaker;
 
 import io.eventwalker.platform.metrics.Meters;
 import io.micrometer.core.instrument.Gauge;
+import io.eventwalker.platform.http.ClientAddress;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
 import io.vertx.core.Handler;
@@ -23,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bridge's event hook. It admits at most {@code BM_BRIDGE_MAX_SOCKETS_PER_CLIENT} sockets per
- * client address (one more is closed at once), lets only a bet's or player's owner register their
+ * client address ({@link ClientAddress}: an IPv6 /64 is one client; one more is closed at once), lets only a bet's or player's owner register their
  * address, and counts, per {@code bets.<bet_id>} and {@code players.<player_id>} address, the
  * sockets listening on it, so that a settlement of many bets builds and publishes a push only for
  * the bets and players somebody watches. Each socket's own registrations are kept: an {@code unregister} for
@@ -132,7 +133,7 @@ final class LiveListeners {
     LocalMap<String, Integer> socketsPerClient = vertx.sharedData().getLocalMap(SOCKETS);
     return ctx -> {
       String upgrade = ctx.request().getHeader("Upgrade");
-      String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+      String client = ClientAddress.of(ctx.request());
       Integer held = socketsPerClient.get(client);
       if (upgrade != null && upgrade.equalsIgnoreCase("websocket") && held != null && held >= maxSocketsPerClient) {
         ctx.response().putHeader("Connection", "close").endHandler(ended -> ctx.request().connection().close());
@@ -159,7 +160,7 @@ final class LiveListeners {
   }
 
   private boolean admit(SockJSSocket socket) {
-    String client = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
+    String client = ClientAddress.of(socket.remoteAddress());
     boolean[] room = {false};
     socketsPerClient.compute(client, (key, count) -> {
       int current = count == null ? 0 : count;

@@ -10,6 +10,9 @@ import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
 import io.eventwalker.platform.tracing.Tracing;
 import io.eventwalker.platform.http.ConcurrencyLimit;
+import io.eventwalker.platform.http.Failures;
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.http.RateLimiter;
 import io.eventwalker.platform.http.QueryParams;
 import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.http.Responses;
@@ -42,14 +45,16 @@ public final class EventsApiVerticle extends VerticleBase {
 
   private final LineProviderConfig config;
   private final ConcurrencyLimit concurrency;
+  private final RateLimiter writeLimit;
   private final DeliveryOptions requestOptions;
   private final DeliveryOptions writeOptions;
   private final long writeTimeoutMs;
 
-  /** {@code concurrency}: shared by every instance, so the cap is per process. */
-  EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency) {
+  /** {@code concurrency}, {@code writeLimit}: shared by every instance, so the limits are per process (or cluster), not per event loop. */
+  EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency, RateLimiter writeLimit) {
     this.config = config;
     this.concurrency = concurrency;
+    this.writeLimit = writeLimit;
     this.requestOptions = LocalBus.options(config.http().requestTimeoutMs());
     this.writeTimeoutMs = config.http().requestTimeoutMs();
     // The repository answers every write itself, at the latest when its commit is confirmed or
@@ -66,16 +71,21 @@ public final class EventsApiVerticle extends VerticleBase {
       config.http().readyTimeoutMs());
     BodyHandler body = Routers.jsonBody(config.http().maxBodyBytes());
 
-    Router router = Routers.base(vertx, readiness, OPENAPI);
+    Router router = Routers.base(vertx, readiness, OPENAPI, config.http());
+    Bearer bearer = Bearer.create(vertx, config.auth());
     // The operator's credential is checked on routes of its own, ahead of the body handler (which must come first on a route).
-    var operator = Bearer.create(vertx, config.auth()).operator(ApiKey.of(config.apiKey()));
-    var limited = concurrency.handler();
-    router.post("/event").handler(limited).handler(operator);
-    router.put("/event").handler(limited).handler(operator);
+    // A write counts against its operator (or, without a valid credential, its address) in the share of requests in flight
+    // and the write rate limit before a bad credential's 401, so requests with bad credentials are limited too.
+    var operator = bearer.identifyOperator(ApiKey.of(config.apiKey()));
+    var limited = concurrency.handler(Bearer::client);
+    var writes = writeLimit.handler(Bearer::client);
+    router.post("/event").handler(operator).handler(limited).handler(writes).handler(Bearer.requireOperator());
+    router.put("/event").handler(operator).handler(limited).handler(writes).handler(Bearer.requireOperator());
     router.post("/event").handler(body).handler(this::create);
     router.put("/event").handler(body).handler(this::update);
-    router.get("/event/:event_id").handler(limited).handler(this::getOne);
-    router.get("/events").handler(limited).handler(this::list);
+    var identify = bearer.identify();
+    router.get("/event/:event_id").handler(identify).handler(limited).handler(this::getOne);
+    router.get("/events").handler(identify).handler(limited).handler(this::list);
     Routers.pages(router, "line-provider");
 
     return Routers.serve(vertx, router, Routers.serverOptions(config.http()), "line-provider", OPENAPI);
@@ -98,7 +108,7 @@ public final class EventsApiVerticle extends VerticleBase {
         }
         Responses.json(ctx, 201, shape(created, batch.single()));
       })
-      .onFailure(ctx::fail);
+      .onFailure(failure -> ctx.fail(unanswered(failure)));
   }
 
   private void update(RoutingContext ctx) {
@@ -112,7 +122,21 @@ public final class EventsApiVerticle extends VerticleBase {
     vertx.eventBus().<Events>request(Addresses.EVENTS_UPDATE, new UpdateEvents(batch.items(), batch.single(), Tracing.current(vertx),
         System.currentTimeMillis() + writeTimeoutMs), writeOptions)
       .onSuccess(reply -> Responses.json(ctx, 200, shape(reply.body().events(), batch.single())))
-      .onFailure(ctx::fail);
+      .onFailure(failure -> ctx.fail(unanswered(failure)));
+  }
+
+  /**
+   * A write the repository did not answer in time. It answers every write itself, at the latest
+   * when its commit is confirmed or found unknown, and this side waits longer than that; if the wait
+   * runs out all the same (an event loop held up, say), the write may still commit: that is not a
+   * 503 (nothing stored) but an unknown outcome, as bet-maker answers a placement it lost track of.
+   */
+  private static Throwable unanswered(Throwable failure) {
+    if (!Failures.isTimeout(failure)) {
+      return failure;
+    }
+    return Problem.outcomeUnknown("line-provider did not learn in time whether this change was stored; read the event to learn"
+      + " whether it was").exception();
   }
 
   private void getOne(RoutingContext ctx) {

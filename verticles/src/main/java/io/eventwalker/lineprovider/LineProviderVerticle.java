@@ -3,10 +3,14 @@ package io.eventwalker.lineprovider;
 import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.http.ConcurrencyLimit;
+import io.eventwalker.platform.http.RateLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 
 /**
  * line-provider: reads its configuration once ({@link LineProviderConfig}), migrates its schema,
@@ -15,20 +19,41 @@ import io.vertx.core.Vertx;
  */
 public final class LineProviderVerticle extends VerticleBase {
 
+  private Redis rateLimitStore;
+
   @Override
   public Future<?> start() {
     LineProviderConfig config = LineProviderConfig.read(config());
     DeploymentOptions one = new DeploymentOptions();
-    ConcurrencyLimit concurrency = new ConcurrencyLimit(config.http().maxConcurrentRequests());
+    ConcurrencyLimit concurrency = ConcurrencyLimit.of(config.http());
     Lifecycle.of(vertx).counting(concurrency);
+    RateLimiter.Meter meter = new RateLimiter.Meter("line_provider", "operator", () -> { });
+    RateLimiter writeLimit = vertx.isClustered() ? sharedLimiter(config, meter) : RateLimiter.of(config.writeRateLimit(), meter);
+    vertx.setPeriodic(60_000, id -> writeLimit.purgeIdle(System.nanoTime()));
     return prepare(vertx, config)
       .compose(migrated -> vertx.deployVerticle(() -> new EventRepositoryVerticle(config), one))
       .compose(repository -> Future.all(
         vertx.deployVerticle(() -> new SubscriptionStoreVerticle(config), one),
         vertx.deployVerticle(() -> new RequestsConsumerVerticle(config), one),
         vertx.deployVerticle(() -> new OutboxRelayVerticle(config), one)))
-      .compose(bridges -> vertx.deployVerticle(() -> new EventsApiVerticle(config, concurrency),
+      .compose(bridges -> vertx.deployVerticle(() -> new EventsApiVerticle(config, concurrency, writeLimit),
         new DeploymentOptions().setInstances(config.http().instances())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return rateLimitStore == null ? Future.succeededFuture() : rateLimitStore.close();
+  }
+
+  /** With several line-providers the write rate limit is kept in Redis ({@link LineProviderConfig#rateLimitPrefix}). */
+  private RateLimiter sharedLimiter(LineProviderConfig config, RateLimiter.Meter meter) {
+    rateLimitStore = Redis.createClient(vertx, new RedisOptions()
+      .setConnectionString(config.redis().url())
+      .setMaxPoolSize(2)
+      .setMaxPoolWaiting(1_000)
+      .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-line-provider-rate-limit")
+        .setConnectTimeout(config.redis().timeoutMs())));
+    return RateLimiter.shared(config.writeRateLimit(), vertx, rateLimitStore, config.rateLimitPrefix(), meter);
   }
 
   /** What the verticles need before they start: their message codecs, and the schema migrated. */

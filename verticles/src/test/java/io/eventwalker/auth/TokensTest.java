@@ -95,6 +95,20 @@ class TokensTest {
       arguments("no subject", "Bearer " + Jwts.sign(system.secret, claims("alice").put("sub", ""))),
       arguments("a subject that is not an id", "Bearer " + Jwts.sign(system.secret, claims("alice").put("sub", "a b/c"))),
       arguments("malformed", "Bearer not.a.token"),
+      // Well signed, with a claim of the wrong type (SPEC §5: malformed, so 401, never a 5xx).
+      arguments("exp a string", "Bearer " + Jwts.sign(system.secret, claims("alice").put("exp", String.valueOf(deadline)))),
+      arguments("exp a boolean", "Bearer " + Jwts.sign(system.secret, claims("alice").put("exp", true))),
+      arguments("nbf a string", "Bearer " + Jwts.sign(system.secret, claims("alice").put("nbf", "0"))),
+      arguments("iat a string", "Bearer " + Jwts.sign(system.secret, claims("alice").put("iat", "0"))),
+      arguments("aud a number", "Bearer " + Jwts.sign(system.secret, claims("alice").put("aud", 42))),
+      arguments("aud an object", "Bearer " + Jwts.sign(system.secret, claims("alice").put("aud", new JsonObject().put("a", AUDIENCE)))),
+      arguments("aud an array holding a number", "Bearer " + Jwts.sign(system.secret,
+        claims("alice").put("aud", new JsonArray().add(AUDIENCE).add(7)))),
+      arguments("iss a number", "Bearer " + Jwts.sign(system.secret, claims("alice").put("iss", 42))),
+      arguments("sub a number", "Bearer " + Jwts.sign(system.secret, claims("alice").put("sub", 12345))),
+      arguments("roles a string", "Bearer " + Jwts.sign(system.secret, claims("alice").put("roles", "operator"))),
+      arguments("roles holding a number", "Bearer " + Jwts.sign(system.secret,
+        claims("alice").put("roles", new JsonArray().add("operator").add(1)))),
       arguments("empty bearer", "Bearer "));
   }
 

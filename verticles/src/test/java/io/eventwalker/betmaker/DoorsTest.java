@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DoorsTest {
 
-  private static final String KEY = "operator-secret-4242";
+  private static final String KEY = "operator-secret-4242-of-at-least-32-bytes";
   private TestSystem system;
 
   @BeforeAll

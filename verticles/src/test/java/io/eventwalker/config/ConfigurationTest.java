@@ -49,9 +49,22 @@ class ConfigurationTest {
       Consumer<JsonObject> read = service.equals("bet-maker") ? BetMakerConfig::read : LineProviderConfig::read;
       assertThatThrownBy(() -> read.accept(shipped)).as("%s as shipped", service)
         .isInstanceOf(ConfigException.class).hasMessageContaining("set AUTH_JWT_SECRET");
-      assertThatThrownBy(() -> read.accept(shipped.copy().put("AUTH_JWT_SECRET", "x".repeat(31))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("at least 32 bytes");
+      String short31 = "short-secret-" + "y".repeat(18);
+      assertThatThrownBy(() -> read.accept(shipped.copy().put("AUTH_JWT_SECRET", short31)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("at least 32 bytes").hasMessageNotContaining(short31);
     }
+  }
+
+  @Test
+  void theOperatorKeyIsEmptyOrAtLeast32BytesAndAShortOneIsNeverShown() {
+    JsonObject conf = withSecret(conf("line-provider"));
+    String short31 = "operator-key-" + "k".repeat(18);
+    assertThatThrownBy(() -> LineProviderConfig.read(conf.copy().put("LP_API_KEY", short31)))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("LP_API_KEY").hasMessageContaining("at least 32 bytes")
+      .hasMessageNotContaining(short31);
+    assertThat(LineProviderConfig.read(conf.copy().put("LP_API_KEY", short31 + "k")).apiKey()).hasSize(32);
+    assertThat(LineProviderConfig.read(conf.copy().put("LP_API_KEY", "")).apiKey()).as("no key: only operator tokens").isEmpty();
   }
 
   /** conf/ ships no secret (a service started with none refuses to); the tests give one. */

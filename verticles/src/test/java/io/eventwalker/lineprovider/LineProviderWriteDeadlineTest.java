@@ -19,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * SPEC §2: a 5xx from a write stores nothing, now or later. A change held up past its request's
  * time limit (here by a lock another transaction holds on the event) is answered 503 and is never
- * committed once the lock goes.
+ * committed once the lock goes. A change the HTTP side stops waiting for (the repository had no
+ * connection to give it: the pool's only one is stuck) is not a 503, since it may still commit, but
+ * "outcome unknown".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LineProviderWriteDeadlineTest {
@@ -29,7 +31,9 @@ class LineProviderWriteDeadlineTest {
 
   @BeforeAll
   void start() {
-    system = TestSystem.start(true, false, config -> config.put("REQUEST_TIMEOUT_MS", 1_000), config -> { });
+    // One connection, waited for longer than the HTTP side waits for a write (1 s + the COMMIT's 5 s + 1 s).
+    system = TestSystem.start(true, false, config -> config.put("REQUEST_TIMEOUT_MS", 1_000)
+      .put("PG_POOL_SIZE", 1).put("PG_POOL_WAIT_MS", 30_000).put("PG_STATEMENT_TIMEOUT_MS", 30_000), config -> { });
     line = system.lineProvider();
   }
 
@@ -75,5 +79,51 @@ class LineProviderWriteDeadlineTest {
       .as("no update published").isEqualTo(outboxBefore);
     // And the next change goes through.
     assertThat(line.put("/event", "{\"event_id\":\"held\",\"ratio\":3}").object().getLong("version")).isEqualTo(2L);
+  }
+
+  @Test
+  void aChangeTheHttpSideStopsWaitingForIsAnsweredOutcomeUnknown() throws Exception {
+    long deadline = Instant.now().getEpochSecond() + 3600;
+    assertThat(line.post("/event", "{\"event_id\":\"unanswered\",\"ratio\":2,\"deadline\":" + deadline + "}").status()).isEqualTo(201);
+    awaitIdle();
+
+    // Another transaction holds the whole events table for 12 s: a read takes the pool's only connection and waits on it.
+    Process holder = psql("BEGIN; LOCK TABLE " + system.lpSchema() + ".events IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(12); COMMIT;");
+    Await.until("the other transaction holds the table", Duration.ofSeconds(10), () -> system.count(
+      "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.query LIKE '%pg_sleep(12)%'"
+        + " AND l.mode = 'AccessExclusiveLock'") > 0);
+    assertThat(line.get("/event/unanswered").status()).as("a read given up on (503: a read stores nothing)").isEqualTo(503);
+    Await.until("the read waiting on the table with the pool's connection", Duration.ofSeconds(10), () -> system.count(
+      "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-line-provider' AND wait_event_type = 'Lock'") > 0);
+
+    long asked = System.nanoTime();
+    Http.Response answer = line.put("/event", "{\"event_id\":\"unanswered\",\"ratio\":3}");
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(500);
+    assertThat(answer.contentType()).startsWith("application/problem+json");
+    assertThat(answer.object().getString("type")).isEqualTo("urn:event-walker:problem:outcome-unknown");
+    assertThat(tookMs).as("answered when the HTTP side's wait ran out, before the table was free").isLessThan(11_000);
+
+    assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    awaitIdle();
+    // Here the repository got its connection after the change's deadline and wrote nothing: the answer said it might have.
+    assertThat(line.get("/event/unanswered").object().getLong("version")).isEqualTo(1L);
+  }
+
+  private void awaitIdle() {
+    Await.until("line-provider's connections out of any transaction", Duration.ofSeconds(20), () -> system.count(
+      "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-line-provider'"
+        + " AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')") == 0);
+  }
+
+  private static Process psql(String sql) throws java.io.IOException {
+    return new ProcessBuilder("psql", "-h", env("PG_HOST", "127.0.0.1"), "-p", env("PG_PORT", "5432"),
+      "-U", env("PG_USER", "postgres"), "-d", env("PG_DATABASE", "postgres"), "-q", "-c", sql)
+      .redirectErrorStream(true).start();
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null ? fallback : value;
   }
 }

@@ -17,7 +17,7 @@ public record AuthConfig(String secret, String publicKeysFile, String issuer, St
     String secret = settings.string("AUTH_JWT_SECRET");
     String keys = settings.string("AUTH_JWT_PUBLIC_KEYS");
     if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-      throw settings.invalid("AUTH_JWT_SECRET", "at least 32 bytes (e.g. openssl rand -hex 32)");
+      throw settings.invalidSecret("AUTH_JWT_SECRET", "at least 32 bytes (e.g. openssl rand -hex 32)");
     }
     if (secret.isEmpty() && keys.isEmpty()) {
       throw new Settings.ConfigException(settings.service() + " configuration: set AUTH_JWT_SECRET (at least 32 bytes, e.g."

@@ -1,7 +1,9 @@
 package io.eventwalker.platform.auth;
 
+import io.eventwalker.platform.http.ClientAddress;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
+import io.eventwalker.platform.http.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -10,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -29,8 +32,9 @@ import java.util.regex.Pattern;
 /**
  * Bearer tokens (JWT, checked by vertx-auth-jwt): what a request or a bridge frame's
  * {@code Authorization} header proves. A token must be signed by a configured key (never
- * {@code alg: none}), unexpired, carry {@code exp}, and name a subject of at most 64 characters of
- * {@code [A-Za-z0-9._@:-]} (it becomes part of an event-bus address). Anything else is a 401 with
+ * {@code alg: none}), unexpired, carry {@code exp}, name a subject of at most 64 characters of
+ * {@code [A-Za-z0-9._@:-]} (it becomes part of an event-bus address), and have every claim it is
+ * read for of the right type ({@link Claims}). Anything else is a 401 with
  * {@code WWW-Authenticate: Bearer}, never a 5xx.
  */
 public final class Bearer {
@@ -39,6 +43,8 @@ public final class Bearer {
   public static final String IDENTITY = "event-walker.identity";
   public static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._@:-]{1,64}");
   private static final String FAILURE = "event-walker.identity-failure";
+  /** Who the operator key ({@code LP_API_KEY}) speaks for: not a subject any token can name. */
+  public static final Identity OPERATOR_KEY = new Identity("(operator key)", true);
   private static final Pattern PEM = Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
 
   private final JWTAuth jwt;
@@ -71,11 +77,22 @@ public final class Bearer {
     if (token == null || token.isBlank()) {
       return Future.failedFuture("no bearer token");
     }
-    return jwt.authenticate(new TokenCredentials(token.trim())).compose(user -> {
+    String malformed = Claims.malformed(token.trim());
+    if (malformed != null) {
+      return Future.failedFuture(malformed);
+    }
+    Future<User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token.trim()));
+    } catch (RuntimeException unreadable) { // whatever the library trips on in a token is the token's fault
+      return Future.failedFuture("the token is not valid");
+    }
+    return authenticated.compose(user -> {
       // The token's claims as verified (the principal holds only some of them).
       JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
-      if (!(claims.getValue("exp") instanceof Number)) {
-        return Future.failedFuture("the token has no exp");
+      String wrongType = Claims.wrongType(claims);
+      if (wrongType != null) {
+        return Future.failedFuture(wrongType);
       }
       Object subject = claims.getValue("sub");
       if (!(subject instanceof String sub) || !SUBJECT.matcher(sub).matches()) {
@@ -111,6 +128,16 @@ public final class Bearer {
     });
   }
 
+  /**
+   * Who a request counts against in the limits per client (the share of requests in flight, the
+   * rate limit): the subject of the credential {@link #identify} or {@link #identifyOperator}
+   * verified, else its client address ({@link ClientAddress}: an IPv6 /64 is one client).
+   */
+  public static String client(RoutingContext ctx) {
+    Identity identity = ctx.get(IDENTITY);
+    return identity != null ? "subject:" + identity.subject() : RateLimiter.ADDRESS + ClientAddress.of(ctx.request());
+  }
+
   /** 401 unless {@link #identify} found a valid token. */
   public static Handler<RoutingContext> required() {
     return ctx -> {
@@ -123,33 +150,44 @@ public final class Bearer {
   }
 
   /**
-   * An operator's write: the configured API key ({@code X-Api-Key}, when one is configured) or a
-   * token whose {@code roles} include {@code operator}; a valid token without that role is 403.
+   * An operator's credential: the configured API key ({@code X-Api-Key}, or as the bearer, when one
+   * is configured) or a token; goes on either way, with {@link #IDENTITY} set when it is valid
+   * (a token's identity says whether it has the role), so a limit can count the request by who
+   * sent it before {@link #requireOperator} answers 401 or 403.
    */
-  public Handler<RoutingContext> operator(ApiKeyCheck apiKey) {
+  public Handler<RoutingContext> identifyOperator(ApiKeyCheck apiKey) {
     return ctx -> {
-      if (apiKey.matches(ctx.request().getHeader("X-Api-Key"))) {
-        ctx.next();
-        return;
-      }
       String token = token(ctx.request().getHeader("Authorization"));
-      if (token != null && apiKey.matches(token)) {
+      if (apiKey.matches(ctx.request().getHeader("X-Api-Key")) || (token != null && apiKey.matches(token))) {
+        ctx.put(IDENTITY, OPERATOR_KEY);
         ctx.next();
         return;
       }
       verify(token).onComplete(verified -> {
-        if (verified.failed()) {
-          unauthorized(ctx, token == null && ctx.request().getHeader("X-Api-Key") == null
+        if (verified.succeeded()) {
+          ctx.put(IDENTITY, verified.result());
+        } else {
+          ctx.put(FAILURE, token == null && ctx.request().getHeader("X-Api-Key") == null
             ? "this operation needs an operator: Authorization: Bearer <a token with the role operator> (or X-Api-Key)"
             : token == null ? "the operator key is not valid" : invalid(verified.cause().getMessage()));
-        } else if (!verified.result().operator()) {
-          Problems.write(ctx, Problem.of(403, "this operation needs the role operator; the token of " + verified.result().subject()
-            + " does not have it"));
-        } else {
-          ctx.put(IDENTITY, verified.result());
-          ctx.next();
         }
+        ctx.next();
       });
+    };
+  }
+
+  /** After {@link #identifyOperator}: 401 without a valid credential, 403 with a valid token that lacks the role operator. */
+  public static Handler<RoutingContext> requireOperator() {
+    return ctx -> {
+      Identity identity = ctx.get(IDENTITY);
+      if (identity == null) {
+        unauthorized(ctx, ctx.get(FAILURE));
+      } else if (!identity.operator()) {
+        Problems.write(ctx, Problem.of(403, "this operation needs the role operator; the token of " + identity.subject()
+          + " does not have it"));
+      } else {
+        ctx.next();
+      }
     };
   }
 

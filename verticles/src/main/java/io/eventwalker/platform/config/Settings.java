@@ -100,6 +100,11 @@ public final class Settings {
       + service + ".json or as the environment variable " + key + ")");
   }
 
+  /** The start-up error for a secret whose value is not what it must be: the value itself is never written out. */
+  public ConfigException invalidSecret(String key, String expected) {
+    return new ConfigException(service + " configuration: key " + key + " must be " + expected + " (its value is not shown)");
+  }
+
   /** The start-up error for a key whose value is not what it must be. */
   public ConfigException invalid(String key, String expected) {
     return new ConfigException(service + " configuration: key " + key + " must be " + expected

@@ -83,6 +83,7 @@ public record Problem(int status, String type, String title, String detail, List
       case 403 -> "forbidden";
       case 404 -> "not-found";
       case 405 -> "method-not-allowed";
+      case 408 -> "request-timeout";
       case 409 -> "conflict";
       case 413 -> "body-too-large";
       case 415 -> "unsupported-media-type";
@@ -101,6 +102,7 @@ public record Problem(int status, String type, String title, String detail, List
       case 404 -> "Not found";
       case 405 -> "Method not allowed";
       case 406 -> "Not acceptable";
+      case 408 -> "Request timeout";
       case 409 -> "Conflict";
       case 413 -> "Request body too large";
       case 414 -> "URI too long";

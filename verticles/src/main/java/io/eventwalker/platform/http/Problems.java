@@ -1,13 +1,18 @@
 package io.eventwalker.platform.http;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+
 /**
  * The one failure handler of every router: whatever went wrong becomes an
  * {@code application/problem+json} answer ({@link Failures#problem}). Internals (stack traces,
- * SQL) never reach the body.
+ * SQL) never reach the body. A client that went away is nobody's error: it is counted and
+ * logged at DEBUG, one line without a stack trace.
  */
 public final class Problems {
 
@@ -17,6 +22,14 @@ public final class Problems {
   }
 
   public static void handle(RoutingContext ctx) {
+    if (clientWentAway(ctx)) {
+      if (ctx.get(BodyDeadline.EXPIRED) == null) {
+        HttpMeters.abandoned();
+        LOG.debug("{} {} from {}: the client went away before its answer ({})", ctx.request().method(), ctx.request().path(),
+          ClientAddress.of(ctx.request()), String.valueOf(ctx.failure())); // its text: a Throwable argument would log a stack trace
+      }
+      return;
+    }
     Problem problem = Failures.problem(ctx.failure());
     if (problem == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       problem = Problem.of(ctx.statusCode(), defaultDetail(ctx.statusCode()));
@@ -31,17 +44,28 @@ public final class Problems {
     write(ctx, problem);
   }
 
-  public static void write(RoutingContext ctx, Problem problem) {
-    if (ctx.response().headWritten()) {
-      if (!ctx.response().ended()) {
+  /**
+   * Whether the request failed because its connection closed or broke under it (the client hung
+   * up, or was cut off): a closed connection, or an I/O error reading the request. Nothing can be
+   * answered to it.
+   */
+  static boolean clientWentAway(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    return failure instanceof HttpClosedException || failure instanceof IOException;
+  }
+
+  /** Answers {@code problem}, unless an answer was already begun (then the response is cut short); completes once written. */
+  public static Future<Void> write(RoutingContext ctx, Problem problem) {
+    if (ctx.response().headWritten() || ctx.response().closed()) {
+      if (!ctx.response().ended() && !ctx.response().closed()) {
         ctx.response().reset();
       }
-      return;
+      return Future.succeededFuture();
     }
     if (problem.status() == 503 || problem.isOutcomeUnknown()) {
       ctx.response().putHeader("Retry-After", "1");
     }
-    ctx.response()
+    return ctx.response()
       .setStatusCode(problem.status())
       .putHeader("Content-Type", Problem.CONTENT_TYPE)
       .putHeader("Cache-Control", "no-store")
@@ -52,6 +76,7 @@ public final class Problems {
     return switch (status) {
       case 404 -> "no such resource";
       case 405 -> "method not allowed on this resource";
+      case 408 -> "the request did not arrive whole in time";
       case 413 -> "request body is larger than the configured limit";
       default -> Problem.title(status);
     };

@@ -104,12 +104,15 @@ public final class Routers {
    * A router with {@code GET /health}, {@code GET /ready}, {@code GET /metrics} and
    * {@code GET /openapi.json}, whose 404, 405 and failures are problem+json. Add the service's
    * routes to it. Once the process drains ({@link Lifecycle}) every request but {@code /ready} is
-   * answered 503 at once.
+   * answered 503 at once. Every request's body must arrive whole within the configured time
+   * ({@link BodyDeadline}).
    */
-  public static Router base(Vertx vertx, Readiness readiness, String openApiResource) {
+  public static Router base(Vertx vertx, Readiness readiness, String openApiResource, HttpConfig config) {
     Router router = Router.router(vertx);
     Buffer openApi = Buffer.buffer(readResource(openApiResource));
+    HttpMeters.registerAtZero();
     router.route().handler(Lifecycle.of(vertx)::admit);
+    router.route().handler(BodyDeadline.handler(vertx, config.bodyTimeoutMs()));
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(readiness::handle);
     router.get("/metrics").handler(metricsHandler());

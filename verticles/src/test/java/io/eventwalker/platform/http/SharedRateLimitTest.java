@@ -1,4 +1,4 @@
-package io.eventwalker.betmaker;
+package io.eventwalker.platform.http;
 
 import io.eventwalker.testing.Backing;
 import io.vertx.core.Vertx;
@@ -23,7 +23,7 @@ class SharedRateLimitTest {
   }
 
   private RateLimiter limiter(Redis redis, String prefix) {
-    return RateLimiter.shared(new BetMakerConfig.RateLimit(2, 5, Set.of()), vertx, redis, prefix);
+    return RateLimiter.shared(new RateLimitConfig(2, 5, Set.of()), vertx, redis, prefix, RateLimiter.Meter.NONE);
   }
 
   @Test

@@ -1,11 +1,7 @@
-package io.eventwalker.betmaker;
+package io.eventwalker.platform.http;
 
-import io.eventwalker.platform.metrics.Meters;
-import io.eventwalker.platform.http.Problem;
-import io.eventwalker.platform.http.Problems;
-import io.eventwalker.platform.auth.Bearer;
-import io.eventwalker.platform.auth.Identity;
 import io.eventwalker.platform.cluster.Clustering;
+import io.eventwalker.platform.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -18,20 +14,25 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * A per-client request rate limit (the generic cell rate algorithm: a token bucket kept as one
- * number per client). A client is the player of a valid bearer token, else the remote IP address. Over the limit a request is answered
- * 429 with {@code Retry-After} and goes no further. One limiter is shared by all HTTP verticle
- * instances of a service. In one process the number lives in its memory; with several
- * bet-makers ({@link #shared}) it lives in Redis, so N instances allow the rate once, not N
- * times. If Redis does not answer within {@link #SHARED_TIMEOUT_MS}, each instance falls back to
- * its share of the limit (the rate divided by the members of the cluster), so the sum still holds.
+ * number per client): bet-maker's {@code POST /bet}, line-provider's writes. A client is whoever
+ * the route's {@code clientOf} says: the subject of a valid credential, else the client address
+ * ({@link ClientAddress}: an IPv6 /64 is one client). Over the limit a request is answered 429
+ * with {@code Retry-After} and goes no further. One limiter is shared by all HTTP verticle
+ * instances of a service. In one process the number lives in its memory; with several instances
+ * ({@link #shared}) it lives in Redis, so N instances allow the rate once, not N times. If Redis
+ * does not answer within {@link #SHARED_TIMEOUT_MS}, each instance falls back to its share of the
+ * limit (the rate divided by the members of the cluster), so the sum still holds.
  */
 public final class RateLimiter {
 
   private static final int MAX_CLIENTS = 100_000;
-  private static final String PLAYER = "player:";
+  /** How a client key of an address starts (what {@code clientOf} answers without a credential). */
+  public static final String ADDRESS = "address:";
   /** The wait for Redis's verdict before the local share decides. */
   static final long SHARED_TIMEOUT_MS = 200;
   /**
@@ -57,27 +58,42 @@ public final class RateLimiter {
   private final boolean unlimited;
   private final long intervalNanos;
   private final long toleranceNanos;
+  /** Client addresses ({@link ClientAddress} keys) not limited. */
   private final Set<String> exempt;
   private final ConcurrentHashMap<String, AtomicLong> theoreticalArrival = new ConcurrentHashMap<>();
   /** Where the shared limit lives: null when the limit is this process's own. */
   private final Shared shared;
+  /** What a refusal is counted as: the meters' prefix, the label of a client with a credential, and the service's own count. */
+  private final Meter meter;
 
   /** The limit kept in Redis under {@code prefix}, and the local shares used while Redis does not answer, by cluster size. */
   private record Shared(Redis redis, String prefix, Vertx vertx, double perSecond, int burst,
                         ConcurrentHashMap<Integer, RateLimiter> shares) {
   }
 
-  /** {@code perSecond} sustained requests per client, bursts up to {@code burst}; {@code exempt} addresses are not limited. */
-  public RateLimiter(double perSecond, int burst, Set<String> exempt) {
-    this(perSecond, burst, exempt, null);
+  /**
+   * How refusals are counted: {@code <service>_rate_limited_requests_total{client}}, {@code client}
+   * being {@code credentialed} (e.g. {@code player}) or {@code address}; {@code refused} runs too
+   * (a service's own count of refusals), and {@code <service>_rate_limit_fallbacks_total} counts
+   * the verdicts taken without Redis.
+   */
+  public record Meter(String service, String credentialed, Runnable refused) {
+    /** No meters (tests). */
+    public static final Meter NONE = new Meter(null, null, () -> { });
   }
 
-  private RateLimiter(double perSecond, int burst, Set<String> exempt, Shared shared) {
+  /** {@code perSecond} sustained requests per client, bursts up to {@code burst}; {@code exempt} addresses are not limited. */
+  public RateLimiter(double perSecond, int burst, Set<String> exempt) {
+    this(perSecond, burst, exempt, null, Meter.NONE);
+  }
+
+  private RateLimiter(double perSecond, int burst, Set<String> exempt, Shared shared, Meter meter) {
     this.unlimited = false;
     this.intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / perSecond);
     this.toleranceNanos = intervalNanos * (Math.max(1, burst) - 1L);
-    this.exempt = Set.copyOf(exempt);
+    this.exempt = exempt.stream().map(ClientAddress::key).collect(Collectors.toUnmodifiableSet());
     this.shared = shared;
+    this.meter = meter;
   }
 
   private RateLimiter() {
@@ -86,21 +102,17 @@ public final class RateLimiter {
     this.toleranceNanos = 0;
     this.exempt = Set.of();
     this.shared = null;
-  }
-
-  /** The Redis keys of the shared limit: {@code event-walker:<BM_SUBSCRIBER>:rate:<client>}. */
-  public static String sharedPrefix(String subscriber) {
-    return "event-walker:" + subscriber + ":rate:";
+    this.meter = Meter.NONE;
   }
 
   /**
    * The limit shared by a service's instances through Redis (keys {@code prefix + client}, each
    * expiring once its bucket is full again).
    */
-  static RateLimiter shared(BetMakerConfig.RateLimit config, Vertx vertx, Redis redis, String prefix) {
+  public static RateLimiter shared(RateLimitConfig config, Vertx vertx, Redis redis, String prefix, Meter meter) {
     return config.perSecond() == 0 ? unlimited()
       : new RateLimiter(config.perSecond(), config.burst(), config.exempt(),
-        new Shared(redis, prefix, vertx, config.perSecond(), config.burst(), new ConcurrentHashMap<>()));
+        new Shared(redis, prefix, vertx, config.perSecond(), config.burst(), new ConcurrentHashMap<>()), meter);
   }
 
   /** A limiter that lets everything through (the limit turned off). */
@@ -108,14 +120,14 @@ public final class RateLimiter {
     return new RateLimiter();
   }
 
-  /** {@code BM_RATE_LIMIT_*}: {@code perSecond} 0 turns the limit off. */
-  static RateLimiter of(BetMakerConfig.RateLimit config) {
-    return config.perSecond() == 0 ? unlimited() : new RateLimiter(config.perSecond(), config.burst(), config.exempt());
+  /** This process's own limit; {@code perSecond} 0 turns it off. */
+  public static RateLimiter of(RateLimitConfig config, Meter meter) {
+    return config.perSecond() == 0 ? unlimited() : new RateLimiter(config.perSecond(), config.burst(), config.exempt(), null, meter);
   }
 
   /** How long {@code client} must wait before its next request is allowed; 0 if it may go now (and is counted). */
   public long delayNanos(String client, long now) {
-    if (unlimited || exempt.contains(client)) {
+    if (unlimited) {
       return 0;
     }
     if (theoreticalArrival.size() > MAX_CLIENTS) {
@@ -134,34 +146,45 @@ public final class RateLimiter {
     }
   }
 
-  /** A route handler: lets the request through, or answers 429 with {@code Retry-After}. */
-  public Handler<RoutingContext> handler() {
-    if (shared != null) {
-      return this::checkShared;
-    }
-    return ctx -> answer(ctx, client(ctx), delayNanos(client(ctx), System.nanoTime()));
+  /** Whether requests from {@code address} are not limited (its client, {@link ClientAddress#key}, is listed). */
+  boolean exempts(String address) {
+    return exempt.contains(ClientAddress.key(address));
   }
 
-  private static void answer(RoutingContext ctx, String client, long delay) {
+  /**
+   * A route handler: lets the request through, or answers 429 with {@code Retry-After}. It counts
+   * the request against {@code clientOf}'s answer, or, from an exempt address, lets it through.
+   */
+  public Handler<RoutingContext> handler(Function<RoutingContext, String> clientOf) {
+    return ctx -> {
+      if (unlimited || exempts(ClientAddress.of(ctx.request()))) {
+        ctx.next();
+      } else if (shared != null) {
+        checkShared(ctx, clientOf.apply(ctx));
+      } else {
+        String client = clientOf.apply(ctx);
+        answer(ctx, client, delayNanos(client, System.nanoTime()));
+      }
+    };
+  }
+
+  private void answer(RoutingContext ctx, String client, long delay) {
     if (delay == 0) {
       ctx.next();
       return;
     }
-    BetMeters.refused("rate_limited");
-    Meters.counter("bet_maker_rate_limited_requests", "requests answered 429, by what they counted against",
-      "client", client.startsWith(PLAYER) ? "player" : "address").increment();
+    if (meter.service() != null) {
+      meter.refused().run();
+      Meters.counter(meter.service() + "_rate_limited_requests", "requests answered 429, by what they counted against",
+        "client", client.startsWith(ADDRESS) ? "address" : meter.credentialed()).increment();
+    }
     long seconds = Math.max(1, (delay + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
     ctx.response().putHeader("Retry-After", Long.toString(seconds));
     Problems.write(ctx, Problem.of(429, "too many requests from this client; retry after " + seconds + " s"));
   }
 
   /** Asks Redis; the body waits (paused) meanwhile. */
-  private void checkShared(RoutingContext ctx) {
-    String client = client(ctx);
-    if (exempt.contains(client)) {
-      ctx.next();
-      return;
-    }
+  private void checkShared(RoutingContext ctx, String client) {
     ctx.request().pause();
     sharedDelayNanos(client).onComplete(delay -> {
       if (delay.result() != 0) {
@@ -181,25 +204,14 @@ public final class RateLimiter {
       .timeout(SHARED_TIMEOUT_MS, TimeUnit.MILLISECONDS)
       .map(verdict -> TimeUnit.MICROSECONDS.toNanos(verdict.toLong()))
       .recover(noAnswer -> {
-        Meters.counter("bet_maker_rate_limit_fallbacks", "verdicts of the shared rate limit taken locally, Redis not answering in time").increment();
+        if (meter.service() != null) {
+          Meters.counter(meter.service() + "_rate_limit_fallbacks", "verdicts of the shared rate limit taken locally, Redis not"
+            + " answering in time").increment();
+        }
         int members = Clustering.members(shared.vertx());
         return Future.succeededFuture(shared.shares().computeIfAbsent(members, n -> new RateLimiter(shared.perSecond() / n,
           Math.max(1, shared.burst() / n), exempt)).delayNanos(client, System.nanoTime()));
       });
-  }
-
-  /**
-   * Who a request counts against: the player of a valid bearer token, else the client's address
-   * (so a player is not limited by others behind the same address, and requests without a valid
-   * token are still limited). Exempt addresses are listed as addresses.
-   */
-  private String client(RoutingContext ctx) {
-    Identity identity = ctx.get(Bearer.IDENTITY);
-    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-    if (exempt.contains(address)) {
-      return address;
-    }
-    return identity != null ? PLAYER + identity.subject() : address;
   }
 
   /** Forgets clients idle for long (called periodically). */
