@@ -9,14 +9,18 @@ player's bets) needs the player's token in the register frame's headers.
 
 Prints one JSON line per message received ({"address": ..., "body": ...}); exits 0 once it has
 seen --settlements settlements (0: never), or 1 when the bridge refuses a register or --timeout
-seconds pass first.
+seconds pass first. It pings every 10 s: the bridge closes a socket that sends no ping for
+BM_BRIDGE_PING_TIMEOUT_MS (30 s by default).
 """
 import argparse
 import json
+import select
 import socket
 import struct
 import sys
 import time
+
+PING_EVERY_S = 10.0
 
 
 def send(sock, frame):
@@ -57,10 +61,19 @@ def main():
         if args.player:
             send(sock, {"type": "register", "address": "players." + args.player,
                         "headers": {"Authorization": "Bearer " + (args.token or "")}})
-        # A ping answered means the registers before it were handled: we are listening.
+        # The bridge handles a socket's frames in order: a ping answered means the registers before
+        # it were handled, and we are listening.
         send(sock, {"type": "ping"})
+        next_ping = time.monotonic() + PING_EVERY_S
+        listening = False
         settled = 0
         while time.monotonic() < deadline:
+            readable, _, _ = select.select([sock], [], [], max(0.0, min(deadline, next_ping) - time.monotonic()))
+            if not readable:
+                if time.monotonic() >= next_ping:
+                    send(sock, {"type": "ping"})
+                    next_ping = time.monotonic() + PING_EVERY_S
+                continue
             sock.settimeout(max(0.1, deadline - time.monotonic()))
             try:
                 frame = receive(sock)
@@ -68,7 +81,9 @@ def main():
                 break
             kind = frame.get("type")
             if kind == "pong":
-                print(json.dumps({"listening": True}), flush=True)
+                if not listening:
+                    listening = True
+                    print(json.dumps({"listening": True}), flush=True)
             elif kind == "err":
                 print(json.dumps({"refused": frame.get("message") or frame.get("body")}), flush=True)
                 return 1

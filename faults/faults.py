@@ -24,6 +24,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
+import bridge_flood as flood  # noqa: E402  (faults/, beside this file)
 from system import (JAR, ROOT, Services, conf_value, ensure_backing_services, set_bearer, token, ensure_rabbit_users, grep_log, heap_mb, http,  # noqa: E402
                     http_with_headers, names, postgres_start, publish_as,
                     postgres_stop_immediately, psql, queue_depth, rabbit_ctl, rabbit_kill, rabbit_start,
@@ -33,10 +34,11 @@ LOGS = os.path.join(ROOT, "faults", "results")
 DOC = os.path.join(ROOT, "docs", "reliability.md")
 LP, BM = "line-provider", "bet-maker"
 PORTS = {LP: int(os.environ.get("FAULTS_LP_PORT", "19001")), BM: int(os.environ.get("FAULTS_BM_PORT", "19000"))}
+TCP_PORT = int(os.environ.get("FAULTS_BM_TCP_PORT", "19002"))  # bet-maker's TCP event-bus bridge
 OUTCOME_UNKNOWN = "urn:event-walker:problem:outcome-unknown"
 FORGER = "faults-forger"
 ENV = {
-    "LP_HTTP_PORT": str(PORTS[LP]), "BM_HTTP_PORT": str(PORTS[BM]),
+    "LP_HTTP_PORT": str(PORTS[LP]), "BM_HTTP_PORT": str(PORTS[BM]), "BM_TCP_BRIDGE_PORT": str(TCP_PORT),
     "LP_PG_SCHEMA": "lp_faults", "BM_PG_SCHEMA": "bm_faults", "LP_REDIS_PREFIX": "faults:lp:",
     "LINE_PROVIDER_QUEUE": "faults.line-provider.requests", "BM_SUBSCRIBER": "bm-faults", "LP_SUBSCRIBERS": "bet-maker:bm-faults",
     "BM_CATCH_UP_INTERVAL_MS": "2000", "LP_OUTBOX_POLL_MS": "200",
@@ -613,8 +615,14 @@ class Suite:
         return result.stdout
 
     def abuse_at_small_heap(self):
-        # 10,000 bridge sockets opened and left idle, and 24 clients sending bodies of the
-        # largest allowed size (and larger) as fast as they can, against bet-maker at -Xmx96m.
+        # bet-maker at -Xmx96m, both bridges flooded at once, each kind of abuse from a loopback
+        # address of its own (the bridges count sockets per client address): 10,000 websockets asked
+        # for and left idle (127.0.0.1), 24 clients sending bodies of the largest allowed size (and
+        # larger) as fast as they can (127.0.0.1), 5,000 TCP sockets (127.0.0.3) and 200 websockets
+        # (127.0.0.4) each registering more handlers than allowed, TCP frames announcing 2 GB
+        # (127.0.0.5), websocket frames announcing 100 MB and SockJS bodies over the frame limit
+        # (127.0.0.6); meanwhile a TCP and a SockJS listener (127.0.0.2) follow an event that changes
+        # every 2 s, and a bet is placed every 0.1 s.
         import resource
         import socket
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -622,7 +630,10 @@ class Suite:
         event = self.event("abuse")
         self.bets(event, 1)
         ooms_before = len(grep_log(self.services.log(BM), "OutOfMemoryError"))
-        limit = int(json.load(open(os.path.join(ROOT, "conf", "bet-maker.json")))["BM_MAX_BODY_BYTES"])
+        limit = int(conf_value(BM, "BM_MAX_BODY_BYTES", ENV))
+        max_frame = int(conf_value(BM, "BM_BRIDGE_MAX_FRAME_BYTES", ENV))
+        max_handlers = int(conf_value(BM, "BM_BRIDGE_MAX_HANDLERS", ENV))
+        per_client = int(conf_value(BM, "BM_BRIDGE_MAX_SOCKETS_PER_CLIENT", ENV))
         items = ",\n".join('    {"event_id": "%s", "sum_bet": "999999.99"}' % ("no-such-event-" + "x" * 50) for _ in range(1000))
         body = ("[\n" + items + "\n]").encode()
         largest = body + b" " * (limit - len(body))  # exactly the limit: read, parsed, refused (404)
@@ -638,6 +649,8 @@ class Suite:
 
         request = ("GET /eventbus/websocket HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n" % PORTS[BM]).encode()
+        listeners = [flood.Listener(kind, port, "127.0.0.2", "events." + event) for kind, port in (("tcp", TCP_PORT), ("sockjs", PORTS[BM]))]
+        held_tcp, held_ws = [], []
         try:
             first_opened = time.time()
             for _ in range(10000):
@@ -648,45 +661,118 @@ class Suite:
                 sockets.append(sock)
             opening = time.time() - first_opened
             held = bridge_sockets()
-            expect(held <= 100, "bet-maker kept %d bridge sockets of one client" % held)
+            held_tcp, refused_tcp = flood.hold_handlers("tcp", TCP_PORT, "127.0.0.3", 5000, max_handlers + 5)
+            held_ws, refused_ws = flood.hold_handlers("sockjs", PORTS[BM], "127.0.0.4", 200, max_handlers + 5)
+            held_all = bridge_sockets()
+            for listener in listeners:
+                listener.start()
+                expect(listener.listening.wait(30), "the %s listener is not listening" % listener.kind)
             stop = threading.Event()
-            answers, health, legit = [], [], []
+            answers, health, legit, took, heap, huge, oversized, bodies, versions = [], [], [], [], [], [], [], [], []
 
-            def flood(payload):
+            def flood_bodies(payload):
                 while not stop.is_set():
                     answers.append(http("POST", PORTS[BM], "/bet", payload, timeout=30)[0])
-
-            heap = []
 
             def probe():
                 while not stop.is_set():
                     health.append(http("GET", PORTS[BM], "/health", timeout=5)[0])
                     heap.append(heap_mb(PORTS[BM]))
-                    legit.append(http("POST", PORTS[BM], "/bet", {"event_id": event, "sum_bet": "1.00"}, timeout=30)[0])
                     time.sleep(0.1)
 
-            threads = [threading.Thread(target=flood, args=(largest if i % 6 else too_large,)) for i in range(24)]
-            threads.append(threading.Thread(target=probe))
+            def bettor():
+                while not stop.is_set():
+                    started = time.time()
+                    legit.append(http("POST", PORTS[BM], "/bet", {"event_id": event, "sum_bet": "1.00"}, timeout=30)[0])
+                    took.append(time.time() - started)
+                    time.sleep(0.1)
+
+            def huge_frames():
+                while not stop.is_set():
+                    huge.append(flood.huge_tcp_frame(TCP_PORT, "127.0.0.5"))
+
+            def oversized_frames():
+                while not stop.is_set():
+                    oversized.append(flood.oversized_ws_frame(PORTS[BM], "127.0.0.6"))
+                    path = "/eventbus/000/%s/xhr_send" % secrets.token_hex(8)
+                    bodies.append(http("POST", PORTS[BM], path, b"[" + b" " * max_frame + b"]", timeout=10)[0])
+
+            def changes():
+                ratio = 175
+                while not stop.wait(2):
+                    ratio += 1
+                    status, text = http("PUT", PORTS[LP], "/event", {"event_id": event, "ratio": "%d.%02d" % divmod(ratio, 100)})
+                    if status == 200:
+                        versions.append(json.loads(text)["version"])
+
+            def keep_pinging():
+                while not stop.wait(5):
+                    flood.ping_all("tcp", held_tcp)
+                    flood.ping_all("sockjs", held_ws)
+
+            threads = [threading.Thread(target=flood_bodies, args=(largest if i % 6 else too_large,), daemon=True) for i in range(24)]
+            threads += [threading.Thread(target=t, daemon=True) for t in [huge_frames] * 2 + [oversized_frames] * 2]
+            threads += [threading.Thread(target=t, daemon=True) for t in (probe, bettor, changes, keep_pinging)]
+            flood.ping_all("tcp", held_tcp)
+            flood.ping_all("sockjs", held_ws)
             for thread in threads:
                 thread.start()
             time.sleep(20)  # the flood itself
             stop.set()
+            joined_by = time.time() + 60
             for thread in threads:
-                thread.join(60)
+                thread.join(max(0.0, joined_by - time.time()))
+            try:
+                wait_until("the listeners to hear the last change", 10, lambda: all(
+                    versions and any(b.get("version") == versions[-1] for b in l.heard) for l in listeners), interval=0.2)
+            except TimeoutError:
+                pass  # what each heard is checked below
         finally:
-            for sock in sockets:
+            for listener in listeners:
+                listener.stopping.set()
+            for sock in sockets + held_tcp + held_ws:
                 sock.close()
         expect(self.services.alive(BM), "bet-maker died")
         ooms = grep_log(self.services.log(BM), "OutOfMemoryError")[ooms_before:]
+
+        def most(values):  # the largest of the numbers (None: a frame read whole)
+            return max([v for v in values if v is not None] or [0])
+
+        figures = {"bridge sockets asked for": "10000 websockets in %.1f s (%d upgraded); 5000 TCP and 200 websockets with %d handlers each"
+                                            % (opening, opened, max_handlers + 5),
+                "kept open by bet-maker": "%d of one client; %d TCP and %d websockets of two others (%d in all)"
+                                          % (held, len(held_tcp), len(held_ws), held_all),
+                "registers beyond the handlers' limit refused": refused_tcp + refused_ws,
+                "TCP frames announcing 2 GB": "%d, each closed after at most %.1f MB sent" % (len(huge), most(huge) / 1048576),
+                "websocket frames announcing 100 MB": "%d (%d upgrades refused), each closed after at most %.1f MB sent"
+                                                      % (len(oversized), oversized.count(-1), most(oversized) / 1048576),
+                "SockJS bodies over the frame limit": "%d (413: %d, cut off: %d)" % (len(bodies), bodies.count(413), bodies.count(0)),
+                "bet-maker heap used, highest sample (of 96 MB)": "%.0f MB" % most(heap),
+                "flood answers": "%d (404: %d, 413: %d, 503: %d)" % (len(answers), answers.count(404), answers.count(413), answers.count(503)),
+                "/health": "%d × 200" % len(health), "legitimate bets": "%d of %d placed, the slowest in %.1f s" % (legit.count(201), len(legit), max(took or [0])),
+                "changes heard by the TCP and the SockJS listener": "%d of %d, %d of %d" % (
+                    len(set(versions) & {b.get("version") for b in listeners[0].heard}), len(versions),
+                    len(set(versions) & {b.get("version") for b in listeners[1].heard}), len(versions)),
+                "OutOfMemoryError": "none" if not ooms else "%d" % len(ooms)}
+        log("   figures: %s" % figures)
         expect(not ooms, "OutOfMemoryError: %s" % ooms[:1])
+        expect(held <= per_client, "bet-maker kept %d bridge sockets of one client" % held)
+        expect(len(held_tcp) <= per_client and len(held_ws) <= per_client,
+               "kept %d TCP and %d websocket sockets of one client each" % (len(held_tcp), len(held_ws)))
+        expect(refused_tcp == 5 * len(held_tcp) and refused_ws == 5 * len(held_ws),
+               "registers beyond %d refused: %d on TCP, %d on SockJS" % (max_handlers, refused_tcp, refused_ws))
         expect(health and set(health) == {200}, "GET /health answered %s" % sorted(set(health)))
         expect(legit.count(201) >= 10, "legitimate bets placed: %d of %d (%s)" % (legit.count(201), len(legit), sorted(set(legit))))
         expect(set(answers) <= {404, 413, 503}, "the flood got %s" % sorted(set(answers)))
-        return {"bridge sockets asked for": "10000 in %.1f s (%d upgraded)" % (opening, opened), "kept open by bet-maker": held,
-                "bet-maker heap used, highest sample (of 96 MB)": "%.0f MB" % max(heap),
-                "flood answers": "%d (404: %d, 413: %d, 503: %d)" % (len(answers), answers.count(404), answers.count(413), answers.count(503)),
-                "/health": "%d × 200" % len(health), "legitimate bets": "%d of %d placed" % (legit.count(201), len(legit)),
-                "OutOfMemoryError": "none"}
+        expect(huge and None not in huge, "a TCP frame announcing 2 GB was read whole")
+        expect(most(huge) <= 16 * 1024 * 1024, "up to %d bytes of a frame announcing 2 GB went in before the close" % most(huge))
+        expect(oversized and None not in oversized, "a websocket frame announcing 100 MB was read whole")
+        expect(set(bodies) <= {413, 0}, "SockJS bodies over the frame limit answered %s" % sorted(set(bodies)))
+        for listener in listeners:
+            heard = sorted({b.get("version") for b in listener.heard})
+            expect(not listener.closed and not listener.errors, "the %s listener was closed or refused: %s" % (listener.kind, listener.errors))
+            expect(set(versions) <= set(heard), "the %s listener heard versions %s of %s" % (listener.kind, heard, versions))
+        return figures
 
     def postgres_stopped_under_load(self):
         event = self.event("pg-stop")
@@ -858,8 +944,11 @@ CASES = [
      "dead-lettered after 5 attempts with its reason; dead-letters replay applies it once the cause is gone"),
     ("outage_while_applying", "PostgreSQL stopped for 8 s while bet-maker applies an update",
      "retried for as long as the outage lasts, never dead-lettered; settled when PostgreSQL returns"),
-    ("abuse_at_small_heap", "bet-maker at -Xmx96m: 10,000 bridge sockets opened and left idle, 24 clients flooding the largest bodies allowed (and larger) for 20 s",
-     "no OutOfMemoryError; /health always 200; legitimate bets still placed; at most BM_BRIDGE_MAX_SOCKETS_PER_CLIENT sockets kept"),
+    ("abuse_at_small_heap", "bet-maker at -Xmx96m: 10,000 bridge sockets opened and left idle, 24 clients flooding the largest bodies allowed (and larger), "
+     "and both bridges flooded for 20 s: TCP frames announcing 2 GB, websocket frames announcing 100 MB and SockJS bodies over the frame limit, "
+     "5,000 TCP sockets and 200 websockets registering more handlers than allowed",
+     "no OutOfMemoryError; /health always 200; legitimate bets still placed; a TCP and a SockJS listener hear every change of their event; "
+     "at most BM_BRIDGE_MAX_SOCKETS_PER_CLIENT sockets kept per client, BM_BRIDGE_MAX_HANDLERS handlers per socket; each oversized frame closes its socket at once"),
     ("postgres_stopped_under_load", "PostgreSQL immediate stop under POST /bet load (pg_ctlcluster stop -m immediate)",
      "every 2xx bet exists after restart; pools recover without restarting the services; prompt 503s meanwhile"),
     ("bet_maker_frozen", "bet-maker SIGSTOP past the heartbeat, then SIGCONT", "no double settlement"),

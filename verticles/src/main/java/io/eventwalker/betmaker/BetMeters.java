@@ -38,6 +38,9 @@ final class BetMeters {
     for (String cause : List.of("forged", "unreadable", "refused", "poison")) {
       Meters.counter(DEAD_LETTERED, DEAD_LETTERED_HELP, "cause", cause);
     }
+    for (BridgeRefusal reason : BridgeRefusal.values()) {
+      Meters.counter(BRIDGE_REFUSED, BRIDGE_REFUSED_HELP, "reason", reason.label);
+    }
     latency();
   }
 
@@ -49,6 +52,31 @@ final class BetMeters {
   private static final String REFUSED_HELP = "requests to place bets that stored none, by reason";
   private static final String SETTLED = "bet_maker_bets_settled";
   private static final String SETTLED_HELP = "bets settled, by outcome";
+  private static final String BRIDGE_REFUSED = "bet_maker_bridge_refused";
+  private static final String BRIDGE_REFUSED_HELP = "bridge sockets closed and frames refused by the bridges' limits, by limit";
+
+  /** Which of the bridges' limits (SPEC §3.5) refused a socket or a frame. */
+  enum BridgeRefusal {
+    /** a socket beyond {@code BM_BRIDGE_MAX_SOCKETS_PER_CLIENT}: refused or closed at once */
+    SOCKETS_PER_CLIENT("sockets_per_client"),
+    /** a frame (or a SockJS body) larger than {@code BM_BRIDGE_MAX_FRAME_BYTES}, or too many frames waiting: the socket closed */
+    FRAME_TOO_LARGE("frame_too_large"),
+    /** a register beyond {@code BM_BRIDGE_MAX_HANDLERS}: refused, the socket kept */
+    HANDLERS_PER_SOCKET("handlers_per_socket"),
+    /** no ping for {@code BM_BRIDGE_PING_TIMEOUT_MS}: the socket closed */
+    PING_TIMEOUT("ping_timeout");
+
+    final String label;
+
+    BridgeRefusal(String label) {
+      this.label = label;
+    }
+  }
+
+  /** A bridge socket closed, or a frame refused, by one of the bridges' limits. */
+  static void bridgeRefused(BridgeRefusal reason) {
+    Meters.counter(BRIDGE_REFUSED, BRIDGE_REFUSED_HELP, "reason", reason.label).increment();
+  }
 
   /** Counts what a placement came to: its bets placed, or one refusal with its reason. */
   static void placement(Placement outcome) {

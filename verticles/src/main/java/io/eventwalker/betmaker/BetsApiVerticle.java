@@ -68,6 +68,7 @@ public final class BetsApiVerticle extends VerticleBase {
   private final long placeTimeoutMs;
   private final long commitTimeoutMs;
   private Bearer bearer;
+  private LiveSockets sockets;
 
   /** {@code rateLimiter}, {@code concurrency}: shared by every instance, so the limits are per process, not per event loop. */
   BetsApiVerticle(BetMakerConfig config, RateLimiter rateLimiter, ConcurrencyLimit concurrency) {
@@ -105,10 +106,17 @@ public final class BetsApiVerticle extends VerticleBase {
     router.get("/events").handler(identify).handler(limited).handler(this::openEvents);
     ConflictsApi.mount(vertx, config, router, limited, bearer);
     Routers.pages(router, "bet-maker");
-    router.route("/eventbus/*").handler(Routers.sameOrigin(config.bridge().allowedOrigins()))
-      .handler(LiveListeners.admission(vertx, config.bridge().maxSocketsPerClient()));
-    router.route("/eventbus/*").subRouter(LiveBridge.create(vertx, config.bridge(), bearer, config.http().requestTimeoutMs()));
-    return Routers.serve(vertx, router, Routers.serverOptions(config.http()), "bet-maker", OPENAPI);
+    sockets = LiveBridge.mount(vertx, router, config, bearer);
+    return Routers.serve(vertx, router, LiveBridge.limitFrames(Routers.serverOptions(config.http()), config.bridge().limits()),
+      "bet-maker", OPENAPI);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (sockets != null) {
+      sockets.stop();
+    }
+    return Future.succeededFuture();
   }
 
   // ---- POST /bet ----

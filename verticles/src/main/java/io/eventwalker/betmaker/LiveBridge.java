@@ -1,46 +1,132 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.BetMakerConfig.BridgeLimits;
+import io.eventwalker.betmaker.BetMeters.BridgeRefusal;
 import io.eventwalker.platform.auth.Bearer;
+import io.eventwalker.platform.http.Routers;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 /**
- * The SockJS event-bus bridge at {@code /eventbus} (SPEC §3.5). Browsers may only listen, and only
- * on {@code events.<event_id>}, {@code events.open} (anyone), {@code bets.<bet_id>} and
- * {@code players.<player_id>} (only their owner, proven by the token in the register frame's
- * headers: {@link Owners}): nothing is permitted inbound, so a client can neither send to nor call any address; every internal address starts with
- * {@code betmaker.} and matches no pattern here. Each socket is bounded (handlers, address length)
- * and dropped when it stops answering pings; each client address may hold at most
- * {@code BM_BRIDGE_MAX_SOCKETS_PER_CLIENT} sockets.
+ * The SockJS event-bus bridge at {@code /eventbus} (SPEC §3.5): SockJS carries the frames (a
+ * websocket, or another transport for browsers without one), {@link LiveSession} answers them, as
+ * it does the TCP bridge's, and {@link LiveSockets} applies the per-client limit and the ping
+ * time-out to both. A frame is at most {@code BM_BRIDGE_MAX_FRAME_BYTES}: the HTTP server refuses a
+ * larger websocket frame or message ({@link #limitFrames}) and the body of another transport's
+ * request is refused (413) from its {@code Content-Length}, or once that many bytes have come.
  */
 final class LiveBridge {
-
-  static final String EVENTS_PATTERN = "events\\.[A-Za-z0-9._:-]{1,64}";
-  static final String BETS_PATTERN = "bets\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-  static final String PLAYERS_PATTERN = "players\\.[A-Za-z0-9._@:-]{1,64}";
 
   private LiveBridge() {
   }
 
-  static Router create(Vertx vertx, BetMakerConfig.Bridge config, Bearer bearer, long ownerCheckTimeoutMs) {
-    SockJSBridgeOptions bridge = new SockJSBridgeOptions()
-      .addOutboundPermitted(new PermittedOptions().setAddressRegex(EVENTS_PATTERN))
-      .addOutboundPermitted(new PermittedOptions().setAddressRegex(BETS_PATTERN))
-      .addOutboundPermitted(new PermittedOptions().setAddressRegex(PLAYERS_PATTERN))
-      .setPingTimeout(config.pingTimeoutMs())
-      .setMaxHandlersPerSocket(config.maxHandlers())
-      .setMaxAddressLength(100);
+  /**
+   * Serves the bridge at {@code /eventbus} on {@code router} (an HTTP verticle's): other origins
+   * refused unless allowed, a client's websocket beyond its share refused before the upgrade, bodies
+   * read up to the frame limit. Returns the verticle's sockets, to stop with it.
+   */
+  static LiveSockets mount(Vertx vertx, Router router, BetMakerConfig config, Bearer bearer) {
+    BridgeLimits limits = config.bridge().limits();
+    LiveSockets sockets = new LiveSockets(vertx, limits);
+    router.route("/eventbus/*").handler(Routers.sameOrigin(config.bridge().allowedOrigins()))
+      .handler(LiveSockets.admission(vertx, limits))
+      .handler(bodies(limits));
+    router.route("/eventbus/*").subRouter(create(vertx, limits, sockets, new Owners(vertx, bearer, config.http().requestTimeoutMs())));
+    return sockets;
+  }
+
+  /** Websocket frames and messages, on the HTTP server that serves the bridge, no larger than a bridge frame. */
+  static HttpServerOptions limitFrames(HttpServerOptions options, BridgeLimits limits) {
+    return options.setMaxWebSocketFrameSize(limits.maxFrameBytes()).setMaxWebSocketMessageSize(limits.maxFrameBytes());
+  }
+
+  /**
+   * Ahead of the bridge's router: the body of a SockJS request (the frames of transports other than
+   * websockets) read only up to the frame limit.
+   */
+  private static Handler<RoutingContext> bodies(BridgeLimits limits) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxFrameBytes()).setHandleFileUploads(false);
+    return ctx -> {
+      if (ctx.request().method() == HttpMethod.POST) {
+        ctx.addHeadersEndHandler(answered -> {
+          if (ctx.response().getStatusCode() == 413) {
+            BetMeters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
+          }
+        });
+        body.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    };
+  }
+
+  /** The bridge's router; {@code sockets} is the calling HTTP verticle's. */
+  private static Router create(Vertx vertx, BridgeLimits limits, LiveSockets sockets, Owners owners) {
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
       .setHeartbeatInterval(10_000)
       .setSessionTimeout(30_000)
       .setRegisterWriteHandler(false)
       .setInsertJSESSIONID(false)
       .setLibraryURL("/assets/vendor/sockjs.min.js");
-    return SockJSHandler.create(vertx, sockJs).bridge(bridge,
-      LiveListeners.hook(vertx, config.maxSocketsPerClient(), new Owners(vertx, bearer, ownerCheckTimeoutMs)));
+    LiveListeners listeners = new LiveListeners(vertx);
+    return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> {
+      LiveSession session = new LiveSession(vertx, limits, sockets, listeners, owners, peer(socket), LiveSession.Dialect.SOCKJS);
+      if (!sockets.admit(session, socket.remoteAddress(), socket::close)) {
+        socket.close();
+        return;
+      }
+      socket.handler(session::frame);
+      socket.exceptionHandler(failure -> {
+        if (LiveFailures.isFrameTooLarge(failure)) {
+          BetMeters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
+        }
+        LiveFailures.log("SockJS", LiveSockets.clientKey(socket.remoteAddress()), failure);
+        socket.close();
+      });
+      socket.closeHandler(closed -> session.closed());
+    });
+  }
+
+  private static LiveSession.Peer peer(SockJSSocket socket) {
+    return new LiveSession.Peer() {
+      @Override
+      public void write(JsonObject frame) {
+        socket.write(Buffer.buffer(frame.encode()));
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+      }
+
+      @Override
+      public boolean pause() {
+        return false; // a SockJS session would keep reading into a queue of its own, unbounded
+      }
+
+      @Override
+      public void resume() {
+      }
+
+      @Override
+      public void close() {
+        socket.close();
+      }
+
+      @Override
+      public String client() {
+        return LiveSockets.clientKey(socket.remoteAddress());
+      }
+    };
   }
 }

@@ -1,29 +1,41 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.BetMakerConfig.BridgeLimits;
+import io.eventwalker.betmaker.BetMeters.BridgeRefusal;
 import io.eventwalker.platform.auth.Bearer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.ext.bridge.BridgeOptions;
-import io.vertx.ext.bridge.PermittedOptions;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The TCP event-bus bridge (SPEC §3.5) on {@code BM_TCP_BRIDGE_PORT} (off when empty), for clients
- * in any language: frames are a 4-byte big-endian length and a JSON object ({@code examples/}
- * has one in Python with only its standard library). The SockJS bridge's permissions and token
- * rule exactly: listen on {@code events.*} freely, on {@code bets.<bet_id>} and
- * {@code players.<player_id>} only with the owner's token in the register frame's headers; nothing
- * inbound.
+ * in any language: each frame is a 4-byte big-endian length and a JSON object ({@code examples/} has
+ * a client in Python with only its standard library). The frames mean what the SockJS bridge's do
+ * ({@link LiveSession}: the same addresses, the same owner rule, nothing inbound), spelled as
+ * vertx-tcp-eventbus-bridge's clients expect ({@code message}, {@code err} with a {@code message},
+ * {@code pong}), under the same limits: a length over {@code BM_BRIDGE_MAX_FRAME_BYTES} closes the
+ * connection before anything of the frame is kept ({@link TcpFrames}), and the client's sockets,
+ * handlers and pings are counted as on the SockJS bridge ({@link LiveSockets}, {@link LiveSession}).
+ *
+ * <p>The server is ours, not vertx-tcp-eventbus-bridge's: that one (5.0.7) trusts the length before
+ * anything else and buffers whatever it announces, has no limit on handlers or pings, and logs a
+ * client's reset connection as an error with its stack trace.
  */
 public final class LiveTcpBridgeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveTcpBridgeVerticle.class);
 
   private final BetMakerConfig config;
-  private TcpEventBusBridge bridge;
+  private NetServer server;
+  private LiveSockets sockets;
 
   LiveTcpBridgeVerticle(BetMakerConfig config) {
     this.config = config;
@@ -31,20 +43,77 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BridgeLimits limits = config.bridge().limits();
     Owners owners = new Owners(vertx, Bearer.create(vertx, config.auth()), config.http().requestTimeoutMs());
-    BridgeOptions permissions = new BridgeOptions()
-      .addOutboundPermitted(new PermittedOptions().setAddressRegex(LiveBridge.EVENTS_PATTERN))
-      .addOutboundPermitted(new PermittedOptions().setAddressRegex(LiveBridge.BETS_PATTERN))
-      .addOutboundPermitted(new PermittedOptions().setAddressRegex(LiveBridge.PLAYERS_PATTERN));
-    bridge = TcpEventBusBridge.create(vertx, permissions,
-      new NetServerOptions().setHost(config.http().host()).setIdleTimeout(config.http().idleTimeoutS()),
-      LiveListeners.tcpHook(vertx, owners));
-    return bridge.listen(config.bridge().tcpPort())
-      .onSuccess(listening -> LOG.info("TCP event-bus bridge on port {}", config.bridge().tcpPort()));
+    LiveListeners listeners = new LiveListeners(vertx);
+    sockets = new LiveSockets(vertx, limits);
+    server = vertx.createNetServer(new NetServerOptions().setHost(config.http().host()).setPort(config.bridge().tcpPort())
+      .setIdleTimeout(config.http().idleTimeoutS()));
+    server.connectHandler(socket -> connected(socket, limits, owners, listeners));
+    return server.listen()
+      .onSuccess(listening -> LOG.info("TCP event-bus bridge on port {}", listening.actualPort()));
   }
 
   @Override
   public Future<?> stop() {
-    return bridge == null ? Future.succeededFuture() : bridge.close();
+    if (sockets != null) {
+      sockets.stop();
+    }
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void connected(NetSocket socket, BridgeLimits limits, Owners owners, LiveListeners listeners) {
+    String client = LiveSockets.clientKey(socket.remoteAddress());
+    TcpFrames[] frames = new TcpFrames[1];
+    LiveSession session = new LiveSession(vertx, limits, sockets, listeners, owners, new LiveSession.Peer() {
+      @Override
+      public void write(JsonObject frame) {
+        byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
+        socket.write(Buffer.buffer(4 + json.length).appendInt(json.length).appendBytes(json));
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+      }
+
+      @Override
+      public boolean pause() {
+        frames[0].pause();
+        socket.pause();
+        return true;
+      }
+
+      @Override
+      public void resume() {
+        socket.resume();
+        frames[0].resume();
+      }
+
+      @Override
+      public void close() {
+        socket.close();
+      }
+
+      @Override
+      public String client() {
+        return client;
+      }
+    }, LiveSession.Dialect.TCP);
+    if (!sockets.admit(session, socket.remoteAddress(), socket::close)) {
+      socket.close();
+      return;
+    }
+    frames[0] = new TcpFrames(limits.maxFrameBytes(), session::frame, announced -> {
+      BetMeters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
+      LOG.debug("TCP bridge socket from {} closed: a frame of {} bytes announced, the most is {}", client, announced, limits.maxFrameBytes());
+      socket.close();
+    });
+    socket.handler(frames[0]);
+    socket.exceptionHandler(failure -> {
+      LiveFailures.log("TCP", client, failure);
+      socket.close();
+    });
+    socket.closeHandler(closed -> session.closed());
   }
 }

@@ -30,8 +30,8 @@ final class Owners {
 
   /** Whether a client whose frame carries {@code headers} may listen on {@code address}; never fails. */
   Future<Boolean> mayListen(String address, JsonObject headers) {
-    boolean bet = address.matches(LiveBridge.BETS_PATTERN);
-    boolean player = address.matches(LiveBridge.PLAYERS_PATTERN);
+    boolean bet = address.matches(LiveSession.BETS_PATTERN);
+    boolean player = address.matches(LiveSession.PLAYERS_PATTERN);
     if (!bet && !player) {
       return Future.succeededFuture(true); // public, or not permitted at all (the bridge's permissions refuse it)
     }

@@ -4,6 +4,7 @@ import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Backing;
 import io.eventwalker.testing.BridgeClient;
 import io.eventwalker.testing.Http;
+import io.eventwalker.testing.LogCapture;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -15,9 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,6 +160,35 @@ class LiveBridgeTest {
     assertThat(foreign.contentType()).startsWith("application/problem+json");
     Http.Response same = bets.send("GET", "/eventbus/info", (byte[]) null, Map.of("Origin", "http://127.0.0.1:" + port));
     assertThat(same.status()).isEqualTo(200);
+  }
+
+  @Test
+  void aClientThatGoesAwayIsNotLoggedAsAnError() throws IOException {
+    try (LogCapture log = new LogCapture()) {
+      String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "/websocket";
+      for (String path : new String[] {"/eventbus/websocket", session}) {
+        for (boolean reset : new boolean[] {false, true}) {
+          Socket socket = new Socket("127.0.0.1", port);
+          socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+          socket.setSoTimeout(10_000);
+          byte[] answer = new byte[12];
+          assertThat(socket.getInputStream().readNBytes(answer, 0, 12)).isEqualTo(12);
+          assertThat(new String(answer, StandardCharsets.US_ASCII)).as(path).isEqualTo("HTTP/1.1 101");
+          if (reset) {
+            socket.setSoLinger(true, 0); // a reset, as a tab killed or a network dropped does; otherwise a close without a close frame
+          }
+          socket.close();
+        }
+      }
+      Await.until("every socket seen closed by the bridge", WAIT,
+        () -> system.vertx.sharedData().getLocalMap("event-walker.bridge-sockets-per-client").isEmpty());
+      try (BridgeClient after = new BridgeClient(system.vertx, port)) {
+        after.sync(); // anything the bridge logs about the sockets before is logged by now
+      }
+      assertThat(log.errors()).as("errors logged while clients went away").isEmpty();
+    }
   }
 
   private void awaitSubscribedToEveryEvent() {

@@ -1,6 +1,7 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.testing.Await;
+import io.eventwalker.testing.LogCapture;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The TCP event-bus bridge (SPEC §3.5) from a client in another language: {@code examples/live_client.py}
  * (Python, standard library only) follows an event and a player's settlements; another player's
- * token is refused.
+ * token is refused; neither client's going away is logged as an error.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TcpBridgeTest {
@@ -49,7 +50,17 @@ class TcpBridgeTest {
   }
 
   @Test
-  void aPythonClientFollowsAnEventAndItsPlayersSettlementsAndNobodyElsesToken() throws Exception {
+  void aPythonClientFollowsAnEventAndItsPlayersSettlementsAndNobodyElsesTokenAndExitsWithoutAnErrorLogged() throws Exception {
+    try (LogCapture log = new LogCapture()) {
+      followAnEventAndSettlements();
+      Await.until("the clients' sockets closed at the bridge", Duration.ofSeconds(20),
+        () -> system.vertx.sharedData().getLocalMap("event-walker.bridge-sockets-per-client").isEmpty()
+          && !system.vertx.sharedData().getLocalMap("event-walker.live-bet-listeners").containsKey("players.alice"));
+      assertThat(log.errors()).as("errors logged while the clients came and went").isEmpty();
+    }
+  }
+
+  private void followAnEventAndSettlements() throws Exception {
     long deadline = Instant.now().getEpochSecond() + 3600;
     assertThat(system.lineProvider().post("/event", "{\"event_id\":\"tcp-1\",\"ratio\":2.20,\"deadline\":" + deadline + "}").status())
       .isEqualTo(201);

@@ -65,7 +65,12 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   public void frame(JsonObject frame) {
-    socket.writeTextMessage(frame.encode()).await();
+    text(frame.encode());
+  }
+
+  /** One websocket text message of exactly {@code text}. */
+  public void text(String text) {
+    socket.writeTextMessage(text).await();
   }
 
   /** The next received frame matching {@code match}, skipping others; fails after {@code timeout}. */

@@ -38,6 +38,13 @@ public final class LogCapture implements AutoCloseable {
     return List.copyOf(events);
   }
 
+  /** The errors logged so far, one line each: logger, message and the exception's class. */
+  public List<String> errors() {
+    return events.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.ERROR))
+      .map(event -> event.getLoggerName() + " - " + event.getFormattedMessage()
+        + (event.getThrowableProxy() == null ? "" : " (" + event.getThrowableProxy().getClassName() + ")")).toList();
+  }
+
   public boolean any(Predicate<ILoggingEvent> match) {
     return events.stream().anyMatch(match);
   }

@@ -1,0 +1,43 @@
+package io.eventwalker.betmaker;
+
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.vertx.core.http.HttpClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * What a bridge socket's failure says, for the log: a client going away (its connection reset or
+ * closed under a write) is an ordinary end, logged at DEBUG; a frame over the limit is the limit at
+ * work, logged at DEBUG and counted; anything else on a client's connection is logged at INFO, one
+ * line, without a stack trace (it is the client's connection that failed, not the service).
+ */
+final class LiveFailures {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LiveFailures.class);
+
+  private LiveFailures() {
+  }
+
+  static boolean isClientGone(Throwable failure) {
+    return failure instanceof IOException || failure instanceof HttpClosedException;
+  }
+
+  /** A websocket frame or message larger than the server takes (the HTTP server's limits, {@link LiveBridge#limitFrames}). */
+  static boolean isFrameTooLarge(Throwable failure) {
+    return failure instanceof CorruptedWebSocketFrameException corrupted && corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG
+      || failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size");
+  }
+
+  static void log(String bridge, String client, Throwable failure) {
+    if (isClientGone(failure)) {
+      LOG.debug("{} bridge socket from {} went away: {}", bridge, client, failure.toString());
+    } else if (isFrameTooLarge(failure)) {
+      LOG.debug("{} bridge socket from {} closed: {}", bridge, client, failure.getMessage());
+    } else {
+      LOG.info("{} bridge socket from {} closed after a failure of its connection: {}", bridge, client, failure.toString());
+    }
+  }
+}
