@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -130,7 +131,7 @@ class DashboardBrowserTest {
     // The result arrives through the bridge: the bet turns WON with its payout, and the event leaves the list.
     assertThat(line.put("/event", "{\"event_id\":\"cup-final\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(betRow + " .status"), "WON"));
-    assertThat(browser.findElement(By.cssSelector(betRow + " .payout")).getText()).isEqualTo("17.50");
+    wait.until(ExpectedConditions.textToBe(By.cssSelector(betRow + " .payout"), "17.50")); // read as drawn now (rows are redrawn)
     wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#events tr[data-event-id='cup-final']"), 0));
 
     Files.createDirectories(SCREENSHOT.getParent());
@@ -155,7 +156,12 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row)));
     assertThat(system.lineProvider().get("/event/page-made").object().getString("status")).isEqualTo("NEW");
 
-    browser.findElement(By.cssSelector(row + " button.win")).click();
+    // The list is drawn again as events change (its own creation's push among them): the button found
+    // may be replaced before the click lands, so the click is retried on the row drawn now.
+    wait.ignoring(StaleElementReferenceException.class).until(d -> {
+      d.findElement(By.cssSelector(row + " button.win")).click();
+      return true;
+    });
     wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row), 0));
     assertThat(system.lineProvider().get("/event/page-made").object().getString("status")).isEqualTo("FINISHED_WIN");
   }
