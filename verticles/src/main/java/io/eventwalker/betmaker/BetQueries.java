@@ -136,13 +136,14 @@ final class BetQueries {
    * line-provider's current state ($2 ratio, $3 deadline, $4 status, $5 version, $6 the state as
    * JSON, $7 who resolved it), whatever the versions, and its settlement starts afresh (a finished
    * state settles every PENDING bet). Only while the event is in conflict; the replaced state is
-   * kept in {@code conflict_resolutions} with the count of its bets already settled. Returns the
-   * replaced state, or no row when the event is not in conflict.
+   * kept in {@code conflict_resolutions} with the count of its bets already settled. An event held
+   * finished is never opened again ($4 NEW): its settlement ran (SPEC §3.4). Returns the replaced
+   * state, or no row when the event is not in conflict (or would be opened again).
    */
   static final String ADOPT_STATE = """
     WITH held AS (
       SELECT event_id, ratio, deadline, status, version, conflict_version FROM events
-      WHERE event_id = $1 AND conflict_version IS NOT NULL FOR UPDATE
+      WHERE event_id = $1 AND conflict_version IS NOT NULL AND (status = 'NEW' OR $4 <> 'NEW') FOR UPDATE
     ), adopted AS (
       UPDATE events AS e SET ratio = $2, deadline = $3, status = $4, version = $5, updated_at = now(),
         conflict_version = NULL, conflict_state = NULL, conflict_at = NULL, settled_at = NULL

@@ -185,10 +185,11 @@ public final class ConflictsVerticle extends VerticleBase {
    */
   private Future<Resolution> resolve(ResolveConflict conflict) {
     String eventId = conflict.eventId();
+    HeldEvent[] mine = new HeldEvent[1];
     return held(List.of(eventId)).compose(held -> {
-      HeldEvent mine = held.get(eventId);
-      if (mine == null || !mine.inConflict()) {
-        return Future.failedFuture(Problem.of(mine == null ? 404 : 409, "event " + eventId + " is not in conflict with line-provider")
+      mine[0] = held.get(eventId);
+      if (mine[0] == null || !mine[0].inConflict()) {
+        return Future.failedFuture(Problem.of(mine[0] == null ? 404 : 409, "event " + eventId + " is not in conflict with line-provider")
           .exception());
       }
       return LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.of(eventId), true, null), lineOptions);
@@ -197,7 +198,14 @@ public final class ConflictsVerticle extends VerticleBase {
         return Future.failedFuture(Problem.of(409, "line-provider does not know event " + eventId + ", so there is no state of"
           + " its own to settle by: create the event at line-provider again (as it was), then resolve").exception());
       }
-      return SettlementVerticle.adopt(vertx, new AdoptState(states.found().get(0), conflict.operator()), settleOptions);
+      EventState theirs = states.found().get(0);
+      if (mine[0].state().status().isFinished() && !theirs.status().isFinished()) {
+        // Bets were settled by bet-maker's result, which players may know: the event never takes bets again (SPEC §3.4).
+        return Future.failedFuture(Problem.of(409, "bet-maker holds event " + eventId + " " + mine[0].state().status()
+          + " and settled its bets; line-provider has it open (version " + theirs.version() + "): a settled event is never"
+          + " opened for bets again. Enter the event's result at line-provider, then resolve to settle by it").exception());
+      }
+      return SettlementVerticle.adopt(vertx, new AdoptState(theirs, conflict.operator()), settleOptions);
     }).onSuccess(resolution -> {
       LOG.atWarn().addKeyValue("event_id", eventId).log("conflict on event {} resolved by {}: bet-maker's version {} ({}) replaced by"
           + " line-provider's version {} ({}); {} bets settled now, {} settled before (to review in conflict_resolutions)", eventId,

@@ -175,7 +175,8 @@ public final class SettlementVerticle extends VerticleBase {
         .compose(locked -> conn.preparedQuery(BetQueries.ADOPT_STATE).execute(values))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(Problem.of(409, "event " + state.eventId() + " is not in conflict with line-provider").exception());
+            return Future.failedFuture(Problem.of(409, "event " + state.eventId() + " is not in conflict with line-provider (or is held finished,"
+              + " and the state to adopt would open it again)").exception());
           }
           Row replaced = rows.iterator().next();
           Future<Integer> settled = state.status().isFinished() ? chunks.settleChunk(conn, state.eventId(), 0, first) : Future.succeededFuture(0);

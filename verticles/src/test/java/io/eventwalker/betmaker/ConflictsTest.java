@@ -165,6 +165,33 @@ class ConflictsTest {
   }
 
   @Test
+  void aSettledEventIsNeverOpenedForBetsAgainByTheCommand() {
+    start(60_000);
+    String id = "settled-then-restored";
+    create(id, "2.00");
+    bet(id, "100");
+    assertThat(line.put("/event", "{\"event_id\":\"" + id + "\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
+    Await.until("the bet paid", Duration.ofSeconds(15),
+      () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON' AND payout = 200.00", id) == 1);
+    // line-provider is restored from a backup taken before the result: the event is open there again.
+    system.sql("UPDATE " + system.lpSchema() + ".events SET status = 'NEW', version = 1 WHERE event_id = $1", id);
+    assertThat(bets.as(system.token("bob")).post("/bet", "{\"event_id\":\"" + id + "\",\"sum_bet\":100}").status()).isEqualTo(409);
+    assertThat(conflictOf(id)).isNotNull();
+
+    Http.Response refused = operator.post("/conflicts/" + id + "/resolve", "");
+    assertThat(refused.status()).as("the known result's event is not opened again: " + refused).isEqualTo(409);
+    assertThat(refused.object().getString("detail")).contains("never opened for bets again");
+    assertThat(bets.as(system.token("bob")).post("/bet", "{\"event_id\":\"" + id + "\",\"sum_bet\":100}").status()).isEqualTo(409);
+
+    // The operator enters the result at line-provider again; resolving then adopts it.
+    assertThat(line.put("/event", "{\"event_id\":\"" + id + "\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
+    Http.Response resolved = Await.value("resolved by line-provider's result", Duration.ofSeconds(10),
+      () -> operator.post("/conflicts/" + id + "/resolve", ""), response -> response.status() == 200);
+    assertThat(resolved.object().getJsonObject("adopted").getString("status")).isEqualTo("FINISHED_WIN");
+    assertThat(count("SELECT count(*) FROM $S.bets WHERE event_id = $1", id)).as("no bet after the settlement").isEqualTo(1);
+  }
+
+  @Test
   void catchUpFindsEveryEventWithPendingBetsEvenWithoutItsRow() {
     start(300);
     String id = "no-row";
