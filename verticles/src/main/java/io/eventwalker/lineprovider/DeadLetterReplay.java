@@ -72,6 +72,8 @@ public final class DeadLetterReplay {
       }
       Channel ch = connection.createChannel();
       ch.confirmSelect();
+      java.util.concurrent.atomic.AtomicBoolean unrouted = new java.util.concurrent.atomic.AtomicBoolean();
+      ch.addReturnListener(returned -> unrouted.set(true)); // before its confirm: no queue took the copy
       out.printf("%s: %d dead letters%n", queue, waiting);
       int replayed = 0;
       for (long i = 0; i < waiting; i++) {
@@ -95,10 +97,15 @@ public final class DeadLetterReplay {
           out.println(eventId == null ? "  kept: it names no event" : "  kept: line-provider does not know event " + eventId);
           continue;
         }
-        ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, false,
+        unrouted.set(false);
+        ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, true,
           Topology.updateProperties(current.eventId(), current.version(), rabbit.user(), null, null),
           current.toJson().toBuffer().getBytes());
         ch.waitForConfirmsOrDie(10_000);
+        if (unrouted.get()) {
+          out.println("  kept: no queue of " + subscriber + " is bound to take it (start the subscriber, then replay)");
+          continue;
+        }
         ch.basicAck(letter.getEnvelope().getDeliveryTag(), false);
         out.printf("  replayed as line-provider's current state of %s: version %d, %s%n", current.eventId(), current.version(),
           current.status());

@@ -56,6 +56,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private final Set<String> declared = new HashSet<>();
   /** Subscribers whose queue could not be declared, told once (connector thread only). */
   private final Set<String> missing = new HashSet<>();
+  /** Subscribers an update came back unrouted for, during the publish under way (set on the connection's thread). */
+  private final Set<String> returned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private boolean draining;
   private boolean again;
   /** Publish tasks handed to the connector and not yet finished there (even if their wait timed out). */
@@ -93,6 +95,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private void declare(RabbitConnector c, Channel ch) throws Exception {
     declared.clear();
     ch.exchangeDeclare(Topology.UPDATES_EXCHANGE, "direct", true, false, Map.of());
+    ch.addReturnListener(unrouted -> returned.add(unrouted.getRoutingKey()));
     for (String subscriber : config.subscribers().names()) {
       if (ensureQueues(ch.getConnection(), subscriber)) {
         declared.add(subscriber);
@@ -108,12 +111,23 @@ public final class OutboxRelayVerticle extends VerticleBase {
    * updates for it wait in the outbox (see {@link #publishRows}), nothing else stops.
    */
   private boolean ensureQueues(Connection connection, String subscriber) {
+    boolean found;
     try (Channel look = connection.createChannel()) {
       look.queueDeclarePassive(Topology.updatesQueue(subscriber));
       look.queueDeclarePassive(Topology.deadLetterQueue(subscriber));
-      return there(subscriber);
+      found = true;
     } catch (IOException | AlreadyClosedException | java.util.concurrent.TimeoutException absent) {
-      // not there yet: declare it
+      found = false; // not there yet: declare it
+    }
+    if (found) {
+      // Bound again too (idempotent), should the binding alone have been removed; where line-provider may not, the
+      // subscriber's own declaration binds it.
+      try (Channel bind = connection.createChannel()) {
+        bind.queueBind(Topology.updatesQueue(subscriber), Topology.UPDATES_EXCHANGE, subscriber);
+      } catch (IOException | AlreadyClosedException | java.util.concurrent.TimeoutException refused) {
+        LOG.debug("cannot bind the queue of subscriber {} itself: {}", subscriber, reason(refused));
+      }
+      return there(subscriber);
     }
     try (Channel declaring = connection.createChannel()) {
       Topology.declareUpdates(declaring, subscriber);
@@ -200,8 +214,15 @@ public final class OutboxRelayVerticle extends VerticleBase {
     return connector.<Void>call(ch -> {
       publishesRunning.incrementAndGet();
       try {
+        returned.clear();
         publishRows(ch, rows, spans, subscribers);
         ch.waitForConfirmsOrDie(confirmTimeoutMs);
+        // The broker returns a mandatory message no queue took before it confirms it: a queue or its binding is gone.
+        if (!returned.isEmpty()) {
+          declared.removeAll(returned);
+          throw new IOException("updates came back unrouted for subscriber(s) " + returned + " (a queue or binding was removed);"
+            + " the rows stay, and the queue is made sure of again on the next try");
+        }
         return null;
       } finally {
         publishesRunning.decrementAndGet();
@@ -227,7 +248,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
           }
           declared.add(subscriber);
         }
-        ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, false,
+        ch.basicPublish(Topology.UPDATES_EXCHANGE, subscriber, true,
           Topology.updateProperties(row.eventId(), row.version(), connector.user(), row.changedAt(), traceparent), body);
       }
     }

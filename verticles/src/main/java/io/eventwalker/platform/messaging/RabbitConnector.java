@@ -237,6 +237,22 @@ public final class RabbitConnector {
         }
         context.runOnContext(v -> handler.handle(delivery));
       }
+
+      /**
+       * The broker cancelled the consumer (its queue was deleted, say): a fresh connection declares
+       * the queue again and consumes from it; without this, nothing would consume while the
+       * connection looked healthy.
+       */
+      @Override
+      public void handleCancel(String consumerTag) {
+        if (!stopped && consumerGeneration == generation) {
+          LOG.warn("{}: RabbitMQ cancelled the consumer of {} (the queue was deleted?); reconnecting", name, queue);
+          Meters.counter("rabbitmq_consumers_cancelled", "consumers the broker cancelled (their queue deleted), by connection",
+            "connection", name).increment();
+          Connection owned = ch.getConnection();
+          thread.execute(() -> closeQuietly(owned));
+        }
+      }
     });
     if (!autoAck) {
       workTags.add(tag);

@@ -76,6 +76,31 @@ class RabbitConnectorTest {
     assertThat(ctx.awaitCompletion(10, TimeUnit.SECONDS)).isTrue();
   }
 
+  /** Somebody deletes the queue it consumes (a user with configure rights on it): it declares it again and consumes. */
+  @Test
+  void declaresAndConsumesAgainWhenItsQueueIsDeleted(Vertx vertx) throws Exception {
+    Backing.requireRunning();
+    Backing.RabbitMq rabbitmq = Backing.rabbitmq();
+    RabbitConfig settings = new RabbitConfig(rabbitmq.host(), rabbitmq.port(), "/", rabbitmq.user(),
+      rabbitmq.password(), 2_000, 10, 200, 5_000);
+    CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
+    vertx.runOnContext(start -> {
+      connector = new RabbitConnector(vertx, settings, name, (c, ch) -> {
+        ch.queueDeclare(queue, true, false, false, Map.of());
+        c.consume(ch, queue, true, delivery -> received.add(delivery.body().toString(StandardCharsets.UTF_8)));
+      });
+      connector.start();
+    });
+    waitFor(() -> connector != null && connector.isConnected());
+    long firstGeneration = connector.generation();
+    try (Rabbit rabbit = new Rabbit()) {
+      rabbit.channel().queueDelete(queue);
+      waitFor(() -> connector.isConnected() && connector.generation() > firstGeneration);
+      rabbit.publish("", queue, "after the delete");
+      waitFor(() -> received.contains("after the delete"));
+    }
+  }
+
   private static void waitFor(java.util.function.BooleanSupplier condition) {
     io.eventwalker.testing.Await.until("the connector", java.time.Duration.ofSeconds(20), condition);
   }
