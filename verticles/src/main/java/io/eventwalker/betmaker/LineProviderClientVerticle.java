@@ -182,9 +182,9 @@ public final class LineProviderClientVerticle extends VerticleBase {
       if (done.failed()) {
         batch.forEach(waiter -> waiter.promise().fail(done.cause()));
       } else {
-        subscribed.addAll(fresh);
         Map<String, EventState> found = new HashMap<>();
         chunks.forEach(chunk -> chunk.result().events().forEach(state -> found.put(state.eventId(), state)));
+        fresh.stream().filter(found::containsKey).forEach(subscribed::add); // line-provider subscribes to none it does not know
         for (Waiter waiter : batch) {
           List<EventState> mine = new ArrayList<>();
           List<String> missing = new ArrayList<>();

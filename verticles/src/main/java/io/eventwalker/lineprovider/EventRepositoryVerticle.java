@@ -270,7 +270,15 @@ public final class EventRepositoryVerticle extends VerticleBase {
   private void recordSubscriptions(Message<AddSubscriptions> msg) {
     List<String> ids = msg.body().all() ? List.of(ALL_EVENTS) : msg.body().eventIds();
     pool.preparedQuery(EventQueries.RECORD_SUBSCRIPTIONS).execute(Tuple.of(msg.body().subscriber(), (Object) ids.toArray(String[]::new)))
-      .onSuccess(rows -> msg.reply("OK"))
+      .onSuccess(rows -> {
+        List<String> recorded = new ArrayList<>();
+        rows.forEach(row -> {
+          if (!row.getString("event_id").equals(ALL_EVENTS)) {
+            recorded.add(row.getString("event_id"));
+          }
+        });
+        msg.reply(new AddSubscriptions(msg.body().subscriber(), recorded, msg.body().all()));
+      })
       .onFailure(failure -> fail(msg, failure));
   }
 

@@ -159,12 +159,15 @@ public final class RequestsConsumerVerticle extends VerticleBase {
     };
   }
 
-  /** Records the subscription in PostgreSQL (what an emptied Redis is rebuilt from), then adds it in Redis. */
+  /**
+   * Records the subscription in PostgreSQL (what an emptied Redis is rebuilt from), for the events
+   * that exist, then adds what was recorded in Redis.
+   */
   private Future<Object> subscribe(AddSubscriptions subscription) {
     var bus = vertx.eventBus();
-    return bus.request(Addresses.SUBSCRIPTIONS_RECORD, subscription, busOptions)
-      .compose(recorded -> bus.request(Addresses.SUBSCRIPTIONS_ADD, subscription, busOptions))
-      .map(added -> added.body());
+    return bus.<AddSubscriptions>request(Addresses.SUBSCRIPTIONS_RECORD, subscription, busOptions)
+      .compose(recorded -> recorded.body().eventIds().isEmpty() && !recorded.body().all() ? Future.succeededFuture("OK")
+        : bus.request(Addresses.SUBSCRIPTIONS_ADD, recorded.body(), busOptions).map(added -> added.body()));
   }
 
   private static LineReply failureReply(Throwable failure) {

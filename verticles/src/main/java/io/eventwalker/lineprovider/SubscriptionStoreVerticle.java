@@ -60,6 +60,9 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
   /** While a rebuild runs, the marker says so, for at most this long (a rebuild cut short by a crash starts over). */
   private static final int REBUILDING_MARK_S = 120;
   /** Sets KEYS[1] to ARGV[2] only while it holds ARGV[1]: 1 if it did, 0 if not. */
+  /** Renews KEYS[1]'s time to ARGV[2] seconds only while it holds ARGV[1]: 1 if it did, 0 if not. */
+  private static final String RENEW_IF_HELD =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('EXPIRE', KEYS[1], ARGV[2]) return 1 else return 0 end";
   private static final String COMPARE_AND_SET =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 else return 0 end";
 
@@ -191,12 +194,13 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     String token = "rebuilding:" + UUID.randomUUID();
     redis.send(Request.cmd(Command.SET).arg(completeKey()).arg(token).arg("EX").arg(REBUILDING_MARK_S))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-      .compose(marked -> copy(null, 0))
+      .compose(marked -> copy(token, null, 0))
       // Only if the marker is still this rebuild's: if Redis lost it meanwhile (and another rebuild
       // may have begun), this copy may be partial, and the next read or the other rebuild finishes.
-      .compose(copied -> redis.send(Request.cmd(Command.EVAL).arg(COMPARE_AND_SET).arg(1).arg(completeKey()).arg(token).arg(COMPLETE))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .map(set -> set != null && set.toInteger() == 1 ? copied : -1))
+      .compose(copied -> copied < 0 ? Future.succeededFuture(-1)
+        : redis.send(Request.cmd(Command.EVAL).arg(COMPARE_AND_SET).arg(1).arg(completeKey()).arg(token).arg(COMPLETE))
+          .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+          .map(set -> set != null && set.toInteger() == 1 ? copied : -1))
       .onComplete(done -> {
         rebuilding = false;
         if (done.failed()) {
@@ -218,7 +222,17 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       + " lost_again (Redis lost them again meanwhile: not marked complete), failed", "outcome", outcome).increment();
   }
 
-  private Future<Integer> copy(String after, int copied) {
+  /**
+   * One page, then the next; before each, the marker's time is renewed if it is still this
+   * rebuild's (a long rebuild keeps its marker; one whose marker is gone stops early: -1).
+   */
+  private Future<Integer> copy(String token, String after, int copied) {
+    return redis.send(Request.cmd(Command.EVAL).arg(RENEW_IF_HELD).arg(1).arg(completeKey()).arg(token).arg(REBUILDING_MARK_S))
+      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+      .compose(held -> held == null || held.toInteger() != 1 ? Future.succeededFuture(-1) : copyPage(token, after, copied));
+  }
+
+  private Future<Integer> copyPage(String token, String after, int copied) {
     return vertx.eventBus().<DurablePage>request(Addresses.SUBSCRIPTIONS_DURABLE, new DurableSubscriptions(after, REBUILD_PAGE), busOptions)
       .compose(reply -> {
         DurablePage page = reply.body();
@@ -238,7 +252,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         Future<?> written = commands.isEmpty() ? Future.succeededFuture()
           : redis.batch(commands).timeout(timeoutMs, TimeUnit.MILLISECONDS);
         int total = copied + page.subscriptions().size();
-        return written.compose(done -> page.nextAfter() == null ? Future.succeededFuture(total) : copy(page.nextAfter(), total));
+        return written.compose(done -> page.nextAfter() == null ? Future.succeededFuture(total) : copy(token, page.nextAfter(), total));
       });
   }
 

@@ -84,6 +84,30 @@ class SubscriptionStoreVerticleTest {
       .compose(recorded -> vertx.eventBus().request(Addresses.SUBSCRIPTIONS_ADD, subscription));
   }
 
+  /** Events line-provider knows: only those can be subscribed to. */
+  private void createEvents(Vertx vertx, String... ids) {
+    Pool pool = PgBuilder.pool().connectingTo(Backing.postgres().connectOptions()).using(vertx).build();
+    try {
+      for (String id : ids) {
+        pool.preparedQuery("INSERT INTO " + schema + ".events (event_id, ratio, deadline, status, version)"
+          + " VALUES ($1, 1.50, now() + interval '1 day', 'NEW', 1)").execute(io.vertx.sqlclient.Tuple.of(id)).await();
+      }
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  @Test
+  void aSubscriptionToAnEventLineProviderDoesNotKnowIsNotRecorded(Vertx vertx, VertxTestContext ctx) {
+    createEvents(vertx, "known");
+    vertx.eventBus().<AddSubscriptions>request(Addresses.SUBSCRIPTIONS_RECORD,
+        new AddSubscriptions("bm-a", List.of("known", "made-up-1", "made-up-2"), false))
+      .onComplete(ctx.succeeding(recorded -> {
+        ctx.verify(() -> assertThat(recorded.body().eventIds()).containsExactly("known"));
+        ctx.completeNow();
+      }));
+  }
+
   /** Asks for subscribers until they are served (a rebuild may be running), for at most 10 s. */
   private Future<Subscribers> subscribersOf(Vertx vertx, List<String> eventIds, long deadline) {
     return vertx.eventBus().<Subscribers>request(Addresses.SUBSCRIPTIONS_OF, new SubscribersOf(eventIds))
@@ -102,6 +126,7 @@ class SubscriptionStoreVerticleTest {
 
   @Test
   void subscribersOfAnEventIncludeThoseOfEveryEvent(Vertx vertx, VertxTestContext ctx) {
+    createEvents(vertx, "e1", "e2");
     var checkpoint = ctx.checkpoint(2);
     subscribe(vertx, new AddSubscriptions("bm-a", List.of("e1"), false))
       .compose(added -> subscribe(vertx, new AddSubscriptions("bm-b", List.of(), true)))
@@ -121,6 +146,7 @@ class SubscriptionStoreVerticleTest {
 
   @Test
   void anEmptiedRedisIsNotTakenForNoSubscribersAndGetsEverySubscriptionBack(Vertx vertx, VertxTestContext ctx) {
+    createEvents(vertx, "e1", "e2", "e3");
     subscribe(vertx, new AddSubscriptions("bm-a", List.of("e1", "e2"), false))
       .compose(added -> subscribe(vertx, new AddSubscriptions("bm-b", List.of("e2"), false)))
       .compose(added -> subscribe(vertx, new AddSubscriptions("bm-c", List.of(), true)))
