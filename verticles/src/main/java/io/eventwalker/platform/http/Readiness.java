@@ -27,6 +27,11 @@ public final class Readiness {
   private final Map<String, List<String>> probes;
   private final Map<String, String> details;
   private final DeliveryOptions options;
+  /** How long a probe's answer serves later requests. */
+  private static final long PROBES_FRESH_MS = 250;
+  /** The last probes and when they were asked (each HTTP verticle has its own Readiness, used on its own event loop). */
+  private Map<String, Future<String>> recentProbes;
+  private long recentProbesAt;
 
   /** {@code probes}: dependency name → the addresses that must all answer "UP". */
   public Readiness(Vertx vertx, Map<String, List<String>> probes, long timeoutMs) {
@@ -57,8 +62,7 @@ public final class Readiness {
         .end(Problem.of(503, "not ready: shutting down").toJson().encode());
       return;
     }
-    Map<String, Future<String>> checks = new LinkedHashMap<>();
-    probes.forEach((name, addresses) -> checks.put(name, check(addresses)));
+    Map<String, Future<String>> checks = probes();
     Map<String, Future<Object>> extras = new LinkedHashMap<>();
     details.forEach((field, address) -> extras.put(field, vertx.eventBus().request(address, "list", options).map(reply -> reply.body())));
     List<Future<?>> all = new ArrayList<>(checks.values());
@@ -87,6 +91,25 @@ public final class Readiness {
           .end(body.encode());
       }
     });
+  }
+
+  /**
+   * The dependencies' probes, shared by the requests of the last {@link #PROBES_FRESH_MS} (and by
+   * those that come while they run): a flood of {@code /ready} asks PostgreSQL, Redis and RabbitMQ
+   * a few times a second, not once per request, so it cannot exhaust their pools and make a
+   * healthy instance look down to its load balancer. Details (the events in conflict) are read
+   * for each request.
+   */
+  private Map<String, Future<String>> probes() {
+    long now = System.nanoTime();
+    if (recentProbes == null || (recentProbes.values().stream().allMatch(Future::isComplete)
+      && now - recentProbesAt > TimeUnit.MILLISECONDS.toNanos(PROBES_FRESH_MS))) {
+      Map<String, Future<String>> checks = new LinkedHashMap<>();
+      probes.forEach((name, addresses) -> checks.put(name, check(addresses)));
+      recentProbes = checks;
+      recentProbesAt = now;
+    }
+    return recentProbes;
   }
 
   private Future<String> check(List<String> addresses) {
