@@ -7,8 +7,6 @@ import io.eventwalker.betmaker.BetMessages.Refused;
 import io.eventwalker.betmaker.BetMessages.Placed;
 import io.eventwalker.betmaker.BetMessages.Placement;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
-import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
-import io.eventwalker.betmaker.BetMessages.MarkConflicts;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
 import io.eventwalker.wire.EventStates;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
@@ -40,10 +38,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -223,25 +219,12 @@ public final class PlacementVerticle extends VerticleBase {
         .compose(states -> {
           Map<String, HeldEvent> holds = new HashMap<>();
           held.result().forEach(row -> holds.put(row.getString("event_id"), HeldEvent.read(row)));
-          List<EventState> newer = new ArrayList<>();
-          List<EventState> disagree = new ArrayList<>();
-          Set<String> older = new TreeSet<>();
-          for (EventState state : states.found()) {
-            HeldEvent mine = holds.get(state.eventId());
-            switch (Verdict.of(mine, state)) {
-              case APPLY -> newer.add(state);
-              // An event already in conflict is refused by the insert itself, and says so.
-              case CONFLICT -> { if (!mine.inConflict()) { disagree.add(state); } }
-              case OLDER -> { if (!mine.inConflict()) { older.add(state.eventId()); } }
-              case SETTLE_REST, NOTHING -> { }
-            }
+          GroupCheck check = GroupCheck.of(holds, states);
+          if (!check.newer().isEmpty()) {
+            return Future.failedFuture(new Stale(check.newer()));
           }
-          states.missing().stream().filter(id -> holds.containsKey(id) && !holds.get(id).inConflict()).forEach(older::add);
-          if (!newer.isEmpty()) {
-            return Future.failedFuture(new Stale(newer));
-          }
-          if (!disagree.isEmpty() || !older.isEmpty()) {
-            return Future.failedFuture(new Regressed(disagree, older));
+          if (check.regressed()) {
+            return Future.failedFuture(new Regressed(check));
           }
           List<List<Bet>> outcomes = outcomes(group.requests(), group.betIds(), inserted.result());
           return completeKeys(conn, group.requests(), outcomes).map(outcomes);
@@ -264,34 +247,20 @@ public final class PlacementVerticle extends VerticleBase {
       }
       Future<?> caughtUp = failure instanceof Stale stale
         ? SettlementVerticle.apply(vertx, new ApplyStates(stale.newer, false, false), settleOptions)
-        : ((Regressed) failure).lookInto(vertx, settleOptions);
+        : ((Regressed) failure).check.lookInto(vertx, settleOptions);
       return caughtUp.compose(done -> attempt(group, line, attempt + 1));
     });
   }
 
-  /**
-   * Thrown inside a group's transaction to roll it back: line-provider reports states that disagree
-   * with bet-maker's ({@link Verdict#CONFLICT}: marked in conflict at once) or older ones, or none
-   * (asked about again, then marked if still so).
-   */
+  /** Thrown inside a group's transaction to roll it back: line-provider and bet-maker disagree ({@link GroupCheck}). */
   private static final class Regressed extends RuntimeException {
-    private final transient List<EventState> disagree;
-    private final transient Set<String> older;
+    private final transient GroupCheck check;
 
-    Regressed(List<EventState> disagree, Set<String> older) {
+    Regressed(GroupCheck check) {
       super("line-provider's states disagree with bet-maker's", null, false, false);
-      this.disagree = disagree;
-      this.older = older;
-    }
-
-    Future<Void> lookInto(Vertx vertx, DeliveryOptions options) {
-      Future<Void> marked = disagree.isEmpty() ? Future.succeededFuture()
-        : ConflictsVerticle.mark(vertx, new MarkConflicts(disagree, List.of()), options);
-      return marked.compose(done -> older.isEmpty() ? Future.succeededFuture()
-        : ConflictsVerticle.confirm(vertx, new ConfirmConflicts(older), options));
+      this.check = check;
     }
   }
-
 
   /**
    * Commits. PostgreSQL refusing the commit rolled it back (nothing stored); a lost connection or

@@ -1,0 +1,55 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
+import io.eventwalker.betmaker.BetMessages.MarkConflicts;
+import io.eventwalker.wire.EventState;
+import io.eventwalker.wire.EventStates;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A placement group's check of line-provider's current states against the rows it holds
+ * ({@link Verdict}): the group commits only when bet-maker holds every event at line-provider's
+ * state or a newer one. Otherwise {@code newer} states are applied and the group written again;
+ * states that disagree are marked in conflict, and older ones (or events line-provider does not
+ * know) asked about again. An event already in conflict is refused by the insert itself.
+ */
+record GroupCheck(List<EventState> newer, List<EventState> disagree, Set<String> older) {
+
+  static GroupCheck of(Map<String, HeldEvent> held, EventStates states) {
+    List<EventState> newer = new ArrayList<>();
+    List<EventState> disagree = new ArrayList<>();
+    Set<String> older = new TreeSet<>();
+    for (EventState state : states.found()) {
+      HeldEvent mine = held.get(state.eventId());
+      switch (Verdict.of(mine, state)) {
+        case APPLY -> newer.add(state);
+        case CONFLICT -> { if (!mine.inConflict()) { disagree.add(state); } }
+        case OLDER -> { if (!mine.inConflict()) { older.add(state.eventId()); } }
+        case SETTLE_REST, NOTHING -> { }
+      }
+    }
+    states.missing().stream().filter(id -> held.containsKey(id) && !held.get(id).inConflict()).forEach(older::add);
+    return new GroupCheck(newer, disagree, older);
+  }
+
+  /** Whether line-provider and bet-maker disagree about an event (marked, or to ask about again). */
+  boolean regressed() {
+    return !disagree.isEmpty() || !older.isEmpty();
+  }
+
+  /** Marks what disagrees in conflict, and asks line-provider again about the older. */
+  Future<Void> lookInto(Vertx vertx, DeliveryOptions options) {
+    Future<Void> marked = disagree.isEmpty() ? Future.succeededFuture()
+      : ConflictsVerticle.mark(vertx, new MarkConflicts(disagree, List.of()), options);
+    return marked.compose(done -> older.isEmpty() ? Future.succeededFuture()
+      : ConflictsVerticle.confirm(vertx, new ConfirmConflicts(older), options));
+  }
+}
