@@ -64,7 +64,9 @@ final class BetMeters {
     /** a register beyond {@code BM_BRIDGE_MAX_HANDLERS}: refused, the socket kept */
     HANDLERS_PER_SOCKET("handlers_per_socket"),
     /** no ping for {@code BM_BRIDGE_PING_TIMEOUT_MS}: the socket closed */
-    PING_TIMEOUT("ping_timeout");
+    PING_TIMEOUT("ping_timeout"),
+    /** a client that does not read its pushes: pushes would pile up in memory; the socket closed */
+    SLOW_CONSUMER("slow_consumer");
 
     final String label;
 

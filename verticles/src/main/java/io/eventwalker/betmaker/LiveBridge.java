@@ -4,6 +4,7 @@ import io.eventwalker.betmaker.BetMakerConfig.BridgeLimits;
 import io.eventwalker.betmaker.BetMeters.BridgeRefusal;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.platform.http.Routers;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -100,8 +101,8 @@ final class LiveBridge {
   private static LiveSession.Peer peer(SockJSSocket socket) {
     return new LiveSession.Peer() {
       @Override
-      public void write(JsonObject frame) {
-        socket.write(Buffer.buffer(frame.encode()));
+      public Future<Void> write(JsonObject frame) {
+        return socket.write(Buffer.buffer(frame.encode()));
       }
 
       @Override

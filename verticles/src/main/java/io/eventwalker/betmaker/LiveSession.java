@@ -41,7 +41,8 @@ final class LiveSession {
 
   /** The transport under a session: how frames reach the client, and how it is paused and closed. */
   interface Peer {
-    void write(JsonObject frame);
+    /** Completes once the frame is handed to the network (a client that does not read keeps it from completing). */
+    Future<Void> write(JsonObject frame);
 
     /** Whether the client has not read what was written to it lately. */
     boolean writeQueueFull();
@@ -87,6 +88,8 @@ final class LiveSession {
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final ArrayDeque<Buffer> waiting = new ArrayDeque<>();
   private long waitingBytes;
+  /** Bytes of pushes handed to the transport and not yet written to the network (a client that does not read keeps them here). */
+  private long unwritten;
   private boolean checking;
   private boolean paused;
   private boolean closed;
@@ -212,9 +215,20 @@ final class LiveSession {
       return;
     }
     registrations.put(address, vertx.eventBus().consumer(address, message -> {
-      if (!closed) {
-        peer.write(dialect.push(address, message));
+      if (closed) {
+        return;
       }
+      JsonObject push = dialect.push(address, message);
+      int size = push.encode().length();
+      if (unwritten + size > 64L * limits.maxFrameBytes() || peer.writeQueueFull()) {
+        // A client that listens and does not read: its pushes would wait in this heap without end.
+        LOG.debug("bridge socket from {} closed: it does not read its pushes ({} bytes not yet written)", peer.client(), unwritten);
+        BetMeters.bridgeRefused(BridgeRefusal.SLOW_CONSUMER);
+        peer.close();
+        return;
+      }
+      unwritten += size;
+      peer.write(push).onComplete(written -> unwritten -= size);
     }));
     listeners.started(address);
   }

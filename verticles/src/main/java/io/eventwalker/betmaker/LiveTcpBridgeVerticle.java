@@ -67,9 +67,9 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
     TcpFrames[] frames = new TcpFrames[1];
     LiveSession session = new LiveSession(vertx, limits, sockets, listeners, owners, new LiveSession.Peer() {
       @Override
-      public void write(JsonObject frame) {
+      public Future<Void> write(JsonObject frame) {
         byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
-        socket.write(Buffer.buffer(4 + json.length).appendInt(json.length).appendBytes(json));
+        return socket.write(Buffer.buffer(4 + json.length).appendInt(json.length).appendBytes(json));
       }
 
       @Override

@@ -136,6 +136,38 @@ class BridgeLimitsTest {
     }
   }
 
+  /** A listener that never reads its pushes is closed before they pile up in the heap (counted as slow_consumer). */
+  @Test
+  void aListenerThatDoesNotReadItsPushesIsClosed() throws IOException {
+    double before = slowConsumers();
+    try (java.net.Socket silent = new java.net.Socket()) {
+      silent.setReceiveBufferSize(4096);
+      silent.connect(new java.net.InetSocketAddress("127.0.0.1", tcpPort));
+      silent.setSoTimeout((int) WAIT.toMillis());
+      for (JsonObject frame : new JsonObject[] {new JsonObject().put("type", "register").put("address", "events.unread"),
+                                                new JsonObject().put("type", "ping")}) {
+        byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
+        silent.getOutputStream().write(ByteBuffer.allocate(4 + json.length).putInt(json.length).put(json).array());
+      }
+      silent.getOutputStream().flush();
+      // Frames are handled in order: the pong says the register was. The only read this socket makes.
+      java.io.DataInputStream in = new java.io.DataInputStream(silent.getInputStream());
+      byte[] pong = new byte[in.readInt()];
+      in.readFully(pong);
+      assertThat(new String(pong, StandardCharsets.UTF_8)).contains("pong");
+      JsonObject big = new JsonObject().put("event_id", "unread").put("padding", "x".repeat(1024));
+      for (int i = 0; i < 30_000 && slowConsumers() == before; i++) { // up to 30 MB, far more than any socket buffer
+        system.vertx.eventBus().publish("events.unread", big);
+      }
+      Await.until("the silent socket closed as a slow consumer", WAIT, () -> slowConsumers() > before);
+    }
+  }
+
+  private static double slowConsumers() {
+    var counter = io.eventwalker.platform.metrics.Meters.registry().find("bet_maker_bridge_refused").tag("reason", "slow_consumer").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
   /** {@code json} followed by spaces up to {@code bytes} (ASCII: characters are bytes). */
   private static String padded(String json, int bytes) {
     return json + " ".repeat(bytes - json.length());
