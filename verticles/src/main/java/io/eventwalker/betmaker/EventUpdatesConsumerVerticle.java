@@ -96,6 +96,17 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
         + ", expected " + lineProviderUser);
       return;
     }
+    // The user-id survives the broker's own dead-lettering: a message of line-provider's captured in
+    // another queue and dead-lettered into this one would carry it. Only what line-provider published
+    // to the updates exchange, delivered from there, counts.
+    String exchange = delivery.envelope().getExchange();
+    Map<String, Object> headers = delivery.properties().getHeaders();
+    if (!Topology.UPDATES_EXCHANGE.equals(exchange) || (headers != null && headers.containsKey("x-death"))) {
+      deadLetter(delivery, "forged", "not delivered from " + Topology.UPDATES_EXCHANGE + " as line-provider published it: came through "
+        + (exchange == null || exchange.isEmpty() ? "the default exchange" : exchange)
+        + (headers != null && headers.containsKey("x-death") ? ", dead-lettered on the way (x-death)" : ""));
+      return;
+    }
     EventState state;
     try {
       state = EventState.fromMap(StrictJson.parse(delivery.body().getBytes()));

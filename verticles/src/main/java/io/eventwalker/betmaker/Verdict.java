@@ -20,8 +20,9 @@ enum Verdict {
    */
   OLDER,
   /**
-   * The two sides disagree in a way no delay explains: the same version with other content, or a
-   * newer version of an event bet-maker holds finished. Neither side is trusted; the event takes
+   * The two sides disagree in a way no delay explains: the same version with other content, a
+   * newer version of an event bet-maker holds finished, or a result older than the version
+   * bet-maker holds (line-provider restored from a backup and given another result, say). Neither side is trusted; the event takes
    * no bets until line-provider reports a newer state of an open event, or an operator resolves it.
    */
   CONFLICT;
@@ -35,7 +36,8 @@ enum Verdict {
       return mine.status().isFinished() ? CONFLICT : APPLY;
     }
     if (reported.version() < mine.version()) {
-      return OLDER;
+      // Nothing follows a result at line-provider: holding a later version than its result means bet-maker's is not its.
+      return reported.status().isFinished() ? CONFLICT : OLDER;
     }
     if (!sameContent(mine, reported)) {
       return CONFLICT;

@@ -192,6 +192,23 @@ class ConflictsTest {
   }
 
   @Test
+  void aResultOlderThanWhatBetMakerHoldsIsReportedAsAConflict() {
+    start(60_000);
+    String id = "restored-result";
+    create(id, "2.00");
+    bet(id, "10");
+    assertThat(line.put("/event", "{\"event_id\":\"" + id + "\",\"ratio\":3.00}").status()).isEqualTo(200);
+    assertThat(line.put("/event", "{\"event_id\":\"" + id + "\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
+    Await.until("settled at version 3", Duration.ofSeconds(15),
+      () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 1);
+    // line-provider restored to version 1, and given another result: its version 2.
+    system.sql("UPDATE " + system.lpSchema() + ".events SET status = 'NEW', version = 1, ratio = 2.00 WHERE event_id = $1", id);
+    assertThat(line.put("/event", "{\"event_id\":\"" + id + "\",\"status\":\"FINISHED_LOSE\"}").status()).isEqualTo(200);
+    Await.until("the other result reported as a conflict", Duration.ofSeconds(15), () -> conflictOf(id) != null);
+    assertThat(conflictOf(id).getJsonObject("line_provider_state").getString("status")).isEqualTo("FINISHED_LOSE");
+  }
+
+  @Test
   void catchUpFindsEveryEventWithPendingBetsEvenWithoutItsRow() {
     start(300);
     String id = "no-row";

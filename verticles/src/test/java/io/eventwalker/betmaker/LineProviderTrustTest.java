@@ -110,6 +110,37 @@ class LineProviderTrustTest {
       () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON' AND payout = 25.00", id) == 2);
   }
 
+  /**
+   * line-provider's user-id survives the broker's own dead-lettering, so a result of line-provider's
+   * captured elsewhere and dead-lettered (or sent) into bet-maker's queue carries it: only what
+   * came from the updates exchange, never dead-lettered on the way, is applied.
+   */
+  @Test
+  void lineProvidersMessageNotDeliveredFromTheUpdatesExchangeIsNeverApplied() {
+    String id = openEventWithBets("rerouted", 1);
+    String deadLetters = Topology.deadLetterQueue(system.subscriber());
+    String result = new JsonObject().put("event_id", id).put("ratio", new java.math.BigDecimal("2.50")).put("deadline", deadline)
+      .put("status", "FINISHED_WIN").put("version", 2).encode();
+    try (Rabbit lineProvider = Rabbit.asLineProvider()) {
+      lineProvider.channel().queuePurge(deadLetters);
+      String user = TestSystem.config("line-provider").getString("LP_RABBITMQ_USER");
+      // Straight into the queue, through the default exchange.
+      lineProvider.publish("", Topology.updatesQueue(system.subscriber()), new AMQP.BasicProperties.Builder()
+        .contentType("application/json").deliveryMode(2).userId(user).build(), result);
+      // Through the updates exchange, but with the mark of a dead-lettering on the way.
+      lineProvider.publish(Topology.UPDATES_EXCHANGE, system.subscriber(), new AMQP.BasicProperties.Builder()
+        .contentType("application/json").deliveryMode(2).userId(user)
+        .headers(java.util.Map.of("x-death", List.of(java.util.Map.of("queue", "capture.event-updates")))).build(), result);
+      for (GetResponse letter : take(lineProvider, deadLetters, 2)) {
+        assertThat(letter.getProps().getHeaders().get(Topology.REASON_HEADER).toString()).contains("not delivered from");
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'PENDING'", id)).isEqualTo(1);
+    assertThat(count("SELECT version FROM $S.events WHERE event_id = $1", id)).isEqualTo(1);
+  }
+
   @Test
   void theBrokerRefusesAUserIdThatIsNotThePublishersOwn() {
     try (Rabbit other = new Rabbit()) {

@@ -37,6 +37,15 @@ class VerdictTest {
   @Test
   void anOlderStateIsOlder() {
     assertThat(Verdict.of(held(state("1.50", EventStatus.NEW, 4), false), state("1.50", EventStatus.NEW, 3))).isEqualTo(Verdict.OLDER);
+    assertThat(Verdict.of(held(state("1.50", EventStatus.FINISHED_WIN, 4), true), state("1.50", EventStatus.NEW, 3)))
+      .as("a change before the result, late").isEqualTo(Verdict.OLDER);
+  }
+
+  @Test
+  void aResultOlderThanTheVersionHeldIsAConflict() {
+    // Nothing follows a result at line-provider: bet-maker holding version 3 means its copy is not line-provider's.
+    assertThat(Verdict.of(held(state("3.00", EventStatus.FINISHED_WIN, 3), true), state("1.50", EventStatus.FINISHED_LOSE, 2)))
+      .isEqualTo(Verdict.CONFLICT);
   }
 
   @Test

@@ -32,6 +32,8 @@ public final class Readiness {
   /** The last probes and when they were asked (each HTTP verticle has its own Readiness, used on its own event loop). */
   private Map<String, Future<String>> recentProbes;
   private long recentProbesAt;
+  /** The details being read, shared by the requests that come meanwhile. */
+  private Map<String, Future<Object>> detailsInFlight;
 
   /** {@code probes}: dependency name → the addresses that must all answer "UP". */
   public Readiness(Vertx vertx, Map<String, List<String>> probes, long timeoutMs) {
@@ -63,8 +65,7 @@ public final class Readiness {
       return;
     }
     Map<String, Future<String>> checks = probes();
-    Map<String, Future<Object>> extras = new LinkedHashMap<>();
-    details.forEach((field, address) -> extras.put(field, vertx.eventBus().request(address, "list", options).map(reply -> reply.body())));
+    Map<String, Future<Object>> extras = details();
     List<Future<?>> all = new ArrayList<>(checks.values());
     all.addAll(extras.values());
     Future.join(all).onComplete(done -> {
@@ -110,6 +111,19 @@ public final class Readiness {
       recentProbesAt = now;
     }
     return recentProbes;
+  }
+
+  /**
+   * The details (the events in conflict), read afresh for each request, except that requests
+   * coming while a read is under way share it: however many ask at once, one read at a time.
+   */
+  private Map<String, Future<Object>> details() {
+    if (detailsInFlight == null || detailsInFlight.values().stream().allMatch(Future::isComplete)) {
+      Map<String, Future<Object>> extras = new LinkedHashMap<>();
+      details.forEach((field, address) -> extras.put(field, vertx.eventBus().request(address, "list", options).map(reply -> reply.body())));
+      detailsInFlight = extras;
+    }
+    return detailsInFlight;
   }
 
   private Future<String> check(List<String> addresses) {
