@@ -82,9 +82,31 @@ public final class RequestsConsumerVerticle extends VerticleBase {
   }
 
   private void declareAndConsume(RabbitConnector c, Channel ch) throws Exception {
-    Topology.declareRequests(ch, queue);
+    declareOwnQueue(ch.getConnection());
     ch.basicQos(prefetch);
     c.consume(ch, queue, false, this::handle);
+  }
+
+  /**
+   * The request queue is line-provider's: declared as {@link Topology#declareRequests} says. One
+   * somebody declared again with other arguments (a time to live of 0 drops every request) is
+   * refused by the broker on each declaration, which would keep line-provider from ever consuming:
+   * it is deleted (it holds only requests, which their askers send again) and declared right.
+   */
+  private void declareOwnQueue(com.rabbitmq.client.Connection connection) throws Exception {
+    try (Channel declaring = connection.createChannel()) {
+      Topology.declareRequests(declaring, queue);
+      return;
+    } catch (java.io.IOException refused) {
+      LOG.error("the request queue {} cannot be declared as line-provider declares it ({}); deleting it and declaring it again",
+        queue, refused.getCause() == null ? refused.getMessage() : refused.getCause().getMessage());
+    } catch (com.rabbitmq.client.AlreadyClosedException closedAfterRefusal) {
+      LOG.error("the request queue {} cannot be declared as line-provider declares it; deleting it and declaring it again", queue);
+    }
+    try (Channel fixing = connection.createChannel()) {
+      fixing.queueDelete(queue);
+      Topology.declareRequests(fixing, queue);
+    }
   }
 
   private void handle(Delivery delivery) {

@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,21 +48,37 @@ class RequestsTrustTest {
 
   /** Sends {@code request} through {@code rabbit}, stamped with {@code user} (none when null), and waits for line-provider's reply. */
   private JsonObject ask(Rabbit rabbit, String user, String request) {
-    Map<String, JsonObject> replies = new ConcurrentHashMap<>();
+    JsonObject reply = askWithin(rabbit, user, request, Duration.ofSeconds(10));
+    assertThat(reply).as("line-provider's reply within 10 s").isNotNull();
+    return reply;
+  }
+
+  /** As {@link #ask}, but null when no reply comes within {@code wait}. */
+  private JsonObject askWithin(Rabbit rabbit, String user, String request, Duration wait) {
     String correlationId = UUID.randomUUID().toString();
+    java.util.concurrent.CompletableFuture<JsonObject> reply = new java.util.concurrent.CompletableFuture<>();
     try {
-      DeliverCallback onReply = (tag, delivery) -> replies.put(delivery.getProperties().getCorrelationId(),
-        new JsonObject(new String(delivery.getBody(), StandardCharsets.UTF_8)).put("user-id", delivery.getProperties().getUserId()));
+      DeliverCallback onReply = (tag, delivery) -> {
+        if (correlationId.equals(delivery.getProperties().getCorrelationId())) {
+          reply.complete(new JsonObject(new String(delivery.getBody(), StandardCharsets.UTF_8))
+            .put("user-id", delivery.getProperties().getUserId()));
+        }
+      };
       String consumer = rabbit.channel().basicConsume(DIRECT_REPLY_TO, true, onReply, tag -> { });
       rabbit.publish("", queue, new AMQP.BasicProperties.Builder().replyTo(DIRECT_REPLY_TO).correlationId(correlationId)
         .userId(user).contentType("application/json").build(), request);
-      JsonObject reply = Await.value("line-provider's reply", Duration.ofSeconds(10), () -> replies.get(correlationId), r -> r != null);
-      rabbit.channel().basicCancel(consumer);
-      return reply;
-    } catch (IOException e) {
+      try {
+        return reply.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException none) {
+        return null;
+      } finally {
+        rabbit.channel().basicCancel(consumer);
+      }
+    } catch (IOException | InterruptedException | java.util.concurrent.ExecutionException e) {
       throw new AssertionError(e);
     }
   }
+
 
   private long subscriptionsOf(String subscriber) {
     return system.count("SELECT count(*) FROM " + system.lpSchema() + ".subscriptions WHERE subscriber = $1", subscriber);
@@ -97,6 +112,24 @@ class RequestsTrustTest {
     assertThat(subscriptionsOf(system.subscriber())).isEqualTo(1);
     assertThat(queueExists(Topology.updatesQueue(madeUp))).as("no queue for a made-up name").isFalse();
     assertThat(system.lineProvider().get("/ready").status()).isEqualTo(200);
+  }
+
+  /** Someone with configure rights declares line-provider's request queue again, dropping every request: it takes it back. */
+  @Test
+  void aRequestQueueDeclaredAgainWithOtherArgumentsIsTakenBack() {
+    String betMakerUser = TestSystem.config("bet-maker").getString("BM_RABBITMQ_USER");
+    try (Rabbit betMaker = Rabbit.asBetMaker()) {
+      betMaker.channel().queueDelete(queue);
+      betMaker.channel().queueDeclare(queue, true, false, false, Map.of("x-message-ttl", 0));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    try (Rabbit betMaker = Rabbit.asBetMaker()) {
+      JsonObject answered = Await.value("line-provider answering again", Duration.ofSeconds(30),
+        () -> askWithin(betMaker, betMakerUser, "{\"type\":\"get_states\",\"event_ids\":[\"x\"]}", Duration.ofSeconds(2)),
+        reply -> reply != null);
+      assertThat(answered.getInteger("status")).isEqualTo(200);
+    }
   }
 
   @Test
