@@ -16,6 +16,7 @@ import io.eventwalker.platform.Timestamps;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.db.Transactions;
 import io.eventwalker.platform.http.Failures;
+import io.eventwalker.platform.validation.Batch;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStatus;
 import io.vertx.core.Future;
@@ -65,12 +66,22 @@ public final class PlacementVerticle extends VerticleBase {
   private DeliveryOptions lineOptions;
   private DeliveryOptions settleOptions;
   private int queuedBets;
+  /** Bets waiting, by player. */
+  private final Map<String, Integer> queuedByPlayer = new HashMap<>();
+  /**
+   * The most bets one player may have waiting: the player's share of the requests in flight
+   * ({@code BM_MAX_CONCURRENT_PER_CLIENT} of {@code BM_MAX_CONCURRENT_REQUESTS}) applied to the
+   * queue, and never less than the largest batch.
+   */
+  private final int playerShare;
   private int groupsInFlight;
   private final ArrayDeque<Message<PlaceBets>> queue = new ArrayDeque<>();
 
   PlacementVerticle(BetMakerConfig config) {
     this.settings = config;
     this.config = config.placement();
+    long share = (long) this.config.queueMax() * config.http().maxConcurrentPerClient() / config.http().maxConcurrentRequests();
+    this.playerShare = (int) Math.max(Batch.MAX_ITEMS, share);
   }
 
   /**
@@ -92,15 +103,33 @@ public final class PlacementVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Puts a request in the queue, if there is room: at most {@code BM_PLACE_QUEUE_MAX} bets wait in
+   * all, and one player's at most {@link #playerShare} of them, so that one player's batches cannot
+   * fill the queue for everybody (SPEC §5).
+   */
   private void queue(Message<PlaceBets> msg) {
     int bets = msg.body().bets().size();
+    String player = msg.body().playerId();
+    int players = queuedByPlayer.getOrDefault(player, 0);
     if (queuedBets + bets > config.queueMax()) {
       msg.reply(new NotStored("bet-maker is taking as many bets as it can (" + config.queueMax() + " waiting)"));
       return;
     }
+    if (players + bets > playerShare) {
+      msg.reply(new NotStored("you have as many bets waiting to be written as one player may (" + playerShare + ")"));
+      return;
+    }
     queue.add(msg);
     queuedBets += bets;
+    queuedByPlayer.put(player, players + bets);
     flush();
+  }
+
+  private void dequeued(Message<PlaceBets> msg) {
+    int bets = msg.body().bets().size();
+    queuedBets -= bets;
+    queuedByPlayer.computeIfPresent(msg.body().playerId(), (player, waiting) -> waiting - bets <= 0 ? null : waiting - bets);
   }
 
   private void flush() {
@@ -110,7 +139,7 @@ public final class PlacementVerticle extends VerticleBase {
       int bets = 0;
       while (!queue.isEmpty() && (group.isEmpty() || bets + queue.peek().body().bets().size() <= config.groupMax())) {
         Message<PlaceBets> next = queue.poll();
-        queuedBets -= next.body().bets().size();
+        dequeued(next);
         if (next.body().deadlineMillis() <= now) {
           next.reply(new NotStored("the bets waited past their deadline for a turn to be written"));
           continue;

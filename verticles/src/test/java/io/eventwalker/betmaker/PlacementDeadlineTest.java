@@ -241,6 +241,41 @@ class PlacementDeadlineTest {
     }
   }
 
+  /** One player's batches fill only the player's share of the placement queue; another player's bet still finds room. */
+  @Test
+  void onePlayersBatchesLeaveRoomInTheQueueForOthers() throws Exception {
+    try (TestSystem small = TestSystem.start(true, true, config -> config
+      .put("BM_PLACE_TIMEOUT_MS", 10_000).put("BM_BET_GROUPS_IN_FLIGHT", 1).put("BM_PLACE_QUEUE_MAX", 4000)
+      .put("BM_RATE_LIMIT_PER_S", 0))) { // the share: max(1000, 4000 × 32 / 128) = 1000 bets a player
+      String eventId = eventWithOneBet(small, "shared-queue");
+      StringBuilder batch = new StringBuilder("[");
+      for (int i = 0; i < 1000; i++) {
+        batch.append(i == 0 ? "" : ",").append("{\"event_id\":\"").append(eventId).append("\",\"sum_bet\":1}");
+      }
+      String thousand = batch.append("]").toString();
+      Http alice = small.betMaker().as(small.token("alice"));
+      Http bob = small.betMaker().as(small.token("bob"));
+      CompletableFuture<Http.Response> bobs;
+      List<CompletableFuture<Http.Response>> alices = new ArrayList<>();
+      try (AutoCloseable lock = lockEventRow(small, eventId)) {
+        alices.add(CompletableFuture.supplyAsync(() -> alice.post("/bet", thousand))); // in flight, held by the lock
+        awaitAPlacementWaitingOnTheLock(small);
+        alices.add(CompletableFuture.supplyAsync(() -> alice.post("/bet", thousand))); // waits: alice's share
+        Http.Response third = Await.value("alice's third batch refused", Duration.ofSeconds(10), () -> alice.post("/bet", thousand),
+          response -> response.status() == 503);
+        assertThat(third.object().getString("detail")).contains("as one player may");
+        bobs = CompletableFuture.supplyAsync(() -> bob.post("/bet", "{\"event_id\":\"" + eventId + "\",\"sum_bet\":2}"));
+        Await.until("bob's bet waiting in the queue, not refused", Duration.ofSeconds(10),
+          () -> !bobs.isDone() && small.count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-bet-maker'"
+            + " AND wait_event_type = 'Lock'") > 0);
+      }
+      assertThat(bobs.get(30, TimeUnit.SECONDS).status()).as("bob's bet placed once the lock went").isEqualTo(201);
+      for (CompletableFuture<Http.Response> answer : alices) {
+        assertThat(answer.get(30, TimeUnit.SECONDS).status()).isIn(201, 503);
+      }
+    }
+  }
+
   @Test
   void requestsBeyondTheConcurrencyCapAreRefusedAtOnceWhileHealthStaysUp() throws Exception {
     try (TestSystem capped = TestSystem.start(true, true, config -> config
