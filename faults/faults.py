@@ -622,13 +622,15 @@ class Suite:
         # (127.0.0.4) each registering more handlers than allowed, TCP frames announcing 2 GB
         # (127.0.0.5), websocket frames announcing 100 MB and SockJS bodies over the frame limit
         # (127.0.0.6); meanwhile a TCP and a SockJS listener (127.0.0.2) follow an event that changes
-        # every 2 s, and a bet is placed every 0.1 s.
+        # every 2 s, and another player places a bet every 0.1 s (the flooding player's batches fill
+        # only that player's share of the placement queue).
         import resource
         import socket
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 30000), hard))
         event = self.event("abuse")
         self.bets(event, 1)
+        other_player = {"Authorization": "Bearer " + token(ENV, "faults-other-player")}
         ooms_before = len(grep_log(self.services.log(BM), "OutOfMemoryError"))
         limit = int(conf_value(BM, "BM_MAX_BODY_BYTES", ENV))
         max_frame = int(conf_value(BM, "BM_BRIDGE_MAX_FRAME_BYTES", ENV))
@@ -683,7 +685,7 @@ class Suite:
             def bettor():
                 while not stop.is_set():
                     started = time.time()
-                    legit.append(http("POST", PORTS[BM], "/bet", {"event_id": event, "sum_bet": "1.00"}, timeout=30)[0])
+                    legit.append(http("POST", PORTS[BM], "/bet", {"event_id": event, "sum_bet": "1.00"}, other_player, timeout=30)[0])
                     took.append(time.time() - started)
                     time.sleep(0.1)
 
