@@ -16,6 +16,7 @@ import io.eventwalker.platform.Timestamps;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.db.Transactions;
 import io.eventwalker.platform.http.Failures;
+import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.validation.Batch;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStatus;
@@ -65,7 +66,8 @@ public final class PlacementVerticle extends VerticleBase {
   private Pool pool;
   private DeliveryOptions lineOptions;
   private DeliveryOptions settleOptions;
-  private int queuedBets;
+  /** Bets waiting in the queue (read by the {@code bet_maker_bets_waiting} gauge from other threads). */
+  private volatile int queuedBets;
   /** Bets waiting, by player. */
   private final Map<String, Integer> queuedByPlayer = new HashMap<>();
   /**
@@ -100,6 +102,7 @@ public final class PlacementVerticle extends VerticleBase {
     settleOptions = LocalBus.options(settings.settlement().timeoutMs());
     pool = Databases.pool(vertx, settings.database(), "bet-maker");
     vertx.eventBus().<PlaceBets>localConsumer(Addresses.BETS_PLACE, this::queue);
+    Meters.gauge("bet_maker_bets_waiting", "bets waiting in the placement queue for a group write", () -> queuedBets);
     return Future.succeededFuture();
   }
 

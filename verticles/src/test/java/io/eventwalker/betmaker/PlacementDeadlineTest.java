@@ -261,8 +261,10 @@ class PlacementDeadlineTest {
         alices.add(CompletableFuture.supplyAsync(() -> alice.post("/bet", thousand))); // in flight, held by the lock
         awaitAPlacementWaitingOnTheLock(small);
         alices.add(CompletableFuture.supplyAsync(() -> alice.post("/bet", thousand))); // waits: alice's share
-        Http.Response third = Await.value("alice's third batch refused", Duration.ofSeconds(10), () -> alice.post("/bet", thousand),
-          response -> response.status() == 503);
+        Await.until("alice's second batch waiting in the queue", Duration.ofSeconds(10),
+          () -> small.betMaker().get("/metrics").body().contains("bet_maker_bets_waiting 1000.0"));
+        Http.Response third = alice.post("/bet", thousand);
+        assertThat(third.status()).isEqualTo(503);
         assertThat(third.object().getString("detail")).contains("as one player may");
         bobs = CompletableFuture.supplyAsync(() -> bob.post("/bet", "{\"event_id\":\"" + eventId + "\",\"sum_bet\":2}"));
         Await.until("bob's bet waiting in the queue, not refused", Duration.ofSeconds(10),
