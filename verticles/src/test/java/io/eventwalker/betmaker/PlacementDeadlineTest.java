@@ -267,9 +267,9 @@ class PlacementDeadlineTest {
         assertThat(third.status()).isEqualTo(503);
         assertThat(third.object().getString("detail")).contains("as one player may");
         bobs = CompletableFuture.supplyAsync(() -> bob.post("/bet", "{\"event_id\":\"" + eventId + "\",\"sum_bet\":2}"));
-        Await.until("bob's bet waiting in the queue, not refused", Duration.ofSeconds(10),
-          () -> !bobs.isDone() && small.count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-bet-maker'"
-            + " AND wait_event_type = 'Lock'") > 0);
+        Await.until("bob's bet waiting in the queue beside alice's second batch, not refused", Duration.ofSeconds(10),
+          () -> small.betMaker().get("/metrics").body().contains("bet_maker_bets_waiting 1001.0"));
+        assertThat(bobs).isNotDone();
       }
       assertThat(bobs.get(30, TimeUnit.SECONDS).status()).as("bob's bet placed once the lock went").isEqualTo(201);
       for (CompletableFuture<Http.Response> answer : alices) {
