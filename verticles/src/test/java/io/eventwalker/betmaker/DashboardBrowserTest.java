@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Jwts;
 import io.eventwalker.testing.TestSystem;
@@ -39,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dashboard in a real browser (headless Chromium): place a bet from the page, finish the event
  * through line-provider's API, and see the bet turn WON with its payout on the page, without reload;
- * and each service's API docs at /docs list every operation of its OpenAPI document.
+ * and each service's API docs at /docs list every operation of its OpenAPI document and run one
+ * against the server they were opened from.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
@@ -181,6 +183,35 @@ class DashboardBrowserTest {
         .extracting(LogEntry::getMessage)
         .as("console messages on " + service.base() + "/docs")
         .noneMatch(message -> message.contains("Content Security Policy"));
+    }
+  }
+
+  /**
+   * "Try it out" from /docs works wherever the docs are opened: here on 127.0.0.1 and a port picked
+   * by the system, not the localhost:8000/8001 of the README. Each service's {@code GET /events} is
+   * run from Swagger UI and its 200 with the event just created is shown.
+   */
+  @Test
+  void theApiDocsTryAnOperationOnTheServerTheyAreOpenedFrom() {
+    long deadline = Instant.now().getEpochSecond() + 3600;
+    assertThat(system.lineProvider().post("/event", "{\"event_id\":\"docs-tried\",\"ratio\":3.10,\"deadline\":" + deadline + "}")
+      .status()).isEqualTo(201);
+    Await.until("bet-maker lists docs-tried", Duration.ofSeconds(15),
+      () -> system.betMaker().get("/events").body().contains("docs-tried"));
+    for (Http service : List.of(system.lineProvider(), system.betMaker())) {
+      assertThat(java.net.URI.create(service.base()).getPort()).as("an ephemeral port").isNotIn(8000, 8001);
+      browser.get(service.base() + "/docs");
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+      String operation = "//div[contains(@class,'opblock-get')][.//*[@data-path='/events']]";
+      wait.until(ExpectedConditions.elementToBeClickable(By.xpath(operation + "//*[contains(@class,'opblock-summary-control')]"))).click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.xpath(operation + "//button[contains(@class,'try-out__btn')]"))).click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.xpath(operation + "//button[contains(@class,'execute')]"))).click();
+      String answer = operation + "//table[contains(@class,'live-responses-table')]/tbody//td[contains(@class,'response-col_status')]";
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.xpath(answer), "200"));
+      assertThat(browser.findElement(By.xpath(operation + "//*[contains(@class,'request-url')]//pre")).getText())
+        .as("the request went to the server the docs came from").startsWith(service.base() + "/events");
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(
+        By.xpath(operation + "//table[contains(@class,'live-responses-table')]/tbody//td[contains(@class,'response-col_description')]"), "docs-tried"));
     }
   }
 

@@ -207,7 +207,23 @@ public final class ApiContract {
   static JsonObject forValidator(JsonObject document) {
     JsonObject copy = document.copy();
     adapt(copy);
+    absoluteServers(copy);
     return copy;
+  }
+
+  /**
+   * The documents name their server relatively ({@code "/"}: wherever the document was read from),
+   * which OpenAPI allows; vertx-openapi 5.0 takes only absolute URLs, so its copy puts each on a
+   * placeholder host (the path, which is what matching a request uses, stays as written).
+   */
+  private static void absoluteServers(JsonObject document) {
+    if (document.getValue("servers") instanceof JsonArray servers) {
+      for (Object server : servers) {
+        if (server instanceof JsonObject named && named.getString("url", "").startsWith("/")) {
+          named.put("url", "http://server.invalid" + named.getString("url"));
+        }
+      }
+    }
   }
 
   /** Rewrites every response's content and headers for the validator, wherever responses are declared. */

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,23 @@ class ApiDocsTest {
   @Test
   void betMakerServesItsDocs() {
     assertDocs(system.betMaker().as(null));
+  }
+
+  /**
+   * No CORS: /docs calls the server it was opened from (same origin), and a page of another origin
+   * is given no permission to call the API from a browser.
+   */
+  @Test
+  void noOtherOriginIsAllowedToCallTheApis() {
+    for (Http http : List.of(system.lineProvider().as(null), system.betMaker().as(null))) {
+      Http.Response preflight = http.send("OPTIONS", "/events", (byte[]) null, Map.of("Origin", "http://elsewhere.example",
+        "Access-Control-Request-Method", "GET"));
+      assertThat(preflight.status()).as(http.base() + " preflight").isEqualTo(405);
+      assertThat(preflight.header("Access-Control-Allow-Origin")).isNull();
+      Http.Response read = http.send("GET", "/events", (byte[]) null, Map.of("Origin", "http://elsewhere.example"));
+      assertThat(read.status()).isEqualTo(200);
+      assertThat(read.header("Access-Control-Allow-Origin")).as("a browser keeps the answer from the other origin's page").isNull();
+    }
   }
 
   private static void assertDocs(Http http) {

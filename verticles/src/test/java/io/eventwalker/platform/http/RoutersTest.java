@@ -50,6 +50,9 @@ class RoutersTest {
         JsonObject document = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         org.assertj.core.api.Assertions.assertThat(document.getString("openapi")).isEqualTo("3.1.0");
         org.assertj.core.api.Assertions.assertThat(document.getJsonObject("paths").fieldNames()).contains("/health", "/ready", "/metrics", "/openapi.json");
+        // No host or port of its own: /docs tries operations on whatever origin it was opened at.
+        org.assertj.core.api.Assertions.assertThat(document.getJsonArray("servers").stream().map(server -> ((JsonObject) server).getString("url")))
+          .as(resource + " servers").containsExactly("/");
       }
     }
   }
