@@ -20,6 +20,12 @@ public final class Addresses {
   public static final String OUTBOX_PUBLISHED = "line.outbox.published";
   /** Published (no reply) after a commit that wrote outbox rows, to wake the relay. */
   public static final String OUTBOX_WRITTEN = "line.outbox.written";
+  /**
+   * Published (no reply) after a commit that created or changed events: a {@link io.vertx.core.json.JsonArray}
+   * of their new states ({@link io.eventwalker.wire.EventState#toJson}), for {@link LineBridge} to push to its
+   * sockets. Published to every line-provider of a cluster, like {@link #OUTBOX_WRITTEN}.
+   */
+  public static final String EVENTS_CHANGED = "line.events.changed";
 
   /** {@link EventMessages.AddSubscriptions} → "OK": recorded in PostgreSQL, before Redis is told. */
   public static final String SUBSCRIPTIONS_RECORD = "line.subscriptions.record";

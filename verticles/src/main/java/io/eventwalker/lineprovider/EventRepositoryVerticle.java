@@ -30,6 +30,7 @@ import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.wire.EventState;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
@@ -144,6 +145,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
       .onSuccess(done -> {
         msg.reply(new Events(created));
         vertx.eventBus().publish(Addresses.OUTBOX_WRITTEN, "");
+        publishChanged(created);
       })
       .onFailure(failure -> fail(msg, failure));
   }
@@ -186,9 +188,17 @@ public final class EventRepositoryVerticle extends VerticleBase {
           changed.forEach(state -> LOG.atInfo().addKeyValue("event_id", state.eventId())
             .log("event {} changed to version {} ({})", state.eventId(), state.version(), state.status()));
           vertx.eventBus().publish(Addresses.OUTBOX_WRITTEN, "");
+          publishChanged(changed);
         }
       })
       .onFailure(failure -> fail(msg, failure));
+  }
+
+  /** The committed states, for the bridge's sockets (line-provider's page follows the line through them). */
+  private void publishChanged(List<EventState> states) {
+    JsonArray changed = new JsonArray();
+    states.forEach(state -> changed.add(state.toJson()));
+    vertx.eventBus().publish(Addresses.EVENTS_CHANGED, changed);
   }
 
   private void get(Message<GetEvent> msg) {

@@ -35,7 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Line-provider's HTTP API (port 8001): parse and validate, ask the repository, answer. */
+/**
+ * Line-provider's HTTP API (port 8001): parse and validate, ask the repository, answer; and its page,
+ * its API docs and the read-only bridge its page follows the line through ({@link LineBridge}).
+ */
 public final class EventsApiVerticle extends VerticleBase {
 
   private static final Set<String> LIST_PARAMS = Set.of("status", "limit", "cursor");
@@ -49,6 +52,7 @@ public final class EventsApiVerticle extends VerticleBase {
   private final DeliveryOptions requestOptions;
   private final DeliveryOptions writeOptions;
   private final long writeTimeoutMs;
+  private LineBridge bridge;
 
   /** {@code concurrency}, {@code writeLimit}: shared by every instance, so the limits are per process (or cluster), not per event loop. */
   EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency, RateLimiter writeLimit) {
@@ -86,9 +90,18 @@ public final class EventsApiVerticle extends VerticleBase {
     var identify = bearer.identify();
     router.get("/event/:event_id").handler(identify).handler(limited).handler(this::getOne);
     router.get("/events").handler(identify).handler(limited).handler(this::list);
+    bridge = LineBridge.mount(vertx, router);
     Routers.pages(router, "line-provider");
 
-    return Routers.serve(vertx, router, Routers.serverOptions(config.http()), "line-provider", OPENAPI);
+    return Routers.serve(vertx, router, LineBridge.limitFrames(Routers.serverOptions(config.http())), "line-provider", OPENAPI);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (bridge != null) {
+      bridge.close();
+    }
+    return Future.succeededFuture();
   }
 
   private void create(RoutingContext ctx) {
