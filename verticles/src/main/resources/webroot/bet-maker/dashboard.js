@@ -7,6 +7,8 @@
   const events = new Map();   // event_id -> {event_id, ratio, deadline, status, version}
   const bets = new Map();     // bet_id -> bet
   const $ = (id) => document.getElementById(id);
+  const problems = window.EventWalkerProblems;
+  const LABELS = { sum_bet: 'Stake', ratio: 'Ratio', event_id: 'Event', accept_odds: 'Odds' };
   let bus = null;
   const registered = new Set();
 
@@ -78,9 +80,22 @@
       const row = document.createElement('tr');
       row.dataset.betId = bet.bet_id;
       if (bet.bet_id === changedId) row.className = 'changed';
-      row.innerHTML = '<td><code></code></td><td></td><td class="num"></td><td class="num"></td>'
+      row.innerHTML = '<td><code class="bet-id" title="the bet\'s id: click to select it whole"><span class="bet-id-time"></span>'
+        + '<span class="bet-id-own"></span></code></td><td></td><td class="num"></td><td class="num"></td>'
         + '<td class="status"></td><td class="num payout"></td>';
-      row.querySelector('code').textContent = bet.bet_id.slice(0, 8) + '…';
+      // A bet id is time-ordered (UUIDv7): its first 13 characters are the time it was placed, shared
+      // by bets placed together; the rest tells bets apart. The whole id is shown, and copied whole.
+      row.querySelector('.bet-id-time').textContent = bet.bet_id.slice(0, 14);
+      row.querySelector('.bet-id-own').textContent = bet.bet_id.slice(14);
+      if (navigator.clipboard) {
+        const copy = document.createElement('button');
+        copy.type = 'button';
+        copy.className = 'secondary copy';
+        copy.textContent = 'Copy';
+        copy.title = 'copy the bet id';
+        copy.onclick = () => navigator.clipboard.writeText(bet.bet_id).then(() => { copy.textContent = 'Copied'; });
+        row.children[0].append(' ', copy);
+      }
       row.children[1].textContent = bet.event_id;
       row.children[2].textContent = money(bet.sum_bet);
       row.children[3].textContent = money(bet.ratio);
@@ -109,14 +124,8 @@
 
   // The player of the token (its sub), read from the token itself; the server checks it.
   function player() {
-    const parts = tokenInput.value.trim().split('.');
-    if (parts.length !== 3) return null;
-    try {
-      const payload = parts[1].replace(/-/g, '+').replace(/_/g, '/');
-      return JSON.parse(atob(payload + '='.repeat((4 - payload.length % 4) % 4))).sub || null;
-    } catch (e) {
-      return null;
-    }
+    const claims = problems.claims(tokenInput.value);
+    return claims && claims.sub || null;
   }
 
   // Every settlement of the player's bets arrives on players.<player_id>; the register frame
@@ -139,17 +148,21 @@
   tokenInput.value = sessionStorage.getItem('event-walker.token') || '';
   tokenInput.addEventListener('change', () => {
     sessionStorage.setItem('event-walker.token', tokenInput.value.trim());
+    $('bets-error').textContent = '';
     loadBets().then(listenToPlayer);
   });
 
-  async function fetchJson(url, options) {
+  function fetchJson(url, options) {
     options = Object.assign({}, options);
     if (url.startsWith('/bet') && tokenInput.value) {
       options.headers = Object.assign({}, options.headers, { Authorization: 'Bearer ' + tokenInput.value.trim() });
     }
-    const response = await fetch(url, options);
-    const body = await response.json().catch(() => null);
-    return { ok: response.ok, status: response.status, body };
+    return problems.request(url, options);
+  }
+
+  // A failed request in the player's words (the API's problem is for programs).
+  function say(answer, context) {
+    return problems.say(answer, Object.assign({ kind: 'player', token: tokenInput.value, labels: LABELS }, context));
   }
 
   async function loadEvents() {
@@ -163,14 +176,11 @@
     if (player()) {
       const answer = await fetchJson('/bets?limit=100');
       if (answer.ok) answer.body.forEach((bet) => bets.set(bet.bet_id, bet));
+      else $('bets-error').textContent = say(answer, {});
+    } else if (tokenInput.value.trim()) {
+      $('bets-error').textContent = 'That is not a token: paste the whole token (java -jar … token NAME).';
     }
     renderBets();
-  }
-
-  function problemText(problem) {
-    if (!problem) return 'The server did not answer; try again.';
-    const fields = (problem.errors || []).map((e) => (e.field ? e.field + ': ' : '') + e.message);
-    return fields.length ? fields.join('; ') : problem.detail || problem.title;
   }
 
   function newKey() {
@@ -204,7 +214,11 @@
           offerNewRatio(answer.body.ratio);
           return;
         }
-        error.textContent = problemText(answer.body);
+        error.textContent = say(answer, {
+          notFound: eventId + ' is no longer on the line: choose another event.',
+          conflict: 'Bets on ' + eventId + ' are closed now (it finished, its deadline passed, or it is paused): choose another event.',
+          unknown: 'The server could not confirm whether your bet was placed: look for it in My bets before placing it again.',
+        });
         if ((answer.body && answer.body.errors || []).some((e) => e.field === 'sum_bet')) amount.classList.add('invalid');
         return;
       }
@@ -243,6 +257,14 @@
       });
       listenToPlayer();
       loadEvents();
+    };
+    // The bridge refuses to let a token that is not valid (expired, say) listen to its player's bets.
+    bus.onerror = (failure) => {
+      if (failure && failure.body === 'rejected') {
+        $('bets-error').textContent = say({ status: 401 }, {});
+        // Only a player's address can be refused: a new token registers it again.
+        [...registered].filter((address) => address.startsWith('players.')).forEach((address) => registered.delete(address));
+      }
     };
     bus.onclose = () => {
       $('connection').textContent = 'reconnecting…';
