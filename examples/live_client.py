@@ -7,12 +7,14 @@ player's bets) needs the player's token in the register frame's headers.
 
     python3 examples/live_client.py --port 7000 --event derby --player alice --token "$PLAYER" [--settlements 1]
 
-Prints one JSON line per message received ({"address": ..., "body": ...}); exits 0 once it has
+Prints one JSON line per message received ({"address": ..., "body": ...}), its numbers as sent
+(money keeps its two decimals: "payout": 0.00, not 0.0); exits 0 once it has
 seen --settlements settlements (0: never), or 1 when the bridge refuses a register or --timeout
 seconds pass first. It pings every 10 s: the bridge closes a socket that sends no ping for
 BM_BRIDGE_PING_TIMEOUT_MS (30 s by default).
 """
 import argparse
+import decimal
 import json
 import select
 import socket
@@ -31,7 +33,19 @@ def send(sock, frame):
 def receive(sock):
     header = read_exactly(sock, 4)
     (length,) = struct.unpack(">I", header)
-    return json.loads(read_exactly(sock, length).decode("utf-8"))
+    # Decimals stay exact and keep their scale (a float would print 0.00 as 0.0 and 2.35 as it pleases).
+    return json.loads(read_exactly(sock, length).decode("utf-8"), parse_float=decimal.Decimal)
+
+
+def encode(value):
+    """JSON text of a received value, its decimal numbers written as they were sent."""
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(json.dumps(key) + ": " + encode(item) for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(encode(item) for item in value) + "]"
+    return json.dumps(value)
 
 
 def read_exactly(sock, count):
@@ -88,7 +102,7 @@ def main():
                 print(json.dumps({"refused": frame.get("message") or frame.get("body")}), flush=True)
                 return 1
             elif kind == "message":
-                print(json.dumps({"address": frame.get("address"), "body": frame.get("body")}), flush=True)
+                print(encode({"address": frame.get("address"), "body": frame.get("body")}), flush=True)
                 if frame.get("address", "").startswith("players."):
                     settled += 1
                     if args.settlements and settled >= args.settlements:

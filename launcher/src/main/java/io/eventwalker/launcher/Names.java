@@ -5,8 +5,17 @@ import io.eventwalker.lineprovider.LineProviderConfig;
 import io.eventwalker.wire.Topology;
 import io.vertx.core.json.JsonObject;
 
-/** The names the services use on PostgreSQL, Redis and RabbitMQ, from their configuration ({@code names}). */
+import java.net.URI;
+
+/**
+ * The names the services use on PostgreSQL, Redis and RabbitMQ, and where those and the services
+ * themselves are, from their configuration ({@code names}): what scripts driving the system
+ * ({@code bin/dev}, the fault matrix, the benchmark) would otherwise spell a second time. No
+ * password is among them.
+ */
 final class Names {
+
+  private static final int REDIS_DEFAULT_PORT = 6379;
 
   private Names() {
   }
@@ -19,7 +28,9 @@ final class Names {
         .put("redis_prefix", line.redisPrefix())
         .put("rate_limit_prefix", line.rateLimitPrefix())
         .put("requests_queue", line.requestsQueue())
-        .put("rabbitmq_user", line.rabbit().user()))
+        .put("rabbitmq_user", line.rabbit().user())
+        .put("http_host", line.http().host())
+        .put("http_port", line.http().port()))
       .put("bet-maker", new JsonObject()
         .put("schema", bets.database().schema())
         .put("subscriber", subscriber)
@@ -28,8 +39,31 @@ final class Names {
         .put("requests_queue", bets.line().queue())
         .put("rabbitmq_user", bets.rabbit().user())
         .put("line_provider_rabbitmq_user", bets.line().lineProviderUser())
-        .put("rate_limit_prefix", bets.rateLimitPrefix()))
+        .put("rate_limit_prefix", bets.rateLimitPrefix())
+        .put("http_host", bets.http().host())
+        .put("http_port", bets.http().port())
+        .put("tcp_bridge_port", bets.bridge().tcpPort()))
       .put("updates_exchange", Topology.UPDATES_EXCHANGE)
-      .put("dead_letter_exchange", Topology.DEAD_LETTER_EXCHANGE);
+      .put("dead_letter_exchange", Topology.DEAD_LETTER_EXCHANGE)
+      // Both services read the same PG_*, REDIS_URL and RABBITMQ_* keys.
+      .put("postgres", new JsonObject()
+        .put("host", line.database().host())
+        .put("port", line.database().port())
+        .put("database", line.database().database())
+        .put("user", line.database().user()))
+      .put("redis", redis(line.redis().url()))
+      .put("rabbitmq", new JsonObject()
+        .put("host", line.rabbit().host())
+        .put("port", line.rabbit().port())
+        .put("vhost", line.rabbit().vhost()));
+  }
+
+  /** Redis's host and port from {@code REDIS_URL} (whose user and password, if any, stay out). */
+  static JsonObject redis(String url) {
+    URI uri = URI.create(url);
+    String host = uri.getHost() == null ? "127.0.0.1" : uri.getHost().replaceAll("^\\[(.*)]$", "$1");
+    return new JsonObject()
+      .put("host", host)
+      .put("port", uri.getPort() == -1 ? REDIS_DEFAULT_PORT : uri.getPort());
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The bodies of bet-maker's answers (SPEC §3.3): a bet, a list of bets, the 201 of
@@ -52,6 +53,23 @@ final class BetResponses {
   /** The 201 of {@code POST /bet}: the bets in the shape they were asked (one object, or an array). */
   static String created(List<Bet> bets, boolean single) {
     return single ? bet(bets.get(0)).encode() : bets(bets).encode();
+  }
+
+  /** Where a placed bet is read: the {@code Location} of a single bet's 201. */
+  static String location(String betId) {
+    return "/bet/" + betId;
+  }
+
+  /**
+   * The {@code Location} of a replayed answer (an {@code Idempotency-Key} used again): a single
+   * bet's 201 had one, which is kept with its body only, so it is read back from the body; a
+   * batch's 201 had none.
+   */
+  static Optional<String> replayedLocation(int status, String body) {
+    if (status != 201 || body == null || !body.startsWith("{")) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(new JsonObject(body).getString("bet_id")).map(BetResponses::location);
   }
 
   /**

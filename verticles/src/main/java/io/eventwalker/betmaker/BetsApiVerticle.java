@@ -148,7 +148,7 @@ public final class BetsApiVerticle extends VerticleBase {
             if (outcome instanceof Placed placed) {
               List<Bet> bets = placed.bets();
               if (batch.single()) {
-                ctx.response().putHeader("Location", "/bet/" + bets.get(0).betId());
+                ctx.response().putHeader("Location", BetResponses.location(bets.get(0).betId().toString()));
               }
               ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                 .end(BetResponses.created(bets, batch.single()));
@@ -198,6 +198,9 @@ public final class BetsApiVerticle extends VerticleBase {
         case CLAIMED:
           return true;
         case REPLAY:
+          // The first answer again, headers included: a single bet's 201 said where the bet is.
+          BetResponses.replayedLocation(outcome.status(), outcome.body())
+            .ifPresent(location -> ctx.response().putHeader("Location", location));
           ctx.response().setStatusCode(outcome.status())
             .putHeader("Content-Type", "application/json")
             .putHeader("Idempotent-Replayed", "true")

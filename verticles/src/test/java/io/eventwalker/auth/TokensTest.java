@@ -30,7 +30,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /**
  * SPEC §5 from outside: bet-maker's bets need a player's token and line-provider's writes an
  * operator's; every bad token is a 401 problem with {@code WWW-Authenticate: Bearer} (never a 5xx)
- * and changes nothing; a player's token on an operator's route is 403.
+ * and changes nothing, its challenge with {@code error="invalid_token"} only when a token was sent; a player's token on an operator's route is 403.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TokensTest {
@@ -119,10 +119,13 @@ class TokensTest {
     Map<String, String> headers = authorization == null ? Map.of("Content-Type", "application/json")
       : Map.of("Content-Type", "application/json", "Authorization", authorization);
     Http betMaker = system.betMaker().as(null);
-    assertUnauthorized(betMaker.send("POST", "/bet", "{\"event_id\":\"tokens-1\",\"sum_bet\":5}", headers));
-    assertUnauthorized(betMaker.send("GET", "/bets", (String) null, headers));
-    assertUnauthorized(betMaker.send("GET", "/bet/01234567-89ab-7def-8123-456789abcdef", (String) null, headers));
-    assertUnauthorized(system.lineProvider().as(null).send("POST", "/event", event("tokens-" + Math.abs(name.hashCode())), headers));
+    // RFC 6750 §3.1: a request that sent no bearer credential (none, or another scheme) is challenged without an error code.
+    String challenge = authorization == null || !authorization.startsWith("Bearer ")
+      ? "Bearer realm=\"event-walker\"" : "Bearer realm=\"event-walker\", error=\"invalid_token\"";
+    assertUnauthorized(betMaker.send("POST", "/bet", "{\"event_id\":\"tokens-1\",\"sum_bet\":5}", headers), challenge);
+    assertUnauthorized(betMaker.send("GET", "/bets", (String) null, headers), challenge);
+    assertUnauthorized(betMaker.send("GET", "/bet/01234567-89ab-7def-8123-456789abcdef", (String) null, headers), challenge);
+    assertUnauthorized(system.lineProvider().as(null).send("POST", "/event", event("tokens-" + Math.abs(name.hashCode())), headers), challenge);
     assertThat(system.count("SELECT count(*) FROM " + system.bmSchema() + ".bets")).as("bets after " + name).isEqualTo(bets);
     assertThat(system.lineProvider().get("/event/tokens-" + Math.abs(name.hashCode())).status()).isEqualTo(404);
   }
@@ -158,10 +161,10 @@ class TokensTest {
     assertThat(system.betMaker().as(null).get("/events").status()).as("the open events stay open").isEqualTo(200);
   }
 
-  private static void assertUnauthorized(Http.Response response) {
+  private static void assertUnauthorized(Http.Response response, String challenge) {
     assertThat(response.status()).as(response.toString()).isEqualTo(401);
     assertThat(response.contentType()).startsWith("application/problem+json");
-    assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
+    assertThat(response.header("WWW-Authenticate")).isEqualTo(challenge);
     assertThat(response.object().getInteger("status")).isEqualTo(401);
   }
 

@@ -44,9 +44,11 @@ class DoorsTest {
     Http.Response anonymous = line.post("/event", event("door-1"));
     assertThat(anonymous.status()).isEqualTo(401);
     assertThat(anonymous.contentType()).startsWith("application/problem+json");
-    assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
+    assertThat(anonymous.header("WWW-Authenticate")).as("no credential sent: no error code (RFC 6750 §3.1)")
+      .isEqualTo("Bearer realm=\"event-walker\"");
     Http.Response wrong = line.send("POST", "/event", event("door-1"), Map.of("Content-Type", "application/json", "X-Api-Key", "guess"));
     assertThat(wrong.status()).isEqualTo(401);
+    assertThat(wrong.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"event-walker\", error=\"invalid_token\"");
     assertThat(wrong.body()).doesNotContain(KEY);
     assertThat(line.get("/event/door-1").status()).as("nothing stored").isEqualTo(404);
     assertThat(line.send("PUT", "/event", "{\"event_id\":\"door-1\",\"ratio\":3}", Map.of("Content-Type", "application/json")).status())

@@ -62,6 +62,25 @@ class IdempotencyTest {
     assertThat(betsStored()).isEqualTo(stored + 2);
   }
 
+  /** The first answer again means its headers too: a single bet's 201 says where the bet is, and so does its replay. */
+  @Test
+  void aReplayCarriesTheFirstAnswersLocation() {
+    String body = "{\"event_id\":\"idem\",\"sum_bet\":7}";
+    Http.Response first = post("located-1", body);
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(first.header("Location")).isEqualTo("/bet/" + first.object().getString("bet_id"));
+    Http.Response again = post("located-1", body);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.header("Location")).isEqualTo(first.header("Location"));
+    assertThat(bets.get(again.header("Location")).status()).as("the bet is where the replay says").isEqualTo(200);
+
+    String batch = "[{\"event_id\":\"idem\",\"sum_bet\":1}]";
+    assertThat(post("located-batch", batch).header("Location")).as("a batch's 201 has no Location").isNull();
+    Http.Response batchAgain = post("located-batch", batch);
+    assertThat(batchAgain.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(batchAgain.header("Location")).as("nor has its replay").isNull();
+  }
+
   @Test
   void theSameKeyWithAnotherBodyIsRefused() {
     assertThat(post("reuse-1", "{\"event_id\":\"idem\",\"sum_bet\":3}").status()).isEqualTo(201);

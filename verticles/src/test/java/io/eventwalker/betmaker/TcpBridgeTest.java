@@ -64,18 +64,28 @@ class TcpBridgeTest {
     long deadline = Instant.now().getEpochSecond() + 3600;
     assertThat(system.lineProvider().post("/event", "{\"event_id\":\"tcp-1\",\"ratio\":2.20,\"deadline\":" + deadline + "}").status())
       .isEqualTo(201);
+    assertThat(system.lineProvider().post("/event", "{\"event_id\":\"tcp-2\",\"ratio\":3,\"deadline\":" + deadline + "}").status())
+      .isEqualTo(201);
     JsonObject bet = system.betMaker().as(system.token("alice")).post("/bet", "{\"event_id\":\"tcp-1\",\"sum_bet\":\"5.00\"}").object();
+    JsonObject lost = system.betMaker().as(system.token("alice")).post("/bet", "{\"event_id\":\"tcp-2\",\"sum_bet\":\"1.50\"}").object();
 
     Client stranger = new Client("--event", "tcp-1", "--player", "alice", "--token", system.token("bob"), "--timeout", "20");
     assertThat(stranger.exit()).as("bob cannot follow alice: %s", stranger.lines).isEqualTo(1);
-    assertThat(stranger.lines).anyMatch(line -> line.contains("refused"));
+    assertThat(stranger.lines).as("the TCP bridge refuses as the SockJS bridge does, with the error rejected")
+      .contains("{\"refused\": \"rejected\"}");
 
-    Client alice = new Client("--event", "tcp-1", "--player", "alice", "--token", system.token("alice"), "--settlements", "1",
+    Client alice = new Client("--event", "tcp-1", "--player", "alice", "--token", system.token("alice"), "--settlements", "2",
       "--timeout", "30");
     Await.until("the client listening", Duration.ofSeconds(20), () -> alice.lines.stream().anyMatch(line -> line.contains("listening"))
       && system.vertx.sharedData().getLocalMap("event-walker.live-bet-listeners").containsKey("players.alice"));
     assertThat(system.lineProvider().put("/event", "{\"event_id\":\"tcp-1\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
+    assertThat(system.lineProvider().put("/event", "{\"event_id\":\"tcp-2\",\"status\":\"FINISHED_LOSE\"}").status()).isEqualTo(200);
     assertThat(alice.exit()).as("%s", alice.lines).isEqualTo(0);
+    // Money as the HTTP API shows it, two decimals, also for a lost bet's payout: as sent, and as the client prints it.
+    assertThat(alice.lines).as("%s", alice.lines)
+      .anyMatch(line -> line.contains("\"bet_id\": \"" + bet.getString("bet_id") + "\"") && line.contains("\"payout\": 11.00"))
+      .anyMatch(line -> line.contains("\"bet_id\": \"" + lost.getString("bet_id") + "\"") && line.contains("\"payout\": 0.00"))
+      .anyMatch(line -> line.contains("\"address\": \"events.tcp-1\"") && line.contains("\"ratio\": 2.20"));
 
     List<JsonObject> messages = new ArrayList<>();
     alice.lines.stream().filter(line -> line.contains("\"address\"")).forEach(line -> messages.add(new JsonObject(line)));

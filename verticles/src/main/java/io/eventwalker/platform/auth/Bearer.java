@@ -202,9 +202,21 @@ public final class Bearer {
       ? "this needs Authorization: Bearer <token>" : "the bearer token is not valid: " + why;
   }
 
+  /**
+   * A 401 with its challenge (RFC 6750 §3): a request that sent a credential (a bearer token, or
+   * the operator key) learns it was not valid ({@code error="invalid_token"}); one that sent none
+   * gets the challenge alone, as §3.1 asks of a request without authentication information.
+   */
   private static void unauthorized(RoutingContext ctx, String detail) {
-    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"event-walker\", error=\"invalid_token\"");
+    ctx.response().putHeader("WWW-Authenticate", challenge(ctx.request().getHeader("Authorization"), ctx.request().getHeader("X-Api-Key")));
     Problems.write(ctx, Problem.of(401, detail));
+  }
+
+  /** The {@code WWW-Authenticate} of a 401 to a request with these headers. */
+  static String challenge(String authorization, String apiKey) {
+    boolean sentBearer = authorization != null && (token(authorization) != null || authorization.trim().equalsIgnoreCase("Bearer"));
+    boolean sentCredential = sentBearer || apiKey != null;
+    return sentCredential ? "Bearer realm=\"event-walker\", error=\"invalid_token\"" : "Bearer realm=\"event-walker\"";
   }
 
   private static void addPublicKeys(JWTAuthOptions options, String file) {
