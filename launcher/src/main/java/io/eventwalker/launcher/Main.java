@@ -163,8 +163,8 @@ public final class Main {
         .onSuccess(id -> LOG.info("{} started", name))
         .onFailure(failure -> LOG.error("{} failed to start: {}", name, failure.getMessage())));
     }
+    // No deadline of its own: a dependency that does not answer is waited for (logged, and shown on /ready).
     Future.all(deployments)
-      .timeout(2, TimeUnit.MINUTES)
       .onFailure(failure -> {
         LOG.error("start-up failed; exiting");
         vertx.close().onComplete(closed -> System.exit(1));

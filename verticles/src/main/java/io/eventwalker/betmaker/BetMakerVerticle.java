@@ -1,9 +1,9 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.RateLimiter;
+import io.eventwalker.platform.startup.SchemaAtStart;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,9 +12,10 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 
 /**
- * bet-maker: reads its configuration once ({@link BetMakerConfig}), migrates its schema, then
- * deploys its verticles and completes when all are up: the database verticles, the bridges, the
- * HTTP API, and catch-up last.
+ * bet-maker: reads its configuration once ({@link BetMakerConfig}), migrates its schema (waiting
+ * for PostgreSQL as long as it does not answer: {@link SchemaAtStart}), then deploys its verticles
+ * and completes when all are up: the database verticles, the bridges, the HTTP API, and catch-up
+ * last.
  */
 public final class BetMakerVerticle extends VerticleBase {
 
@@ -32,7 +33,7 @@ public final class BetMakerVerticle extends VerticleBase {
     Lifecycle.of(vertx).counting(concurrency);
     vertx.setPeriodic(60_000, id -> limiter.purgeIdle(System.nanoTime()));
     DeploymentOptions one = new DeploymentOptions();
-    return Migrations.migrate(vertx, config.database(), "bet-maker")
+    return SchemaAtStart.migrate(vertx, "bet-maker", config.database(), config.http(), config.dependencies())
       .compose(migrated -> Future.all(
         vertx.deployVerticle(() -> new PlacementVerticle(config), one),
         vertx.deployVerticle(() -> new SettlementVerticle(config), one),
@@ -42,7 +43,7 @@ public final class BetMakerVerticle extends VerticleBase {
       .compose(database -> Future.all(
         vertx.deployVerticle(() -> new LineProviderClientVerticle(config), one),
         vertx.deployVerticle(() -> new EventUpdatesConsumerVerticle(config), one),
-        vertx.deployVerticle(() -> new RedisProbeVerticle(config.redis()), one)))
+        vertx.deployVerticle(() -> new RedisProbeVerticle(config.redis(), config.dependencies()), one)))
       .compose(bridges -> vertx.deployVerticle(() -> new BetsApiVerticle(config, limiter, concurrency),
         new DeploymentOptions().setInstances(config.http().instances())))
       .compose(api -> config.bridge().tcpPort() == null ? Future.succeededFuture()

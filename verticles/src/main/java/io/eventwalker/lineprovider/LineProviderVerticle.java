@@ -4,6 +4,7 @@ import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.RateLimiter;
+import io.eventwalker.platform.startup.SchemaAtStart;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,9 +14,10 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 
 /**
- * line-provider: reads its configuration once ({@link LineProviderConfig}), migrates its schema,
- * then deploys its verticles and completes when all are up: the repository, the bridges, and the
- * HTTP API last, so it only answers once the rest is in place.
+ * line-provider: reads its configuration once ({@link LineProviderConfig}), migrates its schema
+ * (waiting for PostgreSQL as long as it does not answer: {@link SchemaAtStart}), then deploys its
+ * verticles and completes when all are up: the repository, the bridges, and the HTTP API last, so
+ * it only answers once the rest is in place.
  */
 public final class LineProviderVerticle extends VerticleBase {
 
@@ -30,7 +32,8 @@ public final class LineProviderVerticle extends VerticleBase {
     RateLimiter.Meter meter = new RateLimiter.Meter("line_provider", "operator", () -> { });
     RateLimiter writeLimit = vertx.isClustered() ? sharedLimiter(config, meter) : RateLimiter.of(config.writeRateLimit(), meter);
     vertx.setPeriodic(60_000, id -> writeLimit.purgeIdle(System.nanoTime()));
-    return prepare(vertx, config)
+    EventMessages.registerCodecs(vertx);
+    return SchemaAtStart.migrate(vertx, "line-provider", config.database(), config.http(), config.dependencies())
       .compose(migrated -> vertx.deployVerticle(() -> new EventRepositoryVerticle(config), one))
       .compose(repository -> Future.all(
         vertx.deployVerticle(() -> new SubscriptionStoreVerticle(config), one),
@@ -56,7 +59,7 @@ public final class LineProviderVerticle extends VerticleBase {
     return RateLimiter.shared(config.writeRateLimit(), vertx, rateLimitStore, config.rateLimitPrefix(), meter);
   }
 
-  /** What the verticles need before they start: their message codecs, and the schema migrated. */
+  /** What the verticles need before they start, PostgreSQL answering: their message codecs, and the schema migrated. */
   static Future<Void> prepare(Vertx vertx, LineProviderConfig config) {
     EventMessages.registerCodecs(vertx);
     return Migrations.migrate(vertx, config.database(), "line-provider");
