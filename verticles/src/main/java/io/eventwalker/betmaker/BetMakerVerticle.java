@@ -1,8 +1,10 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.platform.Lifecycle;
+import io.eventwalker.platform.http.Banner;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.RateLimiter;
+import io.eventwalker.platform.http.Routers;
 import io.eventwalker.platform.startup.SchemaAtStart;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -15,7 +17,7 @@ import io.vertx.redis.client.RedisOptions;
  * bet-maker: reads its configuration once ({@link BetMakerConfig}), migrates its schema (waiting
  * for PostgreSQL as long as it does not answer: {@link SchemaAtStart}), then deploys its verticles
  * and completes when all are up: the database verticles, the bridges, the HTTP API, and catch-up
- * last.
+ * last. Then it logs where it serves ({@link Banner}).
  */
 public final class BetMakerVerticle extends VerticleBase {
 
@@ -48,12 +50,26 @@ public final class BetMakerVerticle extends VerticleBase {
         new DeploymentOptions().setInstances(config.http().instances())))
       .compose(api -> config.bridge().tcpPort() == null ? Future.succeededFuture()
         : vertx.deployVerticle(() -> new LiveTcpBridgeVerticle(config), one))
-      .compose(tcp -> vertx.deployVerticle(() -> new CatchUpVerticle(config), one));
+      .compose(tcp -> vertx.deployVerticle(() -> new CatchUpVerticle(config), one))
+      .onSuccess(catchUp -> banner(config).log());
   }
 
   @Override
   public Future<?> stop() {
     return rateLimitStore == null ? Future.succeededFuture() : rateLimitStore.close();
+  }
+
+  /** Where bet-maker serves: its HTTP operations, the SockJS bridge on the same port, and the TCP bridge when there is one. */
+  private Banner banner(BetMakerConfig config) {
+    Banner banner = Banner.of("bet-maker", config.http().host(), Routers.boundPort(vertx, "bet-maker"), BetsApiVerticle.OPENAPI);
+    banner.with("SockJS", banner.base() + "/eventbus", "event-bus bridge: events.<id>, events.open; bets.<id> and players.<id>"
+      + " with the owner's token");
+    Integer tcp = Routers.boundPort(vertx, LiveTcpBridgeVerticle.PORT_NAME);
+    if (config.bridge().tcpPort() != null && tcp != null) {
+      banner.with("TCP", "tcp://" + Routers.urlHost(config.http().host()) + ":" + tcp,
+        "event-bus bridge: 4-byte length, then a JSON frame; the same addresses and rules as SockJS");
+    }
+    return banner;
   }
 
   /** With several bet-makers the rate limit is kept in Redis ({@link BetMakerConfig#rateLimitPrefix}). */

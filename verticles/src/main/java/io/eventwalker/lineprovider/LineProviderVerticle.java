@@ -2,8 +2,10 @@ package io.eventwalker.lineprovider;
 
 import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.Lifecycle;
+import io.eventwalker.platform.http.Banner;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.RateLimiter;
+import io.eventwalker.platform.http.Routers;
 import io.eventwalker.platform.startup.SchemaAtStart;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -17,7 +19,7 @@ import io.vertx.redis.client.RedisOptions;
  * line-provider: reads its configuration once ({@link LineProviderConfig}), migrates its schema
  * (waiting for PostgreSQL as long as it does not answer: {@link SchemaAtStart}), then deploys its
  * verticles and completes when all are up: the repository, the bridges, and the HTTP API last, so
- * it only answers once the rest is in place.
+ * it only answers once the rest is in place. Then it logs where it serves ({@link Banner}).
  */
 public final class LineProviderVerticle extends VerticleBase {
 
@@ -40,7 +42,9 @@ public final class LineProviderVerticle extends VerticleBase {
         vertx.deployVerticle(() -> new RequestsConsumerVerticle(config), one),
         vertx.deployVerticle(() -> new OutboxRelayVerticle(config), one)))
       .compose(bridges -> vertx.deployVerticle(() -> new EventsApiVerticle(config, concurrency, writeLimit),
-        new DeploymentOptions().setInstances(config.http().instances())));
+        new DeploymentOptions().setInstances(config.http().instances())))
+      .onSuccess(api -> Banner.of("line-provider", config.http().host(), Routers.boundPort(vertx, "line-provider"),
+        EventsApiVerticle.OPENAPI).log());
   }
 
   @Override

@@ -215,7 +215,7 @@ public final class Routers {
     };
   }
 
-  private static byte[] readResource(String resource) {
+  static byte[] readResource(String resource) {
     try (InputStream in = Routers.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("resource not on the classpath: " + resource);

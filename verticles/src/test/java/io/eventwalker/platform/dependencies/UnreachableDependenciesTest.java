@@ -206,6 +206,8 @@ class UnreachableDependenciesTest {
     assertThat(deployed.succeeded()).as(String.valueOf(deployed.cause())).isTrue();
     Http lineProvider = new Http(port("line-provider"));
     Await.until("line-provider ready", Duration.ofSeconds(30), () -> lineProvider.get("/ready").status() == 200);
+    assertThat(logs.any(event -> event.getLoggerName().endsWith("Banner")
+      && event.getFormattedMessage().startsWith("line-provider serves at http://127.0.0.1:" + port("line-provider")))).isTrue();
   }
 
   @Test
