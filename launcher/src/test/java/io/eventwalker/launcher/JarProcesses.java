@@ -29,10 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class JarProcesses {
 
   static final Path JAR = Path.of("target", "event-walker.jar");
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  final List<Process> processes = new ArrayList<>();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** The services' HS256 secret in these tests: no log line may hold it. */
   static final String SECRET = UUID.randomUUID() + "-" + UUID.randomUUID();
+  /** This test's own names: schemas lp_<id> and bm_<id>, Redis prefix <id>:, queues <id>.… */
   final String id = "j" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+  private final List<Process> processes = new ArrayList<>();
 
   @AfterEach
   void stopAndClean() throws Exception {
