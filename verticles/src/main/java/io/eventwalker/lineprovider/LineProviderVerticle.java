@@ -43,13 +43,19 @@ public final class LineProviderVerticle extends VerticleBase {
         vertx.deployVerticle(() -> new OutboxRelayVerticle(config), one)))
       .compose(bridges -> vertx.deployVerticle(() -> new EventsApiVerticle(config, concurrency, writeLimit),
         new DeploymentOptions().setInstances(config.http().instances())))
-      .onSuccess(api -> Banner.of("line-provider", config.http().host(), Routers.boundPort(vertx, "line-provider"),
-        EventsApiVerticle.OPENAPI).log());
+      .onSuccess(api -> banner(config).log());
   }
 
   @Override
   public Future<?> stop() {
     return rateLimitStore == null ? Future.succeededFuture() : rateLimitStore.close();
+  }
+
+  /** Where line-provider serves: its HTTP operations, and the read-only SockJS bridge its page follows the line through. */
+  private Banner banner(LineProviderConfig config) {
+    Banner banner = Banner.of("line-provider", config.http().host(), Routers.boundPort(vertx, "line-provider"), EventsApiVerticle.OPENAPI);
+    return banner.with("SockJS", banner.base() + "/eventbus", "event-bus bridge, read-only: events.open and events.<id> as the line"
+      + " changes");
   }
 
   /** With several line-providers the write rate limit is kept in Redis ({@link LineProviderConfig#rateLimitPrefix}). */

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each service logs once, when it serves, every URL it serves at with the port it really bound
- * (here every port is configured 0): its page, docs, API, health, readiness and metrics, and
- * bet-maker's SockJS and TCP bridges.
+ * (here every port is configured 0): its page, docs, API, health, readiness and metrics, and its
+ * bridges: line-provider's SockJS one, bet-maker's SockJS and TCP ones.
  */
 class BannerTest {
 
@@ -45,7 +45,7 @@ class BannerTest {
         "/openapi.json ")) {
         assertThat(line).contains(lineBase + path);
       }
-      assertThat(line).contains("POST, PUT " + lineBase + "/event ");
+      assertThat(line).contains("POST, PUT " + lineBase + "/event ").contains("SockJS    " + lineBase + "/eventbus ");
 
       String bets = banner(logs, "bet-maker");
       String betBase = "http://127.0.0.1:" + betPort;
