@@ -9,7 +9,6 @@ import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Failures;
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -334,19 +333,7 @@ public final class RabbitConnector {
       workTags.clear();
       holding.set(0);
       Connection owned = conn;
-      conn.addBlockedListener(new BlockedListener() {
-        @Override
-        public void handleBlocked(String reason) {
-          LOG.warn("{}: RabbitMQ blocked publishing: {}", name, reason);
-          blocked = true;
-        }
-
-        @Override
-        public void handleUnblocked() {
-          LOG.info("{}: RabbitMQ unblocked publishing", name);
-          blocked = false;
-        }
-      });
+      conn.addBlockedListener(RabbitConnections.blockedListener(name, nowBlocked -> blocked = nowBlocked));
       conn.addShutdownListener(cause -> onShutdown(owned, cause));
       ch.addShutdownListener(cause -> {
         // Whoever closed it (the broker on an error, or the client itself, as waitForConfirmsOrDie
