@@ -42,7 +42,8 @@ ENV = {
     "LP_PG_SCHEMA": "lp_faults", "BM_PG_SCHEMA": "bm_faults", "LP_REDIS_PREFIX": "faults:lp:",
     "LINE_PROVIDER_QUEUE": "faults.line-provider.requests", "BM_SUBSCRIBER": "bm-faults", "LP_SUBSCRIBERS": "bet-maker:bm-faults",
     "BM_CATCH_UP_INTERVAL_MS": "2000", "LP_OUTBOX_POLL_MS": "200",
-    "RABBITMQ_RECONNECT_MS": "500", "RABBITMQ_HEARTBEAT_S": "2",
+    # Reconnect every 500 ms however long an outage lasts: recovery is measured, not the back-off.
+    "RABBITMQ_RECONNECT_MS": "500", "DEPENDENCY_RETRY_MAX_MS": "500", "RABBITMQ_HEARTBEAT_S": "2",
     "BM_RATE_LIMIT_PER_S": "0", "LOG_LEVEL": "INFO",
     # This run's own secret: nothing ships with one.
     "AUTH_JWT_SECRET": secrets.token_hex(32),

@@ -44,7 +44,8 @@ ENV = {
     "LP_PG_SCHEMA": "lp_scale", "BM_PG_SCHEMA": "bm_scale", "LP_REDIS_PREFIX": "scale:lp:",
     "LINE_PROVIDER_QUEUE": "scale.line-provider.requests", "BM_SUBSCRIBER": "bm-scale", "LP_SUBSCRIBERS": "bet-maker:bm-scale",
     "BM_CATCH_UP_INTERVAL_MS": "5000", "LP_OUTBOX_POLL_MS": "200",
-    "RABBITMQ_RECONNECT_MS": "500", "RABBITMQ_HEARTBEAT_S": "2",
+    # Reconnect every 500 ms however long an outage lasts: recovery is measured, not the back-off.
+    "RABBITMQ_RECONNECT_MS": "500", "DEPENDENCY_RETRY_MAX_MS": "500", "RABBITMQ_HEARTBEAT_S": "2",
     "BM_RATE_LIMIT_PER_S": str(RATE), "BM_RATE_LIMIT_BURST": str(BURST), "BM_SETTLE_CHUNK": str(CHUNK),
     "BM_BRIDGE_MAX_SOCKETS_PER_CLIENT": "1000", "LOG_LEVEL": "INFO",
     "AUTH_JWT_SECRET": secrets.token_hex(32),

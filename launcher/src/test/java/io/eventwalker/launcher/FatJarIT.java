@@ -1,14 +1,7 @@
 package io.eventwalker.launcher;
 
-import io.eventwalker.wire.Topology;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,29 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * packed configuration. It proves the shading (service loaders of the PostgreSQL driver, metrics
  * and config) and the launcher end to end.
  */
-class FatJarIT {
-
-  private static final Path JAR = Path.of("target", "event-walker.jar");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final List<Process> processes = new ArrayList<>();
-  private static final String SECRET = UUID.randomUUID() + "-" + UUID.randomUUID();
-  private final String id = "j" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-
-  @AfterEach
-  void stop() throws Exception {
-    for (Process process : processes) {
-      process.destroy();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    }
-    run("psql", "-h", env("PG_HOST", "127.0.0.1"), "-U", env("PG_USER", "postgres"), "-d", env("PG_DATABASE", "postgres"),
-      "-q", "-c", "DROP SCHEMA IF EXISTS lp_" + id + " CASCADE; DROP SCHEMA IF EXISTS bm_" + id + " CASCADE;");
-    run("sh", "-c", "redis-cli --scan --pattern '" + id + ":*' | xargs -r redis-cli del");
-    run("rabbitmqctl", "-q", "delete_queue", id + ".line-provider.requests");
-    run("rabbitmqctl", "-q", "delete_queue", Topology.updatesQueue("bm-" + id));
-    run("rabbitmqctl", "-q", "delete_queue", Topology.deadLetterQueue("bm-" + id));
-  }
+class FatJarIT extends JarProcesses {
 
   @Test
   void theJarRunsBothServicesConfiguredFromTheEnvironment() throws Exception {
@@ -60,6 +30,7 @@ class FatJarIT {
     int betPort = freePort();
     Map<String, String> env = env(linePort, betPort);
     env.put("LOG_FORMAT", "json");
+    env.put("BM_TCP_BRIDGE_PORT", "0");
     Path log = Files.createTempFile("event-walker-", ".log");
     Process process = start(List.of("all"), env, log);
     awaitReady(process, linePort);
@@ -101,6 +72,15 @@ class FatJarIT {
     }
     assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"kvpList\"").contains("\"event_id\":\"jar-1\""));
     assertThat(String.join("\n", lines)).doesNotContain(SECRET).doesNotContain(operator).doesNotContain(player);
+
+    // Where each service serves, once, with the ports bound (the TCP bridge's was configured 0).
+    List<String> banners = lines.stream().map(io.vertx.core.json.JsonObject::new)
+      .filter(line -> line.getString("loggerName").endsWith(".Banner")).map(line -> line.getString("formattedMessage")).toList();
+    assertThat(banners).hasSize(2);
+    assertThat(banners).anySatisfy(banner -> assertThat(banner).startsWith("line-provider serves at http://127.0.0.1:" + linePort)
+      .contains("http://127.0.0.1:" + linePort + "/docs").contains("http://127.0.0.1:" + linePort + "/metrics"));
+    assertThat(banners).anySatisfy(banner -> assertThat(banner).startsWith("bet-maker serves at http://127.0.0.1:" + betPort)
+      .contains("http://127.0.0.1:" + betPort + "/eventbus").containsPattern("tcp://127\\.0\\.0\\.1:[1-9][0-9]*"));
   }
 
   /**
@@ -239,30 +219,6 @@ class FatJarIT {
     assertThat(won).as("both bets settled by line-provider's result").isEqualTo("2");
   }
 
-  /** Both services on these ports, in this test's own schemas, Redis keys and queues. */
-  private Map<String, String> env(int linePort, int betPort) {
-    return new java.util.HashMap<>(Map.of("LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
-      "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id, "LP_SUBSCRIBERS", "bet-maker:bm-" + id,
-      "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
-      "AUTH_JWT_SECRET", SECRET));
-  }
-
-  /** Runs the jar with {@code args} to its end: its exit status and output. */
-  private String[] command(Map<String, String> env, String... args) throws Exception {
-    Process process = start(List.of(args), env);
-    String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("done within 60 s").isTrue();
-    return new String[] {String.valueOf(process.exitValue()), printed};
-  }
-
-  private static String psql(String query) throws Exception {
-    Process process = new ProcessBuilder("psql", "-h", env("PG_HOST", "127.0.0.1"), "-U", env("PG_USER", "postgres"),
-      "-d", env("PG_DATABASE", "postgres"), "-At", "-c", query).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return out;
-  }
-
   @Test
   void aMissingConfigurationStopsStartUpWithAMessage() throws Exception {
     Path empty = Files.createTempDirectory("no-conf");
@@ -273,79 +229,4 @@ class FatJarIT {
     assertThat(output).contains("line-provider.json").contains("does not exist or is not readable");
   }
 
-  private Process start(List<String> args, Map<String, String> env) throws IOException {
-    return start(args, env, null);
-  }
-
-  /** {@code log}: where its output goes (read after it stopped), or null for a pipe. */
-  private Process start(List<String> args, Map<String, String> env, Path log) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx256m", "-jar", JAR.toString()));
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    if (log != null) {
-      builder.redirectOutput(log.toFile());
-    }
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    processes.add(process);
-    return process;
-  }
-
-  private static void awaitReady(Process process, int port) throws Exception {
-    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < until) {
-      assertThat(process.isAlive()).as("the service process is running").isTrue();
-      try {
-        if (send("GET", port, "/ready", null, null).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100); // poll interval, bounded by the deadline
-    }
-    throw new AssertionError("port " + port + " not ready within 60 s");
-  }
-
-  /** {@code java -jar … token NAME [flags]} with the services' environment: the token it prints. */
-  private String token(Map<String, String> env, String name, String... flags) throws Exception {
-    List<String> args = new ArrayList<>(List.of("token", name));
-    args.addAll(List.of(flags));
-    Process process = start(args, env);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("token printed within 60 s").isTrue();
-    String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(process.exitValue()).as(printed).isEqualTo(0);
-    return printed.lines().reduce((first, last) -> last).orElseThrow();
-  }
-
-  private static HttpResponse<String> send(String method, int port, String path, String body, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-      .timeout(Duration.ofSeconds(10))
-      .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null ? fallback : value;
-  }
-
-  private static void run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    process.getInputStream().readAllBytes();
-    process.waitFor(60, TimeUnit.SECONDS);
-  }
 }

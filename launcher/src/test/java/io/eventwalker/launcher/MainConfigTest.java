@@ -14,21 +14,21 @@ class MainConfigTest {
 
   @Test
   void readsTheConfigurationPackedInTheJar() {
-    JsonObject lineProvider = Main.readConfigFile("line-provider", null);
+    JsonObject lineProvider = ConfigFiles.read("line-provider", null);
     assertThat(lineProvider.getInteger("LP_HTTP_PORT")).isEqualTo(8001);
-    JsonObject betMaker = Main.readConfigFile("bet-maker", null);
+    JsonObject betMaker = ConfigFiles.read("bet-maker", null);
     assertThat(betMaker.getInteger("BM_HTTP_PORT")).isEqualTo(8000);
   }
 
   @Test
   void readsAConfigurationDirectory(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("line-provider.json"), "{\"LP_HTTP_PORT\": 9001}");
-    assertThat(Main.readConfigFile("line-provider", dir.toString()).getInteger("LP_HTTP_PORT")).isEqualTo(9001);
+    assertThat(ConfigFiles.read("line-provider", dir.toString()).getInteger("LP_HTTP_PORT")).isEqualTo(9001);
   }
 
   @Test
   void aMissingFileIsAClearError(@TempDir Path dir) {
-    assertThatThrownBy(() -> Main.readConfigFile("bet-maker", dir.toString()))
+    assertThatThrownBy(() -> ConfigFiles.read("bet-maker", dir.toString()))
       .isInstanceOf(IllegalStateException.class)
       .hasMessageContaining(dir.resolve("bet-maker.json").toString())
       .hasMessageContaining("does not exist or is not readable");
@@ -37,19 +37,19 @@ class MainConfigTest {
   @Test
   void aFileThatIsNotJsonIsAClearError(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("bet-maker.json"), "PORT=8000");
-    assertThatThrownBy(() -> Main.readConfigFile("bet-maker", dir.toString()))
+    assertThatThrownBy(() -> ConfigFiles.read("bet-maker", dir.toString()))
       .isInstanceOf(IllegalStateException.class)
       .hasMessageContaining("is not a JSON object");
   }
 
   @Test
   void theShutdownGraceIsMillisecondsUpToTenMinutes() {
-    assertThat(Main.shutdownGraceMs(null)).isEqualTo(10_000);
-    assertThat(Main.shutdownGraceMs("")).isEqualTo(10_000);
-    assertThat(Main.shutdownGraceMs("0")).isZero();
-    assertThat(Main.shutdownGraceMs("15000")).isEqualTo(15_000);
+    assertThat(ServeCommand.shutdownGraceMs(null)).isEqualTo(10_000);
+    assertThat(ServeCommand.shutdownGraceMs("")).isEqualTo(10_000);
+    assertThat(ServeCommand.shutdownGraceMs("0")).isZero();
+    assertThat(ServeCommand.shutdownGraceMs("15000")).isEqualTo(15_000);
     for (String bad : new String[] {"-1", "1.5", "10s", "600001", "99999999999", " 5"}) {
-      assertThatThrownBy(() -> Main.shutdownGraceMs(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> ServeCommand.shutdownGraceMs(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SHUTDOWN_GRACE_MS");
     }
   }

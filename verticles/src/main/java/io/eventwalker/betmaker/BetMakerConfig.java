@@ -4,6 +4,7 @@ import io.eventwalker.platform.auth.AuthConfig;
 import io.eventwalker.platform.config.RedisConfig;
 import io.eventwalker.platform.config.Settings;
 import io.eventwalker.platform.db.DatabaseConfig;
+import io.eventwalker.platform.dependencies.DependencyConfig;
 import io.eventwalker.platform.http.HttpConfig;
 import io.eventwalker.platform.http.RateLimitConfig;
 import io.eventwalker.platform.messaging.RabbitConfig;
@@ -20,7 +21,8 @@ import java.util.Set;
  */
 public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
                              Placement placement, Settlement settlement, Line line, Updates updates, Bridge bridge,
-                             RateLimitConfig rateLimit, long idempotencyRetentionS) {
+                             RateLimitConfig rateLimit, long idempotencyRetentionS,
+                             DependencyConfig dependencies) {
 
   /** Taking bets: the stake limit, the deadline of a placement and of its commit, and the group commit's bounds. */
   public record Placement(BigDecimal maxSumBet, int placeTimeoutMs, int commitTimeoutMs, int queueMax, int groupsInFlight,
@@ -68,11 +70,12 @@ public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig da
     if (!Topology.isValidSubscriber(subscriber)) {
       throw settings.invalid("BM_SUBSCRIBER", "[a-z0-9][a-z0-9-]{0,62}");
     }
+    DependencyConfig dependencies = DependencyConfig.read(settings);
     return new BetMakerConfig(
       HttpConfig.read(settings, "BM"),
       AuthConfig.read(settings),
       DatabaseConfig.read(settings, "BM_PG_SCHEMA"),
-      RabbitConfig.read(settings, "BM_RABBITMQ_USER", "BM_RABBITMQ_PASSWORD"),
+      RabbitConfig.read(settings, "BM_RABBITMQ_USER", "BM_RABBITMQ_PASSWORD", dependencies),
       RedisConfig.read(settings),
       new Placement(
         BetRequest.maxSumBet(settings),
@@ -103,6 +106,7 @@ public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig da
         settings.set("BM_BRIDGE_ALLOWED_ORIGINS"),
         settings.optionalInteger("BM_TCP_BRIDGE_PORT", 0, 65535)),
       RateLimitConfig.read(settings, "BM"),
-      settings.longValue("BM_IDEMPOTENCY_RETENTION_S", 24 * 3600, 365L * 24 * 3600));
+      settings.longValue("BM_IDEMPOTENCY_RETENTION_S", 24 * 3600, 365L * 24 * 3600),
+      dependencies);
   }
 }

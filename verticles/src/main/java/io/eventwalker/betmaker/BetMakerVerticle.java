@@ -1,9 +1,11 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.Lifecycle;
+import io.eventwalker.platform.http.Banner;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.RateLimiter;
+import io.eventwalker.platform.http.Routers;
+import io.eventwalker.platform.startup.SchemaAtStart;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,9 +14,10 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 
 /**
- * bet-maker: reads its configuration once ({@link BetMakerConfig}), migrates its schema, then
- * deploys its verticles and completes when all are up: the database verticles, the bridges, the
- * HTTP API, and catch-up last.
+ * bet-maker: reads its configuration once ({@link BetMakerConfig}), migrates its schema (waiting
+ * for PostgreSQL as long as it does not answer: {@link SchemaAtStart}), then deploys its verticles
+ * and completes when all are up: the database verticles, the bridges, the HTTP API, and catch-up
+ * last. Then it logs where it serves ({@link Banner}).
  */
 public final class BetMakerVerticle extends VerticleBase {
 
@@ -32,7 +35,7 @@ public final class BetMakerVerticle extends VerticleBase {
     Lifecycle.of(vertx).counting(concurrency);
     vertx.setPeriodic(60_000, id -> limiter.purgeIdle(System.nanoTime()));
     DeploymentOptions one = new DeploymentOptions();
-    return Migrations.migrate(vertx, config.database(), "bet-maker")
+    return SchemaAtStart.migrate(vertx, "bet-maker", config.database(), config.http(), config.dependencies())
       .compose(migrated -> Future.all(
         vertx.deployVerticle(() -> new PlacementVerticle(config), one),
         vertx.deployVerticle(() -> new SettlementVerticle(config), one),
@@ -42,17 +45,31 @@ public final class BetMakerVerticle extends VerticleBase {
       .compose(database -> Future.all(
         vertx.deployVerticle(() -> new LineProviderClientVerticle(config), one),
         vertx.deployVerticle(() -> new EventUpdatesConsumerVerticle(config), one),
-        vertx.deployVerticle(() -> new RedisProbeVerticle(config.redis()), one)))
+        vertx.deployVerticle(() -> new RedisProbeVerticle(config.redis(), config.dependencies()), one)))
       .compose(bridges -> vertx.deployVerticle(() -> new BetsApiVerticle(config, limiter, concurrency),
         new DeploymentOptions().setInstances(config.http().instances())))
       .compose(api -> config.bridge().tcpPort() == null ? Future.succeededFuture()
         : vertx.deployVerticle(() -> new LiveTcpBridgeVerticle(config), one))
-      .compose(tcp -> vertx.deployVerticle(() -> new CatchUpVerticle(config), one));
+      .compose(tcp -> vertx.deployVerticle(() -> new CatchUpVerticle(config), one))
+      .onSuccess(catchUp -> banner(config).log());
   }
 
   @Override
   public Future<?> stop() {
     return rateLimitStore == null ? Future.succeededFuture() : rateLimitStore.close();
+  }
+
+  /** Where bet-maker serves: its HTTP operations, the SockJS bridge on the same port, and the TCP bridge when there is one. */
+  private Banner banner(BetMakerConfig config) {
+    Banner banner = Banner.of("bet-maker", config.http().host(), Routers.boundPort(vertx, "bet-maker"), BetsApiVerticle.OPENAPI);
+    banner.with("SockJS", banner.base() + "/eventbus", "event-bus bridge: events.<id>, events.open; bets.<id> and players.<id>"
+      + " with the owner's token");
+    Integer tcp = Routers.boundPort(vertx, LiveTcpBridgeVerticle.PORT_NAME);
+    if (config.bridge().tcpPort() != null && tcp != null) {
+      banner.with("TCP", "tcp://" + Routers.urlHost(config.http().host()) + ":" + tcp,
+        "event-bus bridge: 4-byte length, then a JSON frame; the same addresses and rules as SockJS");
+    }
+    return banner;
   }
 
   /** With several bet-makers the rate limit is kept in Redis ({@link BetMakerConfig#rateLimitPrefix}). */

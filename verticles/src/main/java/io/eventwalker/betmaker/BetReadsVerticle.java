@@ -8,6 +8,7 @@ import io.eventwalker.betmaker.BetMessages.GetBet;
 import io.eventwalker.betmaker.BetMessages.ListBets;
 import io.eventwalker.betmaker.BetMessages.PendingEvents;
 import io.eventwalker.platform.db.Databases;
+import io.eventwalker.platform.dependencies.DependencyWatch;
 import io.eventwalker.platform.http.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -22,7 +23,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads of bet-maker's database: a bet, a page of bets, the events with PENDING bets, and PostgreSQL's readiness. */
+/**
+ * Reads of bet-maker's database: a bet, a page of bets, the events with PENDING bets, and
+ * PostgreSQL's readiness; it watches PostgreSQL for bet-maker ({@link DependencyWatch}).
+ */
 public final class BetReadsVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(BetReadsVerticle.class);
@@ -42,6 +46,8 @@ public final class BetReadsVerticle extends VerticleBase {
     bus.<ListBets>localConsumer(Addresses.BETS_LIST, this::list);
     bus.<PendingEvents>localConsumer(Addresses.EVENTS_PENDING, this::pendingEvents);
     bus.<String>localConsumer(Addresses.READY_POSTGRES, this::ready);
+    new DependencyWatch(vertx, config.database().dependency(), "bet-maker", config.dependencies(),
+      () -> pool.query("SELECT 1").execute(), config.http().readyTimeoutMs()).start();
     return Future.succeededFuture();
   }
 
@@ -100,7 +106,7 @@ public final class BetReadsVerticle extends VerticleBase {
   }
 
   private void ready(Message<String> msg) {
-    Readiness.answer(msg, "PostgreSQL", pool.query("SELECT 1").execute(), config.http().readyTimeoutMs());
+    Readiness.answer(msg, config.database().dependency(), pool.query("SELECT 1").execute(), config.http().readyTimeoutMs());
   }
 
   private static void fail(Message<?> msg, Throwable failure) {

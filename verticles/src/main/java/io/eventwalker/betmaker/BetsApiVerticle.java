@@ -58,7 +58,7 @@ public final class BetsApiVerticle extends VerticleBase {
   private static final Pattern BET_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final int DEFAULT_BETS_PAGE = 100;
   private static final int MAX_PAGE = 1000;
-  private static final String OPENAPI = "openapi/bet-maker.json";
+  static final String OPENAPI = "openapi/bet-maker.json";
 
   private final BetMakerConfig config;
   private final RateLimiter rateLimiter;

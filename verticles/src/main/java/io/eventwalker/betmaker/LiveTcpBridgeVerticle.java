@@ -3,6 +3,7 @@ package io.eventwalker.betmaker;
 import io.eventwalker.betmaker.BetMakerConfig.BridgeLimits;
 import io.eventwalker.betmaker.BetMeters.BridgeRefusal;
 import io.eventwalker.platform.auth.Bearer;
+import io.eventwalker.platform.http.Routers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -32,6 +33,8 @@ import java.nio.charset.StandardCharsets;
 public final class LiveTcpBridgeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveTcpBridgeVerticle.class);
+  /** The name its bound port is recorded under ({@link Routers#boundPort}). */
+  static final String PORT_NAME = "bet-maker.tcp-bridge";
 
   private final BetMakerConfig config;
   private NetServer server;
@@ -50,8 +53,9 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
     server = vertx.createNetServer(new NetServerOptions().setHost(config.http().host()).setPort(config.bridge().tcpPort())
       .setIdleTimeout(config.http().idleTimeoutS()));
     server.connectHandler(socket -> connected(socket, limits, owners, listeners));
+    // Its port is in bet-maker's start-up banner (the one bound, also when 0 was configured).
     return server.listen()
-      .onSuccess(listening -> LOG.info("TCP event-bus bridge on port {}", listening.actualPort()));
+      .onSuccess(listening -> vertx.sharedData().<String, Integer>getLocalMap(Routers.PORTS_MAP).put(PORT_NAME, listening.actualPort()));
   }
 
   @Override

@@ -1,7 +1,10 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.config.RedisConfig;
+import io.eventwalker.platform.dependencies.Dependency;
+import io.eventwalker.platform.dependencies.DependencyConfig;
+import io.eventwalker.platform.dependencies.DependencyWatch;
+import io.eventwalker.platform.http.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -15,16 +18,19 @@ import io.vertx.redis.client.Request;
 /**
  * bet-maker's Redis bridge. bet-maker keeps nothing in Redis (its subscriptions live at
  * line-provider); it answers the readiness probe, since {@code /ready} reports on all three
- * backing services of the system.
+ * backing services of the system, and watches Redis so that Redis down is logged like any
+ * dependency down ({@link DependencyWatch}).
  */
 public final class RedisProbeVerticle extends VerticleBase {
 
   private final RedisConfig config;
+  private final DependencyConfig dependencies;
   private final long timeoutMs;
   private Redis redis;
 
-  RedisProbeVerticle(RedisConfig config) {
+  RedisProbeVerticle(RedisConfig config, DependencyConfig dependencies) {
     this.config = config;
+    this.dependencies = dependencies;
     this.timeoutMs = config.timeoutMs();
   }
 
@@ -35,6 +41,8 @@ public final class RedisProbeVerticle extends VerticleBase {
       .setMaxPoolSize(1)
       .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-bet-maker-redis-probe").setConnectTimeout((int) timeoutMs)));
     vertx.eventBus().<String>localConsumer(Addresses.READY_REDIS, this::ready);
+    new DependencyWatch(vertx, Dependency.redis(config.url()), "bet-maker", dependencies, () -> redis.send(Request.cmd(Command.PING)), timeoutMs)
+      .start();
     return Future.succeededFuture();
   }
 
@@ -44,6 +52,6 @@ public final class RedisProbeVerticle extends VerticleBase {
   }
 
   private void ready(Message<String> msg) {
-    Readiness.answer(msg, "Redis", redis.send(Request.cmd(Command.PING)), timeoutMs);
+    Readiness.answer(msg, Dependency.redis(config.url()), redis.send(Request.cmd(Command.PING)), timeoutMs);
   }
 }

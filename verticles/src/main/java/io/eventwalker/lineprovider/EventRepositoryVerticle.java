@@ -21,6 +21,7 @@ import io.eventwalker.wire.EventStates;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
 import io.eventwalker.platform.Timestamps;
 import io.eventwalker.platform.db.Databases;
+import io.eventwalker.platform.dependencies.DependencyWatch;
 import io.eventwalker.platform.db.Transactions;
 import io.eventwalker.wire.EventRows;
 import io.eventwalker.platform.http.Problem;
@@ -92,6 +93,8 @@ public final class EventRepositoryVerticle extends VerticleBase {
     bus.<AddSubscriptions>localConsumer(Addresses.SUBSCRIPTIONS_RECORD, this::recordSubscriptions);
     bus.<DurableSubscriptions>localConsumer(Addresses.SUBSCRIPTIONS_DURABLE, this::durableSubscriptions);
     bus.<String>localConsumer(Addresses.READY_POSTGRES, this::ready);
+    new DependencyWatch(vertx, config.database().dependency(), "line-provider", config.dependencies(),
+      () -> pool.query("SELECT 1").execute(), readyTimeoutMs).start();
     vertx.setPeriodic(60_000, id -> {
       purgePublished(retentionSeconds);
       purgeSubscriptions(subscriptionTtlSeconds);
@@ -333,7 +336,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
   }
 
   private void ready(Message<String> msg) {
-    Readiness.answer(msg, "PostgreSQL", pool.query("SELECT 1").execute(), readyTimeoutMs);
+    Readiness.answer(msg, config.database().dependency(), pool.query("SELECT 1").execute(), readyTimeoutMs);
   }
 
   private Future<RowSet<Row>> insertOutbox(SqlConnection conn, List<EventState> states, String traceparent) {

@@ -44,7 +44,7 @@ public final class EventsApiVerticle extends VerticleBase {
   private static final Set<String> LIST_PARAMS = Set.of("status", "limit", "cursor");
   private static final int DEFAULT_PAGE = 100;
   private static final int MAX_PAGE = 1000;
-  private static final String OPENAPI = "openapi/line-provider.json";
+  static final String OPENAPI = "openapi/line-provider.json";
 
   private final LineProviderConfig config;
   private final ConcurrencyLimit concurrency;

@@ -4,6 +4,7 @@ import io.eventwalker.platform.auth.AuthConfig;
 import io.eventwalker.platform.config.RedisConfig;
 import io.eventwalker.platform.config.Settings;
 import io.eventwalker.platform.db.DatabaseConfig;
+import io.eventwalker.platform.dependencies.DependencyConfig;
 import io.eventwalker.platform.http.HttpConfig;
 import io.eventwalker.platform.http.RateLimitConfig;
 import io.eventwalker.platform.messaging.RabbitConfig;
@@ -18,7 +19,8 @@ import java.nio.charset.StandardCharsets;
  */
 public record LineProviderConfig(HttpConfig http, String apiKey, RateLimitConfig writeRateLimit, AuthConfig auth, DatabaseConfig database,
                                  RabbitConfig rabbit, RedisConfig redis, int redisPoolSize, String redisPrefix, long subscriptionTtlS,
-                                 String requestsQueue, int requestsPrefetch, Subscribers subscribers, Outbox outbox) {
+                                 String requestsQueue, int requestsPrefetch, Subscribers subscribers, Outbox outbox,
+                                 DependencyConfig dependencies) {
 
   /** The operator key is a secret: at least this many bytes (SPEC §5). */
   static final int MIN_API_KEY_BYTES = 32;
@@ -34,13 +36,14 @@ public record LineProviderConfig(HttpConfig http, String apiKey, RateLimitConfig
       throw settings.invalidSecret("LP_API_KEY", "empty (no operator key) or at least " + MIN_API_KEY_BYTES
         + " bytes (e.g. openssl rand -hex 32)");
     }
+    DependencyConfig dependencies = DependencyConfig.read(settings);
     return new LineProviderConfig(
       HttpConfig.read(settings, "LP"),
       apiKey,
       RateLimitConfig.read(settings, "LP"),
       AuthConfig.read(settings),
       DatabaseConfig.read(settings, "LP_PG_SCHEMA"),
-      RabbitConfig.read(settings, "LP_RABBITMQ_USER", "LP_RABBITMQ_PASSWORD"),
+      RabbitConfig.read(settings, "LP_RABBITMQ_USER", "LP_RABBITMQ_PASSWORD", dependencies),
       RedisConfig.read(settings),
       settings.integer("REDIS_POOL_SIZE", 1, 64),
       settings.string("LP_REDIS_PREFIX"),
@@ -52,7 +55,8 @@ public record LineProviderConfig(HttpConfig http, String apiKey, RateLimitConfig
         settings.integer("LP_OUTBOX_POLL_MS", 10, 600_000),
         settings.integer("LP_OUTBOX_BATCH", 1, 10_000),
         settings.integer("LP_PUBLISH_CONFIRM_TIMEOUT_MS", 100, 60_000),
-        settings.longValue("LP_OUTBOX_RETENTION_S", 60, 365L * 24 * 3600)));
+        settings.longValue("LP_OUTBOX_RETENTION_S", 60, 365L * 24 * 3600)),
+      dependencies);
   }
 
   /** The Redis keys of the write rate limit shared by several line-providers: {@code <LP_REDIS_PREFIX>rate:<client>}. */

@@ -2,8 +2,11 @@ package io.eventwalker.lineprovider;
 
 import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.Lifecycle;
+import io.eventwalker.platform.http.Banner;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.RateLimiter;
+import io.eventwalker.platform.http.Routers;
+import io.eventwalker.platform.startup.SchemaAtStart;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,9 +16,10 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 
 /**
- * line-provider: reads its configuration once ({@link LineProviderConfig}), migrates its schema,
- * then deploys its verticles and completes when all are up: the repository, the bridges, and the
- * HTTP API last, so it only answers once the rest is in place.
+ * line-provider: reads its configuration once ({@link LineProviderConfig}), migrates its schema
+ * (waiting for PostgreSQL as long as it does not answer: {@link SchemaAtStart}), then deploys its
+ * verticles and completes when all are up: the repository, the bridges, and the HTTP API last, so
+ * it only answers once the rest is in place. Then it logs where it serves ({@link Banner}).
  */
 public final class LineProviderVerticle extends VerticleBase {
 
@@ -30,19 +34,28 @@ public final class LineProviderVerticle extends VerticleBase {
     RateLimiter.Meter meter = new RateLimiter.Meter("line_provider", "operator", () -> { });
     RateLimiter writeLimit = vertx.isClustered() ? sharedLimiter(config, meter) : RateLimiter.of(config.writeRateLimit(), meter);
     vertx.setPeriodic(60_000, id -> writeLimit.purgeIdle(System.nanoTime()));
-    return prepare(vertx, config)
+    EventMessages.registerCodecs(vertx);
+    return SchemaAtStart.migrate(vertx, "line-provider", config.database(), config.http(), config.dependencies())
       .compose(migrated -> vertx.deployVerticle(() -> new EventRepositoryVerticle(config), one))
       .compose(repository -> Future.all(
         vertx.deployVerticle(() -> new SubscriptionStoreVerticle(config), one),
         vertx.deployVerticle(() -> new RequestsConsumerVerticle(config), one),
         vertx.deployVerticle(() -> new OutboxRelayVerticle(config), one)))
       .compose(bridges -> vertx.deployVerticle(() -> new EventsApiVerticle(config, concurrency, writeLimit),
-        new DeploymentOptions().setInstances(config.http().instances())));
+        new DeploymentOptions().setInstances(config.http().instances())))
+      .onSuccess(api -> banner(config).log());
   }
 
   @Override
   public Future<?> stop() {
     return rateLimitStore == null ? Future.succeededFuture() : rateLimitStore.close();
+  }
+
+  /** Where line-provider serves: its HTTP operations, and the read-only SockJS bridge its page follows the line through. */
+  private Banner banner(LineProviderConfig config) {
+    Banner banner = Banner.of("line-provider", config.http().host(), Routers.boundPort(vertx, "line-provider"), EventsApiVerticle.OPENAPI);
+    return banner.with("SockJS", banner.base() + "/eventbus", "event-bus bridge, read-only: events.open and events.<id> as the line"
+      + " changes");
   }
 
   /** With several line-providers the write rate limit is kept in Redis ({@link LineProviderConfig#rateLimitPrefix}). */
@@ -56,7 +69,7 @@ public final class LineProviderVerticle extends VerticleBase {
     return RateLimiter.shared(config.writeRateLimit(), vertx, rateLimitStore, config.rateLimitPrefix(), meter);
   }
 
-  /** What the verticles need before they start: their message codecs, and the schema migrated. */
+  /** What the verticles need before they start, PostgreSQL answering: their message codecs, and the schema migrated. */
   static Future<Void> prepare(Vertx vertx, LineProviderConfig config) {
     EventMessages.registerCodecs(vertx);
     return Migrations.migrate(vertx, config.database(), "line-provider");

@@ -60,6 +60,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private final Set<String> returned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private boolean draining;
   private boolean again;
+  /** Drains that failed in a row: the first is a WARN, the next ones DEBUG (each poll retries), the end of them INFO. */
+  private int pausedDrains;
   /** Publish tasks handed to the connector and not yet finished there (even if their wait timed out). */
   private final AtomicInteger publishesRunning = new AtomicInteger();
 
@@ -172,8 +174,18 @@ public final class OutboxRelayVerticle extends VerticleBase {
       .onComplete(done -> {
         draining = false;
         if (done.failed()) {
-          LOG.warn("outbox relay paused: {}", done.cause().getMessage());
-        } else if (done.result() == batchSize || again) {
+          if (pausedDrains++ == 0) {
+            LOG.warn("outbox relay paused: {}; retrying on every poll, and saying when it resumes", done.cause().getMessage());
+          } else {
+            LOG.debug("outbox relay still paused: {}", done.cause().getMessage());
+          }
+          return;
+        }
+        if (pausedDrains > 0) {
+          LOG.info("outbox relay resumed after {} failed attempts", pausedDrains);
+          pausedDrains = 0;
+        }
+        if (done.result() == batchSize || again) {
           drain();
         }
       });

@@ -1,5 +1,7 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.dependencies.Dependency;
+import io.eventwalker.platform.dependencies.DependencyWatch;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.http.Failures;
@@ -72,6 +74,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
   private final long ttlSeconds;
   private final long timeoutMs;
   private Redis redis;
+  private DependencyWatch watch;
   private boolean rebuilding;
 
   SubscriptionStoreVerticle(LineProviderConfig config) {
@@ -93,6 +96,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     bus.<AddSubscriptions>localConsumer(Addresses.SUBSCRIPTIONS_ADD, this::add);
     bus.<SubscribersOf>localConsumer(Addresses.SUBSCRIPTIONS_OF, this::subscribersOf);
     bus.<String>localConsumer(Addresses.READY_REDIS, this::ready);
+    watch = new DependencyWatch(vertx, Dependency.redis(config.redis().url()), "line-provider", config.dependencies(),
+      () -> redis.send(Request.cmd(Command.PING)), timeoutMs).start();
     checkComplete();
     return Future.succeededFuture();
   }
@@ -126,7 +131,10 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     }
     redis.batch(commands)
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-      .onSuccess(done -> msg.reply("OK"))
+      .onSuccess(done -> {
+        watch.succeeded();
+        msg.reply("OK");
+      })
       .onFailure(failure -> unavailable(msg, failure));
   }
 
@@ -141,6 +149,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     redis.batch(commands)
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(responses -> {
+        watch.succeeded();
         if (!isComplete(responses.get(0))) {
           rebuild(true);
           Failures.reply(msg, Problem.of(503, "Redis does not hold every subscription (it restarted empty?); they are being put back"
@@ -163,7 +172,10 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     return marker != null && COMPLETE.equals(marker.toString());
   }
 
-  /** At start-up: puts the subscriptions back if Redis does not hold them all (Redis down: the relay finds out later). */
+  /**
+   * At start-up: puts the subscriptions back if Redis does not hold them all (Redis down: the
+   * watch logs it, and the first read once it answers finds the marker missing and puts them back).
+   */
   private void checkComplete() {
     redis.send(Request.cmd(Command.GET).arg(completeKey()))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
@@ -172,7 +184,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
           rebuild(false);
         }
       })
-      .onFailure(failure -> LOG.warn("cannot check the subscriptions in Redis: {}", failure.getMessage()));
+      .onFailure(watch::failed);
   }
 
   /**
@@ -265,11 +277,12 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
   }
 
   private void ready(Message<String> msg) {
-    Readiness.answer(msg, "Redis", redis.send(Request.cmd(Command.PING)), timeoutMs);
+    Readiness.answer(msg, Dependency.redis(config.redis().url()), redis.send(Request.cmd(Command.PING)), timeoutMs);
   }
 
-  private static void unavailable(Message<?> msg, Throwable failure) {
-    LOG.warn("Redis unavailable: {}", failure.getMessage());
+  /** A command failed: logged through the watch (throttled, naming Redis), and the asker told 503. */
+  private void unavailable(Message<?> msg, Throwable failure) {
+    watch.failed(failure);
     Failures.reply(msg, Problem.of(503, "subscriptions are unavailable (Redis); try again"));
   }
 }

@@ -67,6 +67,19 @@ class ConfigurationTest {
     assertThat(LineProviderConfig.read(conf.copy().put("LP_API_KEY", "")).apiKey()).as("no key: only operator tokens").isEmpty();
   }
 
+  @Test
+  void aSecretOfTheWrongKindIsRefusedWithoutShowingItAndOtherValuesAreShown() {
+    String marker = "marker-" + "m".repeat(12);
+    JsonObject conf = withSecret(conf("bet-maker"));
+    for (String key : List.of("AUTH_JWT_SECRET", "PG_PASSWORD", "BM_RABBITMQ_PASSWORD", "REDIS_URL")) {
+      assertThatThrownBy(() -> BetMakerConfig.read(conf.copy().put(key, new JsonObject().put("x", marker))))
+        .as(key).isInstanceOf(ConfigException.class).hasMessageContaining(key).hasMessageContaining("its value is not shown")
+        .hasMessageNotContaining(marker);
+    }
+    assertThatThrownBy(() -> BetMakerConfig.read(conf.copy().put("PG_PORT", "port-" + marker)))
+      .isInstanceOf(ConfigException.class).hasMessageContaining("PG_PORT").hasMessageContaining("port-" + marker);
+  }
+
   /** conf/ ships no secret (a service started with none refuses to); the tests give one. */
   private static JsonObject withSecret(JsonObject conf) {
     return conf.put("AUTH_JWT_SECRET", "s".repeat(32));

@@ -250,9 +250,29 @@ public final class Backing {
    * ({@code bin/rabbitmq-users}, which needs rabbitmqctl on this machine).
    */
   static void ensureRabbitUsers() {
+    ensureRabbitUsers(Map.of());
+  }
+
+  /**
+   * Runs {@code bin/rabbitmq-users} with {@code variables} ({@code RABBITMQ_VHOST},
+   * {@code BM_RABBITMQ_USER}, …) on the broker the tests use, as an operator would to fix what a
+   * service reports.
+   */
+  public static void rabbitmqUsers(Map<String, String> variables) {
+    Optional<RabbitMQContainer> container = resolve().rabbitContainer();
+    if (container.isPresent()) {
+      ensureRabbitUsersIn(container.get(), variables);
+    } else {
+      ensureRabbitUsers(variables);
+    }
+  }
+
+  private static void ensureRabbitUsers(Map<String, String> variables) {
     Path script = rabbitmqUsersScript();
     try {
-      Process process = new ProcessBuilder(script.toString()).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(script.toString()).redirectErrorStream(true);
+      builder.environment().putAll(variables);
+      Process process = builder.start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
         process.destroyForcibly();
@@ -268,6 +288,10 @@ public final class Backing {
 
   /** The same users, created by the same script run with the container's rabbitmqctl. */
   private static void ensureRabbitUsersIn(RabbitMQContainer container) {
+    ensureRabbitUsersIn(container, Map.of());
+  }
+
+  private static void ensureRabbitUsersIn(RabbitMQContainer container, Map<String, String> given) {
     Path script = rabbitmqUsersScript();
     container.copyFileToContainer(MountableFile.forHostPath(script), "/tmp/rabbitmq-users");
     Map<String, String> variables = new LinkedHashMap<>();
@@ -277,6 +301,7 @@ public final class Backing {
         variables.put(name, value);
       }
     }
+    variables.putAll(given);
     ExecResult result = exec(container, ExecConfig.builder()
       .command(new String[] {"bash", "/tmp/rabbitmq-users"}).envVars(variables).build());
     if (result.getExitCode() != 0) {

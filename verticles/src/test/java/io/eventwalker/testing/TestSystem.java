@@ -74,7 +74,8 @@ public final class TestSystem implements AutoCloseable {
       .put("LINE_PROVIDER_QUEUE", id + ".line-provider.requests")
       .put("LP_SUBSCRIBERS", config("bet-maker").getString("BM_RABBITMQ_USER") + ":bm-" + id)
       .put("LP_OUTBOX_POLL_MS", 200)
-      .put("RABBITMQ_RECONNECT_MS", 200);
+      .put("RABBITMQ_RECONNECT_MS", 200)
+      .put("DEPENDENCY_RETRY_MAX_MS", 1_000);
     betMakerConfig = config("bet-maker")
       .put("AUTH_JWT_SECRET", secret)
       .put("BM_HTTP_PORT", 0)
@@ -83,7 +84,8 @@ public final class TestSystem implements AutoCloseable {
       .put("BM_SUBSCRIBER", "bm-" + id)
       .put("LINE_PROVIDER_QUEUE", id + ".line-provider.requests")
       .put("BM_CATCH_UP_INTERVAL_MS", 60_000)
-      .put("RABBITMQ_RECONNECT_MS", 200);
+      .put("RABBITMQ_RECONNECT_MS", 200)
+      .put("DEPENDENCY_RETRY_MAX_MS", 1_000);
     queues.add(lineProviderConfig.getString("LINE_PROVIDER_QUEUE"));
     queues.add(Topology.updatesQueue(betMakerConfig.getString("BM_SUBSCRIBER")));
     queues.add(Topology.deadLetterQueue(betMakerConfig.getString("BM_SUBSCRIBER")));

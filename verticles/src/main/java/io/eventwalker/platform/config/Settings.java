@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 public final class Settings {
 
   private static final Pattern SQL_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Pattern SECRET_KEY = Pattern.compile("SECRET|PASSWORD|_KEY$|_KEYS$|TOKEN|_URL$");
 
   private final JsonObject config;
   private final String service;
@@ -105,9 +106,24 @@ public final class Settings {
     return new ConfigException(service + " configuration: key " + key + " must be " + expected + " (its value is not shown)");
   }
 
-  /** The start-up error for a key whose value is not what it must be. */
+  /**
+   * The start-up error for a key whose value is not what it must be. The value is shown (cut to
+   * 100 characters), except for a key that holds a secret ({@link #isSecret}): never written out.
+   */
   public ConfigException invalid(String key, String expected) {
+    if (isSecret(key)) {
+      return invalidSecret(key, expected);
+    }
+    String value = String.valueOf(config.getValue(key));
     return new ConfigException(service + " configuration: key " + key + " must be " + expected
-      + ", got " + config.getValue(key));
+      + ", got " + (value.length() > 100 ? value.substring(0, 100) + "…" : value));
+  }
+
+  /**
+   * Whether a key holds a secret (its name says so: a secret, a password, a key, a token, or a
+   * URL, which may carry a password), whose value no message may show.
+   */
+  public static boolean isSecret(String key) {
+    return SECRET_KEY.matcher(key).find();
   }
 }

@@ -1,6 +1,7 @@
 package io.eventwalker.platform.db;
 
 import io.eventwalker.platform.config.Settings;
+import io.eventwalker.platform.dependencies.Dependency;
 
 /** Where a service's PostgreSQL is and how its pool behaves ({@code PG_*}, and its schema key). */
 public record DatabaseConfig(String host, int port, String database, String user, String password, String schema,
@@ -19,6 +20,11 @@ public record DatabaseConfig(String host, int port, String database, String user
       settings.integer("PG_POOL_WAIT_MS", 100, 60_000),
       settings.integer("PG_CONNECT_TIMEOUT_MS", 100, 60_000),
       settings.integer("PG_STATEMENT_TIMEOUT_MS", 100, 600_000));
+  }
+
+  /** PostgreSQL as this configuration reaches it, for logs and readiness answers. */
+  public Dependency dependency() {
+    return Dependency.postgres(host, port, database, user);
   }
 
   @Override

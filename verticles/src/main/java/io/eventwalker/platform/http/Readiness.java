@@ -1,6 +1,8 @@
 package io.eventwalker.platform.http;
 
 import io.eventwalker.platform.Lifecycle;
+import io.eventwalker.platform.dependencies.Dependency;
+import io.eventwalker.platform.dependencies.Diagnosis;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,12 +52,13 @@ public final class Readiness {
 
   /**
    * Answers a readiness probe on behalf of a dependency's owning verticle: "UP" once {@code ping}
-   * succeeds within {@code timeoutMs}, else a 503 naming {@code dependency} and what went wrong.
+   * succeeds within {@code timeoutMs}, else a 503 naming {@code dependency} (where it is, as whom),
+   * what went wrong and, for a known cause, what to do.
    */
-  public static void answer(Message<String> probe, String dependency, Future<?> ping, long timeoutMs) {
+  public static void answer(Message<String> probe, Dependency dependency, Future<?> ping, long timeoutMs) {
     ping.timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(pong -> probe.reply("UP"))
-      .onFailure(failure -> Failures.reply(probe, Problem.of(503, dependency + ": " + failure.getMessage())));
+      .onFailure(failure -> Failures.reply(probe, Problem.of(503, dependency + ": " + Diagnosis.of(dependency, failure).summary())));
   }
 
   public void handle(RoutingContext ctx) {

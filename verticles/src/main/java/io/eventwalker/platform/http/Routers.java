@@ -31,8 +31,30 @@ public final class Routers {
 
   /** Local map recording each service's bound HTTP port (service name → port), for port 0 in tests. */
   public static final String PORTS_MAP = "event-walker.http-ports";
+  private static final Set<String> WILDCARDS = Set.of("", "0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0");
 
   private Routers() {
+  }
+
+  /**
+   * The host to write in a URL for a server bound to {@code host}: 127.0.0.1 for a wildcard
+   * address (every interface: this machine answers there), an IPv6 literal in brackets.
+   */
+  public static String urlHost(String host) {
+    if (isWildcard(host)) {
+      return "127.0.0.1";
+    }
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  /** Whether {@code host} binds every interface (0.0.0.0, ::). */
+  public static boolean isWildcard(String host) {
+    return WILDCARDS.contains(host);
+  }
+
+  /** The port a server of this process recorded under {@code name} (a service's HTTP, or a bridge), or null. */
+  public static Integer boundPort(Vertx vertx, String name) {
+    return vertx.sharedData().<String, Integer>getLocalMap(PORTS_MAP).get(name);
   }
 
   /**
@@ -193,7 +215,7 @@ public final class Routers {
     };
   }
 
-  private static byte[] readResource(String resource) {
+  static byte[] readResource(String resource) {
     try (InputStream in = Routers.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("resource not on the classpath: " + resource);

@@ -1,11 +1,14 @@
 package io.eventwalker.platform.messaging;
 
 import io.eventwalker.platform.Lifecycle;
+import io.eventwalker.platform.dependencies.Backoff;
+import io.eventwalker.platform.dependencies.Dependency;
+import io.eventwalker.platform.dependencies.Diagnosis;
+import io.eventwalker.platform.dependencies.OutageLog;
 import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Failures;
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -34,8 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One RabbitMQ connection and channel owned by one bridge verticle.
  *
  * <p>Every blocking client call runs, in order, on the connector's own thread, never on an event
- * loop; results come back on the verticle's context. The connector reconnects by itself with a
- * fixed back-off, and on every (re)connect runs the verticle's {@link Setup} to declare its
+ * loop; results come back on the verticle's context. The connector reconnects by itself, waiting
+ * {@code RABBITMQ_RECONNECT_MS} after a failure and twice as long after each further one, up to
+ * {@code DEPENDENCY_RETRY_MAX_MS}; its failures go to the process's {@link OutageLog} (the broker,
+ * vhost and user named, what to do, at most one line per interval). On every (re)connect it runs
+ * the verticle's {@link Setup} to declare its
  * topology and start its consumers again. Deliveries carry the generation of the connection they
  * came from: an ack for an older connection is dropped (the broker redelivers that message), so
  * a reconnect never produces "unknown delivery tag" channel errors.
@@ -66,7 +72,11 @@ public final class RabbitConnector {
   private final String name;
   private final Setup setup;
   private final ConnectionFactory factory;
-  private final long reconnectDelayMs;
+  private final Dependency broker;
+  private final long logIntervalMs;
+  private final Backoff backoff;
+  /** Why the last attempt failed, while not connected (for readiness). */
+  private volatile Diagnosis failing;
   /** Connections made so far (touched on the connector's thread only). */
   private int connections;
   private final long callTimeoutMs;
@@ -92,21 +102,12 @@ public final class RabbitConnector {
     this.context = vertx.getOrCreateContext();
     this.name = name;
     this.setup = setup;
-    this.reconnectDelayMs = config.reconnectMs();
+    this.backoff = new Backoff(config.reconnectMs(), config.dependencies().retryMaxMs());
+    this.logIntervalMs = config.dependencies().logIntervalMs();
     this.callTimeoutMs = config.callTimeoutMs();
-    this.factory = new ConnectionFactory();
-    factory.setHost(config.host());
-    factory.setPort(config.port());
     this.user = config.user();
-    factory.setUsername(user);
-    factory.setPassword(config.password());
-    factory.setVirtualHost(config.vhost());
-    factory.setConnectionTimeout(config.connectTimeoutMs());
-    factory.setHandshakeTimeout(config.connectTimeoutMs());
-    factory.setRequestedHeartbeat(config.heartbeatS());
-    factory.setAutomaticRecoveryEnabled(false);
-    factory.setTopologyRecoveryEnabled(false);
-    factory.setShutdownTimeout(1_000);
+    this.broker = config.dependency();
+    this.factory = RabbitConnections.factory(config);
     this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000), runnable -> {
       Thread t = new Thread(runnable, "rabbitmq-" + name);
       t.setDaemon(true);
@@ -181,12 +182,13 @@ public final class RabbitConnector {
     return promise.future().timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
-  /** Answers a readiness probe: "UP" when connected and not blocked by a broker alarm. */
+  /** Answers a readiness probe: "UP" when connected and not blocked by a broker alarm; otherwise the broker and why not. */
   public void answerReadiness(Message<String> probe) {
     if (!isConnected()) {
-      Failures.reply(probe, Problem.of(503, "RabbitMQ: not connected"));
+      Diagnosis why = failing;
+      Failures.reply(probe, Problem.of(503, broker + ": " + (why != null ? why.summary() : "not connected")));
     } else if (blocked) {
-      Failures.reply(probe, Problem.of(503, "RabbitMQ: publishing blocked by a broker alarm"));
+      Failures.reply(probe, Problem.of(503, broker + ": publishing blocked by a broker alarm"));
     } else {
       probe.reply("UP");
     }
@@ -331,19 +333,7 @@ public final class RabbitConnector {
       workTags.clear();
       holding.set(0);
       Connection owned = conn;
-      conn.addBlockedListener(new BlockedListener() {
-        @Override
-        public void handleBlocked(String reason) {
-          LOG.warn("{}: RabbitMQ blocked publishing: {}", name, reason);
-          blocked = true;
-        }
-
-        @Override
-        public void handleUnblocked() {
-          LOG.info("{}: RabbitMQ unblocked publishing", name);
-          blocked = false;
-        }
-      });
+      conn.addBlockedListener(RabbitConnections.blockedListener(name, nowBlocked -> blocked = nowBlocked));
       conn.addShutdownListener(cause -> onShutdown(owned, cause));
       ch.addShutdownListener(cause -> {
         // Whoever closed it (the broker on an error, or the client itself, as waitForConfirmsOrDie
@@ -365,14 +355,17 @@ public final class RabbitConnector {
         scheduleReconnect();
         return;
       }
-      LOG.info("{}: connected to RabbitMQ", name);
+      LOG.info("{}: connected to {}", name, broker);
+      failing = null;
+      backoff.reset();
+      OutageLog.of(vertx).recovered(broker, name);
       if (connections++ > 0) {
         Meters.counter("rabbitmq_reconnects", "connections to RabbitMQ made again after one was lost, by connection",
           "connection", name).increment();
       }
       context.runOnContext(connectedHandler);
     } catch (Exception e) {
-      LOG.warn("{}: cannot connect to RabbitMQ ({}); retrying in {} ms", name, e.getMessage(), reconnectDelayMs);
+      failing = OutageLog.of(vertx).failed(broker, name, e, logIntervalMs);
       closeQuietly(conn);
       scheduleReconnect();
     } finally {
@@ -384,7 +377,7 @@ public final class RabbitConnector {
     if (stopped || conn != connection) {
       return; // a connection we already gave up on, or our own shutdown
     }
-    LOG.warn("{}: RabbitMQ connection lost ({}); reconnecting", name, cause.getMessage());
+    LOG.warn("{}: connection to {} lost ({}); reconnecting", name, broker, cause.getMessage());
     connection = null;
     channel = null;
     blocked = false;
@@ -395,7 +388,7 @@ public final class RabbitConnector {
     if (stopped) {
       return;
     }
-    vertx.setTimer(reconnectDelayMs, id -> submitConnect(Promise.promise()));
+    vertx.setTimer(backoff.next(), id -> submitConnect(Promise.promise()));
   }
 
   private void closeQuietly(Connection conn) {

@@ -1,5 +1,6 @@
 package io.eventwalker.platform.messaging;
 
+import io.eventwalker.platform.dependencies.DependencyConfig;
 import io.eventwalker.testing.Backing;
 import io.eventwalker.testing.Rabbit;
 import io.vertx.core.Vertx;
@@ -43,7 +44,7 @@ class RabbitConnectorTest {
     Backing.requireRunning();
     Backing.RabbitMq rabbitmq = Backing.rabbitmq();
     RabbitConfig settings = new RabbitConfig(rabbitmq.host(), rabbitmq.port(), "/", rabbitmq.user(),
-      rabbitmq.password(), 2_000, 10, 200, 5_000);
+      rabbitmq.password(), "RABBITMQ_PASSWORD", 2_000, 10, 200, 5_000, new DependencyConfig(30_000, 1_000));
     CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
     CopyOnWriteArrayList<String> acked = new CopyOnWriteArrayList<>();
     var connected = ctx.checkpoint(2); // the first connection, then the one after the cut
@@ -82,7 +83,7 @@ class RabbitConnectorTest {
     Backing.requireRunning();
     Backing.RabbitMq rabbitmq = Backing.rabbitmq();
     RabbitConfig settings = new RabbitConfig(rabbitmq.host(), rabbitmq.port(), "/", rabbitmq.user(),
-      rabbitmq.password(), 2_000, 10, 200, 5_000);
+      rabbitmq.password(), "RABBITMQ_PASSWORD", 2_000, 10, 200, 5_000, new DependencyConfig(30_000, 1_000));
     CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
     vertx.runOnContext(start -> {
       connector = new RabbitConnector(vertx, settings, name, (c, ch) -> {
