@@ -129,14 +129,14 @@ class ConfigurationTest {
     }
   }
 
-  /** The rows of the table under "## Configuration": {key cell, value cell}. */
+  /** The rows of the table under "### Configuration": {key cell, value cell}. */
   private static List<String[]> readmeRows() throws IOException {
     List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
-    int start = lines.indexOf("## Configuration");
+    int start = lines.indexOf("### Configuration");
     assertThat(start).as("README has a Configuration section").isNotNegative();
     List<String[]> rows = new ArrayList<>();
     for (String line : lines.subList(start + 1, lines.size())) {
-      if (line.startsWith("## ")) {
+      if (line.startsWith("## ") || line.startsWith("### ")) {
         break;
       }
       if (line.startsWith("| `")) {
