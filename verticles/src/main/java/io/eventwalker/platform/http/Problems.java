@@ -1,12 +1,9 @@
 package io.eventwalker.platform.http;
 
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
 
 /**
  * The one failure handler of every router: whatever went wrong becomes an
@@ -50,8 +47,7 @@ public final class Problems {
    * answered to it.
    */
   static boolean clientWentAway(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    return failure instanceof HttpClosedException || failure instanceof IOException;
+    return ClientGone.is(ctx.failure());
   }
 
   /** Answers {@code problem}, unless an answer was already begun (then the response is cut short); completes once written. */

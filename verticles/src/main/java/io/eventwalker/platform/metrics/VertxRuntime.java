@@ -8,6 +8,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
+import io.eventwalker.platform.UnhandledFailures;
 import io.eventwalker.platform.tracing.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.micrometer.Label;
@@ -67,6 +68,7 @@ public final class VertxRuntime {
   }
 
   private static void traced(Vertx vertx, OpenTelemetry openTelemetry) {
+    vertx.exceptionHandler(UnhandledFailures::log);
     if (openTelemetry != null) {
       Tracing.register(vertx, openTelemetry);
     }
