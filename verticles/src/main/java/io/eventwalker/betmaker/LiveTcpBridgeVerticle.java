@@ -36,6 +36,7 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
   private final BetMakerConfig config;
   private NetServer server;
   private LiveSockets sockets;
+  private BetMeters meters;
 
   LiveTcpBridgeVerticle(BetMakerConfig config) {
     this.config = config;
@@ -44,12 +45,14 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BridgeLimits limits = config.bridge().limits();
+    meters = BetMeters.of(vertx);
     Owners owners = new Owners(vertx, Bearer.create(vertx, config.auth()), config.http().requestTimeoutMs());
     LiveListeners listeners = new LiveListeners(vertx);
     sockets = new LiveSockets(vertx, limits);
     server = vertx.createNetServer(new NetServerOptions().setHost(config.http().host()).setPort(config.bridge().tcpPort())
       .setIdleTimeout(config.http().idleTimeoutS()));
     server.connectHandler(socket -> connected(socket, limits, owners, listeners));
+    meters.meters().serving(config.http().host(), config.bridge().tcpPort()); // its vertx_net_server_* series are bet-maker's
     return server.listen()
       .onSuccess(listening -> LOG.info("TCP event-bus bridge on port {}", listening.actualPort()));
   }
@@ -105,7 +108,7 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
       return;
     }
     frames[0] = new TcpFrames(limits.maxFrameBytes(), session::frame, announced -> {
-      BetMeters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
+      meters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
       LOG.debug("TCP bridge socket from {} closed: a frame of {} bytes announced, the most is {}", client, announced, limits.maxFrameBytes());
       socket.close();
     });

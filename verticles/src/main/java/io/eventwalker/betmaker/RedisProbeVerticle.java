@@ -33,6 +33,7 @@ public final class RedisProbeVerticle extends VerticleBase {
     redis = Redis.createClient(vertx, new RedisOptions()
       .setConnectionString(config.url())
       .setMaxPoolSize(1)
+      .setPoolName("event-walker-bet-maker-redis-probe")
       .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-bet-maker-redis-probe").setConnectTimeout((int) timeoutMs)));
     vertx.eventBus().<String>localConsumer(Addresses.READY_REDIS, this::ready);
     return Future.succeededFuture();

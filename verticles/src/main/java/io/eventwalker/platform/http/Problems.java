@@ -21,7 +21,7 @@ public final class Problems {
   public static void handle(RoutingContext ctx) {
     if (clientWentAway(ctx)) {
       if (ctx.get(BodyDeadline.EXPIRED) == null) {
-        HttpMeters.abandoned();
+        HttpMeters.of(ctx).abandoned();
         LOG.debug("{} {} from {}: the client went away before its answer ({})", ctx.request().method(), ctx.request().path(),
           ClientAddress.of(ctx.request()), String.valueOf(ctx.failure())); // its text: a Throwable argument would log a stack trace
       }

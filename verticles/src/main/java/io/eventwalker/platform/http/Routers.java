@@ -16,8 +16,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.eventwalker.platform.metrics.Meters;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.micrometer.backends.BackendRegistries;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +46,7 @@ public final class Routers {
     // Pushed messages are small: websocket compression would cost a zlib stream per connection
     // (hundreds of KB of native memory each) for nothing.
     options.setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+    Meters.of(vertx, service).serving(options.getHost(), options.getPort());
     return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(Routers::invalidRequest).listen()
       .onSuccess(bound -> vertx.sharedData().<String, Integer>getLocalMap(PORTS_MAP).put(service, bound.actualPort()));
   }
@@ -101,21 +102,22 @@ public final class Routers {
   }
 
   /**
-   * A router with {@code GET /health}, {@code GET /ready}, {@code GET /metrics} and
+   * A router with {@code GET /health}, {@code GET /ready}, {@code GET /metrics} (the service's
+   * {@code meters}, and the process's that are not another service's) and
    * {@code GET /openapi.json}, whose 404, 405 and failures are problem+json. Add the service's
    * routes to it. Once the process drains ({@link Lifecycle}) every request but {@code /ready} is
    * answered 503 at once. Every request's body must arrive whole within the configured time
    * ({@link BodyDeadline}).
    */
-  public static Router base(Vertx vertx, Readiness readiness, String openApiResource, HttpConfig config) {
+  public static Router base(Vertx vertx, Readiness readiness, String openApiResource, HttpConfig config, Meters meters) {
     Router router = Router.router(vertx);
     Buffer openApi = Buffer.buffer(readResource(openApiResource));
-    HttpMeters.registerAtZero();
+    router.route().handler(new HttpMeters(meters)::attach);
     router.route().handler(Lifecycle.of(vertx)::admit);
     router.route().handler(BodyDeadline.handler(vertx, config.bodyTimeoutMs()));
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(readiness::handle);
-    router.get("/metrics").handler(metricsHandler());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(meters.prometheus()));
     router.get("/openapi.json").handler(ctx -> ctx.response()
       .putHeader("Content-Type", "application/json")
       .end(openApi));
@@ -181,16 +183,6 @@ public final class Routers {
   /** A body handler for JSON writes: no uploads kept on disk, bodies above {@code limit} bytes refused with 413. */
   public static BodyHandler jsonBody(long limit) {
     return BodyHandler.create(false).setBodyLimit(limit).setHandleFileUploads(false);
-  }
-
-  private static io.vertx.core.Handler<RoutingContext> metricsHandler() {
-    return ctx -> {
-      if (BackendRegistries.getDefaultNow() == null) {
-        Problems.write(ctx, Problem.of(503, "metrics are not enabled in this process"));
-      } else {
-        PrometheusScrapingHandler.create().handle(ctx);
-      }
-    };
   }
 
   private static byte[] readResource(String resource) {
