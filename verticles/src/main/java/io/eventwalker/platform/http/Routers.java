@@ -26,7 +26,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** What every service's router shares: health, readiness, metrics, the OpenAPI document and the error answers. */
+/** What every service's router shares: health, build information, readiness, metrics, the OpenAPI document and the error answers. */
 public final class Routers {
 
   /** Local map recording each service's bound HTTP port (service name → port), for port 0 in tests. */
@@ -102,9 +102,9 @@ public final class Routers {
   }
 
   /**
-   * A router with {@code GET /health}, {@code GET /ready}, {@code GET /metrics} (the service's
-   * {@code meters}, and the process's that are not another service's) and
-   * {@code GET /openapi.json}, whose 404, 405 and failures are problem+json. Add the service's
+   * A router with {@code GET /health}, {@code GET /info} (what is running: {@link BuildInfo}),
+   * {@code GET /ready}, {@code GET /metrics} (the service's {@code meters}, and the process's that
+   * are not another service's) and {@code GET /openapi.json}, whose 404, 405 and failures are problem+json. Add the service's
    * routes to it. Once the process drains ({@link Lifecycle}) every request but {@code /ready} is
    * answered 503 at once. Every request's body must arrive whole within the configured time
    * ({@link BodyDeadline}).
@@ -116,6 +116,8 @@ public final class Routers {
     router.route().handler(Lifecycle.of(vertx)::admit);
     router.route().handler(BodyDeadline.handler(vertx, config.bodyTimeoutMs()));
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
+    JsonObject info = BuildInfo.read().toJson(meters.service());
+    router.get("/info").handler(ctx -> Responses.json(ctx, 200, info));
     router.get("/ready").handler(readiness::handle);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(meters.prometheus()));
     router.get("/openapi.json").handler(ctx -> ctx.response()
