@@ -145,6 +145,13 @@ class QuietClientsTest {
       long placed = bets.get("/bets?event_id=" + event).array().size();
       double abandoned = sample(bets, "http_requests_abandoned_total", "") + sample(line, "http_requests_abandoned_total", "");
 
+      // A client offering HTTP/2 over cleartext (Java's HttpClient does) is answered in HTTP/1.1.
+      for (int port : new int[] {betsPort, linePort}) {
+        RawClient upgrading = new RawClient(port).request("GET", "/health",
+          "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n", null);
+        assertThat(upgrading.waitFor("\"UP\"", WAIT).received()).startsWith("HTTP/1.1 200");
+        upgrading.abort();
+      }
       // A kept-alive connection closed after its answer.
       new RawClient(betsPort).request("GET", "/health", "", null).waitFor("\"UP\"", WAIT).closeCleanly();
       // A bet sent whole, then the connection reset before its answer: it is placed all the same.

@@ -68,9 +68,16 @@ public final class Routers {
       .onComplete(sent -> request.connection().close());
   }
 
-  /** The server's address and idle time-out, from the service's configuration. */
+  /**
+   * The server's address and idle time-out, from the service's configuration. HTTP/1.1 only: a
+   * client's offer to upgrade to cleartext HTTP/2 ({@code Upgrade: h2c}, as Java's HttpClient makes)
+   * is answered in HTTP/1.1. Nothing here needs h2c (HAProxy and browsers speak HTTP/1.1 to the
+   * services), and with it Vert.x 5.0.7's HTTP metrics fail on a stream closed with its connection
+   * (a NullPointerException in {@code VertxHttpServerMetrics.requestReset}, logged as an ERROR).
+   */
   public static HttpServerOptions serverOptions(HttpConfig config) {
-    return new HttpServerOptions().setHost(config.host()).setPort(config.port()).setIdleTimeout(config.idleTimeoutS());
+    return new HttpServerOptions().setHost(config.host()).setPort(config.port()).setIdleTimeout(config.idleTimeoutS())
+      .setHttp2ClearTextEnabled(false);
   }
 
   /** Fails unless the routes with a path and methods are the document's operations ({@code :id} is {@code {id}}). */
