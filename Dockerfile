@@ -18,8 +18,11 @@ COPY verticles verticles
 COPY launcher launcher
 COPY bench/src bench/src
 COPY --from=web /web/node_modules verticles/src/main/frontend/node_modules
+# GET /info's commit: the context has no .git (.dockerignore), so it comes from this argument
+# (docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD) .), else it is "unknown".
+ARG GIT_COMMIT=unknown
 # The tests are neither compiled nor run here: `mvn verify` runs them against real backing services.
-RUN mvn -B -q package -Dmaven.test.skip=true -Dskip.npm=true -pl launcher -am
+RUN mvn -B -q package -Dmaven.test.skip=true -Dskip.npm=true -Devent-walker.commit=${GIT_COMMIT} -pl launcher -am
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --gid 10001 eventwalker \

@@ -27,9 +27,10 @@ public final class BetMakerVerticle extends VerticleBase {
   public Future<?> start() {
     BetMakerConfig config = BetMakerConfig.read(config());
     BetMessages.registerCodecs(vertx);
-    BetMeters.registerAtZero();
+    BetMeters meters = BetMeters.of(vertx);
+    meters.registerAtZero();
     ClusterWatch.forgetLeavingMembers(vertx);
-    RateLimiter.Meter meter = new RateLimiter.Meter("bet_maker", "player", () -> BetMeters.refused("rate_limited"));
+    RateLimiter.Meter meter = new RateLimiter.Meter(meters.meters(), "bet_maker", "player", () -> meters.refused("rate_limited"));
     RateLimiter limiter = vertx.isClustered() ? sharedLimiter(config, meter) : RateLimiter.of(config.rateLimit(), meter);
     ConcurrencyLimit concurrency = ConcurrencyLimit.of(config.http());
     Lifecycle.of(vertx).counting(concurrency);
@@ -78,6 +79,7 @@ public final class BetMakerVerticle extends VerticleBase {
       .setConnectionString(config.redis().url())
       .setMaxPoolSize(8)
       .setMaxPoolWaiting(1_000)
+      .setPoolName("event-walker-bet-maker-rate-limit")
       .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-bet-maker-rate-limit").setConnectTimeout(config.redis().timeoutMs())));
     return RateLimiter.shared(config.rateLimit(), vertx, rateLimitStore, config.rateLimitPrefix(), meter);
   }

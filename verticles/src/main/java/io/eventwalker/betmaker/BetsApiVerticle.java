@@ -69,6 +69,7 @@ public final class BetsApiVerticle extends VerticleBase {
   private final long commitTimeoutMs;
   private Bearer bearer;
   private LiveSockets sockets;
+  private BetMeters meters;
 
   /** {@code rateLimiter}, {@code concurrency}: shared by every instance, so the limits are per process, not per event loop. */
   BetsApiVerticle(BetMakerConfig config, RateLimiter rateLimiter, ConcurrencyLimit concurrency) {
@@ -84,6 +85,7 @@ public final class BetsApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bearer = Bearer.create(vertx, config.auth());
+    meters = BetMeters.of(vertx);
     Readiness readiness = new Readiness(vertx, Map.of(
       "postgres", List.of(Addresses.READY_POSTGRES),
       "redis", List.of(Addresses.READY_REDIS),
@@ -92,7 +94,7 @@ public final class BetsApiVerticle extends VerticleBase {
       config.http().readyTimeoutMs());
     BodyHandler body = Routers.jsonBody(config.http().maxBodyBytes());
 
-    Router router = Routers.base(vertx, readiness, OPENAPI, config.http());
+    Router router = Routers.base(vertx, readiness, OPENAPI, config.http(), meters.meters());
     var identify = bearer.identify();
     // Counted against the player of a valid token, else the client address (SPEC §5: a share each).
     var limited = concurrency.handler(Bearer::client);
@@ -108,7 +110,7 @@ public final class BetsApiVerticle extends VerticleBase {
     Routers.pages(router, "bet-maker");
     sockets = LiveBridge.mount(vertx, router, config, bearer);
     return Routers.serve(vertx, router, LiveBridge.limitFrames(Routers.serverOptions(config.http()), config.bridge().limits()),
-      "bet-maker", OPENAPI);
+      BetMeters.SERVICE, OPENAPI);
   }
 
   @Override
@@ -131,7 +133,7 @@ public final class BetsApiVerticle extends VerticleBase {
       }
       batch = BetRequest.parse(Responses.jsonBody(ctx), maxSumBet);
     } catch (ValidationException e) {
-      BetMeters.refused("invalid");
+      meters.refused("invalid");
       ctx.fail(400, e);
       return;
     }
@@ -144,7 +146,7 @@ public final class BetsApiVerticle extends VerticleBase {
         place(player, batch, claim, deadline)
           .recover(failure -> Future.succeededFuture(BetResponses.unanswered(failure)))
           .onSuccess(outcome -> {
-            BetMeters.placement(outcome);
+            meters.placement(outcome);
             if (outcome instanceof Placed placed) {
               List<Bet> bets = placed.bets();
               if (batch.single()) {

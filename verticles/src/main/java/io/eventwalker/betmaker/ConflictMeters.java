@@ -25,26 +25,29 @@ final class ConflictMeters {
   record Open(String eventId, long betMakerVersion, long lineProviderVersion) {
   }
 
-  private final Counter found = Meters.counter("bet_maker_event_version_conflicts",
-    "events found in conflict with line-provider (a lower version, the same version with other content, or a change after a result)");
-  private final Counter resolved = Meters.counter("bet_maker_event_conflicts_resolved",
-    "conflicts with line-provider resolved by an operator (bet-maker adopted line-provider's state)");
+  private final Counter found;
+  private final Counter resolved;
   private final AtomicInteger count = new AtomicInteger();
   private final MultiGauge open;
 
-  ConflictMeters() {
-    // One bet-maker per process; a later one (a test's) takes the meter over from an earlier one.
-    Gauge earlier = Meters.registry().find("bet_maker_event_conflicts").gauge();
+  /** Every meter there from the start: the counters at 0, no event in conflict. */
+  ConflictMeters(Meters meters) {
+    found = meters.counter("bet_maker_event_version_conflicts",
+      "events found in conflict with line-provider (a lower version, the same version with other content, or a change after a result)");
+    resolved = meters.counter("bet_maker_event_conflicts_resolved",
+      "conflicts with line-provider resolved by an operator (bet-maker adopted line-provider's state)");
+    // A later bet-maker in the same Vert.x (a test's) takes the meter over from an earlier one.
+    Gauge earlier = meters.registry().find("bet_maker_event_conflicts").gauge();
     if (earlier != null) {
-      Meters.registry().remove(earlier);
+      meters.registry().remove(earlier);
     }
     Gauge.builder("bet_maker_event_conflicts", count, AtomicInteger::get).strongReference(true)
       .description("events in conflict with line-provider now: no bets are taken on them until resolved")
-      .register(Meters.registry());
+      .register(meters.registry());
     open = MultiGauge.builder("bet_maker_event_conflict")
       .description("1 for each event in conflict with line-provider now, with both versions; resolve with: "
         + command("<event_id>"))
-      .register(Meters.registry());
+      .register(meters.registry());
   }
 
   /** The command that resolves the conflict on {@code eventId}. */

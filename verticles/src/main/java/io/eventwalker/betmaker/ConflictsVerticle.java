@@ -83,7 +83,7 @@ public final class ConflictsVerticle extends VerticleBase {
     pool = Databases.pool(vertx, config.database(), "bet-maker");
     lineOptions = LocalBus.options(config.http().requestTimeoutMs());
     settleOptions = LocalBus.options(config.settlement().timeoutMs());
-    meters = new ConflictMeters();
+    meters = new ConflictMeters(BetMeters.of(vertx).meters());
     var bus = vertx.eventBus();
     bus.<MarkConflicts>localConsumer(Addresses.CONFLICTS_MARK, msg -> mark(msg.body())
       .onSuccess(msg::reply).onFailure(failure -> Failures.reply(msg, failure, LOG)));

@@ -12,7 +12,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import io.eventwalker.platform.messaging.RabbitConnector.Delivery;
 import io.eventwalker.wire.Topology;
-import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.validation.ValidationException;
 import io.eventwalker.wire.EventState;
 import io.vertx.core.Future;
@@ -59,6 +58,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
   private final long confirmTimeoutMs;
   private final DeliveryOptions busOptions;
   private RabbitConnector connector;
+  private BetMeters meters;
 
   EventUpdatesConsumerVerticle(BetMakerConfig config) {
     this.config = config;
@@ -72,7 +72,8 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    connector = new RabbitConnector(vertx, config.rabbit(), "bet-maker-updates-" + subscriber, this::declareAndConsume);
+    meters = BetMeters.of(vertx);
+    connector = new RabbitConnector(vertx, config.rabbit(), "bet-maker-updates-" + subscriber, meters.meters(), this::declareAndConsume);
     vertx.eventBus().<String>localConsumer(Addresses.READY_RABBITMQ_UPDATES, connector::answerReadiness);
     return connector.start();
   }
@@ -140,7 +141,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
       .onSuccess(applied -> {
         Instant changedAt = Topology.changedAt(delivery.properties());
         if (changedAt != null && state.status().isFinished() && applied.applied().contains(state)) {
-          BetMeters.settlementLatency(changedAt, Instant.now());
+          meters.settlementLatency(changedAt, Instant.now());
         }
         span.setAttribute("event_walker.bets_settled", applied.settledBets());
         connector.ack(delivery).onComplete(acked -> Tracing.end(span, acked.cause()));
@@ -186,7 +187,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
   private void deadLetter(Delivery delivery, String cause, String reason) {
     AMQP.BasicProperties original = delivery.properties();
     LOG.warn("dead-lettering update message_id {} (user-id {}): {}", original.getMessageId(), original.getUserId(), reason);
-    Meters.counter(BetMeters.DEAD_LETTERED, BetMeters.DEAD_LETTERED_HELP, "cause", cause).increment();
+    meters.deadLettered(cause);
     Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
     headers.put(Topology.REASON_HEADER, reason);
     // Always the broker's word: a header of this name the publisher wrote itself is replaced or dropped.

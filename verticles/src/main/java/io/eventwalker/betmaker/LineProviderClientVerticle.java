@@ -1,6 +1,5 @@
 package io.eventwalker.betmaker;
 
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.eventwalker.platform.http.ProblemException;
@@ -22,7 +21,6 @@ import io.eventwalker.platform.validation.ValidationException;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.LineReply;
 import io.eventwalker.wire.LineRequest;
-import io.eventwalker.platform.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -65,6 +63,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
   private final long timeoutMs;
   private final int maxInFlight;
   private RabbitConnector connector;
+  private BetMeters meters;
   private final Map<String, Promise<LineReply>> pending = new HashMap<>();
   private final Map<OpenEvents, Future<EventPage>> openEventsInFlight = new HashMap<>();
   private List<Waiter> subscribeQueue = new ArrayList<>();
@@ -96,7 +95,8 @@ public final class LineProviderClientVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    connector = new RabbitConnector(vertx, config.rabbit(), "bet-maker-line-client", this::declare);
+    meters = BetMeters.of(vertx);
+    connector = new RabbitConnector(vertx, config.rabbit(), "bet-maker-line-client", meters.meters(), this::declare);
     var bus = vertx.eventBus();
     bus.<OpenEvents>localConsumer(Addresses.LINE_OPEN_EVENTS, this::openEvents);
     bus.<Subscribe>localConsumer(Addresses.LINE_SUBSCRIBE, this::subscribe);
@@ -220,8 +220,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
     long started = System.nanoTime();
     long timer = vertx.setTimer(timeoutMs, id -> {
       if (pending.remove(correlationId) != null) {
-        Meters.counter("bet_maker_line_request_timeouts", "requests to line-provider not answered within BM_LINE_TIMEOUT_MS",
-          "request", request.type()).increment();
+        meters.lineRequestTimeouts(request.type()).increment();
         promise.tryFail(unavailable("line-provider did not answer within " + timeoutMs + " ms"));
       }
     });
@@ -246,9 +245,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
     return promise.future().onComplete(done -> {
       vertx.cancelTimer(timer);
       Tracing.end(span, done.cause());
-    }).onSuccess(answered -> Timer.builder("bet_maker_line_requests")
-        .description("round trips of requests to line-provider over RabbitMQ, answered").tag("request", request.type())
-        .register(Meters.registry()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+    }).onSuccess(answered -> meters.lineRequests(request.type()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
       .compose(reply -> reply.isOk()
       ? Future.succeededFuture(reply)
       : Future.failedFuture(Problem.of(reply.status(), reply.detail()).exception()));
@@ -260,7 +257,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
       // Only line-provider's answers count (the broker checks user-id against the publisher's own user).
       LOG.warn("dropping a reply not published by line-provider (user-id {}, correlation_id {})", publisher,
         delivery.properties().getCorrelationId());
-      Meters.counter("bet_maker_line_replies_refused", "replies dropped because their user-id was not line-provider's").increment();
+      meters.lineReplyRefused();
       return;
     }
     String correlationId = delivery.properties().getCorrelationId();

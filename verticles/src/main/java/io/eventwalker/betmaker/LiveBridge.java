@@ -41,7 +41,7 @@ final class LiveBridge {
     LiveSockets sockets = new LiveSockets(vertx, limits);
     router.route("/eventbus/*").handler(Routers.sameOrigin(config.bridge().allowedOrigins()))
       .handler(LiveSockets.admission(vertx, limits))
-      .handler(bodies(limits));
+      .handler(bodies(vertx, limits));
     router.route("/eventbus/*").subRouter(create(vertx, limits, sockets, new Owners(vertx, bearer, config.http().requestTimeoutMs())));
     return sockets;
   }
@@ -55,13 +55,14 @@ final class LiveBridge {
    * Ahead of the bridge's router: the body of a SockJS request (the frames of transports other than
    * websockets) read only up to the frame limit.
    */
-  private static Handler<RoutingContext> bodies(BridgeLimits limits) {
+  private static Handler<RoutingContext> bodies(Vertx vertx, BridgeLimits limits) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxFrameBytes()).setHandleFileUploads(false);
+    BetMeters meters = BetMeters.of(vertx);
     return ctx -> {
       if (ctx.request().method() == HttpMethod.POST) {
         ctx.addHeadersEndHandler(answered -> {
           if (ctx.response().getStatusCode() == 413) {
-            BetMeters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
+            meters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
           }
         });
         body.handle(ctx);
@@ -80,6 +81,7 @@ final class LiveBridge {
       .setInsertJSESSIONID(false)
       .setLibraryURL("/assets/vendor/sockjs.min.js");
     LiveListeners listeners = new LiveListeners(vertx);
+    BetMeters meters = BetMeters.of(vertx);
     return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> {
       LiveSession session = new LiveSession(vertx, limits, sockets, listeners, owners, peer(socket), LiveSession.Dialect.SOCKJS);
       if (!sockets.admit(session, socket.remoteAddress(), socket::close)) {
@@ -89,7 +91,7 @@ final class LiveBridge {
       socket.handler(session::frame);
       socket.exceptionHandler(failure -> {
         if (LiveFailures.isFrameTooLarge(failure)) {
-          BetMeters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
+          meters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
         }
         LiveFailures.log("SockJS", LiveSockets.clientKey(socket.remoteAddress()), failure);
         socket.close();

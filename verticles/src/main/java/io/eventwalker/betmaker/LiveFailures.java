@@ -2,11 +2,9 @@ package io.eventwalker.betmaker;
 
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.vertx.core.http.HttpClosedException;
+import io.eventwalker.platform.http.ClientGone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
 
 /**
  * What a bridge socket's failure says, for the log: a client going away (its connection reset or
@@ -22,7 +20,7 @@ final class LiveFailures {
   }
 
   static boolean isClientGone(Throwable failure) {
-    return failure instanceof IOException || failure instanceof HttpClosedException;
+    return ClientGone.is(failure);
   }
 
   /** A websocket frame or message larger than the server takes (the HTTP server's limits, {@link LiveBridge#limitFrames}). */

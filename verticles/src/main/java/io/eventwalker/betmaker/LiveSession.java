@@ -85,6 +85,7 @@ final class LiveSession {
   private final Owners owners;
   private final Peer peer;
   private final Dialect dialect;
+  private final BetMeters meters;
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final ArrayDeque<Buffer> waiting = new ArrayDeque<>();
   private long waitingBytes;
@@ -102,6 +103,7 @@ final class LiveSession {
     this.owners = owners;
     this.peer = peer;
     this.dialect = dialect;
+    this.meters = BetMeters.of(vertx);
   }
 
   /** One frame from the client, a JSON object (the transport has checked its size). */
@@ -116,7 +118,7 @@ final class LiveSession {
     }
     waitingBytes += data.length();
     if (waitingBytes > 4L * limits.maxFrameBytes()) {
-      BetMeters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
+      meters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
       LOG.debug("bridge socket from {} closed: more than {} bytes of frames sent while a register was checked", peer.client(),
         4L * limits.maxFrameBytes());
       peer.close();
@@ -174,7 +176,7 @@ final class LiveSession {
     } else if (registrations.containsKey(address)) {
       reply(dialect.error("address_already_registered"));
     } else if (registrations.size() >= limits.maxHandlers()) {
-      BetMeters.bridgeRefused(BridgeRefusal.HANDLERS_PER_SOCKET);
+      meters.bridgeRefused(BridgeRefusal.HANDLERS_PER_SOCKET);
       reply(dialect.error("max_handlers_reached"));
     } else {
       Future<Boolean> owner = owners.mayListen(address, headers);
@@ -223,7 +225,7 @@ final class LiveSession {
       if (unwritten + size > 64L * limits.maxFrameBytes() || peer.writeQueueFull()) {
         // A client that listens and does not read: its pushes would wait in this heap without end.
         LOG.debug("bridge socket from {} closed: it does not read its pushes ({} bytes not yet written)", peer.client(), unwritten);
-        BetMeters.bridgeRefused(BridgeRefusal.SLOW_CONSUMER);
+        meters.bridgeRefused(BridgeRefusal.SLOW_CONSUMER);
         peer.close();
         return;
       }

@@ -4,8 +4,6 @@ import io.eventwalker.betmaker.BetMakerConfig.BridgeLimits;
 import io.eventwalker.betmaker.BetMeters.BridgeRefusal;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
-import io.eventwalker.platform.metrics.Meters;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Handler;
 import io.eventwalker.platform.http.ClientAddress;
 import io.vertx.core.Vertx;
@@ -34,6 +32,7 @@ final class LiveSockets {
 
   private final Vertx vertx;
   private final BridgeLimits limits;
+  private final BetMeters meters;
   private final LocalMap<String, Integer> perClient;
   private final Map<Object, Admitted> admitted = new ConcurrentHashMap<>();
   private final long sweep;
@@ -55,7 +54,8 @@ final class LiveSockets {
     this.vertx = vertx;
     this.limits = limits;
     this.perClient = vertx.sharedData().getLocalMap(PER_CLIENT);
-    registerGauge(perClient);
+    this.meters = BetMeters.of(vertx);
+    meters.bridgeSockets(() -> perClient.values().stream().mapToInt(Integer::intValue).sum());
     this.sweep = vertx.setPeriodic(Math.max(100, limits.pingTimeoutMs() / 10), id -> closeSilent());
   }
 
@@ -82,7 +82,7 @@ final class LiveSockets {
     if (room[0]) {
       admitted.put(socket, new Admitted(client, close));
     } else {
-      BetMeters.bridgeRefused(BridgeRefusal.SOCKETS_PER_CLIENT);
+      meters.bridgeRefused(BridgeRefusal.SOCKETS_PER_CLIENT);
       LOG.debug("bridge socket from {} refused: the client already holds {} sockets", client, limits.maxSocketsPerClient());
     }
     return room[0];
@@ -127,7 +127,7 @@ final class LiveSockets {
       }
     });
     for (Admitted one : silent) {
-      BetMeters.bridgeRefused(BridgeRefusal.PING_TIMEOUT);
+      meters.bridgeRefused(BridgeRefusal.PING_TIMEOUT);
       LOG.debug("bridge socket from {} closed: no ping for {} ms", one.client, limits.pingTimeoutMs());
       one.close.run();
     }
@@ -140,11 +140,12 @@ final class LiveSockets {
    */
   static Handler<RoutingContext> admission(Vertx vertx, BridgeLimits limits) {
     LocalMap<String, Integer> perClient = vertx.sharedData().getLocalMap(PER_CLIENT);
+    BetMeters meters = BetMeters.of(vertx);
     return ctx -> {
       String upgrade = ctx.request().getHeader("Upgrade");
       Integer held = perClient.get(clientKey(ctx.request().remoteAddress()));
       if (upgrade != null && upgrade.equalsIgnoreCase("websocket") && held != null && held >= limits.maxSocketsPerClient()) {
-        BetMeters.bridgeRefused(BridgeRefusal.SOCKETS_PER_CLIENT);
+        meters.bridgeRefused(BridgeRefusal.SOCKETS_PER_CLIENT);
         ctx.response().putHeader("Connection", "close").endHandler(ended -> ctx.request().connection().close());
         Problems.write(ctx, Problem.of(429, "this address already holds " + held + " live connections, the most it may"));
         return;
@@ -153,13 +154,4 @@ final class LiveSockets {
     };
   }
 
-  private static void registerGauge(LocalMap<String, Integer> counts) {
-    synchronized (LiveSockets.class) { // once per process: every bridge verticle makes one of these
-      if (Meters.registry().find("bet_maker_bridge_sockets").gauge() == null) {
-        Gauge.builder("bet_maker_bridge_sockets", () -> counts.values().stream().mapToInt(Integer::intValue).sum())
-          .description("bridge sockets open (admitted) in this process, SockJS and TCP")
-          .register(Meters.registry());
-      }
-    }
-  }
 }

@@ -39,6 +39,7 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
   private final BetMakerConfig config;
   private NetServer server;
   private LiveSockets sockets;
+  private BetMeters meters;
 
   LiveTcpBridgeVerticle(BetMakerConfig config) {
     this.config = config;
@@ -47,6 +48,7 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BridgeLimits limits = config.bridge().limits();
+    meters = BetMeters.of(vertx);
     Owners owners = new Owners(vertx, Bearer.create(vertx, config.auth()), config.http().requestTimeoutMs());
     LiveListeners listeners = new LiveListeners(vertx);
     sockets = new LiveSockets(vertx, limits);
@@ -54,6 +56,7 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
       .setIdleTimeout(config.http().idleTimeoutS()));
     server.connectHandler(socket -> connected(socket, limits, owners, listeners));
     // Its port is in bet-maker's start-up banner (the one bound, also when 0 was configured).
+    meters.meters().serving(config.http().host(), config.bridge().tcpPort()); // its vertx_net_server_* series are bet-maker's
     return server.listen()
       .onSuccess(listening -> vertx.sharedData().<String, Integer>getLocalMap(Routers.PORTS_MAP).put(PORT_NAME, listening.actualPort()));
   }
@@ -109,7 +112,7 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
       return;
     }
     frames[0] = new TcpFrames(limits.maxFrameBytes(), session::frame, announced -> {
-      BetMeters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
+      meters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
       LOG.debug("TCP bridge socket from {} closed: a frame of {} bytes announced, the most is {}", client, announced, limits.maxFrameBytes());
       socket.close();
     });

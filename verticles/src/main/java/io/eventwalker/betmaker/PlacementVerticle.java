@@ -16,7 +16,6 @@ import io.eventwalker.platform.Timestamps;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.db.Transactions;
 import io.eventwalker.platform.http.Failures;
-import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.validation.Batch;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStatus;
@@ -102,7 +101,7 @@ public final class PlacementVerticle extends VerticleBase {
     settleOptions = LocalBus.options(settings.settlement().timeoutMs());
     pool = Databases.pool(vertx, settings.database(), "bet-maker");
     vertx.eventBus().<PlaceBets>localConsumer(Addresses.BETS_PLACE, this::queue);
-    Meters.gauge("bet_maker_bets_waiting", "bets waiting in the placement queue for a group write", () -> queuedBets);
+    BetMeters.of(vertx).meters().gauge("bet_maker_bets_waiting", "bets waiting in the placement queue for a group write", () -> queuedBets);
     return Future.succeededFuture();
   }
 

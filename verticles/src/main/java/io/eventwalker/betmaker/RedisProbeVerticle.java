@@ -39,6 +39,7 @@ public final class RedisProbeVerticle extends VerticleBase {
     redis = Redis.createClient(vertx, new RedisOptions()
       .setConnectionString(config.url())
       .setMaxPoolSize(1)
+      .setPoolName("event-walker-bet-maker-redis-probe")
       .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-bet-maker-redis-probe").setConnectTimeout((int) timeoutMs)));
     vertx.eventBus().<String>localConsumer(Addresses.READY_REDIS, this::ready);
     new DependencyWatch(vertx, Dependency.redis(config.url()), "bet-maker", dependencies, () -> redis.send(Request.cmd(Command.PING)), timeoutMs)

@@ -27,9 +27,11 @@ final class SettlementChunks {
   private final Vertx vertx;
   private final Pool pool;
   private final int chunkSize;
+  private final BetMeters meters;
 
   SettlementChunks(Vertx vertx, Pool pool, int chunkSize) {
     this.vertx = vertx;
+    this.meters = BetMeters.of(vertx);
     this.pool = pool;
     this.chunkSize = chunkSize;
   }
@@ -110,7 +112,7 @@ final class SettlementChunks {
   /** After a commit: tells browsers (through the SockJS bridge) what changed, settled bets only if watched; counts the settled. */
   void push(List<EventState> applied, Chunk chunk) {
     if (chunk.result != null) {
-      BetMeters.settled(chunk.result, chunk.settled);
+      meters.settled(chunk.result, chunk.settled);
     }
     var bus = vertx.eventBus();
     for (EventState state : applied) {

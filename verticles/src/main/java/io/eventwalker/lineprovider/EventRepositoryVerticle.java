@@ -27,9 +27,7 @@ import io.eventwalker.wire.EventRows;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.ProblemException;
 import io.eventwalker.platform.validation.FieldError;
-import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.wire.EventState;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.VerticleBase;
@@ -69,8 +67,8 @@ public final class EventRepositoryVerticle extends VerticleBase {
   /** How often the outbox's backlog is sampled for {@code /metrics}. */
   private static final long BACKLOG_SAMPLE_MS = 5_000;
   /** The last sample, shared by the process's line-provider (its gauges read these). */
-  private static final AtomicLong BACKLOG_ROWS = new AtomicLong();
-  private static final AtomicLong BACKLOG_OLDEST_MS = new AtomicLong();
+  private final AtomicLong backlogRows = new AtomicLong();
+  private final AtomicLong backlogOldestMs = new AtomicLong();
 
   EventRepositoryVerticle(LineProviderConfig config) {
     this.config = config;
@@ -99,11 +97,7 @@ public final class EventRepositoryVerticle extends VerticleBase {
       purgePublished(retentionSeconds);
       purgeSubscriptions(subscriptionTtlSeconds);
     });
-    // Registered in the registry of this Vert.x (registering again in the same one changes nothing).
-    Gauge.builder("line_provider_outbox_backlog_rows", BACKLOG_ROWS, AtomicLong::get)
-      .description("committed changes not yet published (sampled every 5 s)").register(Meters.registry());
-    Gauge.builder("line_provider_outbox_oldest_age_seconds", BACKLOG_OLDEST_MS, ms -> ms.get() / 1000.0)
-      .description("age of the oldest change not yet published, 0 when none (sampled every 5 s)").register(Meters.registry());
+    LineProviderMeters.of(vertx).outbox(backlogRows, backlogOldestMs);
     vertx.setPeriodic(1, BACKLOG_SAMPLE_MS, id -> sampleBacklog());
     return forgetUnlistedSubscribers();
   }
@@ -111,8 +105,8 @@ public final class EventRepositoryVerticle extends VerticleBase {
   private void sampleBacklog() {
     pool.query(EventQueries.OUTBOX_BACKLOG).execute().onSuccess(rows -> {
       Row row = rows.iterator().next();
-      BACKLOG_ROWS.set(row.getLong("rows"));
-      BACKLOG_OLDEST_MS.set((long) (row.getDouble("oldest_s") * 1000));
+      backlogRows.set(row.getLong("rows"));
+      backlogOldestMs.set((long) (row.getDouble("oldest_s") * 1000));
     });
   }
 

@@ -75,7 +75,7 @@ public final class EventsApiVerticle extends VerticleBase {
       config.http().readyTimeoutMs());
     BodyHandler body = Routers.jsonBody(config.http().maxBodyBytes());
 
-    Router router = Routers.base(vertx, readiness, OPENAPI, config.http());
+    Router router = Routers.base(vertx, readiness, OPENAPI, config.http(), LineProviderMeters.of(vertx).meters());
     Bearer bearer = Bearer.create(vertx, config.auth());
     // The operator's credential is checked on routes of its own, ahead of the body handler (which must come first on a route).
     // A write counts against its operator (or, without a valid credential, its address) in the share of requests in flight
@@ -93,7 +93,7 @@ public final class EventsApiVerticle extends VerticleBase {
     bridge = LineBridge.mount(vertx, router);
     Routers.pages(router, "line-provider");
 
-    return Routers.serve(vertx, router, LineBridge.limitFrames(Routers.serverOptions(config.http())), "line-provider", OPENAPI);
+    return Routers.serve(vertx, router, LineBridge.limitFrames(Routers.serverOptions(config.http())), LineProviderMeters.SERVICE, OPENAPI);
   }
 
   @Override

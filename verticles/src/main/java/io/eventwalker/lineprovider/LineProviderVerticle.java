@@ -28,10 +28,12 @@ public final class LineProviderVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LineProviderConfig config = LineProviderConfig.read(config());
+    LineProviderMeters meters = LineProviderMeters.of(vertx);
+    meters.registerAtZero();
     DeploymentOptions one = new DeploymentOptions();
     ConcurrencyLimit concurrency = ConcurrencyLimit.of(config.http());
     Lifecycle.of(vertx).counting(concurrency);
-    RateLimiter.Meter meter = new RateLimiter.Meter("line_provider", "operator", () -> { });
+    RateLimiter.Meter meter = new RateLimiter.Meter(meters.meters(), "line_provider", "operator", () -> { });
     RateLimiter writeLimit = vertx.isClustered() ? sharedLimiter(config, meter) : RateLimiter.of(config.writeRateLimit(), meter);
     vertx.setPeriodic(60_000, id -> writeLimit.purgeIdle(System.nanoTime()));
     EventMessages.registerCodecs(vertx);
@@ -64,6 +66,7 @@ public final class LineProviderVerticle extends VerticleBase {
       .setConnectionString(config.redis().url())
       .setMaxPoolSize(2)
       .setMaxPoolWaiting(1_000)
+      .setPoolName("event-walker-line-provider-rate-limit")
       .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-line-provider-rate-limit")
         .setConnectTimeout(config.redis().timeoutMs())));
     return RateLimiter.shared(config.writeRateLimit(), vertx, rateLimitStore, config.rateLimitPrefix(), meter);

@@ -74,7 +74,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    connector = new RabbitConnector(vertx, config.rabbit(), "line-provider-outbox", this::declare)
+    connector = new RabbitConnector(vertx, config.rabbit(), "line-provider-outbox", LineProviderMeters.of(vertx).meters(), this::declare)
       .onConnected(connected -> drain());
     vertx.eventBus().consumer(Addresses.OUTBOX_WRITTEN, written -> drain());
     vertx.eventBus().<String>localConsumer(Addresses.READY_RABBITMQ_OUTBOX, connector::answerReadiness);

@@ -12,7 +12,6 @@ import io.eventwalker.lineprovider.EventMessages.GetStates;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.wire.EventStates;
 import io.eventwalker.platform.messaging.RabbitConnector;
-import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -50,9 +49,6 @@ public final class RequestsConsumerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RequestsConsumerVerticle.class);
   /** Replies go only here: RabbitMQ's direct reply-to, the asker's own channel (the broker fills in the rest of the name). */
   private static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to.";
-  private static final String REFUSED = "line_provider_requests_refused";
-  private static final String REFUSED_HELP = "requests line-provider refused: reason user (not a client of LP_SUBSCRIBERS), subscriber"
-    + " (a name not given to that user), reply_to (not a direct reply-to address; dropped)";
 
   private final LineProviderConfig config;
   private final DeliveryOptions busOptions;
@@ -60,6 +56,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
   private final String queue;
   private final Subscribers subscribers;
   private RabbitConnector connector;
+  private LineProviderMeters meters;
 
   RequestsConsumerVerticle(LineProviderConfig config) {
     this.config = config;
@@ -71,7 +68,8 @@ public final class RequestsConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    connector = new RabbitConnector(vertx, config.rabbit(), "line-provider-requests", this::declareAndConsume);
+    meters = LineProviderMeters.of(vertx);
+    connector = new RabbitConnector(vertx, config.rabbit(), "line-provider-requests", meters.meters(), this::declareAndConsume);
     vertx.eventBus().<String>localConsumer(Addresses.READY_RABBITMQ_REQUESTS, connector::answerReadiness);
     return connector.start();
   }
@@ -114,7 +112,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
     if (props.getReplyTo() == null || !props.getReplyTo().startsWith(DIRECT_REPLY_TO)) {
       LOG.warn("dropping a request whose reply_to is not a direct reply-to address ({}; user-id {}, correlation_id {})",
         props.getReplyTo(), props.getUserId(), props.getCorrelationId());
-      Meters.counter(REFUSED, REFUSED_HELP, "reason", "reply_to").increment();
+      meters.requestRefused("reply_to");
       connector.ack(delivery);
       return;
     }
@@ -143,7 +141,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
 
   private Future<LineReply> unknownClient(AMQP.BasicProperties props) {
     LOG.warn("refusing a {} request from user-id {}: not a client of LP_SUBSCRIBERS", props.getType(), props.getUserId());
-    Meters.counter(REFUSED, REFUSED_HELP, "reason", "user").increment();
+    meters.requestRefused("user");
     return Future.succeededFuture(LineReply.error(403, "line-provider answers only the RabbitMQ users of LP_SUBSCRIBERS; this request's"
       + " user-id is " + (props.getUserId() == null ? "absent" : props.getUserId())));
   }
@@ -151,7 +149,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
   /** A subscription under a name LP_SUBSCRIBERS does not give the asking user: refused, nothing stored or declared. */
   private Future<LineReply> refuseName(String user, String subscriber) {
     LOG.warn("refusing to subscribe user-id {} as {}: LP_SUBSCRIBERS does not give it that name", user, subscriber);
-    Meters.counter(REFUSED, REFUSED_HELP, "reason", "subscriber").increment();
+    meters.requestRefused("subscriber");
     return Future.succeededFuture(LineReply.error(403, "user " + user + " may not subscribe as " + subscriber + " (LP_SUBSCRIBERS)"));
   }
 

@@ -12,7 +12,6 @@ import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
 import io.eventwalker.lineprovider.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
 import io.eventwalker.platform.http.Problem;
-import io.eventwalker.platform.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -91,6 +90,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       .setConnectionString(config.redis().url())
       .setMaxPoolSize(config.redisPoolSize())
       .setMaxPoolWaiting(10_000)
+      .setPoolName("event-walker-line-provider-subscriptions")
       .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-line-provider-subscriptions").setConnectTimeout((int) timeoutMs).setTcpKeepAlive(true)));
     var bus = vertx.eventBus();
     bus.<AddSubscriptions>localConsumer(Addresses.SUBSCRIPTIONS_ADD, this::add);
@@ -229,9 +229,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       });
   }
 
-  private static void rebuilds(String outcome) {
-    Meters.counter("line_provider_subscription_rebuilds", "subscriptions put back into Redis from PostgreSQL: outcome complete,"
-      + " lost_again (Redis lost them again meanwhile: not marked complete), failed", "outcome", outcome).increment();
+  private void rebuilds(String outcome) {
+    LineProviderMeters.of(vertx).rebuilt(outcome);
   }
 
   /**

@@ -163,8 +163,8 @@ class BridgeLimitsTest {
     }
   }
 
-  private static double slowConsumers() {
-    var counter = io.eventwalker.platform.metrics.Meters.registry().find("bet_maker_bridge_refused").tag("reason", "slow_consumer").counter();
+  private double slowConsumers() {
+    var counter = io.eventwalker.platform.metrics.Meters.of(system.vertx, "bet-maker").registry().find("bet_maker_bridge_refused").tag("reason", "slow_consumer").counter();
     return counter == null ? 0 : counter.count();
   }
 

@@ -193,12 +193,13 @@ class DeliveryTest {
       () -> count("SELECT count(*) FROM $S.bets WHERE event_id = $1 AND status = 'WON'", id) == 1);
   }
 
-  /** {@code rabbitmq_reconnects_total} of each connection of both services (both are in this JVM: one /metrics). */
+  /** {@code rabbitmq_reconnects_total} of each connection of both services, each on its own service's /metrics. */
   private Map<String, Double> reconnects() {
     Map<String, Double> counted = new LinkedHashMap<>();
     for (String connection : List.of("bet-maker-updates-" + system.subscriber(), "bet-maker-line-client", "line-provider-outbox",
       "line-provider-requests")) {
-      counted.put(connection, Scrape.sample(bets, "rabbitmq_reconnects_total", "connection=\"" + connection + "\""));
+      counted.put(connection, Scrape.sample(connection.startsWith("line-provider") ? line : bets, "rabbitmq_reconnects_total",
+        "connection=\"" + connection + "\""));
     }
     return counted;
   }

@@ -48,8 +48,8 @@ class SubscriptionRebuildTest {
     vertx.close().await();
   }
 
-  private static double rebuilds(String outcome) {
-    var counter = Meters.registry().find("line_provider_subscription_rebuilds").tag("outcome", outcome).counter();
+  private double rebuilds(String outcome) {
+    var counter = Meters.of(vertx, "line-provider").registry().find("line_provider_subscription_rebuilds").tag("outcome", outcome).counter();
     return counter == null ? 0 : counter.count();
   }
 

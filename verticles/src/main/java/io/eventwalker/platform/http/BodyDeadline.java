@@ -47,7 +47,7 @@ public final class BodyDeadline {
       return;
     }
     ctx.put(EXPIRED, true);
-    HttpMeters.refused("body_timeout");
+    HttpMeters.of(ctx).refused("body_timeout");
     LOG.debug("{} {} from {}: its body did not arrive whole within {} ms; closing its connection", request.method(), request.path(),
       ClientAddress.of(request), timeoutMs);
     HttpServerResponse response = ctx.response();

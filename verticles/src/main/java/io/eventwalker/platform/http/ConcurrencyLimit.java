@@ -87,13 +87,13 @@ public final class ConcurrencyLimit {
           ctx.next();
         }
         case OVER_CLIENT_SHARE -> {
-          HttpMeters.refused("client_share");
+          HttpMeters.of(ctx).refused("client_share");
           ctx.response().putHeader("Retry-After", "1");
           Problems.write(ctx, Problem.of(429, "this client already has " + perClient + " requests in progress, the most one"
             + " client may; nothing was done; try again once one is answered"));
         }
         case OVER_BUDGET -> {
-          HttpMeters.refused("capacity");
+          HttpMeters.of(ctx).refused("capacity");
           Problems.write(ctx, Problem.of(503, "the service is working on as many requests as it takes (" + max + "); nothing"
             + " was done; try again"));
         }

@@ -1,12 +1,9 @@
 package io.eventwalker.platform.http;
 
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
 
 /**
  * The one failure handler of every router: whatever went wrong becomes an
@@ -24,7 +21,7 @@ public final class Problems {
   public static void handle(RoutingContext ctx) {
     if (clientWentAway(ctx)) {
       if (ctx.get(BodyDeadline.EXPIRED) == null) {
-        HttpMeters.abandoned();
+        HttpMeters.of(ctx).abandoned();
         LOG.debug("{} {} from {}: the client went away before its answer ({})", ctx.request().method(), ctx.request().path(),
           ClientAddress.of(ctx.request()), String.valueOf(ctx.failure())); // its text: a Throwable argument would log a stack trace
       }
@@ -50,8 +47,7 @@ public final class Problems {
    * answered to it.
    */
   static boolean clientWentAway(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    return failure instanceof HttpClosedException || failure instanceof IOException;
+    return ClientGone.is(ctx.failure());
   }
 
   /** Answers {@code problem}, unless an answer was already begun (then the response is cut short); completes once written. */

@@ -2,6 +2,7 @@ package io.eventwalker.platform.http;
 
 import io.eventwalker.platform.cluster.Clustering;
 import io.eventwalker.platform.metrics.Meters;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -72,15 +73,33 @@ public final class RateLimiter {
   }
 
   /**
-   * How refusals are counted: {@code <service>_rate_limited_requests_total{client}}, {@code client}
-   * being {@code credentialed} (e.g. {@code player}) or {@code address}; {@code refused} runs too
-   * (a service's own count of refusals), and {@code <service>_rate_limit_fallbacks_total} counts
-   * the verdicts taken without Redis.
+   * How refusals are counted, in the service's {@code meters}: {@code <prefix>_rate_limited_requests_total{client}},
+   * {@code client} being {@code credentialed} (e.g. {@code player}) or {@code address}; {@code refused} runs too
+   * (a service's own count of refusals), and {@code <prefix>_rate_limit_fallbacks_total} counts
+   * the verdicts taken without Redis. Each is there from the start, at 0.
    */
-  public record Meter(String service, String credentialed, Runnable refused) {
+  public record Meter(Meters meters, String prefix, String credentialed, Runnable refused) {
     /** No meters (tests). */
-    public static final Meter NONE = new Meter(null, null, () -> { });
+    public static final Meter NONE = new Meter(null, null, null, () -> { });
+
+    public Meter {
+      if (meters != null) {
+        rateLimited(meters, prefix, credentialed);
+        rateLimited(meters, prefix, ADDRESS_LABEL);
+        fallbacks(meters, prefix);
+      }
+    }
+
+    private static Counter rateLimited(Meters meters, String prefix, String client) {
+      return meters.counter(prefix + "_rate_limited_requests", "requests answered 429, by what they counted against", "client", client);
+    }
+
+    private static Counter fallbacks(Meters meters, String prefix) {
+      return meters.counter(prefix + "_rate_limit_fallbacks", "verdicts of the shared rate limit taken locally, Redis not answering in time");
+    }
   }
+
+  private static final String ADDRESS_LABEL = "address";
 
   /** {@code perSecond} sustained requests per client, bursts up to {@code burst}; {@code exempt} addresses are not limited. */
   public RateLimiter(double perSecond, int burst, Set<String> exempt) {
@@ -173,10 +192,9 @@ public final class RateLimiter {
       ctx.next();
       return;
     }
-    if (meter.service() != null) {
-      meter.refused().run();
-      Meters.counter(meter.service() + "_rate_limited_requests", "requests answered 429, by what they counted against",
-        "client", client.startsWith(ADDRESS) ? "address" : meter.credentialed()).increment();
+    meter.refused().run();
+    if (meter.meters() != null) {
+      Meter.rateLimited(meter.meters(), meter.prefix(), client.startsWith(ADDRESS) ? ADDRESS_LABEL : meter.credentialed()).increment();
     }
     long seconds = Math.max(1, (delay + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
     ctx.response().putHeader("Retry-After", Long.toString(seconds));
@@ -204,9 +222,8 @@ public final class RateLimiter {
       .timeout(SHARED_TIMEOUT_MS, TimeUnit.MILLISECONDS)
       .map(verdict -> TimeUnit.MICROSECONDS.toNanos(verdict.toLong()))
       .recover(noAnswer -> {
-        if (meter.service() != null) {
-          Meters.counter(meter.service() + "_rate_limit_fallbacks", "verdicts of the shared rate limit taken locally, Redis not"
-            + " answering in time").increment();
+        if (meter.meters() != null) {
+          Meter.fallbacks(meter.meters(), meter.prefix()).increment();
         }
         int members = Clustering.members(shared.vertx());
         return Future.succeededFuture(shared.shares().computeIfAbsent(members, n -> new RateLimiter(shared.perSecond() / n,

@@ -16,8 +16,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.eventwalker.platform.metrics.Meters;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.micrometer.backends.BackendRegistries;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +26,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** What every service's router shares: health, readiness, metrics, the OpenAPI document and the error answers. */
+/** What every service's router shares: health, build information, readiness, metrics, the OpenAPI document and the error answers. */
 public final class Routers {
 
   /** Local map recording each service's bound HTTP port (service name → port), for port 0 in tests. */
@@ -68,6 +68,7 @@ public final class Routers {
     // Pushed messages are small: websocket compression would cost a zlib stream per connection
     // (hundreds of KB of native memory each) for nothing.
     options.setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+    Meters.of(vertx, service).serving(options.getHost(), options.getPort());
     return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(Routers::invalidRequest).listen()
       .onSuccess(bound -> vertx.sharedData().<String, Integer>getLocalMap(PORTS_MAP).put(service, bound.actualPort()));
   }
@@ -89,9 +90,16 @@ public final class Routers {
       .onComplete(sent -> request.connection().close());
   }
 
-  /** The server's address and idle time-out, from the service's configuration. */
+  /**
+   * The server's address and idle time-out, from the service's configuration. HTTP/1.1 only: a
+   * client's offer to upgrade to cleartext HTTP/2 ({@code Upgrade: h2c}, as Java's HttpClient makes)
+   * is answered in HTTP/1.1. Nothing here needs h2c (HAProxy and browsers speak HTTP/1.1 to the
+   * services), and with it Vert.x 5.0.7's HTTP metrics fail on a stream closed with its connection
+   * (a NullPointerException in {@code VertxHttpServerMetrics.requestReset}, logged as an ERROR).
+   */
   public static HttpServerOptions serverOptions(HttpConfig config) {
-    return new HttpServerOptions().setHost(config.host()).setPort(config.port()).setIdleTimeout(config.idleTimeoutS());
+    return new HttpServerOptions().setHost(config.host()).setPort(config.port()).setIdleTimeout(config.idleTimeoutS())
+      .setHttp2ClearTextEnabled(false);
   }
 
   /** Fails unless the routes with a path and methods are the document's operations ({@code :id} is {@code {id}}). */
@@ -123,21 +131,24 @@ public final class Routers {
   }
 
   /**
-   * A router with {@code GET /health}, {@code GET /ready}, {@code GET /metrics} and
-   * {@code GET /openapi.json}, whose 404, 405 and failures are problem+json. Add the service's
+   * A router with {@code GET /health}, {@code GET /info} (what is running: {@link BuildInfo}),
+   * {@code GET /ready}, {@code GET /metrics} (the service's {@code meters}, and the process's that
+   * are not another service's) and {@code GET /openapi.json}, whose 404, 405 and failures are problem+json. Add the service's
    * routes to it. Once the process drains ({@link Lifecycle}) every request but {@code /ready} is
    * answered 503 at once. Every request's body must arrive whole within the configured time
    * ({@link BodyDeadline}).
    */
-  public static Router base(Vertx vertx, Readiness readiness, String openApiResource, HttpConfig config) {
+  public static Router base(Vertx vertx, Readiness readiness, String openApiResource, HttpConfig config, Meters meters) {
     Router router = Router.router(vertx);
     Buffer openApi = Buffer.buffer(readResource(openApiResource));
-    HttpMeters.registerAtZero();
+    router.route().handler(new HttpMeters(meters)::attach);
     router.route().handler(Lifecycle.of(vertx)::admit);
     router.route().handler(BodyDeadline.handler(vertx, config.bodyTimeoutMs()));
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
+    JsonObject info = BuildInfo.read().toJson(meters.service());
+    router.get("/info").handler(ctx -> Responses.json(ctx, 200, info));
     router.get("/ready").handler(readiness::handle);
-    router.get("/metrics").handler(metricsHandler());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(meters.prometheus()));
     router.get("/openapi.json").handler(ctx -> ctx.response()
       .putHeader("Content-Type", "application/json")
       .end(openApi));
@@ -203,16 +214,6 @@ public final class Routers {
   /** A body handler for JSON writes: no uploads kept on disk, bodies above {@code limit} bytes refused with 413. */
   public static BodyHandler jsonBody(long limit) {
     return BodyHandler.create(false).setBodyLimit(limit).setHandleFileUploads(false);
-  }
-
-  private static io.vertx.core.Handler<RoutingContext> metricsHandler() {
-    return ctx -> {
-      if (BackendRegistries.getDefaultNow() == null) {
-        Problems.write(ctx, Problem.of(503, "metrics are not enabled in this process"));
-      } else {
-        PrometheusScrapingHandler.create().handle(ctx);
-      }
-    };
   }
 
   static byte[] readResource(String resource) {

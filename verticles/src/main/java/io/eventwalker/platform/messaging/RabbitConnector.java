@@ -8,6 +8,7 @@ import io.eventwalker.platform.dependencies.OutageLog;
 import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Failures;
+import io.micrometer.core.instrument.Counter;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -82,6 +83,9 @@ public final class RabbitConnector {
   private final long callTimeoutMs;
   private final ThreadPoolExecutor thread;
   private final String user;
+  /** {@code rabbitmq_reconnects_total} and {@code rabbitmq_consumers_cancelled_total} of this connection, there from the start. */
+  private final Counter reconnects;
+  private final Counter consumersCancelled;
 
   private volatile Handler<Void> connectedHandler = v -> { };
   private volatile Connection connection;
@@ -97,8 +101,12 @@ public final class RabbitConnector {
   private final AtomicInteger holding = new AtomicInteger();
   private final Lifecycle.Drain drain = this::drain;
 
-  public RabbitConnector(Vertx vertx, RabbitConfig config, String name, Setup setup) {
+  public RabbitConnector(Vertx vertx, RabbitConfig config, String name, Meters meters, Setup setup) {
     this.vertx = vertx;
+    this.reconnects = meters.counter("rabbitmq_reconnects", "connections to RabbitMQ made again after one was lost, by connection",
+      "connection", name);
+    this.consumersCancelled = meters.counter("rabbitmq_consumers_cancelled", "consumers the broker cancelled (their queue deleted),"
+      + " by connection", "connection", name);
     this.context = vertx.getOrCreateContext();
     this.name = name;
     this.setup = setup;
@@ -249,8 +257,7 @@ public final class RabbitConnector {
       public void handleCancel(String consumerTag) {
         if (!stopped && consumerGeneration == generation) {
           LOG.warn("{}: RabbitMQ cancelled the consumer of {} (the queue was deleted?); reconnecting", name, queue);
-          Meters.counter("rabbitmq_consumers_cancelled", "consumers the broker cancelled (their queue deleted), by connection",
-            "connection", name).increment();
+          consumersCancelled.increment();
           Connection owned = ch.getConnection();
           thread.execute(() -> closeQuietly(owned));
         }
@@ -360,8 +367,7 @@ public final class RabbitConnector {
       backoff.reset();
       OutageLog.of(vertx).recovered(broker, name);
       if (connections++ > 0) {
-        Meters.counter("rabbitmq_reconnects", "connections to RabbitMQ made again after one was lost, by connection",
-          "connection", name).increment();
+        reconnects.increment();
       }
       context.runOnContext(connectedHandler);
     } catch (Exception e) {

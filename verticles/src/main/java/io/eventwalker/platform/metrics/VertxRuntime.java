@@ -8,6 +8,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
+import io.eventwalker.platform.UnhandledFailures;
 import io.eventwalker.platform.tracing.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.micrometer.Label;
@@ -16,14 +17,22 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
 import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Vert.x instance a service runs in, with Prometheus metrics: HTTP requests counted and timed
  * per route template, method, status and local address (so the two services stay apart when they
- * share a JVM). Labels are bounded: no raw paths, no event-bus addresses.
+ * share a JVM), in a registry of the instance's own ({@link ProcessMeters}; timers and sizes as
+ * {@link Histograms} says). Labels are bounded: no raw paths, no event-bus addresses.
  */
 public final class VertxRuntime {
+
+  /** Each instance's registry under a name of its own: Vert.x shares registries of the same name across a JVM's instances. */
+  private static final AtomicLong INSTANCES = new AtomicLong();
 
   private VertxRuntime() {
   }
@@ -39,8 +48,9 @@ public final class VertxRuntime {
 
   /** {@code openTelemetry}: what it traces with ({@link Tracing}), null for no tracing. */
   public static Vertx create(int eventLoops, OpenTelemetry openTelemetry) {
-    Vertx vertx = builder(options(eventLoops), openTelemetry).build();
-    traced(vertx, openTelemetry);
+    PrometheusMeterRegistry registry = processRegistry();
+    Vertx vertx = builder(options(eventLoops), registry, openTelemetry).build();
+    started(vertx, registry, openTelemetry);
     return vertx;
   }
 
@@ -50,14 +60,19 @@ public final class VertxRuntime {
    */
   public static Future<Vertx> createClustered(int eventLoops, String service, ClusterConfig cluster, OpenTelemetry openTelemetry) {
     VertxOptions options = options(eventLoops).setEventBusOptions(Clustering.eventBus(cluster));
-    return builder(options, openTelemetry)
+    PrometheusMeterRegistry registry = processRegistry();
+    return builder(options, registry, openTelemetry)
       .withClusterManager(Clustering.manager(service, cluster))
       .buildClustered()
-      .onSuccess(vertx -> traced(vertx, openTelemetry));
+      .onSuccess(vertx -> started(vertx, registry, openTelemetry));
   }
 
-  private static VertxBuilder builder(VertxOptions options, OpenTelemetry openTelemetry) {
-    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory());
+  private static PrometheusMeterRegistry processRegistry() {
+    return Histograms.configure(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Histograms.VERTX_LATENCIES);
+  }
+
+  private static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry, OpenTelemetry openTelemetry) {
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
     if (openTelemetry != null) {
       // HTTP, the event bus and PostgreSQL are traced by Vert.x; a trace context arriving with a request is followed.
       options.setTracingOptions(new OpenTelemetryOptions());
@@ -66,7 +81,9 @@ public final class VertxRuntime {
     return builder.with(options);
   }
 
-  private static void traced(Vertx vertx, OpenTelemetry openTelemetry) {
+  private static void started(Vertx vertx, PrometheusMeterRegistry registry, OpenTelemetry openTelemetry) {
+    ProcessMeters.register(vertx, registry);
+    vertx.exceptionHandler(UnhandledFailures::log);
     if (openTelemetry != null) {
       Tracing.register(vertx, openTelemetry);
     }
@@ -75,7 +92,8 @@ public final class VertxRuntime {
   private static VertxOptions options(int eventLoops) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
       .setEnabled(true)
-      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
+      .setRegistryName("event-walker-" + INSTANCES.incrementAndGet())
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
       .setJvmMetricsEnabled(true)
       .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.NAMESPACE))
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);

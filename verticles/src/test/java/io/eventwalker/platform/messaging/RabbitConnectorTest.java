@@ -1,6 +1,7 @@
 package io.eventwalker.platform.messaging;
 
 import io.eventwalker.platform.dependencies.DependencyConfig;
+import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.testing.Backing;
 import io.eventwalker.testing.Rabbit;
 import io.vertx.core.Vertx;
@@ -49,7 +50,7 @@ class RabbitConnectorTest {
     CopyOnWriteArrayList<String> acked = new CopyOnWriteArrayList<>();
     var connected = ctx.checkpoint(2); // the first connection, then the one after the cut
     vertx.runOnContext(start -> {
-      connector = new RabbitConnector(vertx, settings, name, (c, ch) -> {
+      connector = new RabbitConnector(vertx, settings, name, Meters.of(vertx, "test"), (c, ch) -> {
         ch.queueDeclare(queue, false, false, true, Map.of());
         c.consume(ch, queue, false, delivery -> {
           String body = delivery.body().toString(StandardCharsets.UTF_8);
@@ -86,7 +87,7 @@ class RabbitConnectorTest {
       rabbitmq.password(), "RABBITMQ_PASSWORD", 2_000, 10, 200, 5_000, new DependencyConfig(30_000, 1_000));
     CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
     vertx.runOnContext(start -> {
-      connector = new RabbitConnector(vertx, settings, name, (c, ch) -> {
+      connector = new RabbitConnector(vertx, settings, name, Meters.of(vertx, "test"), (c, ch) -> {
         ch.queueDeclare(queue, true, false, false, Map.of());
         c.consume(ch, queue, true, delivery -> received.add(delivery.body().toString(StandardCharsets.UTF_8)));
       });
