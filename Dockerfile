@@ -22,7 +22,7 @@ COPY --from=web /web/node_modules verticles/src/main/frontend/node_modules
 # (docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD) .), else it is "unknown".
 ARG GIT_COMMIT=unknown
 # The tests are neither compiled nor run here: `mvn verify` runs them against real backing services.
-RUN mvn -B -q package -Dmaven.test.skip=true -Dskip.npm=true -Devent-walker.commit=${GIT_COMMIT} -pl launcher -am
+RUN mvn -B -q package -Dmaven.test.skip=true -Dskip.npm=true -Dgit.commit.id=${GIT_COMMIT} -pl launcher -am
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --gid 10001 eventwalker \
