@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "java -jar event-walker.jar", synopsisSubcommandLabel = "COMMAND",
   description = {"Event Walker: the betting line (line-provider) and the bets (bet-maker), in one jar."},
   footer = {"", "Each command's own options: java -jar event-walker.jar COMMAND --help (or: help COMMAND).",
-    "The services' configuration keys: conf/<service>.json, each overridable by an environment variable of the same name (README)."})
+    "The services' configuration keys: conf/<service>.json, each overridable by an environment variable of the same name (docs/configuration.md)."})
 public final class Main implements Callable<Integer> {
 
   private final PrintStream err;

@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * bet-maker's configuration, read once at start-up from {@code conf/bet-maker.json} with the
  * environment on top, and handed to each verticle. Every key is required: a missing or malformed
- * one stops start-up, naming it (the README lists them all).
+ * one stops start-up, naming it (docs/configuration.md lists them all).
  */
 public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig database, RabbitConfig rabbit, RedisConfig redis,
                              Placement placement, Settlement settlement, Line line, Updates updates, Bridge bridge,

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * line-provider's configuration, read once at start-up from {@code conf/line-provider.json} with
  * the environment on top, and handed to each verticle. Every key is required: a missing or
- * malformed one stops start-up, naming it (the README lists them all).
+ * malformed one stops start-up, naming it (docs/configuration.md lists them all).
  */
 public record LineProviderConfig(HttpConfig http, String apiKey, RateLimitConfig writeRateLimit, AuthConfig auth, DatabaseConfig database,
                                  RabbitConfig rabbit, RedisConfig redis, int redisPoolSize, String redisPrefix, long subscriptionTtlS,

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@code conf/} is the one source of the configuration: each service's record reads every key of
  * its file and has no default of its own (a missing key stops start-up, naming it), and the
- * README's configuration table lists exactly those keys with exactly those values.
+ * configuration table (docs/configuration.md) lists exactly those keys with exactly those values.
  */
 class ConfigurationTest {
 
@@ -91,7 +91,7 @@ class ConfigurationTest {
     JsonObject bets = conf("bet-maker");
     Map<String, String> lineDefaults = new TreeMap<>();
     Map<String, String> betDefaults = new TreeMap<>();
-    for (String[] row : readmeRows()) {
+    for (String[] row : documentedRows()) {
       List<String> keys = codes(row[0]);
       List<String[]> values = splitValues(row[1]);
       assertThat(values).as("one value per key in the row of %s", keys).hasSameSizeAs(keys);
@@ -101,11 +101,11 @@ class ConfigurationTest {
         betDefaults.put(keys.get(i), both[1]);
       }
     }
-    assertThat(new TreeSet<>(lineDefaults.keySet())).as("keys in the README table")
+    assertThat(new TreeSet<>(lineDefaults.keySet())).as("keys in the table of docs/configuration.md")
       .isEqualTo(union(line.fieldNames(), bets.fieldNames()));
-    line.fieldNames().forEach(key -> assertThat(lineDefaults.get(key)).as("README value of %s (line-provider)", key)
+    line.fieldNames().forEach(key -> assertThat(lineDefaults.get(key)).as("documented value of %s (line-provider)", key)
       .isEqualTo(String.valueOf(line.getValue(key))));
-    bets.fieldNames().forEach(key -> assertThat(betDefaults.get(key)).as("README value of %s (bet-maker)", key)
+    bets.fieldNames().forEach(key -> assertThat(betDefaults.get(key)).as("documented value of %s (bet-maker)", key)
       .isEqualTo(String.valueOf(bets.getValue(key))));
   }
 
@@ -129,21 +129,16 @@ class ConfigurationTest {
     }
   }
 
-  /** The rows of the table under "### Configuration": {key cell, value cell}. */
-  private static List<String[]> readmeRows() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
-    int start = lines.indexOf("### Configuration");
-    assertThat(start).as("README has a Configuration section").isNotNegative();
+  /** The rows of the table of docs/configuration.md: {key cell, value cell}. */
+  private static List<String[]> documentedRows() throws IOException {
     List<String[]> rows = new ArrayList<>();
-    for (String line : lines.subList(start + 1, lines.size())) {
-      if (line.startsWith("## ") || line.startsWith("### ")) {
-        break;
-      }
+    for (String line : Files.readAllLines(Path.of("..", "docs", "configuration.md"))) {
       if (line.startsWith("| `")) {
         String[] cells = line.split("\\|", -1);
         rows.add(new String[] {cells[1].trim(), cells[2].trim()});
       }
     }
+    assertThat(rows).as("docs/configuration.md has a table of keys").isNotEmpty();
     return rows;
   }
 
