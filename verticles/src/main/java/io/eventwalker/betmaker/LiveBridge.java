@@ -1,5 +1,7 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.http.BridgeFailures;
+import io.eventwalker.platform.http.BridgeTransports;
 import io.eventwalker.betmaker.BetMakerConfig.BridgeLimits;
 import io.eventwalker.betmaker.BetMeters.BridgeRefusal;
 import io.eventwalker.platform.auth.Bearer;
@@ -74,12 +76,7 @@ final class LiveBridge {
 
   /** The bridge's router; {@code sockets} is the calling HTTP verticle's. */
   private static Router create(Vertx vertx, BridgeLimits limits, LiveSockets sockets, Owners owners) {
-    SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
-      .setHeartbeatInterval(10_000)
-      .setSessionTimeout(30_000)
-      .setRegisterWriteHandler(false)
-      .setInsertJSESSIONID(false)
-      .setLibraryURL("/assets/vendor/sockjs.min.js");
+    SockJSHandlerOptions sockJs = BridgeTransports.options();
     LiveListeners listeners = new LiveListeners(vertx);
     BetMeters meters = BetMeters.of(vertx);
     return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> {
@@ -90,10 +87,10 @@ final class LiveBridge {
       }
       socket.handler(session::frame);
       socket.exceptionHandler(failure -> {
-        if (LiveFailures.isFrameTooLarge(failure)) {
+        if (BridgeFailures.isFrameTooLarge(failure)) {
           meters.bridgeRefused(BridgeRefusal.FRAME_TOO_LARGE);
         }
-        LiveFailures.log("SockJS", LiveSockets.clientKey(socket.remoteAddress()), failure);
+        BridgeFailures.log("SockJS", LiveSockets.clientKey(socket.remoteAddress()), failure);
         socket.close();
       });
       socket.closeHandler(closed -> session.closed());

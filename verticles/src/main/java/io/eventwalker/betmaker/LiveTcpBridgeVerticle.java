@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.http.BridgeFailures;
 import io.eventwalker.betmaker.BetMakerConfig.BridgeLimits;
 import io.eventwalker.betmaker.BetMeters.BridgeRefusal;
 import io.eventwalker.platform.auth.Bearer;
@@ -118,7 +119,7 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
     });
     socket.handler(frames[0]);
     socket.exceptionHandler(failure -> {
-      LiveFailures.log("TCP", client, failure);
+      BridgeFailures.log("TCP", client, failure);
       socket.close();
     });
     socket.closeHandler(closed -> session.closed());

@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.platform.http.BridgeTransports;
 import io.eventwalker.platform.http.ClientAddress;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
@@ -64,12 +65,7 @@ final class LineBridge {
           ctx.next();
         }
       });
-    SockJSHandlerOptions options = new SockJSHandlerOptions()
-      .setHeartbeatInterval(10_000)
-      .setSessionTimeout(30_000)
-      .setRegisterWriteHandler(false)
-      .setInsertJSESSIONID(false)
-      .setLibraryURL("/assets/vendor/sockjs.min.js");
+    SockJSHandlerOptions options = BridgeTransports.options();
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(socket -> {
       String client = ClientAddress.of(socket.remoteAddress());
       if (!bridge.admit(client)) {

@@ -1,14 +1,12 @@
 package io.eventwalker.lineprovider;
 
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.eventwalker.platform.http.BridgeFailures;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -108,13 +106,12 @@ final class LineBridgeSocket {
     socket.close();
   }
 
-  /** The transport failed: a client going away is an ordinary end (DEBUG); anything else one INFO line, never an error. */
+  /**
+   * The transport failed: a client going away or a frame over the limit is an ordinary end (DEBUG),
+   * anything else one INFO line, never an error (as on bet-maker's bridges).
+   */
   void failed(Throwable failure) {
-    if (failure instanceof IOException || failure instanceof HttpClosedException || failure instanceof CorruptedWebSocketFrameException) {
-      LOG.debug("line-provider bridge socket from {} ended: {}", client, failure.toString());
-    } else {
-      LOG.info("line-provider bridge socket from {} closed after a failure of its connection: {}", client, failure.toString());
-    }
+    BridgeFailures.log("line-provider SockJS", client, failure);
     socket.close();
   }
 

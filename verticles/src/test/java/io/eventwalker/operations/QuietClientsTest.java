@@ -78,11 +78,6 @@ class QuietClientsTest {
         .waitFor("\no\n", WAIT);
       sendOverXhr(streaming, register, ownRegister, SYNC);
       stream.waitFor("access_denied", WAIT);
-      String eventSource = session();
-      RawClient source = new RawClient(betsPort).request("GET", "/eventbus/000/" + eventSource + "/eventsource", "", null)
-        .waitFor("data: o", WAIT);
-      sendOverXhr(eventSource, register, SYNC);
-      source.waitFor("access_denied", WAIT);
       String polling = session();
       new RawClient(betsPort).request("POST", "/eventbus/000/" + polling + "/xhr", "Connection: close\r\n", "").waitFor("o\n", WAIT)
         .close();
@@ -90,7 +85,7 @@ class QuietClientsTest {
       RawClient poll = new RawClient(betsPort).request("POST", "/eventbus/000/" + polling + "/xhr", "", "");
 
       changeRatio();
-      for (RawClient client : List.of(raw.get(0), raw.get(1), framed.get(0), framed.get(1), stream, source, poll)) {
+      for (RawClient client : List.of(raw.get(0), raw.get(1), framed.get(0), framed.get(1), stream, poll)) {
         client.waitFor("events." + event, WAIT);
       }
       raw.get(0).closeWebSocket(1000);
@@ -98,7 +93,6 @@ class QuietClientsTest {
       framed.get(0).closeWebSocket(1001);
       framed.get(1).abort();
       stream.abort();
-      source.close();
       poll.abort();
       changeRatio(); // pushed to sessions whose transport has just gone
 
