@@ -6,6 +6,7 @@ import io.eventwalker.wire.Topology;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 
 /**
  * The names the services use on PostgreSQL, Redis and RabbitMQ, and where those and the services
@@ -60,7 +61,13 @@ final class Names {
 
   /** Redis's host and port from {@code REDIS_URL} (whose user and password, if any, stay out). */
   static JsonObject redis(String url) {
-    URI uri = URI.create(url);
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      // The parser's message quotes the whole value, password included.
+      throw new IllegalArgumentException("REDIS_URL is not a valid URL (its value is not shown: it may hold a password)");
+    }
     String host = uri.getHost() == null ? "127.0.0.1" : uri.getHost().replaceAll("^\\[(.*)]$", "$1");
     return new JsonObject()
       .put("host", host)

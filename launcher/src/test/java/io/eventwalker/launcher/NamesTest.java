@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code names}: what scripts read instead of spelling names and addresses again, from the configuration as given. */
 class NamesTest {
@@ -49,5 +50,13 @@ class NamesTest {
     assertThat(names.getJsonObject("bet-maker").getInteger("http_port")).isEqualTo(8000);
     assertThat(names.getJsonObject("bet-maker").getValue("tcp_bridge_port")).as("no TCP bridge unless configured").isNull();
     assertThat(names.getJsonObject("redis")).isEqualTo(new JsonObject().put("host", "127.0.0.1").put("port", 6379));
+  }
+
+  @Test
+  void aRedisUrlThatIsNoUrlIsRefusedWithoutItsPassword() {
+    assertThatThrownBy(() -> Names.redis("redis://:hunter2 secret@127.0.0.1:6379"))
+      .isInstanceOf(IllegalArgumentException.class)
+      .hasMessageContaining("REDIS_URL")
+      .hasMessageNotContaining("hunter2");
   }
 }
