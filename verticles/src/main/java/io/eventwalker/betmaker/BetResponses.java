@@ -99,6 +99,8 @@ final class BetResponses {
       return Problem.outcomeUnknown(unknown.why() + ", so they may or may not have been stored: retry with the same"
         + " Idempotency-Key to learn which (GET /bets shows them if they were)");
     }
-    return Problem.of(503, ((NotStored) outcome).why() + "; nothing was stored; try again");
+    // A reason passed on from elsewhere may end in its own "try again": said once, at the end.
+    String why = ((NotStored) outcome).why().replaceFirst("; try again$", "");
+    return Problem.of(503, why + "; nothing was stored; try again");
   }
 }
