@@ -2,7 +2,9 @@ package io.eventwalker.launcher;
 
 import io.eventwalker.betmaker.BetMakerConfig;
 import io.eventwalker.lineprovider.LineProviderConfig;
+import io.eventwalker.lineprovider.SubscriptionStoreVerticle;
 import io.eventwalker.wire.Topology;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
@@ -28,6 +30,12 @@ final class Names {
         .put("schema", line.database().schema())
         .put("redis_prefix", line.redisPrefix())
         .put("rate_limit_prefix", line.rateLimitPrefix())
+        // Every key line-provider writes: these two, and those starting with one of the others.
+        .put("redis_keys", new JsonObject()
+          .put("exact", new JsonArray().add(SubscriptionStoreVerticle.allKey(line.redisPrefix()))
+            .add(SubscriptionStoreVerticle.completeKey(line.redisPrefix())))
+          .put("starting_with", new JsonArray().add(SubscriptionStoreVerticle.eventKeyPrefix(line.redisPrefix()))
+            .add(line.rateLimitPrefix())))
         .put("requests_queue", line.requestsQueue())
         .put("rabbitmq_user", line.rabbit().user())
         .put("http_host", line.http().host())
@@ -41,6 +49,7 @@ final class Names {
         .put("rabbitmq_user", bets.rabbit().user())
         .put("line_provider_rabbitmq_user", bets.line().lineProviderUser())
         .put("rate_limit_prefix", bets.rateLimitPrefix())
+        .put("redis_keys", new JsonObject().put("exact", new JsonArray()).put("starting_with", new JsonArray().add(bets.rateLimitPrefix())))
         .put("http_host", bets.http().host())
         .put("http_port", bets.http().port())
         .put("tcp_bridge_port", bets.bridge().tcpPort()))

@@ -103,6 +103,80 @@ class BinDevIT {
     redisPort = null;
   }
 
+  /**
+   * --reset asks PostgreSQL who is connected, not only its own URLs: a service of these names
+   * running elsewhere (here a connection named as bet-maker names its own) stops it, and nothing is
+   * dropped. Once it is gone, the reset removes the services' keys and leaves a key that merely
+   * shares the prefix (another deployment's, {@code <prefix>staging:…}).
+   */
+  @Test
+  void aResetRefusesWhileAServiceIsConnectedAndLeavesAnotherDeploymentsKeys() throws Exception {
+    Map<String, String> environment = settings.environment(Files.createTempDirectory("event-walker-dev"));
+    String prefix = settings.redisPrefix();
+    String lpSchema = environment.get("LP_PG_SCHEMA");
+    DevSettings.psql(settings.database(), "CREATE SCHEMA " + lpSchema + "; CREATE TABLE " + lpSchema + ".marker (id int)");
+    List<String> services = List.of(prefix + "subscribers:e1", prefix + "subscribers-all", prefix + "rate:alice",
+      "event-walker:" + settings.subscriber() + ":rate:alice");
+    List<String> siblings = List.of(prefix + "staging:x", prefix + "staging:subscribers:e1");
+    for (String key : concat(services, siblings)) {
+      DevSettings.run("redis-cli", "set", key, "1");
+    }
+
+    ProcessBuilder connection = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", settings.database(),
+      "-q", "-c", "SELECT pg_sleep(300)").redirectErrorStream(true);
+    connection.environment().put("PGAPPNAME", "event-walker-bet-maker");
+    Process live = connection.start();
+    try {
+      awaitConnections(1);
+      DevScript refused = new DevScript(environment, "--reset");
+      started.add(refused);
+      assertThat(refused.exitStatus(Duration.ofSeconds(180))).as("--reset while a service is connected").isEqualTo(1);
+      assertThat(refused.output()).contains("reset refused, nothing dropped")
+        .contains("PostgreSQL database " + settings.database() + ": event-walker-bet-maker is connected")
+        .contains("stop the services using these names").doesNotContain("reset: dropping");
+      assertThat(DevSettings.psql(settings.database(), "SELECT to_regclass('" + lpSchema + ".marker') IS NOT NULL")).isEqualTo("t");
+      for (String key : concat(services, siblings)) {
+        assertThat(DevSettings.run("redis-cli", "exists", key)).as("%s after a refused reset", key).isEqualTo("1");
+      }
+    } finally {
+      live.destroy();
+      live.waitFor(30, TimeUnit.SECONDS);
+      // psql gone, its server process would sleep on: ended as a stopped service's would be.
+      DevSettings.psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+        + settings.database() + "' AND application_name = 'event-walker-bet-maker'");
+    }
+    awaitConnections(0);
+
+    DevScript reset = new DevScript(environment, "--reset");
+    started.add(reset);
+    reset.awaitLine("dev: reset: removed", Duration.ofSeconds(180));
+    assertThat(reset.output()).contains("reset: dropping the schemas " + lpSchema);
+    assertThat(DevSettings.psql(settings.database(), "SELECT to_regclass('" + lpSchema + ".marker') IS NULL")).isEqualTo("t");
+    for (String key : List.of(prefix + "subscribers:e1", prefix + "rate:alice", "event-walker:" + settings.subscriber() + ":rate:alice")) {
+      assertThat(DevSettings.run("redis-cli", "exists", key)).as("%s after the reset", key).isEqualTo("0");
+    }
+    for (String key : siblings) {
+      assertThat(DevSettings.run("redis-cli", "exists", key)).as("another deployment's %s after the reset", key).isEqualTo("1");
+    }
+  }
+
+  /** Waits until {@code count} connections named as bet-maker names its own are on the test's database. */
+  private void awaitConnections(int count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + settings.database()
+      + "' AND application_name = 'event-walker-bet-maker'";
+    while (!DevSettings.psql("postgres", sql).equals(String.valueOf(count))) {
+      assertThat(System.nanoTime()).as("%d connection(s) on %s within 30 s", count, settings.database()).isLessThan(deadline);
+      Thread.sleep(100); // poll interval, bounded by the deadline
+    }
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
   /** bin/dev's images are the tests' fallback's (Backing.java), each spelled the same. */
   @Test
   void theContainersAreOfTheImagesTheTestsUse() throws Exception {

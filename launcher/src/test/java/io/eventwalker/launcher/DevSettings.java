@@ -3,6 +3,7 @@ package io.eventwalker.launcher;
 import io.eventwalker.wire.Topology;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -12,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The settings a test gives {@code bin/dev}, as a user gives them (the configuration's variables):
- * free ports other than 8000/8001, and schemas, queues and Redis keys of the test's own, dropped
- * afterwards.
+ * free ports other than 8000/8001, a PostgreSQL database, schemas, queues and Redis keys of the
+ * test's own, dropped afterwards (a database of its own: {@code --reset} refuses while any Event
+ * Walker service is connected to its database, and other services may use the shared one).
  */
 final class DevSettings {
 
@@ -21,9 +23,11 @@ final class DevSettings {
   private boolean given;
 
   /** The variables, with {@code .dev} in {@code devDir}. */
-  Map<String, String> environment(Path devDir) throws IOException {
+  Map<String, String> environment(Path devDir) throws Exception {
     given = true;
+    psql("postgres", "CREATE DATABASE " + database());
     Map<String, String> settings = new HashMap<>();
+    settings.put("PG_DATABASE", database());
     settings.put("LP_HTTP_PORT", String.valueOf(freePort()));
     settings.put("BM_HTTP_PORT", String.valueOf(freePort()));
     settings.put("LP_PG_SCHEMA", "lp_" + id);
@@ -41,13 +45,31 @@ final class DevSettings {
     if (!given) {
       return;
     }
-    run("psql", "-h", env("PG_HOST", "127.0.0.1"), "-U", env("PG_USER", "postgres"), "-d", env("PG_DATABASE", "postgres"),
-      "-q", "-c", "DROP SCHEMA IF EXISTS lp_" + id + " CASCADE; DROP SCHEMA IF EXISTS bm_" + id + " CASCADE;");
+    psql("postgres", "DROP DATABASE IF EXISTS " + database() + " WITH (FORCE)");
     run("sh", "-c", "redis-cli --scan --pattern '" + id + ":*' | xargs -r redis-cli del");
     run("sh", "-c", "redis-cli --scan --pattern 'event-walker:bm-" + id + ":*' | xargs -r redis-cli del");
     run("rabbitmqctl", "-q", "delete_queue", id + ".line-provider.requests");
     run("rabbitmqctl", "-q", "delete_queue", Topology.updatesQueue("bm-" + id));
     run("rabbitmqctl", "-q", "delete_queue", Topology.deadLetterQueue("bm-" + id));
+  }
+
+  /** The test's database. */
+  String database() {
+    return "ew_" + id;
+  }
+
+  /** The test's Redis key prefix of line-provider ({@code LP_REDIS_PREFIX}), and bet-maker's subscriber. */
+  String redisPrefix() {
+    return id + ":lp:";
+  }
+
+  String subscriber() {
+    return "bm-" + id;
+  }
+
+  /** {@code sql} run by psql on {@code database} as the tests' user; psql's output. */
+  static String psql(String database, String sql) throws Exception {
+    return run("psql", "-h", env("PG_HOST", "127.0.0.1"), "-U", env("PG_USER", "postgres"), "-d", database, "-At", "-q", "-c", sql);
   }
 
   static int freePort() throws IOException {
@@ -61,9 +83,10 @@ final class DevSettings {
     return value == null ? fallback : value;
   }
 
-  private static void run(String... command) throws Exception {
+  static String run(String... command) throws Exception {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    process.getInputStream().readAllBytes();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     process.waitFor(60, TimeUnit.SECONDS);
+    return output.strip();
   }
 }

@@ -2,6 +2,7 @@ package io.eventwalker.launcher;
 
 import io.eventwalker.betmaker.BetMakerConfig;
 import io.eventwalker.lineprovider.LineProviderConfig;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,11 @@ class NamesTest {
     assertThat(names.getJsonObject("bet-maker").getInteger("http_port")).isEqualTo(8000);
     assertThat(names.getJsonObject("bet-maker").getValue("tcp_bridge_port")).as("no TCP bridge unless configured").isNull();
     assertThat(names.getJsonObject("redis")).isEqualTo(new JsonObject().put("host", "127.0.0.1").put("port", 6379));
+    assertThat(names.getJsonObject("line-provider").getJsonObject("redis_keys")).isEqualTo(new JsonObject()
+      .put("exact", new JsonArray().add("lp:subscribers-all").add("lp:subscriptions-complete"))
+      .put("starting_with", new JsonArray().add("lp:subscribers:").add("lp:rate:")));
+    assertThat(names.getJsonObject("bet-maker").getJsonObject("redis_keys")).isEqualTo(new JsonObject()
+      .put("exact", new JsonArray()).put("starting_with", new JsonArray().add("event-walker:bet-maker:rate:")));
   }
 
   @Test

@@ -46,7 +46,7 @@ public record LineProviderConfig(HttpConfig http, String apiKey, RateLimitConfig
       RabbitConfig.read(settings, "LP_RABBITMQ_USER", "LP_RABBITMQ_PASSWORD", dependencies),
       RedisConfig.read(settings),
       settings.integer("REDIS_POOL_SIZE", 1, 64),
-      settings.string("LP_REDIS_PREFIX"),
+      settings.redisPrefix("LP_REDIS_PREFIX"),
       settings.longValue("LP_SUBSCRIPTION_TTL_S", 60, 365L * 24 * 3600),
       settings.string("LINE_PROVIDER_QUEUE"),
       settings.integer("LP_REQUESTS_PREFETCH", 1, 10_000),

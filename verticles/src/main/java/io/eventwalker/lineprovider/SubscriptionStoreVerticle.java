@@ -108,14 +108,29 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
   }
 
   String key(String eventId) {
-    return prefix + "subscribers:" + eventId;
+    return eventKeyPrefix(prefix) + eventId;
   }
 
   String allKey() {
-    return prefix + "subscribers-all";
+    return allKey(prefix);
   }
 
   String completeKey() {
+    return completeKey(prefix);
+  }
+
+  /** The start of each event's set, {@code <prefix>subscribers:<event_id>}. */
+  public static String eventKeyPrefix(String prefix) {
+    return prefix + "subscribers:";
+  }
+
+  /** The set of the services subscribed to every event. */
+  public static String allKey(String prefix) {
+    return prefix + "subscribers-all";
+  }
+
+  /** The marker saying Redis holds every subscription. */
+  public static String completeKey(String prefix) {
     return prefix + "subscriptions-complete";
   }
 

@@ -80,6 +80,24 @@ class ConfigurationTest {
       .isInstanceOf(ConfigException.class).hasMessageContaining("PG_PORT").hasMessageContaining("port-" + marker);
   }
 
+  @Test
+  void aSchemaOfTheDatabaseOrAnEmptyRedisPrefixIsRefusedNamingTheKey() {
+    JsonObject line = withSecret(conf("line-provider"));
+    JsonObject bets = withSecret(conf("bet-maker"));
+    for (String schema : List.of("public", "information_schema", "pg_catalog", "pg_temp")) {
+      assertThatThrownBy(() -> LineProviderConfig.read(line.copy().put("LP_PG_SCHEMA", schema))).as(schema)
+        .isInstanceOf(ConfigException.class).hasMessageContaining("LP_PG_SCHEMA").hasMessageContaining("not public, information_schema or pg_*");
+      assertThatThrownBy(() -> BetMakerConfig.read(bets.copy().put("BM_PG_SCHEMA", schema))).as(schema)
+        .isInstanceOf(ConfigException.class).hasMessageContaining("BM_PG_SCHEMA").hasMessageContaining("not public, information_schema or pg_*");
+    }
+    assertThat(LineProviderConfig.read(line.copy().put("LP_PG_SCHEMA", "public_lines")).database().schema()).isEqualTo("public_lines");
+    for (String prefix : List.of("", "lp", "lp:x")) {
+      assertThatThrownBy(() -> LineProviderConfig.read(line.copy().put("LP_REDIS_PREFIX", prefix))).as("prefix '%s'", prefix)
+        .isInstanceOf(ConfigException.class).hasMessageContaining("LP_REDIS_PREFIX").hasMessageContaining("not empty and ending in ':'");
+    }
+    assertThat(LineProviderConfig.read(line.copy().put("LP_REDIS_PREFIX", "lp:staging:")).redisPrefix()).isEqualTo("lp:staging:");
+  }
+
   /** conf/ ships no secret (a service started with none refuses to); the tests give one. */
   private static JsonObject withSecret(JsonObject conf) {
     return conf.put("AUTH_JWT_SECRET", "s".repeat(32));

@@ -87,11 +87,30 @@ public final class Settings {
     return Set.copyOf(values);
   }
 
-  /** A PostgreSQL schema name, checked so it can be written into SQL safely. */
+  /**
+   * A PostgreSQL schema of the service's own, checked so it can be written into SQL safely; never
+   * {@code public}, {@code information_schema} or a {@code pg_*} schema, which are the database's
+   * (and {@code bin/dev --reset} drops the service's schemas with everything in them).
+   */
   public String sqlIdentifier(String key) {
     String value = string(key);
     if (!SQL_IDENTIFIER.matcher(value).matches()) {
       throw invalid(key, "a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters)");
+    }
+    if (value.equals("public") || value.equals("information_schema") || value.startsWith("pg_")) {
+      throw invalid(key, "a schema of the service's own, not public, information_schema or pg_*");
+    }
+    return value;
+  }
+
+  /**
+   * A prefix of Redis keys of the service's own: not empty and ending in {@code :}, so the keys
+   * built on it ({@code <prefix>family…}) never stand for every key of Redis.
+   */
+  public String redisPrefix(String key) {
+    String value = string(key);
+    if (value.isEmpty() || !value.endsWith(":")) {
+      throw invalid(key, "a Redis key prefix of the service's own, not empty and ending in ':' (such as lp:)");
     }
     return value;
   }
