@@ -23,6 +23,7 @@ final class DevScript implements AutoCloseable {
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
+  private final Thread reader;
 
   /**
    * {@code bin/dev args} with this JVM's environment and {@code settings} on top, without a token
@@ -36,7 +37,7 @@ final class DevScript implements AutoCloseable {
     builder.environment().put("PATH", JAVA_BIN + ":" + System.getenv("PATH"));
     builder.environment().putAll(settings);
     process = builder.start();
-    Thread reader = new Thread(() -> {
+    reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = out.readLine()) != null) {
@@ -64,9 +65,14 @@ final class DevScript implements AutoCloseable {
     }
   }
 
-  /** Its exit status, once it has exited by itself within {@code within}. */
+  /**
+   * Its exit status, once it has exited by itself within {@code within}, and what it printed read to
+   * the end: its last lines may still be on their way to the reader when it has exited (up to 10 s
+   * more; a process it left running may hold the output open, so that wait is bounded).
+   */
   int exitStatus(Duration within) throws InterruptedException {
     assertThat(process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)).as("bin/dev exited within %s:\n%s", within, output()).isTrue();
+    reader.join(10_000);
     return process.exitValue();
   }
 
