@@ -54,11 +54,9 @@ public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig da
   /**
    * What one bridge socket may cost, the same on the SockJS and the TCP bridge (SPEC §3.5): the
    * largest frame (checked before it is buffered), the sockets one client address may hold on both
-   * bridges together, the addresses one socket may listen on, and the longest time without a ping;
-   * and what all of them together may cost: the sockets of the process, and their addresses.
+   * bridges together, the addresses one socket may listen on, and the longest time without a ping.
    */
-  public record BridgeLimits(int maxFrameBytes, int maxSocketsPerClient, int maxHandlers, long pingTimeoutMs, int maxSockets,
-                             int maxHandlersTotal) {
+  public record BridgeLimits(int maxFrameBytes, int maxSocketsPerClient, int maxHandlers, long pingTimeoutMs) {
   }
 
   /** The Redis keys of the rate limit shared by several bet-makers: {@code event-walker:<BM_SUBSCRIBER>:rate:<client>}. */
@@ -104,9 +102,7 @@ public record BetMakerConfig(HttpConfig http, AuthConfig auth, DatabaseConfig da
           settings.integer("BM_BRIDGE_MAX_FRAME_BYTES", 1_024, 1_048_576),
           settings.integer("BM_BRIDGE_MAX_SOCKETS_PER_CLIENT", 1, 1_000_000),
           settings.integer("BM_BRIDGE_MAX_HANDLERS", 1, 100_000),
-          settings.longValue("BM_BRIDGE_PING_TIMEOUT_MS", 1_000, 600_000),
-          settings.integer("BM_BRIDGE_MAX_SOCKETS", 1, 1_000_000),
-          settings.integer("BM_BRIDGE_MAX_HANDLERS_TOTAL", 1, 100_000_000)),
+          settings.longValue("BM_BRIDGE_PING_TIMEOUT_MS", 1_000, 600_000)),
         settings.set("BM_BRIDGE_ALLOWED_ORIGINS"),
         settings.optionalInteger("BM_TCP_BRIDGE_PORT", 0, 65535)),
       RateLimitConfig.read(settings, "BM"),

@@ -81,14 +81,10 @@ final class BetMeters {
   enum BridgeRefusal {
     /** a socket beyond {@code BM_BRIDGE_MAX_SOCKETS_PER_CLIENT}: refused or closed at once */
     SOCKETS_PER_CLIENT("sockets_per_client"),
-    /** a socket beyond {@code BM_BRIDGE_MAX_SOCKETS}, the process's: refused (503) or closed at once */
-    SOCKETS_TOTAL("sockets_total"),
     /** a frame (or a SockJS body) larger than {@code BM_BRIDGE_MAX_FRAME_BYTES}, or too many frames waiting: the socket closed */
     FRAME_TOO_LARGE("frame_too_large"),
     /** a register beyond {@code BM_BRIDGE_MAX_HANDLERS}: refused, the socket kept */
     HANDLERS_PER_SOCKET("handlers_per_socket"),
-    /** a register beyond {@code BM_BRIDGE_MAX_HANDLERS_TOTAL}, the process's: refused, the socket kept */
-    HANDLERS_TOTAL("handlers_total"),
     /** no ping for {@code BM_BRIDGE_PING_TIMEOUT_MS}: the socket closed */
     PING_TIMEOUT("ping_timeout"),
     /** a client that does not read its pushes: pushes would pile up in memory; the socket closed */

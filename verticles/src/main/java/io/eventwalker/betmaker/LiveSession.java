@@ -23,8 +23,7 @@ import java.util.regex.Pattern;
  * proven by the token in the frame's headers: {@link Owners}), {@code unregister} it, and
  * {@code ping}. {@code send} and {@code publish} are refused: nothing reaches the inside, and no
  * internal address ({@code betmaker.*}) matches a permitted pattern. A socket listens on at most
- * {@code BM_BRIDGE_MAX_HANDLERS} addresses of at most 100 characters, and all sockets of the process
- * together on at most {@code BM_BRIDGE_MAX_HANDLERS_TOTAL} ({@link LiveSockets#takeHandler}).
+ * {@code BM_BRIDGE_MAX_HANDLERS} addresses of at most 100 characters.
  *
  * <p>Frames are handled one at a time, in order. While an owner is checked the transport is paused
  * (TCP) or the frames that arrive wait here, at most {@code 4 × BM_BRIDGE_MAX_FRAME_BYTES} of them
@@ -137,7 +136,6 @@ final class LiveSession {
     registrations.forEach((address, consumer) -> {
       consumer.unregister();
       listeners.stopped(address);
-      sockets.giveHandler();
     });
     registrations.clear();
     waiting.clear();
@@ -180,10 +178,6 @@ final class LiveSession {
     } else if (registrations.size() >= limits.maxHandlers()) {
       meters.bridgeRefused(BridgeRefusal.HANDLERS_PER_SOCKET);
       reply(dialect.error("max_handlers_reached"));
-    } else if (!sockets.takeHandler()) {
-      LOG.debug("bridge socket from {}: register refused, the process's sockets already listen on {} addresses", peer.client(),
-        limits.maxHandlersTotal());
-      reply(dialect.error("max_handlers_reached"));
     } else {
       Future<Boolean> owner = owners.mayListen(address, headers);
       if (owner.isComplete()) {
@@ -196,9 +190,7 @@ final class LiveSession {
       }
       owner.onComplete(checked -> {
         checking = false;
-        if (closed) {
-          sockets.giveHandler();
-        } else {
+        if (!closed) {
           listen(address, checked.result());
           drain();
         }
@@ -219,10 +211,8 @@ final class LiveSession {
     }
   }
 
-  /** The owner check's answer for a register that holds one of the process's places for a registration. */
   private void listen(String address, Boolean allowed) {
     if (!Boolean.TRUE.equals(allowed)) {
-      sockets.giveHandler();
       reply(dialect.error("rejected"));
       return;
     }
@@ -250,7 +240,6 @@ final class LiveSession {
     if (consumer != null) {
       consumer.unregister();
       listeners.stopped(address);
-      sockets.giveHandler();
     } else if (address == null) {
       reply(dialect.error("missing_address"));
     } else if (dialect == Dialect.TCP) {

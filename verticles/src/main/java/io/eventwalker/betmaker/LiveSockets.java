@@ -19,27 +19,21 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sockets of one bridge verticle, whichever bridge they came through (SPEC §3.5): the process
- * holds at most {@code BM_BRIDGE_MAX_SOCKETS} sockets and {@code BM_BRIDGE_MAX_HANDLERS_TOTAL} of
- * their registrations, a client address at most {@code BM_BRIDGE_MAX_SOCKETS_PER_CLIENT} sockets,
- * its SockJS and TCP sockets counted together (the counts are shared by every bridge verticle of the
- * process), and a socket that sends no ping for {@code BM_BRIDGE_PING_TIMEOUT_MS} is closed. Each
- * socket's frames are the business of its {@link LiveSession}.
+ * The sockets of one bridge verticle, whichever bridge they came through (SPEC §3.5): a client
+ * address holds at most {@code BM_BRIDGE_MAX_SOCKETS_PER_CLIENT} sockets, its SockJS and TCP sockets
+ * counted together (the counts are shared by every bridge verticle of the process), and a socket
+ * that sends no ping for {@code BM_BRIDGE_PING_TIMEOUT_MS} is closed. Each socket's frames are the
+ * business of its {@link LiveSession}.
  */
 final class LiveSockets {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveSockets.class);
   private static final String PER_CLIENT = "event-walker.bridge-sockets-per-client";
-  /** The process's sockets ({@link #SOCKETS}) and registrations ({@link #HANDLERS}), every bridge verticle's together. */
-  private static final String TOTALS = "event-walker.bridge-totals";
-  private static final String SOCKETS = "sockets";
-  private static final String HANDLERS = "handlers";
 
   private final Vertx vertx;
   private final BridgeLimits limits;
   private final BetMeters meters;
   private final LocalMap<String, Integer> perClient;
-  private final LocalMap<String, Integer> totals;
   private final Map<Object, Admitted> admitted = new ConcurrentHashMap<>();
   private final long sweep;
 
@@ -60,7 +54,6 @@ final class LiveSockets {
     this.vertx = vertx;
     this.limits = limits;
     this.perClient = vertx.sharedData().getLocalMap(PER_CLIENT);
-    this.totals = vertx.sharedData().getLocalMap(TOTALS);
     this.meters = BetMeters.of(vertx);
     meters.bridgeSockets(() -> perClient.values().stream().mapToInt(Integer::intValue).sum());
     this.sweep = vertx.setPeriodic(Math.max(100, limits.pingTimeoutMs() / 10), id -> closeSilent());
@@ -75,17 +68,11 @@ final class LiveSockets {
   }
 
   /**
-   * Admits a new socket from {@code remote} if the process holds fewer than {@code BM_BRIDGE_MAX_SOCKETS}
-   * and its client fewer than its share; {@code close} closes it (when it stops pinging). A socket
-   * not admitted is the caller's to close.
+   * Admits a new socket from {@code remote} if its client holds fewer than its share of sockets;
+   * {@code close} closes it (when it stops pinging). A socket not admitted is the caller's to close.
    */
   boolean admit(Object socket, SocketAddress remote, Runnable close) {
     String client = clientKey(remote);
-    if (!take(totals, SOCKETS, limits.maxSockets())) {
-      meters.bridgeRefused(BridgeRefusal.SOCKETS_TOTAL);
-      LOG.debug("bridge socket from {} refused: the process already holds {} sockets", client, limits.maxSockets());
-      return false;
-    }
     boolean[] room = {false};
     perClient.compute(client, (key, count) -> {
       int current = count == null ? 0 : count;
@@ -95,7 +82,6 @@ final class LiveSockets {
     if (room[0]) {
       admitted.put(socket, new Admitted(client, close));
     } else {
-      give(totals, SOCKETS);
       meters.bridgeRefused(BridgeRefusal.SOCKETS_PER_CLIENT);
       LOG.debug("bridge socket from {} refused: the client already holds {} sockets", client, limits.maxSocketsPerClient());
     }
@@ -114,38 +100,8 @@ final class LiveSockets {
   void closed(Object socket) {
     Admitted one = admitted.remove(socket);
     if (one != null) {
-      give(perClient, one.client);
-      give(totals, SOCKETS);
+      perClient.compute(one.client, (key, count) -> count == null || count <= 1 ? null : count - 1);
     }
-  }
-
-  /** Takes a place for one more registration of the process's {@code BM_BRIDGE_MAX_HANDLERS_TOTAL}; false (counted) when none is left. */
-  boolean takeHandler() {
-    if (take(totals, HANDLERS, limits.maxHandlersTotal())) {
-      return true;
-    }
-    meters.bridgeRefused(BridgeRefusal.HANDLERS_TOTAL);
-    return false;
-  }
-
-  /** A registration ended (or was not made after all): its place is free. */
-  void giveHandler() {
-    give(totals, HANDLERS);
-  }
-
-  /** One more of {@code key} in {@code counts}, if fewer than {@code most} are held. */
-  private static boolean take(LocalMap<String, Integer> counts, String key, int most) {
-    boolean[] room = {false};
-    counts.compute(key, (k, count) -> {
-      int current = count == null ? 0 : count;
-      room[0] = current < most;
-      return room[0] ? current + 1 : count;
-    });
-    return room[0];
-  }
-
-  private static void give(LocalMap<String, Integer> counts, String key) {
-    counts.compute(key, (k, count) -> count == null || count <= 1 ? null : count - 1);
   }
 
   /** Ends the sweep and closes every socket, freeing their places (the bridge verticle stops). */
@@ -178,39 +134,24 @@ final class LiveSockets {
   }
 
   /**
-   * Ahead of the SockJS bridge: a websocket upgrade when the process holds {@code BM_BRIDGE_MAX_SOCKETS}
-   * (503), or from a client that already holds its share of sockets (429), is refused before it
-   * becomes a websocket, which costs far more to open and close. (Other SockJS transports, and TCP
-   * sockets, are checked when their socket is created.)
+   * Ahead of the SockJS bridge: a websocket upgrade from a client that already holds its share of
+   * sockets is refused (429) before it becomes a websocket, which costs far more to open and close.
+   * (Other SockJS transports, and TCP sockets, are checked when their socket is created.)
    */
   static Handler<RoutingContext> admission(Vertx vertx, BridgeLimits limits) {
     LocalMap<String, Integer> perClient = vertx.sharedData().getLocalMap(PER_CLIENT);
-    LocalMap<String, Integer> totals = vertx.sharedData().getLocalMap(TOTALS);
     BetMeters meters = BetMeters.of(vertx);
     return ctx -> {
       String upgrade = ctx.request().getHeader("Upgrade");
-      if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-        ctx.next();
+      Integer held = perClient.get(clientKey(ctx.request().remoteAddress()));
+      if (upgrade != null && upgrade.equalsIgnoreCase("websocket") && held != null && held >= limits.maxSocketsPerClient()) {
+        meters.bridgeRefused(BridgeRefusal.SOCKETS_PER_CLIENT);
+        ctx.response().putHeader("Connection", "close").endHandler(ended -> ctx.request().connection().close());
+        Problems.write(ctx, Problem.of(429, "this address already holds " + held + " live connections, the most it may"));
         return;
       }
-      Integer all = totals.get(SOCKETS);
-      Integer held = perClient.get(clientKey(ctx.request().remoteAddress()));
-      if (all != null && all >= limits.maxSockets()) {
-        meters.bridgeRefused(BridgeRefusal.SOCKETS_TOTAL);
-        refuse(ctx, Problem.of(503, "the bridge already holds " + all + " live connections, the most it may; try again later"));
-      } else if (held != null && held >= limits.maxSocketsPerClient()) {
-        meters.bridgeRefused(BridgeRefusal.SOCKETS_PER_CLIENT);
-        refuse(ctx, Problem.of(429, "this address already holds " + held + " live connections, the most it may"));
-      } else {
-        ctx.next();
-      }
+      ctx.next();
     };
-  }
-
-  /** Answers a websocket upgrade with {@code problem} and closes its connection once answered. */
-  private static void refuse(RoutingContext ctx, Problem problem) {
-    ctx.response().putHeader("Connection", "close").endHandler(ended -> ctx.request().connection().close());
-    Problems.write(ctx, problem);
   }
 
 }

@@ -32,9 +32,8 @@ import java.util.Set;
  * ({@link LineBridgeSocket}). Pages of other origins are refused (403). Limits: a frame is at most
  * {@link #MAX_FRAME_BYTES} (the HTTP server refuses a larger websocket frame or message, the body
  * handler a larger body of another transport with 413), and a client address holds at most
- * {@link #MAX_SOCKETS_PER_CLIENT} sockets of the process, and the process at most
- * {@link #MAX_SOCKETS} (one more websocket is refused with 429, or 503 when the process holds its
- * most, before the upgrade; a socket of another transport is closed as it opens).
+ * {@link #MAX_SOCKETS_PER_CLIENT} sockets of the process (one more websocket is refused with 429
+ * before the upgrade, a socket of another transport is closed as it opens).
  *
  * <p>One per HTTP verticle: its sockets are touched only on that verticle's event loop.
  */
@@ -42,33 +41,19 @@ final class LineBridge {
 
   static final int MAX_FRAME_BYTES = 4_096;
   static final int MAX_SOCKETS_PER_CLIENT = 100;
-  /** Sockets of the process, every HTTP verticle's: each costs up to about 28 KB of heap listening on its 100 addresses, 14 MB in all. */
-  static final int MAX_SOCKETS = 500;
   private static final String PER_CLIENT = "event-walker.line-provider.bridge-sockets-per-client";
-  /** The process's sockets, under the one key {@link #ALL}. */
-  private static final String TOTAL = "event-walker.line-provider.bridge-sockets";
-  private static final String ALL = "sockets";
   private static final Logger LOG = LoggerFactory.getLogger(LineBridge.class);
 
   private final LocalMap<String, Integer> perClient;
-  private final LocalMap<String, Integer> total;
-  private final int maxSockets;
   private final Set<LineBridgeSocket> sockets = new HashSet<>();
 
-  private LineBridge(Vertx vertx, int maxSockets) {
+  private LineBridge(Vertx vertx) {
     this.perClient = vertx.sharedData().getLocalMap(PER_CLIENT);
-    this.total = vertx.sharedData().getLocalMap(TOTAL);
-    this.maxSockets = maxSockets;
   }
 
   /** Serves the bridge at {@code /eventbus} on {@code router}, an HTTP verticle's (call from its {@code start}). */
   static LineBridge mount(Vertx vertx, Router router) {
-    return mount(vertx, router, MAX_SOCKETS);
-  }
-
-  /** The bridge with the process holding at most {@code maxSockets} sockets (a test's smaller cap). */
-  static LineBridge mount(Vertx vertx, Router router, int maxSockets) {
-    LineBridge bridge = new LineBridge(vertx, maxSockets);
+    LineBridge bridge = new LineBridge(vertx);
     vertx.eventBus().<JsonArray>consumer(Addresses.EVENTS_CHANGED, changed -> bridge.push(changed.body()));
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_FRAME_BYTES).setHandleFileUploads(false);
     router.route("/eventbus/*").handler(Routers.sameOrigin(Set.of()))
@@ -124,62 +109,32 @@ final class LineBridge {
     }
   }
 
-  /**
-   * A websocket upgrade when the process holds its most sockets (503), or from a client that holds
-   * its share (429), is refused before it becomes a websocket.
-   */
+  /** A websocket upgrade from a client that holds its share of sockets is refused before it becomes a websocket. */
   private void admitWebSocket(RoutingContext ctx) {
     String upgrade = ctx.request().getHeader("Upgrade");
-    if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-      ctx.next();
+    Integer held = perClient.get(ClientAddress.of(ctx.request()));
+    if (upgrade != null && upgrade.equalsIgnoreCase("websocket") && held != null && held >= MAX_SOCKETS_PER_CLIENT) {
+      ctx.response().putHeader("Connection", "close").endHandler(ended -> ctx.request().connection().close());
+      Problems.write(ctx, Problem.of(429, "this address already holds " + held + " live connections, the most it may"));
       return;
     }
-    Integer all = total.get(ALL);
-    Integer held = perClient.get(ClientAddress.of(ctx.request()));
-    if (all != null && all >= maxSockets) {
-      refuse(ctx, Problem.of(503, "the bridge already holds " + all + " live connections, the most it may; try again later"));
-    } else if (held != null && held >= MAX_SOCKETS_PER_CLIENT) {
-      refuse(ctx, Problem.of(429, "this address already holds " + held + " live connections, the most it may"));
-    } else {
-      ctx.next();
-    }
-  }
-
-  private static void refuse(RoutingContext ctx, Problem problem) {
-    ctx.response().putHeader("Connection", "close").endHandler(ended -> ctx.request().connection().close());
-    Problems.write(ctx, problem);
+    ctx.next();
   }
 
   private boolean admit(String client) {
-    if (!take(total, ALL, maxSockets)) {
-      LOG.debug("line-provider bridge socket from {} refused: the process already holds {} sockets", client, maxSockets);
-      return false;
-    }
-    if (!take(perClient, client, MAX_SOCKETS_PER_CLIENT)) {
-      give(total, ALL);
-      LOG.debug("line-provider bridge socket from {} refused: the client already holds {} sockets", client, MAX_SOCKETS_PER_CLIENT);
-      return false;
-    }
-    return true;
-  }
-
-  private void release(String client) {
-    give(perClient, client);
-    give(total, ALL);
-  }
-
-  /** One more of {@code key} in {@code counts}, if fewer than {@code most} are held. */
-  private static boolean take(LocalMap<String, Integer> counts, String key, int most) {
     boolean[] room = {false};
-    counts.compute(key, (k, count) -> {
+    perClient.compute(client, (key, count) -> {
       int current = count == null ? 0 : count;
-      room[0] = current < most;
+      room[0] = current < MAX_SOCKETS_PER_CLIENT;
       return room[0] ? current + 1 : count;
     });
+    if (!room[0]) {
+      LOG.debug("line-provider bridge socket from {} refused: the client already holds {} sockets", client, MAX_SOCKETS_PER_CLIENT);
+    }
     return room[0];
   }
 
-  private static void give(LocalMap<String, Integer> counts, String key) {
-    counts.compute(key, (k, count) -> count == null || count <= 1 ? null : count - 1);
+  private void release(String client) {
+    perClient.compute(client, (key, count) -> count == null || count <= 1 ? null : count - 1);
   }
 }
