@@ -2,6 +2,7 @@ package io.eventwalker.platform.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -29,7 +30,7 @@ public final class BodyDeadline {
   public static Handler<RoutingContext> handler(Vertx vertx, long timeoutMs) {
     return ctx -> {
       HttpServerRequest request = ctx.request();
-      if (!request.isEnded()) {
+      if (!request.isEnded() && declaresABody(request)) {
         long timer = vertx.setTimer(timeoutMs, fired -> expire(ctx, timeoutMs));
         ctx.addEndHandler(answered -> {
           if (request.isEnded()) {
@@ -39,6 +40,17 @@ public final class BodyDeadline {
       }
       ctx.next();
     };
+  }
+
+  /**
+   * Whether a body is to come: an HTTP/1.1 request has one only when it says so (RFC 9112 §6.3:
+   * {@code Content-Length} or {@code Transfer-Encoding}). A request that has none, a websocket
+   * upgrade among them, is never "ended" as far as Vert.x knows, so a clock started for it would hold
+   * its request, its routing context and its connection until the deadline, long after its answer
+   * and its connection's close: 10,000 upgrades refused in 12 s kept some 60 MB reachable.
+   */
+  private static boolean declaresABody(HttpServerRequest request) {
+    return request.headers().contains(HttpHeaders.CONTENT_LENGTH) || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
   private static void expire(RoutingContext ctx, long timeoutMs) {
