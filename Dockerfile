@@ -3,21 +3,26 @@
 #   docker run IMAGE line-provider | bet-maker | all
 FROM node:24-bookworm-slim AS web
 WORKDIR /web
-COPY verticles/src/main/frontend/package.json verticles/src/main/frontend/package-lock.json ./
+COPY verticles/platform/src/main/frontend/package.json verticles/platform/src/main/frontend/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 COPY verticles/pom.xml verticles/pom.xml
+COPY verticles/platform/pom.xml verticles/platform/pom.xml
+COPY verticles/wire/pom.xml verticles/wire/pom.xml
+COPY verticles/line-provider/pom.xml verticles/line-provider/pom.xml
+COPY verticles/bet-maker/pom.xml verticles/bet-maker/pom.xml
+COPY verticles/tests/pom.xml verticles/tests/pom.xml
 COPY launcher/pom.xml launcher/pom.xml
 COPY bench/pom.xml bench/pom.xml
-RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=event-walker-verticles || true
+RUN mvn -B -q dependency:go-offline -DexcludeGroupIds=io.eventwalker || true
 COPY conf conf
 COPY verticles verticles
 COPY launcher launcher
 COPY bench/src bench/src
-COPY --from=web /web/node_modules verticles/src/main/frontend/node_modules
+COPY --from=web /web/node_modules verticles/platform/src/main/frontend/node_modules
 # GET /info's commit: the context has no .git (.dockerignore), so it comes from this argument
 # (docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD) .), else it is "unknown".
 ARG GIT_COMMIT=unknown

@@ -1,0 +1,293 @@
+package io.eventwalker.testing;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.eventwalker.betmaker.BetMakerVerticle;
+import io.eventwalker.lineprovider.LineProviderVerticle;
+import io.eventwalker.wire.Topology;
+import io.eventwalker.platform.http.Routers;
+import io.eventwalker.platform.metrics.VertxRuntime;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The services under test, started in one JVM on ephemeral ports against the real backing
+ * services, each test system in its own PostgreSQL schemas, Redis key prefix and RabbitMQ names,
+ * all removed again by {@link #close()}.
+ */
+public final class TestSystem implements AutoCloseable {
+
+  public final String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  public final Vertx vertx;
+  public final JsonObject lineProviderConfig;
+  public final JsonObject betMakerConfig;
+  private final Pool sql;
+  private final List<String> queues = new ArrayList<>();
+  private final List<String> deployments = new ArrayList<>();
+  private Http lineProvider;
+  private Http betMaker;
+  /** The services' OpenAPI documents, which every response {@link Http} receives is checked against. */
+  private ApiContract lineProviderContract;
+  private ApiContract betMakerContract;
+  private String betMakerDeployment;
+
+  /** The services' HS256 secret (each test system its own): {@link #token} signs with it. */
+  public final String secret = UUID.randomUUID().toString() + UUID.randomUUID();
+  /** The player whose token {@link #betMaker()} sends. */
+  public static final String PLAYER = "player-1";
+
+  private TestSystem() {
+    this(null);
+  }
+
+  /** {@code openTelemetry}: what the services trace with, null for no tracing. */
+  private TestSystem(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+    Backing.requireRunning();
+    vertx = VertxRuntime.create(0, openTelemetry);
+    lineProviderConfig = config("line-provider")
+      .put("AUTH_JWT_SECRET", secret)
+      .put("LP_HTTP_PORT", 0)
+      .put("LP_HTTP_INSTANCES", 2)
+      .put("LP_PG_SCHEMA", "lp_" + id)
+      .put("LP_REDIS_PREFIX", id + ":lp:")
+      .put("LINE_PROVIDER_QUEUE", id + ".line-provider.requests")
+      .put("LP_SUBSCRIBERS", config("bet-maker").getString("BM_RABBITMQ_USER") + ":bm-" + id)
+      .put("LP_OUTBOX_POLL_MS", 200)
+      .put("RABBITMQ_RECONNECT_MS", 200)
+      .put("DEPENDENCY_RETRY_MAX_MS", 1_000);
+    betMakerConfig = config("bet-maker")
+      .put("AUTH_JWT_SECRET", secret)
+      .put("BM_HTTP_PORT", 0)
+      .put("BM_HTTP_INSTANCES", 2)
+      .put("BM_PG_SCHEMA", "bm_" + id)
+      .put("BM_SUBSCRIBER", "bm-" + id)
+      .put("LINE_PROVIDER_QUEUE", id + ".line-provider.requests")
+      .put("BM_CATCH_UP_INTERVAL_MS", 60_000)
+      .put("RABBITMQ_RECONNECT_MS", 200)
+      .put("DEPENDENCY_RETRY_MAX_MS", 1_000);
+    queues.add(lineProviderConfig.getString("LINE_PROVIDER_QUEUE"));
+    queues.add(Topology.updatesQueue(betMakerConfig.getString("BM_SUBSCRIBER")));
+    queues.add(Topology.deadLetterQueue(betMakerConfig.getString("BM_SUBSCRIBER")));
+    sql = PgBuilder.pool()
+      .with(new PoolOptions().setMaxSize(2))
+      .connectingTo(Backing.postgres().connectOptions())
+      .using(vertx)
+      .build();
+  }
+
+  public static TestSystem lineProviderOnly() {
+    return start(true, false, config -> { });
+  }
+
+  public static TestSystem both() {
+    return start(true, true, config -> { });
+  }
+
+  /** Both services, traced with {@code openTelemetry}. */
+  public static TestSystem traced(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+    TestSystem system = new TestSystem(openTelemetry);
+    try {
+      system.startLineProvider();
+      system.startBetMaker();
+      return system;
+    } catch (RuntimeException | AssertionError e) {
+      system.close();
+      throw e;
+    }
+  }
+
+  /** Starts the chosen services; {@code tune} may change the bet-maker's configuration first. */
+  public static TestSystem start(boolean withLineProvider, boolean withBetMaker, java.util.function.Consumer<JsonObject> tune) {
+    return start(withLineProvider, withBetMaker, config -> { }, tune);
+  }
+
+  /** Starts the chosen services after {@code tuneLine} and {@code tuneBets} changed their configurations. */
+  public static TestSystem start(boolean withLineProvider, boolean withBetMaker, java.util.function.Consumer<JsonObject> tuneLine,
+                                 java.util.function.Consumer<JsonObject> tuneBets) {
+    TestSystem system = new TestSystem();
+    try {
+      tuneLine.accept(system.lineProviderConfig);
+      tuneBets.accept(system.betMakerConfig);
+      if (withLineProvider) {
+        system.startLineProvider();
+      }
+      if (withBetMaker) {
+        system.startBetMaker();
+      }
+      return system;
+    } catch (RuntimeException | AssertionError e) {
+      system.close();
+      throw e;
+    }
+  }
+
+  public void startLineProvider() {
+    deployments.add(vertx.deployVerticle(LineProviderVerticle::new, new DeploymentOptions().setConfig(lineProviderConfig)).await());
+    if (lineProviderContract == null) {
+      lineProviderContract = ApiContract.of(vertx, "line-provider");
+    }
+    lineProvider = new Http(port("line-provider"), lineProviderContract).as(Jwts.operator(secret, "operator-1"));
+  }
+
+  public void startBetMaker() {
+    betMakerDeployment = vertx.deployVerticle(BetMakerVerticle::new, new DeploymentOptions().setConfig(betMakerConfig)).await();
+    deployments.add(betMakerDeployment);
+    if (betMakerContract == null) {
+      betMakerContract = ApiContract.of(vertx, "bet-maker");
+    }
+    betMaker = new Http(port("bet-maker"), betMakerContract).as(token(PLAYER));
+  }
+
+  /** Stops bet-maker (its schema, queues and data stay), as a process stop would. */
+  public void stopBetMaker() {
+    vertx.undeploy(betMakerDeployment).await();
+    deployments.remove(betMakerDeployment);
+    betMaker = null;
+  }
+
+  /** A player's token for these services. */
+  public String token(String player) {
+    return Jwts.player(secret, player);
+  }
+
+  /** line-provider, as an operator. */
+  public Http lineProvider() {
+    return lineProvider;
+  }
+
+  /** bet-maker, as {@link #PLAYER} ({@code .as(token(other))} for another player, {@code .as(null)} for nobody). */
+  public Http betMaker() {
+    return betMaker;
+  }
+
+  public String bmSchema() {
+    return betMakerConfig.getString("BM_PG_SCHEMA");
+  }
+
+  public String subscriber() {
+    return betMakerConfig.getString("BM_SUBSCRIBER");
+  }
+
+  public String lpSchema() {
+    return lineProviderConfig.getString("LP_PG_SCHEMA");
+  }
+
+  /** Runs SQL against the real database (fully qualify tables with the schema helpers). */
+  public List<Row> sql(String query, Object... params) {
+    List<Row> rows = new ArrayList<>();
+    sql.preparedQuery(query).execute(Tuple.from(params)).await().forEach(rows::add);
+    return rows;
+  }
+
+  public long count(String query, Object... params) {
+    return sql(query, params).get(0).getLong(0);
+  }
+
+  /** Runs {@code work} in one transaction with the search path set to {@code schema}, as a service's own connection has it. */
+  public <T> T inTransaction(String schema, Function<SqlConnection, Future<T>> work) {
+    return sql.withTransaction(conn -> conn.query("SET LOCAL search_path TO " + schema).execute().compose(set -> work.apply(conn))).await();
+  }
+
+  private int port(String service) {
+    Integer port = vertx.sharedData().<String, Integer>getLocalMap(Routers.PORTS_MAP).get(service);
+    if (port == null) {
+      throw new AssertionError(service + " did not record its HTTP port");
+    }
+    return port;
+  }
+
+  /**
+   * A service's shipped configuration with the backing services' addresses the tests resolved (this
+   * machine's, or containers'). The services keep their own RabbitMQ users, which {@link Backing}
+   * creates on whichever broker that is.
+   */
+  public static JsonObject config(String service) {
+    Path file = Path.of("..", "..", "conf", service + ".json");
+    Backing.Postgres postgres = Backing.postgres();
+    Backing.RabbitMq rabbitmq = Backing.rabbitmq();
+    try {
+      JsonObject config = new JsonObject(Files.readString(file));
+      return config
+        .put("PG_HOST", postgres.host()).put("PG_PORT", postgres.port()).put("PG_DATABASE", postgres.database())
+        .put("PG_USER", postgres.user()).put("PG_PASSWORD", postgres.password())
+        .put("REDIS_URL", Backing.redis().url())
+        .put("RABBITMQ_HOST", rabbitmq.host()).put("RABBITMQ_PORT", rabbitmq.port());
+    } catch (IOException e) {
+      throw new AssertionError("cannot read " + file.toAbsolutePath(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (String deployment : deployments) {
+        vertx.undeploy(deployment).await();
+      }
+      deployments.clear();
+      sql("DROP SCHEMA IF EXISTS " + lpSchema() + " CASCADE");
+      sql("DROP SCHEMA IF EXISTS " + bmSchema() + " CASCADE");
+      forgetRedisKeys();
+      deleteQueues();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /** Deletes every Redis key of this test system, as a Redis restarting empty would lose them. */
+  public void forgetRedisKeys() {
+    Redis redis = Redis.createClient(vertx, Backing.redis().url());
+    try {
+      String cursor = "0";
+      do {
+        Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(id + ":*").arg("COUNT").arg(1000)).await();
+        cursor = page.get(0).toString();
+        for (Response key : page.get(1)) {
+          redis.send(Request.cmd(Command.DEL).arg(key.toString())).await();
+        }
+      } while (!cursor.equals("0"));
+    } finally {
+      redis.close();
+    }
+  }
+
+  private void deleteQueues() {
+    ConnectionFactory factory = new ConnectionFactory();
+    Backing.RabbitMq rabbitmq = Backing.rabbitmq();
+    factory.setHost(rabbitmq.host());
+    factory.setPort(rabbitmq.port());
+    factory.setUsername(rabbitmq.user());
+    factory.setPassword(rabbitmq.password());
+    try (Connection connection = factory.newConnection("event-walker-test-cleanup")) {
+      for (String queue : queues) {
+        try (Channel channel = connection.createChannel()) {
+          channel.queueDelete(queue);
+        } catch (IOException e) {
+          // already gone
+        }
+      }
+    } catch (Exception e) {
+      throw new AssertionError("cannot clean RabbitMQ queues " + queues, e);
+    }
+  }
+}
