@@ -11,8 +11,6 @@ public final class Addresses {
   public static final String BETS_LIST = "betmaker.bets.list";
   /** {@link BetMessages.ApplyStates} → {@link BetMessages.Applied}: newer event states, settling finished events. */
   public static final String EVENTS_APPLY = "betmaker.events.apply";
-  /** {@link BetMessages.AdoptState} → {@link BetMessages.Resolution}: an event in conflict takes line-provider's state, and settles by it. */
-  public static final String EVENTS_ADOPT = "betmaker.events.adopt";
   /** {@link BetMessages.ConfirmConflicts} → null: events line-provider reported older, asked about again and marked if still so. */
   public static final String CONFLICTS_CONFIRM = "betmaker.conflicts.confirm";
   /** {@link BetMessages.MarkConflicts} → null: states that disagree with bet-maker's, marked in conflict. */

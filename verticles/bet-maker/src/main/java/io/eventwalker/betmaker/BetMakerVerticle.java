@@ -1,6 +1,7 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.platform.Lifecycle;
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.http.Banner;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.RateLimiter;
@@ -29,7 +30,10 @@ public final class BetMakerVerticle extends VerticleBase {
     BetMessages.registerCodecs(vertx);
     BetMeters meters = BetMeters.of(vertx);
     meters.registerAtZero();
-    ClusterWatch.forgetLeavingMembers(vertx);
+    LiveListeners listeners = LiveListeners.of(vertx);
+    SettlementPushes pushes = new SettlementPushes(vertx, listeners);
+    // Looking into a conflict may apply (and settle) what line-provider answers.
+    Disagreements disagreements = ConflictsVerticle.disagreements(vertx, LocalBus.options(config.settlement().timeoutMs()));
     RateLimiter.Meter meter = new RateLimiter.Meter(meters.meters(), "bet_maker", "player", () -> meters.refused("rate_limited"));
     RateLimiter limiter = vertx.isClustered() ? sharedLimiter(config, meter) : RateLimiter.of(config.rateLimit(), meter);
     ConcurrencyLimit concurrency = ConcurrencyLimit.of(config.http());
@@ -39,8 +43,8 @@ public final class BetMakerVerticle extends VerticleBase {
     return SchemaAtStart.migrate(vertx, "bet-maker", config.database(), config.http(), config.dependencies())
       .compose(migrated -> Future.all(
         vertx.deployVerticle(() -> new PlacementVerticle(config), one),
-        vertx.deployVerticle(() -> new SettlementVerticle(config), one),
-        vertx.deployVerticle(() -> new ConflictsVerticle(config), one),
+        vertx.deployVerticle(() -> new SettlementVerticle(config, pushes, disagreements), one),
+        vertx.deployVerticle(() -> new ConflictsVerticle(config, pushes), one),
         vertx.deployVerticle(() -> new IdempotencyKeysVerticle(config), one),
         vertx.deployVerticle(() -> new BetReadsVerticle(config), one)))
       .compose(database -> Future.all(
@@ -50,7 +54,7 @@ public final class BetMakerVerticle extends VerticleBase {
       .compose(bridges -> vertx.deployVerticle(() -> new BetsApiVerticle(config, limiter, concurrency),
         new DeploymentOptions().setInstances(config.http().instances())))
       .compose(api -> config.bridge().tcpPort() == null ? Future.succeededFuture()
-        : vertx.deployVerticle(() -> new LiveTcpBridgeVerticle(config), one))
+        : vertx.deployVerticle(() -> new LiveTcpBridgeVerticle(config, listeners), one))
       .compose(tcp -> vertx.deployVerticle(() -> new CatchUpVerticle(config), one))
       .onSuccess(catchUp -> banner(config).log());
   }

@@ -80,9 +80,9 @@ public final class BetMessages {
    * Event states to apply where newer. {@code current}: they are line-provider's current states
    * (a reply, not an update message), so one older than bet-maker's is a conflict to look into.
    * {@code inOrder}: an update message that waits for the versions before it: one more than a
-   * version ahead of bet-maker's is refused with {@link SettlementVerticle#EARLIER_VERSION_PENDING}
-   * (the version between is still on its way, perhaps at another bet-maker), so that listeners
-   * hear every change, in order.
+   * version ahead of bet-maker's is not applied yet ({@link Applied#waitsForEarlier}: the version
+   * between is still on its way, perhaps at another bet-maker), so that listeners hear every
+   * change, in order.
    */
   public record ApplyStates(List<EventState> states, boolean current, boolean inOrder) {
     public ApplyStates {
@@ -90,10 +90,23 @@ public final class BetMessages {
     }
   }
 
-  /** {@code applied}: the states that were newer and are now held; {@code settledBets}: bets settled by them. */
-  public record Applied(List<EventState> applied, int settledBets) {
+  /**
+   * {@code applied}: the states that were newer and are now held; {@code settledBets}: bets settled
+   * by them; {@code waitsForEarlier}: nothing was applied, as an {@link ApplyStates#inOrder} update
+   * waits for the version before it.
+   */
+  public record Applied(List<EventState> applied, int settledBets, boolean waitsForEarlier) {
     public Applied {
       applied = List.copyOf(applied);
+    }
+
+    public Applied(List<EventState> applied, int settledBets) {
+      this(applied, settledBets, false);
+    }
+
+    /** Nothing applied: the update waits for the version before it. */
+    public static Applied waiting() {
+      return new Applied(List.of(), 0, true);
     }
   }
 
@@ -118,10 +131,6 @@ public final class BetMessages {
 
   /** An operator's resolution of the conflict on an event: bet-maker adopts line-provider's current state of it. */
   public record ResolveConflict(String eventId, String operator) {
-  }
-
-  /** Makes {@code state} (line-provider's current one) bet-maker's copy of an event in conflict, and settles by it. */
-  public record AdoptState(EventState state, String operator) {
   }
 
   /**
@@ -183,7 +192,7 @@ public final class BetMessages {
 
   static void registerCodecs(Vertx vertx) {
     LocalCodec.register(vertx, PlaceBets.class, Placed.class, Refused.class, NotStored.class, OutcomeUnknown.class, GetBet.class, ListBets.class, BetPage.class,
-      ApplyStates.class, Applied.class, ConfirmConflicts.class, MarkConflicts.class, ResolveConflict.class, AdoptState.class,
+      ApplyStates.class, Applied.class, ConfirmConflicts.class, MarkConflicts.class, ResolveConflict.class,
       Resolution.class, PendingEvents.class, EventIds.class, ClaimKey.class, KeyClaim.class,
       ReleaseKey.class, OpenEvents.class, EventPage.class, Subscribe.class, EventStates.class, Bet.class, EventState.class);
   }

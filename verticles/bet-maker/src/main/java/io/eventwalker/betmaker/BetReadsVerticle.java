@@ -12,6 +12,8 @@ import io.eventwalker.platform.dependencies.DependencyWatch;
 import io.eventwalker.platform.http.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -36,6 +38,11 @@ public final class BetReadsVerticle extends VerticleBase {
 
   BetReadsVerticle(BetMakerConfig config) {
     this.config = config;
+  }
+
+  /** A page of the events with PENDING bets, by id, after {@code page.after()}. */
+  static Future<EventIds> pendingEvents(Vertx vertx, PendingEvents page, DeliveryOptions options) {
+    return vertx.eventBus().<EventIds>request(Addresses.EVENTS_PENDING, page, options).map(Message::body);
   }
 
   @Override

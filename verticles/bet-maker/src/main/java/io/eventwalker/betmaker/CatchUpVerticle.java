@@ -3,7 +3,6 @@ package io.eventwalker.betmaker;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
-import io.eventwalker.betmaker.BetMessages.EventIds;
 import io.eventwalker.betmaker.BetMessages.PendingEvents;
 import io.eventwalker.betmaker.BetMessages.Subscribe;
 import io.eventwalker.wire.LineRequest;
@@ -76,10 +75,9 @@ public final class CatchUpVerticle extends VerticleBase {
 
   /** One page of events with pending bets after {@code after}, then the next; completes with the bets settled. */
   private Future<Integer> round(String after, int settled, int pages) {
-    var bus = vertx.eventBus();
-    return bus.<EventIds>request(Addresses.EVENTS_PENDING, new PendingEvents(after, LineRequest.MAX_IDS), busOptions)
+    return BetReadsVerticle.pendingEvents(vertx, new PendingEvents(after, LineRequest.MAX_IDS), busOptions)
       .compose(page -> {
-        var ids = page.body().ids();
+        var ids = page.ids();
         if (ids.isEmpty()) {
           return Future.succeededFuture(settled);
         }

@@ -17,23 +17,24 @@ import java.util.stream.Collectors;
  * clustered event bus then delivers them wherever the socket is). Kept in a Hazelcast replicated
  * map (every member holds a copy, so reading it costs no round trip), one entry per member and
  * address, written when a member's first socket registers the address and removed with its last;
- * a member that leaves the cluster (or dies) has its entries removed by the others.
+ * a member that leaves the cluster (or dies) has its entries removed by the others
+ * ({@link #forgetLeavingMembers}). Does nothing when not clustered.
  */
 final class ClusterWatch {
 
   static final String MAP = "event-walker.bet-maker.watched";
   private static final String SEPARATOR = " ";
 
-  private ClusterWatch() {
+  /** Empty when not clustered. */
+  private final Optional<HazelcastInstance> hazelcast;
+
+  ClusterWatch(Vertx vertx) {
+    this.hazelcast = Clustering.hazelcast(vertx);
   }
 
-  private static Optional<HazelcastInstance> hazelcast(Vertx vertx) {
-    return Clustering.hazelcast(vertx);
-  }
-
-  /** Records that this member listens ({@code on}) or no longer listens to {@code address}; nothing when not clustered. */
-  static void watching(Vertx vertx, String address, boolean on) {
-    hazelcast(vertx).ifPresent(hz -> {
+  /** Records that this member listens ({@code on}) or no longer listens to {@code address}. */
+  void watching(String address, boolean on) {
+    hazelcast.ifPresent(hz -> {
       String key = hz.getCluster().getLocalMember().getUuid() + SEPARATOR + address;
       ReplicatedMap<String, Boolean> watched = hz.getReplicatedMap(MAP);
       if (on) {
@@ -45,15 +46,15 @@ final class ClusterWatch {
   }
 
   /** The bets' and players' addresses listened to on any member; empty when not clustered. */
-  static Optional<Set<String>> addresses(Vertx vertx) {
-    return hazelcast(vertx).map(hz -> hz.<String, Boolean>getReplicatedMap(MAP).keySet().stream()
+  Optional<Set<String>> addresses() {
+    return hazelcast.map(hz -> hz.<String, Boolean>getReplicatedMap(MAP).keySet().stream()
       .map(key -> key.substring(key.indexOf(SEPARATOR) + 1))
       .collect(Collectors.toSet()));
   }
 
   /** Removes the entries of members that leave the cluster (each member does it; removing twice is harmless). */
-  static void forgetLeavingMembers(Vertx vertx) {
-    hazelcast(vertx).ifPresent(hz -> hz.getCluster().addMembershipListener(new MembershipListener() {
+  void forgetLeavingMembers() {
+    hazelcast.ifPresent(hz -> hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
       }

@@ -10,7 +10,6 @@ import io.eventwalker.wire.EventIds;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -47,8 +46,8 @@ final class ConflictsApi {
   }
 
   private void list(RoutingContext ctx) {
-    vertx.eventBus().<JsonArray>request(Addresses.READY_CONFLICTS, "list", listOptions)
-      .onSuccess(reply -> Responses.json(ctx, 200, reply.body()))
+    ConflictsVerticle.list(vertx, listOptions)
+      .onSuccess(conflicts -> Responses.json(ctx, 200, conflicts))
       .onFailure(ctx::fail);
   }
 

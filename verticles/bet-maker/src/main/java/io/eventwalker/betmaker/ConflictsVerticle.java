@@ -1,6 +1,5 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.betmaker.BetMessages.AdoptState;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
 import io.eventwalker.betmaker.BetMessages.MarkConflicts;
@@ -32,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * bet-maker holds open, or by an operator ({@code POST /conflicts/{event_id}/resolve}, or
  * {@code java -jar event-walker.jar conflicts resolve EVENT_ID}): bet-maker asks line-provider for
  * the event's current state and adopts it whatever the versions, and, when it is final, settles
- * every PENDING bet of the event by it.
+ * every PENDING bet of the event by it ({@link Adoption}).
  */
 public final class ConflictsVerticle extends VerticleBase {
 
@@ -54,13 +54,32 @@ public final class ConflictsVerticle extends VerticleBase {
   private static final long METER_REFRESH_MS = 10_000;
 
   private final BetMakerConfig config;
+  private final SettlementPushes pushes;
   private Pool pool;
   private DeliveryOptions lineOptions;
   private DeliveryOptions settleOptions;
   private ConflictMeters meters;
+  private Adoption adoption;
 
-  ConflictsVerticle(BetMakerConfig config) {
+  /** {@code pushes}: what browsers are told after a resolution settles bets. */
+  ConflictsVerticle(BetMakerConfig config, SettlementPushes pushes) {
     this.config = config;
+    this.pushes = pushes;
+  }
+
+  /** Settlement's way to report disagreements here: {@link #mark} and {@link #confirm}, skipped when there is nothing to report. */
+  static Disagreements disagreements(Vertx vertx, DeliveryOptions options) {
+    return new Disagreements() {
+      @Override
+      public Future<Void> mark(List<EventState> reported) {
+        return reported.isEmpty() ? Future.succeededFuture() : ConflictsVerticle.mark(vertx, new MarkConflicts(reported, List.of()), options);
+      }
+
+      @Override
+      public Future<Void> confirm(Set<String> eventIds) {
+        return eventIds.isEmpty() ? Future.succeededFuture() : ConflictsVerticle.confirm(vertx, new ConfirmConflicts(eventIds), options);
+      }
+    };
   }
 
   /** Marks in conflict, where the database still shows one, the states that disagree with bet-maker's. */
@@ -78,12 +97,18 @@ public final class ConflictsVerticle extends VerticleBase {
     return vertx.eventBus().<Resolution>request(Addresses.CONFLICTS_RESOLVE, conflict, options).map(Message::body);
   }
 
+  /** The events in conflict, both sides' states and how to resolve each (for {@code GET /conflicts}). */
+  static Future<JsonArray> list(Vertx vertx, DeliveryOptions options) {
+    return vertx.eventBus().<JsonArray>request(Addresses.READY_CONFLICTS, "list", options).map(Message::body);
+  }
+
   @Override
   public Future<?> start() {
     pool = Databases.pool(vertx, config.database(), "bet-maker");
     lineOptions = LocalBus.options(config.http().requestTimeoutMs());
     settleOptions = LocalBus.options(config.settlement().timeoutMs());
     meters = new ConflictMeters(BetMeters.of(vertx).meters());
+    adoption = new Adoption(pool, new SettlementChunks(vertx, pool, config.settlement().chunk(), pushes));
     var bus = vertx.eventBus();
     bus.<MarkConflicts>localConsumer(Addresses.CONFLICTS_MARK, msg -> mark(msg.body())
       .onSuccess(msg::reply).onFailure(failure -> Failures.reply(msg, failure, LOG)));
@@ -179,8 +204,8 @@ public final class ConflictsVerticle extends VerticleBase {
 
   /**
    * Resolves the conflict on one event: asks line-provider for its current state, and makes it
-   * bet-maker's whatever the versions ({@code SettlementVerticle}'s adopt settles the event's
-   * PENDING bets when it is final). Refused (409) when the event is not in conflict, or when
+   * bet-maker's whatever the versions ({@link Adoption} settles the event's PENDING bets when it
+   * is final). Refused (409) when the event is not in conflict, or when
    * line-provider does not know it: then there is no state of line-provider's to settle by.
    */
   private Future<Resolution> resolve(ResolveConflict conflict) {
@@ -205,7 +230,7 @@ public final class ConflictsVerticle extends VerticleBase {
           + " and settled its bets; line-provider has it open (version " + theirs.version() + "): a settled event is never"
           + " opened for bets again. Enter the event's result at line-provider, then resolve to settle by it").exception());
       }
-      return SettlementVerticle.adopt(vertx, new AdoptState(theirs, conflict.operator()), settleOptions);
+      return adoption.adopt(theirs, conflict.operator());
     }).onSuccess(resolution -> {
       LOG.atWarn().addKeyValue("event_id", eventId).log("conflict on event {} resolved by {}: bet-maker's version {} ({}) replaced by"
           + " line-provider's version {} ({}); {} bets settled now, {} settled before (to review in conflict_resolutions)", eventId,

@@ -4,6 +4,7 @@ import io.eventwalker.platform.eventbus.LocalBus;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventwalker.betmaker.BetMessages.ApplyStates;
+import io.eventwalker.platform.http.Failures;
 import io.eventwalker.platform.json.StrictJson;
 import io.eventwalker.platform.messaging.RabbitConnector;
 import io.eventwalker.platform.tracing.Tracing;
@@ -17,8 +18,6 @@ import io.eventwalker.wire.EventState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,6 +138,10 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
     }
     applying
       .onSuccess(applied -> {
+        if (applied.waitsForEarlier()) {
+          vertx.setTimer(IN_ORDER_RETRY_MS, id -> apply(delivery, state, failures, attempt, arrived, span));
+          return;
+        }
         Instant changedAt = Topology.changedAt(delivery.properties());
         if (changedAt != null && state.status().isFinished() && applied.applied().contains(state)) {
           meters.settlementLatency(changedAt, Instant.now());
@@ -147,15 +150,11 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
         connector.ack(delivery).onComplete(acked -> Tracing.end(span, acked.cause()));
       })
       .onFailure(failure -> {
-        ReplyException reply = failure instanceof ReplyException r ? r : null;
-        int code = reply == null ? 0 : reply.failureCode();
-        if (code == SettlementVerticle.EARLIER_VERSION_PENDING) {
-          vertx.setTimer(IN_ORDER_RETRY_MS, id -> apply(delivery, state, failures, attempt, arrived, span));
-          return;
-        }
-        String why = reply != null && reply.failureType() == ReplyFailure.TIMEOUT ? "not applied within BM_SETTLE_TIMEOUT_MS"
-          : failure.getMessage();
-        if (code >= 400 && code < 500) {
+        // A time-out is not an outage: it will not go away by waiting (Failures would call it 503).
+        boolean timedOut = Failures.isTimeout(failure);
+        int status = timedOut ? 0 : Failures.exception(failure).problem().status();
+        String why = timedOut ? "not applied within BM_SETTLE_TIMEOUT_MS" : failure.getMessage();
+        if (status >= 400 && status < 500) {
           Tracing.end(span, failure);
           deadLetter(delivery, "refused", "refused by the database: " + why);
           return;
@@ -164,7 +163,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
           Tracing.end(span, failure);
           return; // its connection is gone: the broker redelivers the message on the new one
         }
-        boolean outage = reply != null && (code == 503 || reply.failureType() == ReplyFailure.NO_HANDLERS);
+        boolean outage = status == 503; // PostgreSQL unavailable, or settlement not there (yet)
         int lasting = outage ? failures : failures + 1;
         if (lasting >= poisonAttempts) {
           Tracing.end(span, failure);

@@ -77,7 +77,7 @@ final class LiveBridge {
   /** The bridge's router; {@code sockets} is the calling HTTP verticle's. */
   private static Router create(Vertx vertx, BridgeLimits limits, LiveSockets sockets, Owners owners) {
     SockJSHandlerOptions sockJs = BridgeTransports.options();
-    LiveListeners listeners = new LiveListeners(vertx);
+    LiveListeners listeners = LiveListeners.of(vertx);
     BetMeters meters = BetMeters.of(vertx);
     return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> {
       LiveSession session = new LiveSession(vertx, limits, sockets, listeners, owners, peer(socket), LiveSession.Dialect.SOCKJS);

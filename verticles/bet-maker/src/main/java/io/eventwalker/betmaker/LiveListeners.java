@@ -2,29 +2,43 @@ package io.eventwalker.betmaker;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
 
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * Per {@code bets.<bet_id>} and {@code players.<player_id>} address, the bridge sockets listening on
  * it (either bridge's), so that a settlement of many bets builds and publishes a push only for the
- * bets and players somebody watches. {@link LiveSession} reports each socket's own registrations
- * (an {@code unregister} for an address the socket never registered changes nothing, and a socket's
- * registrations end with it). Counts are shared by the process's bridge verticles, and, with several
- * bet-makers, the addresses listened to are shared by them ({@link ClusterWatch}).
+ * bets and players somebody watches ({@link SettlementPushes}). {@link LiveSession} reports each
+ * socket's own registrations (an {@code unregister} for an address the socket never registered
+ * changes nothing, and a socket's registrations end with it). One per Vert.x instance, kept in its
+ * local data, so the process's bridge verticles count together; with several bet-makers, the
+ * addresses listened to are shared by them ({@link ClusterWatch}).
  */
-final class LiveListeners {
+final class LiveListeners implements Shareable {
 
-  private static final String LISTENERS = "event-walker.live-bet-listeners";
+  private static final String OF = "event-walker.live-listeners";
 
-  private final Vertx vertx;
-  private final LocalMap<String, Integer> listeners;
+  private final ClusterWatch cluster;
+  private final Map<String, Integer> listeners = new ConcurrentHashMap<>();
 
-  LiveListeners(Vertx vertx) {
-    this.vertx = vertx;
-    this.listeners = vertx.sharedData().getLocalMap(LISTENERS);
+  private LiveListeners(ClusterWatch cluster) {
+    this.cluster = cluster;
+  }
+
+  /** The listeners of {@code vertx}'s bridges; the first call also starts forgetting what members that leave the cluster watched. */
+  static LiveListeners of(Vertx vertx) {
+    LocalMap<String, LiveListeners> held = vertx.sharedData().getLocalMap(OF);
+    return held.computeIfAbsent("bet-maker", name -> {
+      ClusterWatch cluster = new ClusterWatch(vertx);
+      cluster.forgetLeavingMembers();
+      return new LiveListeners(cluster);
+    });
   }
 
   /** A socket registered {@code address}. */
@@ -47,7 +61,7 @@ final class LiveListeners {
       int before = count == null ? 0 : count;
       int next = before + delta;
       if ((before == 0) != (next <= 0)) {
-        ClusterWatch.watching(vertx, address, next > 0);
+        cluster.watching(address, next > 0);
       }
       return next > 0 ? next : null;
     });
@@ -59,16 +73,16 @@ final class LiveListeners {
   }
 
   /** The players some bridge socket listens to (every settlement of their bets is pushed to them). */
-  static String[] watchedPlayers(Vertx vertx) {
-    return watchedAddresses(vertx).stream()
+  String[] watchedPlayers() {
+    return watchedAddresses().stream()
       .filter(address -> address.startsWith(Addresses.LIVE_PLAYER_PREFIX))
       .map(address -> address.substring(Addresses.LIVE_PLAYER_PREFIX.length()))
       .toArray(String[]::new);
   }
 
   /** The bets some bridge socket listens on (their settlement is pushed; nobody hears the others'). */
-  static UUID[] watchedBets(Vertx vertx) {
-    Set<String> addresses = watchedAddresses(vertx);
+  UUID[] watchedBets() {
+    Set<String> addresses = watchedAddresses();
     UUID[] bets = new UUID[addresses.size()];
     int n = 0;
     for (String address : addresses) {
@@ -82,16 +96,16 @@ final class LiveListeners {
         // only bets.<uuid> addresses are counted; the bridge permits no other
       }
     }
-    return java.util.Arrays.copyOf(bets, n);
+    return Arrays.copyOf(bets, n);
   }
 
-  /** Whether some bridge socket listens on an address now: on this instance, or on any when clustered. */
-  static Predicate<String> heard(Vertx vertx) {
-    return watchedAddresses(vertx)::contains;
+  /** Whether some bridge socket listens on an address now (as of this call): on this instance, or on any when clustered. */
+  Predicate<String> heard() {
+    return watchedAddresses()::contains;
   }
 
   /** The bets' and players' addresses some bridge socket listens on: this process's, or the cluster's. */
-  private static Set<String> watchedAddresses(Vertx vertx) {
-    return ClusterWatch.addresses(vertx).orElseGet(() -> vertx.sharedData().<String, Integer>getLocalMap(LISTENERS).keySet());
+  private Set<String> watchedAddresses() {
+    return cluster.addresses().orElseGet(() -> Set.copyOf(listeners.keySet()));
   }
 }

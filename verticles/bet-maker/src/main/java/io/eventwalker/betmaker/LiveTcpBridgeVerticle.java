@@ -38,12 +38,15 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
   static final String PORT_NAME = "bet-maker.tcp-bridge";
 
   private final BetMakerConfig config;
+  private final LiveListeners listeners;
   private NetServer server;
   private LiveSockets sockets;
   private BetMeters meters;
 
-  LiveTcpBridgeVerticle(BetMakerConfig config) {
+  /** {@code listeners}: the process's, counted with the SockJS bridge's. */
+  LiveTcpBridgeVerticle(BetMakerConfig config, LiveListeners listeners) {
     this.config = config;
+    this.listeners = listeners;
   }
 
   @Override
@@ -51,11 +54,10 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
     BridgeLimits limits = config.bridge().limits();
     meters = BetMeters.of(vertx);
     Owners owners = new Owners(vertx, Bearer.create(vertx, config.auth()), config.http().requestTimeoutMs());
-    LiveListeners listeners = new LiveListeners(vertx);
     sockets = new LiveSockets(vertx, limits);
     server = vertx.createNetServer(new NetServerOptions().setHost(config.http().host()).setPort(config.bridge().tcpPort())
       .setIdleTimeout(config.http().idleTimeoutS()));
-    server.connectHandler(socket -> connected(socket, limits, owners, listeners));
+    server.connectHandler(socket -> connected(socket, limits, owners));
     // Its port is in bet-maker's start-up banner (the one bound, also when 0 was configured).
     meters.meters().serving(config.http().host(), config.bridge().tcpPort()); // its vertx_net_server_* series are bet-maker's
     return server.listen()
@@ -70,7 +72,7 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private void connected(NetSocket socket, BridgeLimits limits, Owners owners, LiveListeners listeners) {
+  private void connected(NetSocket socket, BridgeLimits limits, Owners owners) {
     String client = LiveSockets.clientKey(socket.remoteAddress());
     TcpFrames[] frames = new TcpFrames[1];
     LiveSession session = new LiveSession(vertx, limits, sockets, listeners, owners, new LiveSession.Peer() {

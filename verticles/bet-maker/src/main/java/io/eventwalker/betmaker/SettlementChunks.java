@@ -6,46 +6,49 @@ import io.eventwalker.wire.EventStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * A finished event's PENDING bets, settled in chunks of {@code BM_SETTLE_CHUNK} bets, each chunk in
  * a transaction of its own (the first in the transaction that finished the event), one settler of
- * an event at a time; and, after each commit, what browsers are told of it.
+ * an event at a time; after each commit the settled are counted and browsers told
+ * ({@link SettlementPushes}).
  */
 final class SettlementChunks {
 
-  private final Vertx vertx;
   private final Pool pool;
   private final int chunkSize;
   private final BetMeters meters;
+  private final SettlementPushes pushes;
 
-  SettlementChunks(Vertx vertx, Pool pool, int chunkSize) {
-    this.vertx = vertx;
+  SettlementChunks(Vertx vertx, Pool pool, int chunkSize, SettlementPushes pushes) {
     this.meters = BetMeters.of(vertx);
     this.pool = pool;
     this.chunkSize = chunkSize;
+    this.pushes = pushes;
   }
 
-  /** Whether a chunk that settled {@code settled} bets may have left some: it took as many as it could. */
-  boolean mayHaveMore(int settled) {
-    return settled >= chunkSize;
+  /**
+   * After the transaction of an event's first chunk committed: tells what it applied and settled,
+   * then settles the rest; completes with how many bets were settled in all. {@code first.settled}
+   * stays 0 when the state did not finish the event: nothing more to settle.
+   */
+  Future<Integer> afterFirst(String eventId, List<EventState> applied, Chunk first) {
+    committed(applied, first);
+    return first.settled < chunkSize ? Future.succeededFuture(first.settled) : settleRest(eventId, first.lastSeq, first.settled);
   }
 
   /**
    * The chunks after the first, each in its own transaction, until no PENDING bet is left. A loop,
    * not a chain of futures: a chain would keep every chunk's bets reachable until the last one.
    */
-  Future<Integer> settleRest(String eventId, long afterSeq, int settledSoFar) {
+  private Future<Integer> settleRest(String eventId, long afterSeq, int settledSoFar) {
     Promise<Integer> done = Promise.promise();
     settleNext(eventId, afterSeq, settledSoFar, done);
     return done.future();
@@ -59,7 +62,7 @@ final class SettlementChunks {
         done.fail(settled.cause());
         return;
       }
-      push(List.of(), chunk);
+      committed(List.of(), chunk);
       int total = settledSoFar + settled.result();
       if (settled.result() < chunkSize) {
         done.complete(total);
@@ -69,17 +72,14 @@ final class SettlementChunks {
     });
   }
 
-  /** A watched bet as its settlement left it (the settlement returns no other). */
-  private record SettledBet(UUID betId, String playerId, String eventId, BetStatus status, BigDecimal payout) {
-  }
-
   /** What a chunk's transaction settled, told (pushed, counted) only once it is committed. */
   static final class Chunk {
-    private final List<SettledBet> watched = new ArrayList<>();
+    /** The watched bets among them (the settlement returns no other). */
+    private final List<SettlementPushes.SettledBet> watched = new ArrayList<>();
     private EventStatus result;
-    int settled;
+    private int settled;
     /** The highest seq the chunk took: the next chunk starts after it. */
-    long lastSeq;
+    private long lastSeq;
   }
 
   /**
@@ -93,7 +93,7 @@ final class SettlementChunks {
   Future<Integer> settleChunk(SqlConnection conn, String eventId, long afterSeq, Chunk chunk) {
     return conn.preparedQuery(BetQueries.LOCK_SETTLEMENT).execute(Tuple.of(eventId))
       .compose(locked -> conn.preparedQuery(BetQueries.SETTLE_CHUNK)
-        .execute(Tuple.of(eventId, chunkSize, LiveListeners.watchedBets(vertx), LiveListeners.watchedPlayers(vertx), afterSeq)))
+        .execute(Tuple.of(eventId, chunkSize, pushes.watchedBets(), pushes.watchedPlayers(), afterSeq)))
       .map(rows -> {
         for (Row row : rows) {
           chunk.settled = row.getInteger("settled");
@@ -101,7 +101,7 @@ final class SettlementChunks {
           chunk.lastSeq = lastSeq == null ? afterSeq : lastSeq;
           chunk.result = row.getString("result") == null ? null : EventStatus.valueOf(row.getString("result"));
           if (row.getUUID("bet_id") != null) {
-            chunk.watched.add(new SettledBet(row.getUUID("bet_id"), row.getString("player_id"), eventId, BetStatus.valueOf(row.getString("status")),
+            chunk.watched.add(new SettlementPushes.SettledBet(row.getUUID("bet_id"), row.getString("player_id"), eventId, BetStatus.valueOf(row.getString("status")),
               row.getBigDecimal("payout")));
           }
         }
@@ -109,30 +109,11 @@ final class SettlementChunks {
       });
   }
 
-  /** After a commit: tells browsers (through the SockJS bridge) what changed, settled bets only if watched; counts the settled. */
-  void push(List<EventState> applied, Chunk chunk) {
+  /** After a chunk's commit: counts what it settled, then tells browsers what changed ({@code applied}: the states it applied). */
+  private void committed(List<EventState> applied, Chunk chunk) {
     if (chunk.result != null) {
       meters.settled(chunk.result, chunk.settled);
     }
-    var bus = vertx.eventBus();
-    for (EventState state : applied) {
-      JsonObject json = state.toJson();
-      bus.publish(Addresses.LIVE_EVENT_PREFIX + state.eventId(), json);
-      bus.publish(Addresses.LIVE_OPEN_EVENTS, json);
-    }
-    var heard = LiveListeners.heard(vertx);
-    for (SettledBet bet : chunk.watched) {
-      JsonObject push = new JsonObject()
-        .put("bet_id", bet.betId().toString())
-        .put("event_id", bet.eventId())
-        .put("status", bet.status().name())
-        .put("payout", bet.payout());
-      // Only to addresses still heard, as the settlement only returns the watched ones.
-      for (String address : List.of(Addresses.LIVE_BET_PREFIX + bet.betId(), Addresses.LIVE_PLAYER_PREFIX + bet.playerId())) {
-        if (heard.test(address)) {
-          bus.publish(address, push);
-        }
-      }
-    }
+    pushes.committed(applied, chunk.watched);
   }
 }

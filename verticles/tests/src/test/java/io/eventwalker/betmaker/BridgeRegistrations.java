@@ -22,6 +22,6 @@ final class BridgeRegistrations {
   static void registerOwned(TestSystem system, BridgeClient client, String address, String token) {
     client.register(address, token);
     Await.until("bet-maker's bridge listening on " + address, Duration.ofSeconds(10),
-      () -> LiveListeners.heard(system.vertx).test(address));
+      () -> LiveListeners.of(system.vertx).heard().test(address));
   }
 }

@@ -70,16 +70,17 @@ class ClusteredInstancesTest {
 
     // A bet watched on the second member is one the first builds pushes for; the second leaving forgets it.
     UUID bet = UUID.randomUUID();
-    ClusterWatch.forgetLeavingMembers(first); // as BetMakerVerticle does at start-up
-    ClusterWatch.watching(second, "bets." + bet, true);
-    ClusterWatch.watching(second, "players.alice", true);
+    LiveListeners watched = LiveListeners.of(first); // as BetMakerVerticle does at start-up: also forgets members that leave
+    ClusterWatch secondWatch = new ClusterWatch(second);
+    secondWatch.watching("bets." + bet, true);
+    secondWatch.watching("players.alice", true);
     Await.until("the first member to know the watched bet", Duration.ofSeconds(10),
-      () -> Arrays.asList(LiveListeners.watchedBets(first)).contains(bet)
-        && Arrays.asList(LiveListeners.watchedPlayers(first)).contains("alice"));
-    assertThat(LiveListeners.heard(first).test("bets." + bet)).isTrue();
+      () -> Arrays.asList(watched.watchedBets()).contains(bet)
+        && Arrays.asList(watched.watchedPlayers()).contains("alice"));
+    assertThat(watched.heard().test("bets." + bet)).isTrue();
     members.remove(second);
     second.close().await(30, TimeUnit.SECONDS);
     Await.until("the first member to forget what the one that left watched", Duration.ofSeconds(30),
-      () -> LiveListeners.watchedBets(first).length == 0 && LiveListeners.watchedPlayers(first).length == 0);
+      () -> watched.watchedBets().length == 0 && watched.watchedPlayers().length == 0);
   }
 }
