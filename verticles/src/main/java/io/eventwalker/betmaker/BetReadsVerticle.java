@@ -12,6 +12,8 @@ import io.eventwalker.platform.dependencies.DependencyWatch;
 import io.eventwalker.platform.http.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -36,6 +38,16 @@ public final class BetReadsVerticle extends VerticleBase {
 
   BetReadsVerticle(BetMakerConfig config) {
     this.config = config;
+  }
+
+  /** One of the player's bets, or null when the player has no such bet. */
+  static Future<Bet> get(Vertx vertx, GetBet bet, DeliveryOptions options) {
+    return vertx.eventBus().<Bet>request(Addresses.BETS_GET, bet, options).map(Message::body);
+  }
+
+  /** A page of the player's bets, newest first. */
+  static Future<BetPage> list(Vertx vertx, ListBets bets, DeliveryOptions options) {
+    return vertx.eventBus().<BetPage>request(Addresses.BETS_LIST, bets, options).map(Message::body);
   }
 
   @Override
