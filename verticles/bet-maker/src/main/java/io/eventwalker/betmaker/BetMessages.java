@@ -29,10 +29,13 @@ public final class BetMessages {
   }
 
   /**
-   * What became of a {@link PlaceBets}. Only {@link Placed} stored the bets, and only
-   * {@link OutcomeUnknown} may have: every other outcome stored nothing, and never will.
+   * What became of a {@link PlaceBets} (placement answers the first four) or, with an
+   * {@code Idempotency-Key}, of the request ({@link IdempotentPlacement}). Only {@link Placed}
+   * stored the bets (a replayed 201 did, the first time), and only {@link OutcomeUnknown} may have:
+   * every other outcome stored nothing, and never will. HTTP: {@link PlacementAnswers}.
    */
-  public sealed interface Placement permits Placed, Refused, NotStored, OutcomeUnknown {
+  public sealed interface Placement permits Placed, Refused, NotStored, OutcomeUnknown, IdempotentPlacement.Replayed,
+    IdempotentPlacement.KeyInFlight, IdempotentPlacement.KeyReused, IdempotentPlacement.KeyUnconfirmed {
   }
 
   /** Stored: the bets as stored, in the order asked. */

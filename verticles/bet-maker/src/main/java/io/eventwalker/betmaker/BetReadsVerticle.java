@@ -45,6 +45,16 @@ public final class BetReadsVerticle extends VerticleBase {
     return vertx.eventBus().<EventIds>request(Addresses.EVENTS_PENDING, page, options).map(Message::body);
   }
 
+  /** One of the player's bets, or null when the player has no such bet. */
+  static Future<Bet> get(Vertx vertx, GetBet bet, DeliveryOptions options) {
+    return vertx.eventBus().<Bet>request(Addresses.BETS_GET, bet, options).map(Message::body);
+  }
+
+  /** A page of the player's bets, newest first. */
+  static Future<BetPage> list(Vertx vertx, ListBets bets, DeliveryOptions options) {
+    return vertx.eventBus().<BetPage>request(Addresses.BETS_LIST, bets, options).map(Message::body);
+  }
+
   @Override
   public Future<?> start() {
     pool = Databases.pool(vertx, config.database(), "bet-maker");

@@ -3,18 +3,13 @@ package io.eventwalker.betmaker;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.auth.Identity;
 import io.eventwalker.platform.auth.Bearer;
-import io.eventwalker.betmaker.BetMessages.OutcomeUnknown;
-import io.eventwalker.betmaker.BetMessages.Placed;
 import io.eventwalker.betmaker.BetMessages.Placement;
-import io.eventwalker.platform.http.Failures;
-import io.eventwalker.betmaker.BetMessages.BetPage;
 import io.eventwalker.betmaker.BetMessages.ClaimKey;
 import io.eventwalker.wire.EventPage;
 import io.eventwalker.betmaker.BetMessages.GetBet;
 import io.eventwalker.betmaker.BetMessages.ListBets;
 import io.eventwalker.betmaker.BetMessages.OpenEvents;
 import io.eventwalker.betmaker.BetMessages.PlaceBets;
-import io.eventwalker.betmaker.BetMessages.ReleaseKey;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.RateLimiter;
 import io.eventwalker.platform.tracing.Tracing;
@@ -39,10 +34,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +45,6 @@ public final class BetsApiVerticle extends VerticleBase {
 
   private static final Set<String> LIST_BETS_PARAMS = Set.of("status", "event_id", "limit", "cursor");
   private static final Set<String> LIST_EVENTS_PARAMS = Set.of("limit", "cursor");
-  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
   private static final Pattern BET_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final int DEFAULT_BETS_PAGE = 100;
   private static final int MAX_PAGE = 1000;
@@ -70,6 +60,7 @@ public final class BetsApiVerticle extends VerticleBase {
   private Bearer bearer;
   private LiveSockets sockets;
   private BetMeters meters;
+  private IdempotentPlacement idempotency;
 
   /** {@code rateLimiter}, {@code concurrency}: shared by every instance, so the limits are per process, not per event loop. */
   BetsApiVerticle(BetMakerConfig config, RateLimiter rateLimiter, ConcurrencyLimit concurrency) {
@@ -86,6 +77,7 @@ public final class BetsApiVerticle extends VerticleBase {
   public Future<?> start() {
     bearer = Bearer.create(vertx, config.auth());
     meters = BetMeters.of(vertx);
+    idempotency = new IdempotentPlacement(vertx, config);
     Readiness readiness = new Readiness(vertx, Map.of(
       "postgres", List.of(Addresses.READY_POSTGRES),
       "redis", List.of(Addresses.READY_REDIS),
@@ -123,14 +115,13 @@ public final class BetsApiVerticle extends VerticleBase {
 
   // ---- POST /bet ----
 
+  /** Parse and validate, then placement wrapped in the key's rules, then the answer ({@link PlacementAnswers}). */
   private void placeBets(RoutingContext ctx) {
     String player = player(ctx);
     String key = ctx.request().getHeader("Idempotency-Key");
     Batch<BetRequest> batch;
     try {
-      if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
-        throw new ValidationException("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
-      }
+      IdempotentPlacement.check(key);
       batch = BetRequest.parse(Responses.jsonBody(ctx), maxSumBet);
     } catch (ValidationException e) {
       meters.refused("invalid");
@@ -138,85 +129,9 @@ public final class BetsApiVerticle extends VerticleBase {
       return;
     }
     long deadline = System.currentTimeMillis() + placeTimeoutMs;
-    ClaimKey claim = key == null ? null
-      : new ClaimKey(player, key, requestHash(ctx.body().buffer()), UUID.randomUUID(), claimLeaseMillis());
-    Future<Boolean> proceed = claim == null ? Future.succeededFuture(true) : claim(ctx, claim);
-    proceed.onSuccess(go -> {
-      if (go) {
-        place(player, batch, claim, deadline)
-          .recover(failure -> Future.succeededFuture(BetResponses.unanswered(failure)))
-          .onSuccess(outcome -> {
-            meters.placement(outcome);
-            if (outcome instanceof Placed placed) {
-              List<Bet> bets = placed.bets();
-              if (batch.single()) {
-                ctx.response().putHeader("Location", BetResponses.location(bets.get(0).betId().toString()));
-              }
-              ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-                .end(BetResponses.created(bets, batch.single()));
-              return;
-            }
-            Problem problem = BetResponses.problem(outcome, batch.single());
-            if (claim == null || outcome instanceof OutcomeUnknown) {
-              ctx.fail(problem.exception());
-              return;
-            }
-            // Nothing was stored: the key is free for a fresh attempt, once released, before the answer (a retry
-            // right after it must not find the key still claimed). A release that fails leaves a claim whose lease lapses.
-            IdempotencyKeysVerticle.release(vertx, new ReleaseKey(player, claim.key(), claim.token()), requestOptions)
-              .onComplete(released -> ctx.fail(problem.exception()));
-          });
-      }
-    }).onFailure(failure -> ctx.fail(unclaimed(failure)));
-  }
-
-  /**
-   * A claim of an {@code Idempotency-Key} that failed. One that got no answer in time may still be
-   * written (the claim is a write): that is not a 503, which would say nothing was stored, but an
-   * unknown outcome, and the retry with the same key learns the truth.
-   */
-  private Throwable unclaimed(Throwable failure) {
-    if (!Failures.isTimeout(failure)) {
-      return failure;
-    }
-    return Problem.outcomeUnknown("bet-maker did not learn in time whether this Idempotency-Key was claimed; no bet was placed,"
-      + " but the key may stay claimed for up to " + (claimLeaseMillis() / 1000) + " s: retry with the same Idempotency-Key and"
-      + " body to learn which (409: wait and retry)").exception();
-  }
-
-  /**
-   * How long a claimed key stays this request's before a retry may take it over: longer than the
-   * placement may run and commit. (A takeover never races a commit in any case: completing a key
-   * checks the claim and holds its row until the commit.)
-   */
-  private long claimLeaseMillis() {
-    return placeTimeoutMs + commitTimeoutMs + 1_000;
-  }
-
-  /** Completes with true when this request owns the key; otherwise answers the request itself. */
-  private Future<Boolean> claim(RoutingContext ctx, ClaimKey claim) {
-    return IdempotencyKeysVerticle.claim(vertx, claim, requestOptions).map(outcome -> {
-      switch (outcome.outcome()) {
-        case CLAIMED:
-          return true;
-        case REPLAY:
-          // The first answer again, headers included: a single bet's 201 said where the bet is.
-          BetResponses.replayedLocation(outcome.status(), outcome.body())
-            .ifPresent(location -> ctx.response().putHeader("Location", location));
-          ctx.response().setStatusCode(outcome.status())
-            .putHeader("Content-Type", "application/json")
-            .putHeader("Idempotent-Replayed", "true")
-            .end(outcome.body());
-          return false;
-        case IN_FLIGHT:
-          ctx.response().putHeader("Retry-After", "1");
-          Problems.write(ctx, Problem.of(409, "a request with this Idempotency-Key is still in progress; retry later"));
-          return false;
-        default:
-          Problems.write(ctx, Problem.of(422, "this Idempotency-Key was already used with a different request"));
-          return false;
-      }
-    });
+    idempotency.place(player, key, ctx.body().buffer(), claim -> place(player, batch, claim, deadline))
+      .onSuccess(outcome -> PlacementAnswers.send(ctx, outcome, batch.single()))
+      .onFailure(ctx::fail);
   }
 
   /**
@@ -226,26 +141,15 @@ public final class BetsApiVerticle extends VerticleBase {
    */
   private Future<Placement> place(String player, Batch<BetRequest> batch, ClaimKey claim, long deadline) {
     long wait = Math.max(0, deadline - System.currentTimeMillis()) + commitTimeoutMs + 1_000;
-    return PlacementVerticle.place(vertx, new PlaceBets(player, batch.items(), batch.single(), claim, deadline, Tracing.current(vertx)), wait);
+    return PlacementVerticle.place(vertx, new PlaceBets(player, batch.items(), batch.single(), claim, deadline, Tracing.current(vertx)), wait)
+      .recover(failure -> Future.succeededFuture(PlacementAnswers.unanswered(failure)))
+      .onSuccess(meters::placement);
   }
 
   /** The player of the request's token (verified by {@link Bearer#required} before any bet route). */
   private static String player(RoutingContext ctx) {
     Identity identity = ctx.get(Bearer.IDENTITY);
     return identity.subject();
-  }
-
-  private static String requestHash(Buffer body) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update("POST /bet\n".getBytes(StandardCharsets.UTF_8));
-      if (body != null) {
-        digest.update(body.getBytes());
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
   }
 
   // ---- GET /bets, GET /bet/{bet_id} ----
@@ -260,9 +164,8 @@ public final class BetsApiVerticle extends VerticleBase {
     if (!query.acceptedBy(ctx)) {
       return;
     }
-    vertx.eventBus().<BetPage>request(Addresses.BETS_LIST, new ListBets(player(ctx), status, eventId, before, limit), requestOptions)
-      .onSuccess(reply -> {
-        BetPage page = reply.body();
+    BetReadsVerticle.list(vertx, new ListBets(player(ctx), status, eventId, before, limit), requestOptions)
+      .onSuccess(page -> {
         if (page.nextBefore() != null) {
           ctx.response().putHeader("Next-Cursor", QueryParams.encodeCursor(String.valueOf(page.nextBefore())));
         }
@@ -277,12 +180,12 @@ public final class BetsApiVerticle extends VerticleBase {
       ctx.fail(400, new ValidationException("bet_id", "must be a UUID"));
       return;
     }
-    vertx.eventBus().<Bet>request(Addresses.BETS_GET, new GetBet(player(ctx), UUID.fromString(raw)), requestOptions)
-      .onSuccess(reply -> {
-        if (reply.body() == null) {
+    BetReadsVerticle.get(vertx, new GetBet(player(ctx), UUID.fromString(raw)), requestOptions)
+      .onSuccess(bet -> {
+        if (bet == null) {
           Problems.write(ctx, Problem.of(404, "no bet " + raw));
         } else {
-          Responses.json(ctx, 200, BetResponses.bet(reply.body()));
+          Responses.json(ctx, 200, BetResponses.bet(bet));
         }
       })
       .onFailure(ctx::fail);
@@ -315,9 +218,8 @@ public final class BetsApiVerticle extends VerticleBase {
     if (!query.acceptedBy(ctx)) {
       return;
     }
-    vertx.eventBus().<EventPage>request(Addresses.LINE_OPEN_EVENTS, new OpenEvents(after, limit), requestOptions)
-      .onSuccess(reply -> {
-        EventPage page = reply.body();
+    LineProviderClientVerticle.openEvents(vertx, new OpenEvents(after, limit), requestOptions)
+      .onSuccess(page -> {
         if (page.nextAfter() != null) {
           ctx.response().putHeader("Next-Cursor", QueryParams.encodeCursor(page.nextAfter()));
         }

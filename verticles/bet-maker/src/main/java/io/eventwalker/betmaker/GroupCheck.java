@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.BetMessages.ConfirmConflicts;
 import io.eventwalker.betmaker.BetMessages.MarkConflicts;
 import io.eventwalker.wire.EventState;
@@ -43,6 +44,19 @@ record GroupCheck(List<EventState> newer, List<EventState> disagree, Set<String>
   /** Whether line-provider and bet-maker disagree about an event (marked, or to ask about again). */
   boolean regressed() {
     return !disagree.isEmpty() || !older.isEmpty();
+  }
+
+  /** Whether the group may commit: bet-maker holds every event at line-provider's state or a newer one. */
+  boolean commits() {
+    return newer.isEmpty() && !regressed();
+  }
+
+  /**
+   * What to do before the group is written again: apply the newer states (a result settles its
+   * event at once) or, when there are none, look into what disagrees.
+   */
+  Future<?> catchUp(Vertx vertx, DeliveryOptions options) {
+    return newer.isEmpty() ? lookInto(vertx, options) : SettlementVerticle.apply(vertx, new ApplyStates(newer, false, false), options);
   }
 
   /** Marks what disagrees in conflict, and asks line-provider again about the older. */

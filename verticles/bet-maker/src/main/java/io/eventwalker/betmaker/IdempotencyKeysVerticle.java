@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Idempotency keys of {@code POST /bet} ({@code Idempotency-Key}): claimed by a request before its
- * bets are placed, completed with the answer in the same transaction as the bets (by placement,
- * {@code BetQueries.COMPLETE_KEYS}), released when nothing was stored, replayed afterwards, and
- * purged after {@code BM_IDEMPOTENCY_RETENTION_S}.
+ * The store of {@code POST /bet}'s {@code Idempotency-Key}s, for {@link IdempotentPlacement} (which
+ * holds the rules): a key is claimed by a request before its bets are placed, completed with the
+ * answer in the same transaction as the bets ({@link IdempotentPlacement#complete}), released when
+ * nothing was stored, replayed afterwards, and purged after {@code BM_IDEMPOTENCY_RETENTION_S}.
  */
 public final class IdempotencyKeysVerticle extends VerticleBase {
 

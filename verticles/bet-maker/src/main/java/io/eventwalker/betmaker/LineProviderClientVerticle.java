@@ -66,8 +66,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
   private BetMeters meters;
   private final Map<String, Promise<LineReply>> pending = new HashMap<>();
   private final Map<OpenEvents, Future<EventPage>> openEventsInFlight = new HashMap<>();
-  private List<Waiter> subscribeQueue = new ArrayList<>();
-  private int batchesInFlight;
+  private GroupQueue<Waiter> subscribeQueue;
   /** Events subscribed to from this process (bounded; forgetting one only means subscribing again). */
   private final Set<String> subscribed = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>(1024, 0.75f, true) {
     @Override
@@ -93,10 +92,17 @@ public final class LineProviderClientVerticle extends VerticleBase {
     return vertx.eventBus().<EventStates>request(Addresses.LINE_SUBSCRIBE, events, options).map(Message::body);
   }
 
+  /** A page of the events open for bets now, as line-provider answers {@code get_events}. */
+  static Future<EventPage> openEvents(Vertx vertx, OpenEvents page, DeliveryOptions options) {
+    return vertx.eventBus().<EventPage>request(Addresses.LINE_OPEN_EVENTS, page, options).map(Message::body);
+  }
+
   @Override
   public Future<?> start() {
     meters = BetMeters.of(vertx);
     connector = new RabbitConnector(vertx, config.rabbit(), "bet-maker-line-client", meters.meters(), this::declare);
+    // Every waiter goes in the next batch, however many: its asks are split into requests of at most LineRequest.MAX_IDS.
+    subscribeQueue = new GroupQueue<>(maxInFlight, Integer.MAX_VALUE, waiter -> 1, waiter -> null, (waiter, now) -> true, this::sendBatch);
     var bus = vertx.eventBus();
     bus.<OpenEvents>localConsumer(Addresses.LINE_OPEN_EVENTS, this::openEvents);
     bus.<Subscribe>localConsumer(Addresses.LINE_SUBSCRIBE, this::subscribe);
@@ -134,24 +140,19 @@ public final class LineProviderClientVerticle extends VerticleBase {
   // ---- current states, batched ----
 
   /**
-   * The current states of events, asked in batches: callers arriving while {@link #maxInFlight}
-   * batches are out queue for the next one. The first ask about an event (in this process)
+   * The current states of events, asked in batches ({@link GroupQueue}): callers arriving while
+   * {@link #maxInFlight} batches are out queue for the next one. The first ask about an event (in this process)
    * subscribes to it; later ones only read its state ({@code get_states}), which line-provider
    * answers without touching Redis. Catch-up re-subscribes every event with pending bets, so a
    * subscription lost with Redis comes back.
    */
   private void subscribe(Message<Subscribe> msg) {
     Promise<EventStates> promise = Promise.promise();
-    subscribeQueue.add(new Waiter(new LinkedHashSet<>(msg.body().eventIds()), msg.body().renew(), msg.body().traceparent(), promise));
     promise.future().onSuccess(msg::reply).onFailure(failure -> fail(msg, failure));
-    if (batchesInFlight < maxInFlight) {
-      sendBatch();
-    }
+    subscribeQueue.add(new Waiter(new LinkedHashSet<>(msg.body().eventIds()), msg.body().renew(), msg.body().traceparent(), promise));
   }
 
-  private void sendBatch() {
-    List<Waiter> batch = subscribeQueue;
-    subscribeQueue = new ArrayList<>();
+  private Future<?> sendBatch(List<Waiter> batch) {
     List<String> fresh = new ArrayList<>();
     List<String> known = new ArrayList<>();
     Set<String> all = new LinkedHashSet<>();
@@ -176,9 +177,7 @@ public final class LineProviderClientVerticle extends VerticleBase {
     for (int from = 0; from < known.size(); from += LineRequest.MAX_IDS) {
       chunks.add(request(LineRequest.getStates(known.subList(from, Math.min(known.size(), from + LineRequest.MAX_IDS))), traceparent));
     }
-    batchesInFlight++;
-    Future.all(chunks).onComplete(done -> {
-      batchesInFlight--;
+    return Future.all(chunks).onComplete(done -> {
       if (done.failed()) {
         batch.forEach(waiter -> waiter.promise().fail(done.cause()));
       } else {
@@ -198,9 +197,6 @@ public final class LineProviderClientVerticle extends VerticleBase {
           }
           waiter.promise().complete(new EventStates(mine, missing));
         }
-      }
-      if (!subscribeQueue.isEmpty() && batchesInFlight < maxInFlight) {
-        sendBatch();
       }
     });
   }
@@ -274,13 +270,13 @@ public final class LineProviderClientVerticle extends VerticleBase {
     }
   }
 
-  private static io.eventwalker.platform.http.ProblemException unavailable(String detail) {
+  private static ProblemException unavailable(String detail) {
     return Problem.of(503, detail).exception();
   }
 
+  /** Every failure of a request to line-provider is a problem of its own ({@link #unavailable}, or line-provider's answer). */
   private static void fail(Message<?> msg, Throwable failure) {
-    Failures.reply(msg, failure instanceof ProblemException problem ? problem.problem()
-      : Problem.of(503, "line-provider unreachable: " + failure.getMessage()));
+    Failures.reply(msg, failure, LOG);
   }
 
 }
