@@ -3,7 +3,7 @@ package io.eventwalker.launcher;
 import io.eventwalker.betmaker.BetMakerVerticle;
 import io.eventwalker.lineprovider.LineProviderVerticle;
 import io.eventwalker.platform.cluster.ClusterConfig;
-import io.eventwalker.platform.metrics.VertxRuntime;
+import io.eventwalker.platform.runtime.VertxRuntime;
 import io.eventwalker.platform.tracing.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Deployable;
