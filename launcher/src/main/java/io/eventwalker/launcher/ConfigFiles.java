@@ -1,5 +1,6 @@
 package io.eventwalker.launcher;
 
+import io.eventwalker.platform.runtime.ProcessConfig;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Map;
 
 /**
  * A service's configuration: {@code conf/<service>.json} — from {@code --conf-dir} (or the
@@ -46,6 +48,24 @@ final class ConfigFiles {
         .setConfig(new JsonObject().put("raw-data", true).put("keys", new JsonArray(new ArrayList<>(file.fieldNames())))));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig().onComplete(done -> retriever.close());
+  }
+
+  /**
+   * The process's settings ({@code conf/process.json}: {@code DIR/process.json} when
+   * {@code --conf-dir DIR} holds one, otherwise the jar's), then the environment variables named
+   * like its keys, read at once: they are needed before Vert.x starts. A variable set to blanks
+   * counts as unset (these have always been read so).
+   */
+  static JsonObject process(String confDir, Map<String, String> env) {
+    boolean inDir = confDir != null && Files.isReadable(Path.of(confDir).toAbsolutePath().resolve(ProcessConfig.NAME + ".json"));
+    JsonObject settings = read(ProcessConfig.NAME, inDir ? confDir : null);
+    for (String key : settings.fieldNames()) {
+      String value = env.get(key);
+      if (value != null && !value.isBlank()) {
+        settings.put(key, value);
+      }
+    }
+    return settings;
   }
 
   static JsonObject read(String service, String confDir) {

@@ -3,7 +3,8 @@ package io.eventwalker.launcher;
 import io.eventwalker.betmaker.BetMakerVerticle;
 import io.eventwalker.lineprovider.LineProviderVerticle;
 import io.eventwalker.platform.cluster.ClusterConfig;
-import io.eventwalker.platform.metrics.VertxRuntime;
+import io.eventwalker.platform.runtime.ProcessConfig;
+import io.eventwalker.platform.runtime.VertxRuntime;
 import io.eventwalker.platform.tracing.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Deployable;
@@ -27,9 +28,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code line-provider}, {@code bet-maker}, {@code all}: runs the service(s) in this process until
- * SIGTERM ({@link Stopping}). Process settings come from the environment ({@code SHUTDOWN_GRACE_MS},
- * {@code EVENT_LOOPS}, {@code CLUSTER_*}, {@code OTEL_*}); a malformed one stops it at once with
- * status 2, naming it. Start-up has no deadline of its own: a dependency that does not answer is
+ * SIGTERM ({@link Stopping}). The process's settings ({@code SHUTDOWN_GRACE_MS}, {@code EVENT_LOOPS},
+ * {@code CLUSTER_*}: {@link ProcessConfig}, {@code conf/process.json} and the environment) and
+ * tracing's ({@code OTEL_*}, the environment) are read first; a malformed one stops it at once
+ * with status 2, naming it. Start-up has no deadline of its own: a dependency that does not answer is
  * waited for (and said so in the log and on {@code /ready}), every other step is bounded.
  */
 @Command(sortOptions = false)
@@ -39,7 +41,6 @@ final class ServeCommand implements Callable<Integer> {
   private static final Map<String, Supplier<Deployable>> SERVICES = Map.of(
     "line-provider", LineProviderVerticle::new,
     "bet-maker", BetMakerVerticle::new);
-  private static final long DEFAULT_GRACE_MS = 10_000;
 
   private final List<String> services;
   private final PrintStream err;
@@ -55,17 +56,16 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    long graceMs;
-    int eventLoops;
-    Optional<ClusterConfig> cluster;
+    ProcessConfig process;
     try {
-      graceMs = shutdownGraceMs(System.getenv("SHUTDOWN_GRACE_MS"));
-      eventLoops = eventLoops(System.getenv("EVENT_LOOPS"));
-      cluster = ClusterConfig.from(System.getenv());
+      process = ProcessConfig.read(ConfigFiles.process(common.confDir, System.getenv()));
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println(e.getMessage());
       return 2;
     }
+    long graceMs = process.graceMs();
+    int eventLoops = process.eventLoops();
+    Optional<ClusterConfig> cluster = process.cluster();
     if (cluster.isPresent() && services.size() != 1) {
       err.println("a clustered instance runs one service: name line-provider or bet-maker (CLUSTER_* is set)");
       return 2;
@@ -104,27 +104,5 @@ final class ServeCommand implements Callable<Integer> {
     }
     Future.all(deployments).onFailure(failure -> stopping.failed());
     return stopping.exitStatus();
-  }
-
-  /** {@code SHUTDOWN_GRACE_MS}: how long a stop waits for the work in hand, 0 to 10 minutes, 10 s by default. */
-  static long shutdownGraceMs(String value) {
-    if (value == null || value.isBlank()) {
-      return DEFAULT_GRACE_MS;
-    }
-    if (!value.matches("[0-9]{1,6}") || Long.parseLong(value) > 600_000) {
-      throw new IllegalArgumentException("SHUTDOWN_GRACE_MS must be a number of milliseconds from 0 to 600000, got " + value);
-    }
-    return Long.parseLong(value);
-  }
-
-  /** {@code EVENT_LOOPS}: Vert.x event-loop threads, 1 to 999 (default, 0: twice the cores). */
-  static int eventLoops(String value) {
-    if (value == null || value.isBlank()) {
-      return 0;
-    }
-    if (!value.matches("[1-9][0-9]{0,2}")) {
-      throw new IllegalArgumentException("EVENT_LOOPS must be a whole number from 1 to 999, got " + value);
-    }
-    return Integer.parseInt(value);
   }
 }

@@ -1,11 +1,14 @@
 package io.eventwalker.launcher;
 
+import io.eventwalker.platform.runtime.ProcessConfig;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,13 +47,43 @@ class MainConfigTest {
 
   @Test
   void theShutdownGraceIsMillisecondsUpToTenMinutes() {
-    assertThat(ServeCommand.shutdownGraceMs(null)).isEqualTo(10_000);
-    assertThat(ServeCommand.shutdownGraceMs("")).isEqualTo(10_000);
-    assertThat(ServeCommand.shutdownGraceMs("0")).isZero();
-    assertThat(ServeCommand.shutdownGraceMs("15000")).isEqualTo(15_000);
+    assertThat(graceMs(null)).isEqualTo(10_000);
+    assertThat(graceMs("")).isEqualTo(10_000);
+    assertThat(graceMs("0")).isZero();
+    assertThat(graceMs("15000")).isEqualTo(15_000);
     for (String bad : new String[] {"-1", "1.5", "10s", "600001", "99999999999", " 5"}) {
-      assertThatThrownBy(() -> ServeCommand.shutdownGraceMs(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> graceMs(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SHUTDOWN_GRACE_MS");
     }
+  }
+
+  @Test
+  void theEventLoopsAreVertxsOwnUnlessSetFrom1To999() {
+    assertThat(process(Map.of()).eventLoops()).as("Vert.x's default").isZero();
+    assertThat(process(Map.of("EVENT_LOOPS", "4")).eventLoops()).isEqualTo(4);
+    for (String bad : new String[] {"0", "1000", "two"}) {
+      assertThatThrownBy(() -> process(Map.of("EVENT_LOOPS", bad))).as(bad).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("EVENT_LOOPS");
+    }
+  }
+
+  @Test
+  void theProcessSettingsComeFromTheConfigurationDirectoryWhenItHasThem(@TempDir Path dir) throws Exception {
+    assertThat(ProcessConfig.read(ConfigFiles.process(dir.toString(), Map.of())).graceMs()).as("the jar's, when DIR has none")
+      .isEqualTo(10_000);
+    Files.writeString(dir.resolve("process.json"), ConfigFiles.read("process", null).put("SHUTDOWN_GRACE_MS", 3000).encode());
+    assertThat(ProcessConfig.read(ConfigFiles.process(dir.toString(), Map.of())).graceMs()).isEqualTo(3000);
+    assertThat(ProcessConfig.read(ConfigFiles.process(dir.toString(), Map.of("SHUTDOWN_GRACE_MS", "4000"))).graceMs())
+      .as("the environment on top").isEqualTo(4000);
+  }
+
+  private static long graceMs(String value) {
+    Map<String, String> env = new HashMap<>();
+    env.put("SHUTDOWN_GRACE_MS", value);
+    return process(env).graceMs();
+  }
+
+  private static ProcessConfig process(Map<String, String> env) {
+    return ProcessConfig.read(ConfigFiles.process(null, env));
   }
 }

@@ -25,7 +25,6 @@ import io.eventwalker.wire.LineRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -190,13 +189,14 @@ public final class RequestsConsumerVerticle extends VerticleBase {
         : bus.request(Addresses.SUBSCRIPTIONS_ADD, recorded.body(), busOptions).map(added -> added.body()));
   }
 
+  /** The problem of {@code failure} ({@link Failures#problem}) as a reply; one without a problem is unexpected: logged, 503. */
   private static LineReply failureReply(Throwable failure) {
-    if (failure instanceof ReplyException) {
-      Problem problem = Failures.problem(failure);
-      return LineReply.error(problem.status(), problem.detail());
+    Problem problem = Failures.problem(failure);
+    if (problem == null) {
+      LOG.warn("request failed: {}", failure.getMessage());
+      problem = Problem.of(503, "line-provider could not answer: " + failure.getMessage());
     }
-    LOG.warn("request failed: {}", failure.getMessage());
-    return LineReply.error(503, "line-provider could not answer: " + failure.getMessage());
+    return LineReply.error(problem.status(), problem.detail());
   }
 
 }

@@ -1,12 +1,8 @@
 package io.eventwalker.platform;
 
-import io.eventwalker.platform.http.ConcurrencyLimit;
-import io.eventwalker.platform.http.Problem;
-import io.eventwalker.platform.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,8 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The way out of a running process (SIGTERM), in two phases, bounded by the grace period in all:
  * <ol>
  *   <li>HTTP: from the first moment {@code /ready} answers 503, and so does every new request, with
- *   {@code Retry-After} and {@code Connection: close} ({@link #admit}); the requests already taken
- *   are answered (they are the ones each service's {@link ConcurrencyLimit} counts);</li>
+ *   {@code Retry-After} and {@code Connection: close} (the first handler of every router,
+ *   {@code http.Draining}); the requests already taken are answered (the ones each service
+ *   counts, {@link #counting});</li>
  *   <li>work: each consumer of RabbitMQ stops taking messages and waits for the ones it holds to be
  *   done and acknowledged ({@link Drain}).</li>
  * </ol>
@@ -36,6 +33,11 @@ public final class Lifecycle {
     Future<?> drain(long deadlineMillis);
   }
 
+  /** A count of the requests a service works on (its concurrency limit). */
+  public interface Requests {
+    int inFlight();
+  }
+
   /** At least this long new requests are answered 503 before the work is drained and Vert.x closed. */
   static final long REFUSING_MS = 500;
   private static final long POLL_MS = 20;
@@ -44,7 +46,7 @@ public final class Lifecycle {
 
   private final List<Drain> drains = new CopyOnWriteArrayList<>();
   /** The services' counts of the requests they work on. */
-  private final List<ConcurrencyLimit> requests = new CopyOnWriteArrayList<>();
+  private final List<Requests> requests = new CopyOnWriteArrayList<>();
   private volatile boolean draining;
 
   private Lifecycle() {
@@ -59,18 +61,8 @@ public final class Lifecycle {
     return draining;
   }
 
-  /** The first handler of every router: once draining, answers a request 503 at once ({@code /ready} answers its own 503). */
-  public void admit(RoutingContext ctx) {
-    if (draining && !ctx.request().path().equals("/ready")) {
-      ctx.response().putHeader("Connection", "close").putHeader("Retry-After", "1");
-      Problems.write(ctx, Problem.of(503, "the service is shutting down; nothing was done; try again"));
-      return;
-    }
-    ctx.next();
-  }
-
   /** A service's count of the requests it works on: a drain waits until they are answered. */
-  public void counting(ConcurrencyLimit limit) {
+  public void counting(Requests limit) {
     requests.add(limit);
   }
 

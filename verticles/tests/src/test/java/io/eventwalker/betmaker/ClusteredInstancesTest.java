@@ -3,7 +3,7 @@ package io.eventwalker.betmaker;
 import io.eventwalker.platform.cluster.ClusterConfig;
 import io.eventwalker.platform.cluster.Clustering;
 import io.eventwalker.platform.eventbus.LocalBus;
-import io.eventwalker.platform.metrics.VertxRuntime;
+import io.eventwalker.platform.runtime.VertxRuntime;
 import io.eventwalker.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -3,6 +3,7 @@ package io.eventwalker.config;
 import io.eventwalker.betmaker.BetMakerConfig;
 import io.eventwalker.lineprovider.LineProviderConfig;
 import io.eventwalker.platform.config.Settings.ConfigException;
+import io.eventwalker.platform.runtime.ProcessConfig;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@code conf/} is the one source of the configuration: each service's record reads every key of
- * its file and has no default of its own (a missing key stops start-up, naming it), and the
+ * {@code conf/} is the one source of the configuration: each service's record (and the process's,
+ * {@code conf/process.json}) reads every key of its file and has no default of its own (a missing key stops start-up, naming it), and the
  * configuration table (docs/configuration.md) lists exactly those keys with exactly those values.
  */
 class ConfigurationTest {
@@ -38,6 +39,11 @@ class ConfigurationTest {
   @Test
   void betMakerReadsEveryKeyOfItsFileAndNeedsEachOne() {
     everyKeyIsNeeded(withSecret(conf("bet-maker")), BetMakerConfig::read);
+  }
+
+  @Test
+  void theProcessReadsEveryKeyOfItsFileAndNeedsEachOne() {
+    everyKeyIsNeeded(conf(ProcessConfig.NAME), ProcessConfig::read);
   }
 
   @Test
@@ -107,6 +113,7 @@ class ConfigurationTest {
   void theReadmeTableListsTheKeysOfConfWithTheirValues() throws IOException {
     JsonObject line = conf("line-provider");
     JsonObject bets = conf("bet-maker");
+    JsonObject process = conf(ProcessConfig.NAME);
     Map<String, String> lineDefaults = new TreeMap<>();
     Map<String, String> betDefaults = new TreeMap<>();
     for (String[] row : documentedRows()) {
@@ -120,11 +127,13 @@ class ConfigurationTest {
       }
     }
     assertThat(new TreeSet<>(lineDefaults.keySet())).as("keys in the table of docs/configuration.md")
-      .isEqualTo(union(line.fieldNames(), bets.fieldNames()));
+      .isEqualTo(union(union(line.fieldNames(), bets.fieldNames()), process.fieldNames()));
     line.fieldNames().forEach(key -> assertThat(lineDefaults.get(key)).as("documented value of %s (line-provider)", key)
       .isEqualTo(String.valueOf(line.getValue(key))));
     bets.fieldNames().forEach(key -> assertThat(betDefaults.get(key)).as("documented value of %s (bet-maker)", key)
       .isEqualTo(String.valueOf(bets.getValue(key))));
+    process.fieldNames().forEach(key -> assertThat(lineDefaults.get(key)).as("documented value of %s (the process)", key)
+      .isEqualTo(String.valueOf(process.getValue(key))));
   }
 
   private static void everyKeyIsNeeded(JsonObject conf, Consumer<JsonObject> read) {

@@ -13,6 +13,7 @@ import io.eventwalker.platform.Decimals;
 import io.eventwalker.platform.json.StrictJson;
 import io.eventwalker.platform.validation.Batch;
 import io.eventwalker.platform.validation.ValidationException;
+import io.eventwalker.wire.EventIds;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.LineReply;
 import io.eventwalker.wire.LineRequest;
@@ -110,25 +111,69 @@ class ParsersFuzzTest {
     require(identity == null, "an identity from a token nobody trusted signed: " + identity);
   }
 
+  /**
+   * A message from the broker is refused with a {@link ValidationException}, or accepted as a value
+   * that keeps the rules and reads back the same from its own wire form; anything else is a finding.
+   */
   @FuzzTest(maxDuration = "60s")
-  void messagesFromTheBroker(byte[] body) {
+  void messagesFromTheBroker(byte[] body) throws Exception {
+    LineRequest request = null;
     try {
-      LineRequest.parse(Buffer.buffer(body));
+      request = LineRequest.parse(Buffer.buffer(body));
     } catch (ValidationException refused) {
       // refused: fine
     }
+    if (request != null) {
+      requireRules(request);
+      require(LineRequest.parse(request.toBuffer()).equals(request), "a request reads back as itself: " + request);
+    }
+    LineReply reply = null;
     try {
-      LineReply.parse(Buffer.buffer(body));
+      reply = LineReply.parse(Buffer.buffer(body));
     } catch (ValidationException refused) {
       // refused: fine
     }
+    if (reply != null) {
+      if (reply.isOk()) {
+        reply.events().forEach(ParsersFuzzTest::requireRules);
+        reply.missing().forEach(id -> require(EventIds.isValid(id), "missing id pattern"));
+      } else {
+        require(reply.detail() != null && reply.events().isEmpty() && reply.missing().isEmpty(), "an error reply carries only its detail");
+      }
+      require(LineReply.parse(reply.toBuffer()).equals(reply), "a reply reads back as itself: " + reply);
+    }
+    EventState state = null;
     try {
-      EventState state = EventState.fromMap(StrictJson.parse(body));
-      requireAmount(state.ratio(), Decimals.MAX_RATIO);
-      require(state.version() >= 1, "version");
+      state = EventState.fromMap(StrictJson.parse(body));
     } catch (StrictJson.MalformedJsonException | ValidationException refused) {
       // refused: fine
     }
+    if (state != null) {
+      requireRules(state);
+      require(EventState.fromMap(StrictJson.parse(state.toJson().toBuffer().getBytes())).equals(state),
+        "an event reads back as itself: " + state);
+    }
+  }
+
+  private static void requireRules(LineRequest request) {
+    switch (request.type()) {
+      case LineRequest.GET_EVENTS -> require(request.limit() >= 1 && request.limit() <= LineRequest.MAX_IDS
+        && (request.after() == null || EventIds.isValid(request.after())) && request.eventIds().isEmpty(), "get_events: " + request);
+      case LineRequest.GET_EVENT -> require(request.eventId() != null && EventIds.isValid(request.eventId()), "get_event: " + request);
+      case LineRequest.SUBSCRIBE_ALL -> require(request.subscriber() != null && request.eventIds().isEmpty(), "subscribe_all: " + request);
+      case LineRequest.SUBSCRIBE, LineRequest.GET_STATES -> {
+        require(!request.eventIds().isEmpty() && request.eventIds().size() <= LineRequest.MAX_IDS, "1 to MAX_IDS ids: " + request);
+        request.eventIds().forEach(id -> require(EventIds.isValid(id), "event id pattern"));
+        require(request.type().equals(LineRequest.GET_STATES) || request.subscriber() != null, "subscribe names its subscriber");
+      }
+      default -> require(false, "a type of the protocol: " + request.type());
+    }
+  }
+
+  private static void requireRules(EventState state) {
+    requireAmount(state.ratio(), Decimals.MAX_RATIO);
+    require(state.version() >= 1, "version");
+    require(EventIds.isValid(state.eventId()) && state.status() != null && state.deadline() != null, "an event's fields: " + state);
   }
 
   private static void requireAmount(BigDecimal amount, BigDecimal max) {

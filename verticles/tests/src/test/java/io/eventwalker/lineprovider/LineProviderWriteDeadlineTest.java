@@ -4,6 +4,7 @@ import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Backing;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.TestSystem;
+import io.vertx.core.Future;
 import io.vertx.pgclient.PgConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,7 +89,9 @@ class LineProviderWriteDeadlineTest {
     awaitIdle();
 
     // Another transaction holds the whole events table for 12 s: a read takes the pool's only connection and waits on it.
-    Process holder = psql("BEGIN; LOCK TABLE " + system.lpSchema() + ".events IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(12); COMMIT;");
+    PgConnection holding = PgConnection.connect(system.vertx, Backing.postgres().connectOptions()).await();
+    Future<?> holder = holding.query("BEGIN; LOCK TABLE " + system.lpSchema() + ".events IN ACCESS EXCLUSIVE MODE;"
+      + " SELECT pg_sleep(12); COMMIT;").execute().eventually(holding::close);
     Await.until("the other transaction holds the table", Duration.ofSeconds(10), () -> system.count(
       "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.query LIKE '%pg_sleep(12)%'"
         + " AND l.mode = 'AccessExclusiveLock'") > 0);
@@ -104,7 +107,7 @@ class LineProviderWriteDeadlineTest {
     assertThat(answer.object().getString("type")).isEqualTo("urn:event-walker:problem:outcome-unknown");
     assertThat(tookMs).as("answered when the HTTP side's wait ran out, before the table was free").isLessThan(11_000);
 
-    assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    holder.await(30, TimeUnit.SECONDS);
     awaitIdle();
     // Here the repository got its connection after the change's deadline and wrote nothing: the answer said it might have.
     assertThat(line.get("/event/unanswered").object().getLong("version")).isEqualTo(1L);
@@ -114,16 +117,5 @@ class LineProviderWriteDeadlineTest {
     Await.until("line-provider's connections out of any transaction", Duration.ofSeconds(20), () -> system.count(
       "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'event-walker-line-provider'"
         + " AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')") == 0);
-  }
-
-  private static Process psql(String sql) throws java.io.IOException {
-    return new ProcessBuilder("psql", "-h", env("PG_HOST", "127.0.0.1"), "-p", env("PG_PORT", "5432"),
-      "-U", env("PG_USER", "postgres"), "-d", env("PG_DATABASE", "postgres"), "-q", "-c", sql)
-      .redirectErrorStream(true).start();
-  }
-
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null ? fallback : value;
   }
 }

@@ -7,7 +7,7 @@ import io.eventwalker.betmaker.BetMakerVerticle;
 import io.eventwalker.lineprovider.LineProviderVerticle;
 import io.eventwalker.wire.Topology;
 import io.eventwalker.platform.http.Routers;
-import io.eventwalker.platform.metrics.VertxRuntime;
+import io.eventwalker.platform.runtime.VertxRuntime;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.eventwalker.wire;
 
-import io.eventwalker.platform.json.StrictJson;
+import io.eventwalker.platform.validation.MessageBodies;
 import io.eventwalker.platform.validation.Errors;
 import io.eventwalker.platform.validation.ValidationException;
 import io.vertx.core.buffer.Buffer;
@@ -52,7 +52,7 @@ public record LineReply(int status, String detail, List<EventState> events, List
   }
 
   public static LineReply parse(Buffer body) throws ValidationException {
-    Map<?, ?> map = StrictJson.parseObject(body.getBytes());
+    Map<?, ?> map = MessageBodies.parseObject(body.getBytes());
     if (!(map.get("status") instanceof BigDecimal code)) {
       throw new ValidationException("status", "a reply must be a JSON object with a status");
     }

@@ -1,7 +1,7 @@
 package io.eventwalker.wire;
 
 import io.eventwalker.platform.Decimals;
-import io.eventwalker.platform.json.StrictJson;
+import io.eventwalker.platform.validation.MessageBodies;
 import io.eventwalker.platform.validation.Errors;
 import io.eventwalker.platform.validation.ValidationException;
 import io.vertx.core.buffer.Buffer;
@@ -71,7 +71,7 @@ public record LineRequest(String type, String eventId, List<String> eventIds, St
   }
 
   public static LineRequest parse(Buffer body) throws ValidationException {
-    Map<?, ?> map = StrictJson.parseObject(body.getBytes());
+    Map<?, ?> map = MessageBodies.parseObject(body.getBytes());
     Errors errors = new Errors(null);
     Object type = map.get("type");
     LineRequest request = null;

@@ -1,5 +1,6 @@
 package io.eventwalker.platform.http;
 
+import io.eventwalker.platform.Lifecycle;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * client holds at most its share of the budget however many connections it opens. Health,
  * readiness, metrics and the live bridge are not counted.
  */
-public final class ConcurrencyLimit {
+public final class ConcurrencyLimit implements Lifecycle.Requests {
 
   /** What {@link #acquire} decided. */
   public enum Admission { ADMITTED, OVER_CLIENT_SHARE, OVER_BUDGET }
@@ -38,6 +39,7 @@ public final class ConcurrencyLimit {
     return new ConcurrencyLimit(config.maxConcurrentRequests(), config.maxConcurrentPerClient());
   }
 
+  @Override
   public int inFlight() {
     return inFlight.get();
   }

@@ -1,6 +1,6 @@
 package io.eventwalker.platform.http;
 
-import io.eventwalker.platform.db.Databases;
+import io.eventwalker.platform.db.StatementFailure;
 import io.eventwalker.platform.validation.ValidationException;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -45,10 +45,9 @@ public final class Failures {
   }
 
   /**
-   * {@code failure} of a statement as a {@link ProblemException}: {@link #problem}'s answer, else
-   * 400 for data a database constraint refused, 503 for PostgreSQL unavailable, 500 for a statement
-   * it could not run. Its reason is what PostgreSQL answered (for the log and dead letters, never in
-   * the problem itself).
+   * {@code failure} as a {@link ProblemException}: {@link #problem}'s answer, else what a failed
+   * statement means ({@link StatementFailure}: 400, 503 or 500). Its reason is the failure's own
+   * message (for the log and dead letters, never in the problem itself).
    */
   public static ProblemException exception(Throwable failure) {
     if (failure instanceof ProblemException problem) {
@@ -56,9 +55,8 @@ public final class Failures {
     }
     Problem problem = problem(failure);
     if (problem == null) {
-      problem = Databases.isConstraintViolation(failure) ? Problem.of(400, "the data was refused by a database constraint")
-        : Databases.isOutage(failure) ? Problem.of(503, "the database is unavailable; try again")
-        : Problem.of(500, "the database could not run a statement; it has been logged");
+      StatementFailure kind = StatementFailure.of(failure);
+      problem = Problem.of(kind.status(), kind.detail());
     }
     return new ProblemException(problem, failure.getMessage());
   }
@@ -71,15 +69,8 @@ public final class Failures {
   /** Fails an event-bus request with the problem of {@code failure}, logging what is not the client's fault. */
   public static void reply(Message<?> msg, Throwable failure, Logger log) {
     ProblemException answer = exception(failure);
-    int status = answer.problem().status();
-    if (failure instanceof ProblemException || failure instanceof ReplyException || failure instanceof ValidationException) {
-      // already someone's answer: passed on as it is
-    } else if (Databases.isConstraintViolation(failure)) {
-      log.error("PostgreSQL refused data that passed validation", failure);
-    } else if (status == 503) {
-      log.warn("PostgreSQL unavailable: {}", failure.getMessage());
-    } else {
-      log.error("request failed", failure);
+    if (!(failure instanceof ProblemException || failure instanceof ReplyException || failure instanceof ValidationException)) {
+      StatementFailure.of(failure).log(log, failure); // not already someone's answer: logged as its kind deserves
     }
     msg.reply(answer);
   }

@@ -1,6 +1,7 @@
 package io.eventwalker.platform.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,16 +53,25 @@ public final class Problems {
 
   /** Answers {@code problem}, unless an answer was already begun (then the response is cut short); completes once written. */
   public static Future<Void> write(RoutingContext ctx, Problem problem) {
-    if (ctx.response().headWritten() || ctx.response().closed()) {
-      if (!ctx.response().ended() && !ctx.response().closed()) {
-        ctx.response().reset();
+    return write(ctx.response(), problem);
+  }
+
+  /**
+   * The one writer of {@code application/problem+json}: {@code problem} as the answer, with
+   * {@code Retry-After: 1} on a 503 or an unknown outcome unless the caller set its own; a response
+   * already begun is cut short instead. Completes once written.
+   */
+  public static Future<Void> write(HttpServerResponse response, Problem problem) {
+    if (response.headWritten() || response.closed()) {
+      if (!response.ended() && !response.closed()) {
+        response.reset();
       }
       return Future.succeededFuture();
     }
-    if (problem.status() == 503 || problem.isOutcomeUnknown()) {
-      ctx.response().putHeader("Retry-After", "1");
+    if ((problem.status() == 503 || problem.isOutcomeUnknown()) && !response.headers().contains("Retry-After")) {
+      response.putHeader("Retry-After", "1");
     }
-    return ctx.response()
+    return response
       .setStatusCode(problem.status())
       .putHeader("Content-Type", Problem.CONTENT_TYPE)
       .putHeader("Cache-Control", "no-store")

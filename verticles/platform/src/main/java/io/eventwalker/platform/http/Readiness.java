@@ -61,10 +61,19 @@ public final class Readiness {
       .onFailure(failure -> Failures.reply(probe, Problem.of(503, dependency + ": " + Diagnosis.of(dependency, failure).summary())));
   }
 
+  /** Asks a dependency's probe at {@code address}: "UP", or a 503 problem saying why not ({@link #answer}). */
+  public static Future<String> ping(Vertx vertx, String address, DeliveryOptions options) {
+    return vertx.eventBus().<String>request(address, "ping", options).map(Message::body);
+  }
+
+  /** Asks for the details shown at {@code address} (JSON: the events in conflict, say). */
+  public static Future<Object> list(Vertx vertx, String address, DeliveryOptions options) {
+    return vertx.eventBus().request(address, "list", options).map(Message::body);
+  }
+
   public void handle(RoutingContext ctx) {
     if (Lifecycle.of(vertx).draining()) {
-      ctx.response().setStatusCode(503).putHeader("Content-Type", Problem.CONTENT_TYPE).putHeader("Connection", "close")
-        .end(Problem.of(503, "not ready: shutting down").toJson().encode());
+      Problems.write(ctx.response().putHeader("Connection", "close"), Problem.of(503, "not ready: shutting down"));
       return;
     }
     Map<String, Future<String>> checks = probes();
@@ -87,12 +96,11 @@ public final class Readiness {
       if (down.isEmpty()) {
         Responses.json(ctx, 200, new JsonObject().put("status", "UP").put("checks", results).mergeIn(shown));
       } else {
-        JsonObject body = Problem.of(503, "not ready: " + String.join(", ", down) + " unavailable").toJson()
-          .put("checks", results).mergeIn(shown);
-        ctx.response().setStatusCode(503)
-          .putHeader("Content-Type", Problem.CONTENT_TYPE)
-          .putHeader("Retry-After", "1")
-          .end(body.encode());
+        Problem notReady = Problem.of(503, "not ready: " + String.join(", ", down) + " unavailable").with("checks", results);
+        for (String field : shown.fieldNames()) {
+          notReady = notReady.with(field, shown.getValue(field));
+        }
+        Problems.write(ctx, notReady);
       }
     });
   }
@@ -123,7 +131,7 @@ public final class Readiness {
   private Map<String, Future<Object>> details() {
     if (detailsInFlight == null || detailsInFlight.values().stream().allMatch(Future::isComplete)) {
       Map<String, Future<Object>> extras = new LinkedHashMap<>();
-      details.forEach((field, address) -> extras.put(field, vertx.eventBus().request(address, "list", options).map(reply -> reply.body())));
+      details.forEach((field, address) -> extras.put(field, list(vertx, address, options)));
       detailsInFlight = extras;
     }
     return detailsInFlight;
@@ -132,7 +140,7 @@ public final class Readiness {
   private Future<String> check(List<String> addresses) {
     List<Future<String>> answers = new ArrayList<>();
     for (String address : addresses) {
-      answers.add(vertx.eventBus().<String>request(address, "ping", options).map(reply -> reply.body()));
+      answers.add(ping(vertx, address, options));
     }
     return Future.all(answers).map("UP");
   }

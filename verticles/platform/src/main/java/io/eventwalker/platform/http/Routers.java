@@ -2,7 +2,6 @@ package io.eventwalker.platform.http;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.eventwalker.platform.Lifecycle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -83,10 +82,7 @@ public final class Routers {
     Problem problem = cause instanceof TooLongHttpLineException ? Problem.of(414, "the request line is longer than this server takes")
       : cause instanceof TooLongHttpHeaderException ? Problem.of(431, "the request's headers are larger than this server takes")
       : Problem.of(400, "the request is not valid HTTP");
-    request.response().setStatusCode(problem.status())
-      .putHeader("Content-Type", Problem.CONTENT_TYPE)
-      .putHeader("Connection", "close")
-      .end(problem.toJson().encode())
+    Problems.write(request.response().putHeader("Connection", "close"), problem)
       .onComplete(sent -> request.connection().close());
   }
 
@@ -134,7 +130,7 @@ public final class Routers {
    * A router with {@code GET /health}, {@code GET /info} (what is running: {@link BuildInfo}),
    * {@code GET /ready}, {@code GET /metrics} (the service's {@code meters}, and the process's that
    * are not another service's) and {@code GET /openapi.json}, whose 404, 405 and failures are problem+json. Add the service's
-   * routes to it. Once the process drains ({@link Lifecycle}) every request but {@code /ready} is
+   * routes to it. Once the process drains ({@link Draining}) every request but {@code /ready} is
    * answered 503 at once. Every request's body must arrive whole within the configured time
    * ({@link BodyDeadline}).
    */
@@ -142,7 +138,7 @@ public final class Routers {
     Router router = Router.router(vertx);
     Buffer openApi = Buffer.buffer(readResource(openApiResource));
     router.route().handler(new HttpMeters(meters)::attach);
-    router.route().handler(Lifecycle.of(vertx)::admit);
+    router.route().handler(Draining.refuser(vertx));
     router.route().handler(BodyDeadline.handler(vertx, config.bodyTimeoutMs()));
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
     JsonObject info = BuildInfo.read().toJson(meters.service());

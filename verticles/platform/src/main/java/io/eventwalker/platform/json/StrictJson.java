@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import io.eventwalker.platform.validation.ValidationException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -114,20 +113,6 @@ public final class StrictJson {
       default:
         throw new IOException("unexpected token " + token);
     }
-  }
-
-  /** A message body (from RabbitMQ) as a JSON object; anything else is a {@link ValidationException}. */
-  public static Map<?, ?> parseObject(byte[] body) throws ValidationException {
-    Object parsed;
-    try {
-      parsed = parse(body);
-    } catch (MalformedJsonException e) {
-      throw new ValidationException("", e.getMessage());
-    }
-    if (parsed instanceof Map<?, ?> map) {
-      return map;
-    }
-    throw new ValidationException("", "a message must be a JSON object, got " + typeName(parsed));
   }
 
   /** The JSON type name of a parsed value, for error messages. */

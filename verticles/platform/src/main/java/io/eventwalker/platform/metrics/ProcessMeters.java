@@ -23,7 +23,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The process's meters, in the registry Vert.x reports to ({@link VertxRuntime}): the JVM's, and
+ * The process's meters, in the registry Vert.x reports to ({@link VertxMetrics}): the JVM's, and
  * Vert.x's own (HTTP servers, pools, database and Redis clients). A series that names a service
  * belongs to that service: its label {@code local} is the address of one of the service's servers
  * ({@link Meters#serving}), its {@code client_namespace} or {@code pool_name} starts with the

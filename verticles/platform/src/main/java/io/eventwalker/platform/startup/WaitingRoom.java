@@ -1,6 +1,6 @@
 package io.eventwalker.platform.startup;
 
-import io.eventwalker.platform.Lifecycle;
+import io.eventwalker.platform.http.Draining;
 import io.eventwalker.platform.http.HttpConfig;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
@@ -37,12 +37,12 @@ final class WaitingRoom {
   /** Listens on the service's configured address; {@code why} says, at each request, what it waits for. */
   static Future<WaitingRoom> open(Vertx vertx, String service, HttpConfig http, Supplier<String> why) {
     Router router = Router.router(vertx);
-    router.route().handler(Lifecycle.of(vertx)::admit);
+    router.route().handler(Draining.refuser(vertx));
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {
-      ctx.response().setStatusCode(503).putHeader("Content-Type", Problem.CONTENT_TYPE).putHeader("Retry-After", "5")
-        .end(Problem.of(503, "not ready: postgres unavailable").toJson()
-          .put("checks", new JsonObject().put("postgres", "DOWN: " + why.get())).encode());
+      ctx.response().putHeader("Retry-After", "5");
+      Problems.write(ctx, Problem.of(503, "not ready: postgres unavailable")
+        .with("checks", new JsonObject().put("postgres", "DOWN: " + why.get())));
     });
     router.route().handler(ctx -> {
       ctx.response().putHeader("Retry-After", "5");

@@ -8,10 +8,6 @@ import io.vertx.core.json.JsonObject;
  */
 public record FieldError(String field, Integer index, String message) {
 
-  public FieldError atIndex(Integer itemIndex) {
-    return new FieldError(field, itemIndex, message);
-  }
-
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("field", field);
     if (index != null) {

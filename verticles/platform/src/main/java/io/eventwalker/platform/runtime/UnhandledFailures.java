@@ -1,4 +1,4 @@
-package io.eventwalker.platform;
+package io.eventwalker.platform.runtime;
 
 import io.eventwalker.platform.http.ClientGone;
 import org.slf4j.Logger;
