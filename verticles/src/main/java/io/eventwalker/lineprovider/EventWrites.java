@@ -41,7 +41,8 @@ import java.util.function.Function;
  */
 final class EventWrites {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EventWrites.class);
+  /** Logged as the repository's lines: the writes are its own. */
+  private static final Logger LOG = LoggerFactory.getLogger(EventRepositoryVerticle.class);
 
   /** How long a COMMIT may take before its outcome counts as unknown. */
   static final long COMMIT_TIMEOUT_MS = 5_000;

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class SubscriptionRebuild {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionRebuild.class);
+  /** Logged as the store's lines: the rebuild is its own. */
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionStoreVerticle.class);
 
   private static final String COMPLETE = "complete";
   private static final int REBUILD_PAGE = 500;
