@@ -20,8 +20,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,8 +42,6 @@ import java.util.concurrent.TimeUnit;
  * subscriptions are put back from PostgreSQL ({@link SubscriptionRebuild}).
  */
 public final class SubscriptionStoreVerticle extends VerticleBase {
-
-  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionStoreVerticle.class);
 
   private final LineProviderConfig config;
   private final DeliveryOptions busOptions;
