@@ -3,8 +3,6 @@ package io.eventwalker.lineprovider;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.lineprovider.EventMessages.CreateEvents;
-import io.eventwalker.wire.EventPage;
-import io.eventwalker.lineprovider.EventMessages.Events;
 import io.eventwalker.lineprovider.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
 import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
@@ -63,7 +61,7 @@ public final class EventsApiVerticle extends VerticleBase {
     this.writeTimeoutMs = config.http().requestTimeoutMs();
     // The repository answers every write itself, at the latest when its commit is confirmed or
     // found unknown: this answer never comes from a time-out while the write may still commit.
-    this.writeOptions = LocalBus.options(writeTimeoutMs + EventRepositoryVerticle.COMMIT_TIMEOUT_MS + 1_000);
+    this.writeOptions = LocalBus.options(writeTimeoutMs + EventWrites.COMMIT_TIMEOUT_MS + 1_000);
   }
 
   @Override
@@ -112,10 +110,10 @@ public final class EventsApiVerticle extends VerticleBase {
       ctx.fail(400, e);
       return;
     }
-    vertx.eventBus().<Events>request(Addresses.EVENTS_CREATE, new CreateEvents(batch.items(), batch.single(), Tracing.current(vertx),
+    EventRepositoryVerticle.create(vertx, new CreateEvents(batch.items(), batch.single(), Tracing.current(vertx),
         System.currentTimeMillis() + writeTimeoutMs), writeOptions)
-      .onSuccess(reply -> {
-        List<EventState> created = reply.body().events();
+      .onSuccess(events -> {
+        List<EventState> created = events.events();
         if (batch.single()) {
           ctx.response().putHeader("Location", "/event/" + created.get(0).eventId());
         }
@@ -132,9 +130,9 @@ public final class EventsApiVerticle extends VerticleBase {
       ctx.fail(400, e);
       return;
     }
-    vertx.eventBus().<Events>request(Addresses.EVENTS_UPDATE, new UpdateEvents(batch.items(), batch.single(), Tracing.current(vertx),
+    EventRepositoryVerticle.update(vertx, new UpdateEvents(batch.items(), batch.single(), Tracing.current(vertx),
         System.currentTimeMillis() + writeTimeoutMs), writeOptions)
-      .onSuccess(reply -> Responses.json(ctx, 200, shape(reply.body().events(), batch.single())))
+      .onSuccess(events -> Responses.json(ctx, 200, shape(events.events(), batch.single())))
       .onFailure(failure -> ctx.fail(unanswered(failure)));
   }
 
@@ -160,8 +158,8 @@ public final class EventsApiVerticle extends VerticleBase {
       ctx.fail(400, new ValidationException(errors.list()));
       return;
     }
-    vertx.eventBus().<EventState>request(Addresses.EVENTS_GET, new GetEvent(eventId), requestOptions)
-      .onSuccess(reply -> Responses.json(ctx, 200, reply.body().toJson()))
+    EventRepositoryVerticle.get(vertx, new GetEvent(eventId), requestOptions)
+      .onSuccess(event -> Responses.json(ctx, 200, event.toJson()))
       .onFailure(ctx::fail);
   }
 
@@ -174,9 +172,8 @@ public final class EventsApiVerticle extends VerticleBase {
     if (!query.acceptedBy(ctx)) {
       return;
     }
-    vertx.eventBus().<EventPage>request(Addresses.EVENTS_LIST, new ListEvents(status, false, after, limit), requestOptions)
-      .onSuccess(reply -> {
-        EventPage page = reply.body();
+    EventRepositoryVerticle.list(vertx, new ListEvents(status, false, after, limit), requestOptions)
+      .onSuccess(page -> {
         if (page.nextAfter() != null) {
           String next = QueryParams.encodeCursor(page.nextAfter());
           ctx.response().putHeader("Next-Cursor", next);

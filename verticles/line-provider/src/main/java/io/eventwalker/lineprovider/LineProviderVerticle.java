@@ -18,7 +18,7 @@ import io.vertx.redis.client.RedisOptions;
 /**
  * line-provider: reads its configuration once ({@link LineProviderConfig}), migrates its schema
  * (waiting for PostgreSQL as long as it does not answer: {@link SchemaAtStart}), then deploys its
- * verticles and completes when all are up: the repository, the bridges, and the HTTP API last, so
+ * verticles and completes when all are up: the repositories, the bridges, and the HTTP API last, so
  * it only answers once the rest is in place. Then it logs where it serves ({@link Banner}).
  */
 public final class LineProviderVerticle extends VerticleBase {
@@ -38,8 +38,8 @@ public final class LineProviderVerticle extends VerticleBase {
     vertx.setPeriodic(60_000, id -> writeLimit.purgeIdle(System.nanoTime()));
     EventMessages.registerCodecs(vertx);
     return SchemaAtStart.migrate(vertx, "line-provider", config.database(), config.http(), config.dependencies())
-      .compose(migrated -> vertx.deployVerticle(() -> new EventRepositoryVerticle(config), one))
-      .compose(repository -> Future.all(
+      .compose(migrated -> deployRepositories(vertx, config))
+      .compose(repositories -> Future.all(
         vertx.deployVerticle(() -> new SubscriptionStoreVerticle(config), one),
         vertx.deployVerticle(() -> new RequestsConsumerVerticle(config), one),
         vertx.deployVerticle(() -> new OutboxRelayVerticle(config), one)))
@@ -70,6 +70,15 @@ public final class LineProviderVerticle extends VerticleBase {
       .setNetClientOptions(new NetClientOptions().setMetricsName("event-walker-line-provider-rate-limit")
         .setConnectTimeout(config.redis().timeoutMs())));
     return RateLimiter.shared(config.writeRateLimit(), vertx, rateLimitStore, config.rateLimitPrefix(), meter);
+  }
+
+  /** The PostgreSQL side, each a verticle of its own: the events, the outbox, the durable subscriptions. */
+  static Future<?> deployRepositories(Vertx vertx, LineProviderConfig config) {
+    DeploymentOptions one = new DeploymentOptions();
+    return Future.all(
+      vertx.deployVerticle(() -> new EventRepositoryVerticle(config), one),
+      vertx.deployVerticle(() -> new OutboxRepositoryVerticle(config), one),
+      vertx.deployVerticle(() -> new SubscriptionRepositoryVerticle(config), one));
   }
 
   /** What the verticles need before they start, PostgreSQL answering: their message codecs, and the schema migrated. */

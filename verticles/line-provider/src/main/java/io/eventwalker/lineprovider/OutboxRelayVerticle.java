@@ -6,7 +6,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.eventwalker.lineprovider.EventMessages.MarkPublished;
 import io.eventwalker.lineprovider.EventMessages.OutboxRow;
-import io.eventwalker.lineprovider.EventMessages.OutboxRows;
 import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
 import io.eventwalker.lineprovider.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
@@ -169,8 +168,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
     }
     draining = true;
     again = false;
-    vertx.eventBus().<OutboxRows>request(Addresses.OUTBOX_PENDING, new PendingOutbox(batchSize), busOptions)
-      .compose(reply -> relay(reply.body().rows()))
+    OutboxRepositoryVerticle.pending(vertx, new PendingOutbox(batchSize), busOptions)
+      .compose(pending -> relay(pending.rows()))
       .onComplete(done -> {
         draining = false;
         if (done.failed()) {
@@ -197,14 +196,14 @@ public final class OutboxRelayVerticle extends VerticleBase {
     }
     Set<String> eventIds = new LinkedHashSet<>();
     rows.forEach(row -> eventIds.add(row.eventId()));
-    return vertx.eventBus().<Subscribers>request(Addresses.SUBSCRIPTIONS_OF, new SubscribersOf(List.copyOf(eventIds)), busOptions)
-      .compose(reply -> publish(rows, reply.body()))
+    return SubscriptionStoreVerticle.subscribersOf(vertx, new SubscribersOf(List.copyOf(eventIds)), busOptions)
+      .compose(subscribers -> publish(rows, subscribers))
       .compose(published -> {
         Failpoints.hit(Failpoints.OUTBOX_AFTER_PUBLISH);
         return Future.succeededFuture();
       })
-      .compose(published -> vertx.eventBus().<Integer>request(Addresses.OUTBOX_PUBLISHED,
-        new MarkPublished(rows.stream().map(OutboxRow::id).toList()), busOptions))
+      .compose(published -> OutboxRepositoryVerticle.markPublished(vertx, new MarkPublished(rows.stream().map(OutboxRow::id).toList()),
+        busOptions))
       .map(marked -> rows.size());
   }
 

@@ -52,8 +52,8 @@ class SubscriptionStoreVerticleTest {
     redis = Redis.createClient(vertx, Backing.redis().url());
     LineProviderConfig read = LineProviderConfig.read(config);
     LineProviderVerticle.prepare(vertx, read)
-      .compose(migrated -> vertx.deployVerticle(() -> new EventRepositoryVerticle(read), new DeploymentOptions()))
-      .compose(repository -> vertx.deployVerticle(() -> new SubscriptionStoreVerticle(read), new DeploymentOptions()))
+      .compose(migrated -> LineProviderVerticle.deployRepositories(vertx, read))
+      .compose(repositories -> vertx.deployVerticle(() -> new SubscriptionStoreVerticle(read), new DeploymentOptions()))
       .onComplete(ctx.succeedingThenComplete());
   }
 
