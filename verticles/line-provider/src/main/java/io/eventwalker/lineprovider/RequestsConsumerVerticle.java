@@ -6,11 +6,9 @@ import io.eventwalker.platform.http.Failures;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
-import io.eventwalker.wire.EventPage;
 import io.eventwalker.lineprovider.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.EventMessages.GetStates;
 import io.eventwalker.lineprovider.EventMessages.ListEvents;
-import io.eventwalker.wire.EventStates;
 import io.eventwalker.platform.messaging.RabbitConnector;
 import io.eventwalker.platform.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -19,7 +17,6 @@ import io.opentelemetry.context.Scope;
 import io.eventwalker.platform.messaging.RabbitConnector.Delivery;
 import io.eventwalker.wire.Topology;
 import io.eventwalker.platform.validation.ValidationException;
-import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.LineReply;
 import io.eventwalker.wire.LineRequest;
 import io.vertx.core.Future;
@@ -159,22 +156,20 @@ public final class RequestsConsumerVerticle extends VerticleBase {
     } catch (ValidationException e) {
       return Future.succeededFuture(LineReply.error(400, e.getMessage()));
     }
-    var bus = vertx.eventBus();
     return switch (request.type()) {
-      case LineRequest.GET_EVENTS -> bus.<EventPage>request(Addresses.EVENTS_LIST,
-          new ListEvents(null, true, request.after(), request.limit()), busOptions)
-        .map(reply -> LineReply.ok(reply.body().events(), List.of(), reply.body().nextAfter()));
-      case LineRequest.GET_EVENT -> bus.<EventState>request(Addresses.EVENTS_GET, new GetEvent(request.eventId()), busOptions)
-        .map(reply -> LineReply.ok(List.of(reply.body()), List.of(), null));
-      case LineRequest.GET_STATES -> bus.<EventStates>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions)
-        .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
+      case LineRequest.GET_EVENTS -> EventRepositoryVerticle.list(vertx, new ListEvents(null, true, request.after(), request.limit()), busOptions)
+        .map(page -> LineReply.ok(page.events(), List.of(), page.nextAfter()));
+      case LineRequest.GET_EVENT -> EventRepositoryVerticle.get(vertx, new GetEvent(request.eventId()), busOptions)
+        .map(event -> LineReply.ok(List.of(event), List.of(), null));
+      case LineRequest.GET_STATES -> EventRepositoryVerticle.states(vertx, new GetStates(request.eventIds()), busOptions)
+        .map(states -> LineReply.ok(states.found(), states.missing(), null));
       case LineRequest.SUBSCRIBE_ALL -> !subscribers.allows(user, request.subscriber()) ? refuseName(user, request.subscriber())
         : subscribe(new AddSubscriptions(request.subscriber(), List.of(), true)).map(added -> LineReply.ok(List.of(), List.of(), null));
       // Subscribe first, then read: a change committed after the read is published to the new subscriber.
       default -> !subscribers.allows(user, request.subscriber()) ? refuseName(user, request.subscriber())
         : subscribe(new AddSubscriptions(request.subscriber(), request.eventIds(), false))
-          .compose(added -> bus.<EventStates>request(Addresses.EVENTS_STATES, new GetStates(request.eventIds()), busOptions))
-          .map(reply -> LineReply.ok(reply.body().found(), reply.body().missing(), null));
+          .compose(added -> EventRepositoryVerticle.states(vertx, new GetStates(request.eventIds()), busOptions))
+          .map(states -> LineReply.ok(states.found(), states.missing(), null));
     };
   }
 
@@ -182,11 +177,10 @@ public final class RequestsConsumerVerticle extends VerticleBase {
    * Records the subscription in PostgreSQL (what an emptied Redis is rebuilt from), for the events
    * that exist, then adds what was recorded in Redis.
    */
-  private Future<Object> subscribe(AddSubscriptions subscription) {
-    var bus = vertx.eventBus();
-    return bus.<AddSubscriptions>request(Addresses.SUBSCRIPTIONS_RECORD, subscription, busOptions)
-      .compose(recorded -> recorded.body().eventIds().isEmpty() && !recorded.body().all() ? Future.succeededFuture("OK")
-        : bus.request(Addresses.SUBSCRIPTIONS_ADD, recorded.body(), busOptions).map(added -> added.body()));
+  private Future<String> subscribe(AddSubscriptions subscription) {
+    return SubscriptionRepositoryVerticle.record(vertx, subscription, busOptions)
+      .compose(recorded -> recorded.eventIds().isEmpty() && !recorded.all() ? Future.succeededFuture("OK")
+        : SubscriptionStoreVerticle.add(vertx, recorded, busOptions));
   }
 
   /** The problem of {@code failure} ({@link Failures#problem}) as a reply; one without a problem is unexpected: logged, 503. */
