@@ -40,21 +40,6 @@ public final class BetReadsVerticle extends VerticleBase {
     this.config = config;
   }
 
-  /** A page of the events with PENDING bets, by id, after {@code page.after()}. */
-  static Future<EventIds> pendingEvents(Vertx vertx, PendingEvents page, DeliveryOptions options) {
-    return vertx.eventBus().<EventIds>request(Addresses.EVENTS_PENDING, page, options).map(Message::body);
-  }
-
-  /** One of the player's bets, or null when the player has no such bet. */
-  static Future<Bet> get(Vertx vertx, GetBet bet, DeliveryOptions options) {
-    return vertx.eventBus().<Bet>request(Addresses.BETS_GET, bet, options).map(Message::body);
-  }
-
-  /** A page of the player's bets, newest first. */
-  static Future<BetPage> list(Vertx vertx, ListBets bets, DeliveryOptions options) {
-    return vertx.eventBus().<BetPage>request(Addresses.BETS_LIST, bets, options).map(Message::body);
-  }
-
   @Override
   public Future<?> start() {
     pool = Databases.pool(vertx, config.database(), "bet-maker");

@@ -141,7 +141,7 @@ public final class BetsApiVerticle extends VerticleBase {
    */
   private Future<Placement> place(String player, Batch<BetRequest> batch, ClaimKey claim, long deadline) {
     long wait = Math.max(0, deadline - System.currentTimeMillis()) + commitTimeoutMs + 1_000;
-    return PlacementVerticle.place(vertx, new PlaceBets(player, batch.items(), batch.single(), claim, deadline, Tracing.current(vertx)), wait)
+    return PlacementBus.place(vertx, new PlaceBets(player, batch.items(), batch.single(), claim, deadline, Tracing.current(vertx)), wait)
       .recover(failure -> Future.succeededFuture(PlacementAnswers.unanswered(failure)))
       .onSuccess(meters::placement);
   }
@@ -164,7 +164,7 @@ public final class BetsApiVerticle extends VerticleBase {
     if (!query.acceptedBy(ctx)) {
       return;
     }
-    BetReadsVerticle.list(vertx, new ListBets(player(ctx), status, eventId, before, limit), requestOptions)
+    ReadsBus.list(vertx, new ListBets(player(ctx), status, eventId, before, limit), requestOptions)
       .onSuccess(page -> {
         if (page.nextBefore() != null) {
           ctx.response().putHeader("Next-Cursor", QueryParams.encodeCursor(String.valueOf(page.nextBefore())));
@@ -180,7 +180,7 @@ public final class BetsApiVerticle extends VerticleBase {
       ctx.fail(400, new ValidationException("bet_id", "must be a UUID"));
       return;
     }
-    BetReadsVerticle.get(vertx, new GetBet(player(ctx), UUID.fromString(raw)), requestOptions)
+    ReadsBus.get(vertx, new GetBet(player(ctx), UUID.fromString(raw)), requestOptions)
       .onSuccess(bet -> {
         if (bet == null) {
           Problems.write(ctx, Problem.of(404, "no bet " + raw));
@@ -218,7 +218,7 @@ public final class BetsApiVerticle extends VerticleBase {
     if (!query.acceptedBy(ctx)) {
       return;
     }
-    LineProviderClientVerticle.openEvents(vertx, new OpenEvents(after, limit), requestOptions)
+    LineProviderBus.openEvents(vertx, new OpenEvents(after, limit), requestOptions)
       .onSuccess(page -> {
         if (page.nextAfter() != null) {
           ctx.response().putHeader("Next-Cursor", QueryParams.encodeCursor(page.nextAfter()));

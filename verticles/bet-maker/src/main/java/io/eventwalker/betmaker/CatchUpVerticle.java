@@ -61,7 +61,7 @@ public final class CatchUpVerticle extends VerticleBase {
       return;
     }
     running = true;
-    vertx.eventBus().request(Addresses.LINE_SUBSCRIBE_ALL, "subscribe", busOptions)
+    LineProviderBus.subscribeAll(vertx, busOptions)
       .compose(subscribed -> round(null, 0, 0))
       .onComplete(done -> {
         running = false;
@@ -75,18 +75,18 @@ public final class CatchUpVerticle extends VerticleBase {
 
   /** One page of events with pending bets after {@code after}, then the next; completes with the bets settled. */
   private Future<Integer> round(String after, int settled, int pages) {
-    return BetReadsVerticle.pendingEvents(vertx, new PendingEvents(after, LineRequest.MAX_IDS), busOptions)
+    return ReadsBus.pendingEvents(vertx, new PendingEvents(after, LineRequest.MAX_IDS), busOptions)
       .compose(page -> {
         var ids = page.ids();
         if (ids.isEmpty()) {
           return Future.succeededFuture(settled);
         }
-        return LineProviderClientVerticle.subscribe(vertx, new Subscribe(ids, true, null), busOptions)
+        return LineProviderBus.subscribe(vertx, new Subscribe(ids, true, null), busOptions)
           .compose(states -> {
             // Events line-provider does not know though they have bets: asked again, then conflicts (in /ready).
             Future<Void> unknown = states.missing().isEmpty() ? Future.succeededFuture()
-              : ConflictsVerticle.confirm(vertx, new ConfirmConflicts(Set.copyOf(states.missing())), busOptions);
-            return unknown.compose(looked -> SettlementVerticle.apply(vertx, new ApplyStates(states.found(), true, false), busOptions));
+              : ConflictsBus.confirm(vertx, new ConfirmConflicts(Set.copyOf(states.missing())), busOptions);
+            return unknown.compose(looked -> SettlementBus.apply(vertx, new ApplyStates(states.found(), true, false), busOptions));
           })
           .compose(applied -> ids.size() < LineRequest.MAX_IDS
             ? Future.succeededFuture(settled + applied.settledBets())

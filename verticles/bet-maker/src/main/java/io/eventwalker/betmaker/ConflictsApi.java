@@ -46,7 +46,7 @@ final class ConflictsApi {
   }
 
   private void list(RoutingContext ctx) {
-    ConflictsVerticle.list(vertx, listOptions)
+    ConflictsBus.list(vertx, listOptions)
       .onSuccess(conflicts -> Responses.json(ctx, 200, conflicts))
       .onFailure(ctx::fail);
   }
@@ -58,7 +58,7 @@ final class ConflictsApi {
       return;
     }
     Identity operator = ctx.get(Bearer.IDENTITY);
-    ConflictsVerticle.resolve(vertx, new ResolveConflict(eventId, operator.subject()), resolveOptions)
+    ConflictsBus.resolve(vertx, new ResolveConflict(eventId, operator.subject()), resolveOptions)
       .onSuccess(resolution -> Responses.json(ctx, 200, resolution.toJson()))
       .onFailure(ctx::fail);
   }

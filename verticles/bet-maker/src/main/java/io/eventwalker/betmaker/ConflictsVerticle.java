@@ -72,34 +72,14 @@ public final class ConflictsVerticle extends VerticleBase {
     return new Disagreements() {
       @Override
       public Future<Void> mark(List<EventState> reported) {
-        return reported.isEmpty() ? Future.succeededFuture() : ConflictsVerticle.mark(vertx, new MarkConflicts(reported, List.of()), options);
+        return reported.isEmpty() ? Future.succeededFuture() : ConflictsBus.mark(vertx, new MarkConflicts(reported, List.of()), options);
       }
 
       @Override
       public Future<Void> confirm(Set<String> eventIds) {
-        return eventIds.isEmpty() ? Future.succeededFuture() : ConflictsVerticle.confirm(vertx, new ConfirmConflicts(eventIds), options);
+        return eventIds.isEmpty() ? Future.succeededFuture() : ConflictsBus.confirm(vertx, new ConfirmConflicts(eventIds), options);
       }
     };
-  }
-
-  /** Marks in conflict, where the database still shows one, the states that disagree with bet-maker's. */
-  static Future<Void> mark(Vertx vertx, MarkConflicts conflicts, DeliveryOptions options) {
-    return vertx.eventBus().request(Addresses.CONFLICTS_MARK, conflicts, options).mapEmpty();
-  }
-
-  /** Asks line-provider again about events it reported older than bet-maker holds (or not at all), and marks those it still does. */
-  static Future<Void> confirm(Vertx vertx, ConfirmConflicts events, DeliveryOptions options) {
-    return vertx.eventBus().request(Addresses.CONFLICTS_CONFIRM, events, options).mapEmpty();
-  }
-
-  /** An operator's way out of a conflict: bet-maker adopts line-provider's current state of the event and settles by it. */
-  static Future<Resolution> resolve(Vertx vertx, ResolveConflict conflict, DeliveryOptions options) {
-    return vertx.eventBus().<Resolution>request(Addresses.CONFLICTS_RESOLVE, conflict, options).map(Message::body);
-  }
-
-  /** The events in conflict, both sides' states and how to resolve each (for {@code GET /conflicts}). */
-  static Future<JsonArray> list(Vertx vertx, DeliveryOptions options) {
-    return vertx.eventBus().<JsonArray>request(Addresses.READY_CONFLICTS, "list", options).map(Message::body);
   }
 
   @Override
@@ -132,7 +112,7 @@ public final class ConflictsVerticle extends VerticleBase {
    */
   private Future<Void> confirm(ConfirmConflicts events) {
     List<String> ids = List.copyOf(events.eventIds());
-    return LineProviderClientVerticle.subscribe(vertx, new Subscribe(ids, false, null), lineOptions)
+    return LineProviderBus.subscribe(vertx, new Subscribe(ids, false, null), lineOptions)
       .compose(states -> held(ids).compose(held -> {
         List<EventState> newer = new ArrayList<>();
         List<EventState> disagree = new ArrayList<>();
@@ -148,7 +128,7 @@ public final class ConflictsVerticle extends VerticleBase {
         states.missing().stream().filter(id -> !held.containsKey(id)).forEach(id -> LOG.atError().addKeyValue("event_id", id)
           .log("bets name event {}, which neither line-provider nor bet-maker's events table knows: they cannot settle", id));
         Future<?> applied = newer.isEmpty() ? Future.succeededFuture()
-          : SettlementVerticle.apply(vertx, new ApplyStates(newer, false, false), settleOptions);
+          : SettlementBus.apply(vertx, new ApplyStates(newer, false, false), settleOptions);
         return applied.compose(done -> mark(new MarkConflicts(disagree, unknown)));
       }));
   }
@@ -217,7 +197,7 @@ public final class ConflictsVerticle extends VerticleBase {
         return Future.failedFuture(Problem.of(mine[0] == null ? 404 : 409, "event " + eventId + " is not in conflict with line-provider")
           .exception());
       }
-      return LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.of(eventId), true, null), lineOptions);
+      return LineProviderBus.subscribe(vertx, new Subscribe(List.of(eventId), true, null), lineOptions);
     }).compose(states -> {
       if (states.found().isEmpty()) {
         return Future.failedFuture(Problem.of(409, "line-provider does not know event " + eventId + ", so there is no state of"

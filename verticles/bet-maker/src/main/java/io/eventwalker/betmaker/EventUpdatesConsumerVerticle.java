@@ -134,7 +134,7 @@ public final class EventUpdatesConsumerVerticle extends VerticleBase {
     boolean inOrder = System.nanoTime() - arrived < TimeUnit.MILLISECONDS.toNanos(IN_ORDER_WAIT_MS);
     Future<BetMessages.Applied> applying;
     try (Scope traced = span.makeCurrent()) { // the settlement's own spans (event bus, PostgreSQL) join the update's trace
-      applying = SettlementVerticle.apply(vertx, new ApplyStates(List.of(state), false, inOrder), busOptions);
+      applying = SettlementBus.apply(vertx, new ApplyStates(List.of(state), false, inOrder), busOptions);
     }
     applying
       .onSuccess(applied -> {

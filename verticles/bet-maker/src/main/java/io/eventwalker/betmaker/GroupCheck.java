@@ -56,14 +56,14 @@ record GroupCheck(List<EventState> newer, List<EventState> disagree, Set<String>
    * event at once) or, when there are none, look into what disagrees.
    */
   Future<?> catchUp(Vertx vertx, DeliveryOptions options) {
-    return newer.isEmpty() ? lookInto(vertx, options) : SettlementVerticle.apply(vertx, new ApplyStates(newer, false, false), options);
+    return newer.isEmpty() ? lookInto(vertx, options) : SettlementBus.apply(vertx, new ApplyStates(newer, false, false), options);
   }
 
   /** Marks what disagrees in conflict, and asks line-provider again about the older. */
   Future<Void> lookInto(Vertx vertx, DeliveryOptions options) {
     Future<Void> marked = disagree.isEmpty() ? Future.succeededFuture()
-      : ConflictsVerticle.mark(vertx, new MarkConflicts(disagree, List.of()), options);
+      : ConflictsBus.mark(vertx, new MarkConflicts(disagree, List.of()), options);
     return marked.compose(done -> older.isEmpty() ? Future.succeededFuture()
-      : ConflictsVerticle.confirm(vertx, new ConfirmConflicts(older), options));
+      : ConflictsBus.confirm(vertx, new ConfirmConflicts(older), options));
   }
 }

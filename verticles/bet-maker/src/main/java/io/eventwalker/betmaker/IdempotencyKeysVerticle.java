@@ -35,16 +35,6 @@ public final class IdempotencyKeysVerticle extends VerticleBase {
     this.config = config;
   }
 
-  /** Claims {@code key} for this request: see {@link ClaimOutcome} for the answers. */
-  static Future<KeyClaim> claim(Vertx vertx, ClaimKey key, DeliveryOptions options) {
-    return vertx.eventBus().<KeyClaim>request(Addresses.IDEMPOTENCY_CLAIM, key, options).map(Message::body);
-  }
-
-  /** Frees a key whose request stored nothing, so a retry may claim it at once. */
-  static Future<Void> release(Vertx vertx, ReleaseKey key, DeliveryOptions options) {
-    return vertx.eventBus().request(Addresses.IDEMPOTENCY_RELEASE, key, options).mapEmpty();
-  }
-
   @Override
   public Future<?> start() {
     pool = Databases.pool(vertx, config.database(), "bet-maker");

@@ -81,7 +81,7 @@ final class IdempotentPlacement {
       return placement.apply(null);
     }
     ClaimKey claim = new ClaimKey(player, key, hash(body), UUID.randomUUID(), leaseMillis);
-    return IdempotencyKeysVerticle.claim(vertx, claim, options).transform(claimed -> {
+    return IdempotencyBus.claim(vertx, claim, options).transform(claimed -> {
       if (claimed.failed()) {
         return Failures.isTimeout(claimed.cause()) ? Future.succeededFuture(new KeyUnconfirmed(leaseMillis))
           : Future.failedFuture(claimed.cause());
@@ -107,7 +107,7 @@ final class IdempotentPlacement {
     if (outcome instanceof Placed || outcome instanceof OutcomeUnknown) {
       return Future.succeededFuture(outcome);
     }
-    return IdempotencyKeysVerticle.release(vertx, new ReleaseKey(claim.playerId(), claim.key(), claim.token()), options)
+    return IdempotencyBus.release(vertx, new ReleaseKey(claim.playerId(), claim.key(), claim.token()), options)
       .transform(released -> Future.succeededFuture(outcome));
   }
 

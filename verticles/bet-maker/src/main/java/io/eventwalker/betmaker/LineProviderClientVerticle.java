@@ -84,19 +84,6 @@ public final class LineProviderClientVerticle extends VerticleBase {
     this.maxInFlight = config.line().batchesInFlight();
   }
 
-  /**
-   * Subscribes bet-maker to {@code events} at line-provider (the first time; afterwards asks their
-   * states) and completes with line-provider's current states of them.
-   */
-  static Future<EventStates> subscribe(Vertx vertx, Subscribe events, DeliveryOptions options) {
-    return vertx.eventBus().<EventStates>request(Addresses.LINE_SUBSCRIBE, events, options).map(Message::body);
-  }
-
-  /** A page of the events open for bets now, as line-provider answers {@code get_events}. */
-  static Future<EventPage> openEvents(Vertx vertx, OpenEvents page, DeliveryOptions options) {
-    return vertx.eventBus().<EventPage>request(Addresses.LINE_OPEN_EVENTS, page, options).map(Message::body);
-  }
-
   @Override
   public Future<?> start() {
     meters = BetMeters.of(vertx);

@@ -42,8 +42,7 @@ final class Owners {
         return Future.succeededFuture(address.equals(Addresses.LIVE_PLAYER_PREFIX + identity.subject()));
       }
       UUID betId = UUID.fromString(address.substring(Addresses.LIVE_BET_PREFIX.length()));
-      return vertx.eventBus().<Bet>request(Addresses.BETS_GET, new GetBet(identity.subject(), betId), options)
-        .map(reply -> reply.body() != null);
+      return ReadsBus.get(vertx, new GetBet(identity.subject(), betId), options).map(found -> found != null);
     }).otherwise(false);
   }
 }

@@ -65,16 +65,6 @@ public final class PlacementVerticle extends VerticleBase {
     this.playerShare = (int) Math.max(Batch.MAX_ITEMS, share);
   }
 
-  /**
-   * Stores {@code bets}, and completes with what became of them ({@link Placement}); waits
-   * {@code waitMs} for the answer (longer than the placement's deadline plus its commit: see
-   * {@link PlaceBets}). A failure means no answer came in time.
-   */
-  static Future<Placement> place(Vertx vertx, PlaceBets bets, long waitMs) {
-    return vertx.eventBus().<Placement>request(Addresses.BETS_PLACE, bets, LocalBus.options(waitMs))
-      .map(Message::body);
-  }
-
   @Override
   public Future<?> start() {
     lineOptions = LocalBus.options(settings.http().requestTimeoutMs());
@@ -123,7 +113,7 @@ public final class PlacementVerticle extends VerticleBase {
   private Future<Void> writeGroup(List<Message<PlaceBets>> group) {
     BetColumns columns = BetColumns.of(group.stream().map(Message::body).toList());
     String traceparent = group.stream().map(msg -> msg.body().traceparent()).filter(Objects::nonNull).findFirst().orElse(null);
-    Future<EventStates> line = LineProviderClientVerticle.subscribe(vertx, new Subscribe(List.of(columns.events()), false, traceparent), lineOptions);
+    Future<EventStates> line = LineProviderBus.subscribe(vertx, new Subscribe(List.of(columns.events()), false, traceparent), lineOptions);
     return write(new PlacementTransaction(pool, columns, line, config.commitTimeoutMs()), 1)
       .compose(tried -> tried instanceof Stored stored ? answer(group, stored.bets()) : answerAll(group, ((Ended) tried).outcome()))
       .recover(failure -> answerAll(group, new NotStored(describe(failure))));

@@ -53,11 +53,6 @@ public final class SettlementVerticle extends VerticleBase {
     this.disagreements = disagreements;
   }
 
-  /** Applies {@code states} where newer, settling finished events; completes once every one is done. */
-  static Future<Applied> apply(Vertx vertx, ApplyStates states, DeliveryOptions options) {
-    return vertx.eventBus().<Applied>request(Addresses.EVENTS_APPLY, states, options).map(Message::body);
-  }
-
   @Override
   public Future<?> start() {
     pool = Databases.pool(vertx, config.database(), "bet-maker");

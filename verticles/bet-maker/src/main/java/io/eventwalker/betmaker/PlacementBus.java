@@ -1,0 +1,25 @@
+package io.eventwalker.betmaker;
+
+import io.eventwalker.betmaker.BetMessages.PlaceBets;
+import io.eventwalker.betmaker.BetMessages.Placement;
+import io.eventwalker.platform.eventbus.LocalBus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+
+/** Placement's address ({@code PlacementVerticle}): place a request's bets. */
+public final class PlacementBus {
+
+  private PlacementBus() {
+  }
+
+  /**
+   * Stores {@code bets}, and completes with what became of them ({@link Placement}); waits
+   * {@code waitMs} for the answer (longer than the placement's deadline plus its commit: see
+   * {@link PlaceBets}). A failure means no answer came in time.
+   */
+  public static Future<Placement> place(Vertx vertx, PlaceBets bets, long waitMs) {
+    return vertx.eventBus().<Placement>request(Addresses.BETS_PLACE, bets, LocalBus.options(waitMs))
+      .map(Message::body);
+  }
+}
