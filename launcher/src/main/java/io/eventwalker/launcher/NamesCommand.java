@@ -1,6 +1,6 @@
 package io.eventwalker.launcher;
 
-import io.eventwalker.betmaker.BetMakerConfig;
+import io.eventwalker.betmaker.config.BetMakerConfig;
 import io.eventwalker.lineprovider.LineProviderConfig;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;

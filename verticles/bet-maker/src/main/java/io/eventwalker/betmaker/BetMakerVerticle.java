@@ -1,5 +1,22 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.api.BetsApiVerticle;
+import io.eventwalker.betmaker.bus.BetMessages;
+import io.eventwalker.betmaker.cluster.RedisProbeVerticle;
+import io.eventwalker.betmaker.config.BetMakerConfig;
+import io.eventwalker.betmaker.conflicts.ConflictsVerticle;
+import io.eventwalker.betmaker.idempotency.IdempotencyKeysVerticle;
+import io.eventwalker.betmaker.line.CatchUpVerticle;
+import io.eventwalker.betmaker.line.EventUpdatesConsumerVerticle;
+import io.eventwalker.betmaker.line.LineProviderClientVerticle;
+import io.eventwalker.betmaker.live.LiveListeners;
+import io.eventwalker.betmaker.live.LiveTcpBridgeVerticle;
+import io.eventwalker.betmaker.live.SettlementPushes;
+import io.eventwalker.betmaker.metrics.BetMeters;
+import io.eventwalker.betmaker.placement.PlacementVerticle;
+import io.eventwalker.betmaker.reads.BetReadsVerticle;
+import io.eventwalker.betmaker.settlement.Disagreements;
+import io.eventwalker.betmaker.settlement.SettlementVerticle;
 import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.http.Banner;

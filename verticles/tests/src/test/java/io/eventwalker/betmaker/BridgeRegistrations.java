@@ -1,5 +1,7 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.live.LiveListeners;
+import io.eventwalker.betmaker.live.Owners;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.BridgeClient;
 import io.eventwalker.testing.TestSystem;

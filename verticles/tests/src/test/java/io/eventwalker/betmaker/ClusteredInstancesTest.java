@@ -1,5 +1,7 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.cluster.ClusterWatch;
+import io.eventwalker.betmaker.live.LiveListeners;
 import io.eventwalker.platform.cluster.ClusterConfig;
 import io.eventwalker.platform.cluster.Clustering;
 import io.eventwalker.platform.eventbus.LocalBus;

@@ -1,19 +1,20 @@
 package io.eventwalker.betmaker;
 
 import com.rabbitmq.client.GetResponse;
-import io.eventwalker.wire.Topology;
+import io.eventwalker.betmaker.line.EventUpdatesConsumerVerticle;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.BridgeClient;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Rabbit;
 import io.eventwalker.testing.Scrape;
 import io.eventwalker.testing.TestSystem;
+import io.eventwalker.wire.Topology;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.platform.batching.GroupQueue;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;
 

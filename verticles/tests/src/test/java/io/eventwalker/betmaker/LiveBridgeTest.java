@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.bus.Addresses;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Backing;
 import io.eventwalker.testing.BridgeClient;

@@ -1,9 +1,11 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.wire.EventStatus;
+import io.eventwalker.betmaker.bets.BetStatus;
+import io.eventwalker.betmaker.bets.Payout;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.TestSystem;
+import io.eventwalker.wire.EventStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.bets.BetQueries;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.live.LiveListeners;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.LogCapture;
 import io.eventwalker.testing.TestSystem;

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.live.TcpFrames;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package io.eventwalker.betmaker;
 
+import io.eventwalker.betmaker.events.HeldEvent;
+import io.eventwalker.betmaker.events.Verdict;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStatus;
 import org.junit.jupiter.api.Test;

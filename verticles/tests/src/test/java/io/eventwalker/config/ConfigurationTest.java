@@ -1,6 +1,6 @@
 package io.eventwalker.config;
 
-import io.eventwalker.betmaker.BetMakerConfig;
+import io.eventwalker.betmaker.config.BetMakerConfig;
 import io.eventwalker.lineprovider.LineProviderConfig;
 import io.eventwalker.platform.config.Settings.ConfigException;
 import io.eventwalker.platform.runtime.ProcessConfig;

@@ -1,8 +1,8 @@
 package io.eventwalker.hostile;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.eventwalker.betmaker.AcceptOdds;
-import io.eventwalker.betmaker.BetRequest;
+import io.eventwalker.betmaker.bets.AcceptOdds;
+import io.eventwalker.betmaker.bets.BetRequest;
 import io.eventwalker.platform.auth.AuthConfig;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.platform.auth.Identity;

@@ -1,0 +1,101 @@
+package io.eventwalker.betmaker.line;
+
+import io.eventwalker.betmaker.bus.BetMessages.ApplyStates;
+import io.eventwalker.betmaker.bus.BetMessages.ConfirmConflicts;
+import io.eventwalker.betmaker.bus.BetMessages.PendingEvents;
+import io.eventwalker.betmaker.bus.BetMessages.Subscribe;
+import io.eventwalker.betmaker.bus.ConflictsBus;
+import io.eventwalker.betmaker.bus.LineProviderBus;
+import io.eventwalker.betmaker.bus.ReadsBus;
+import io.eventwalker.betmaker.bus.SettlementBus;
+import io.eventwalker.betmaker.config.BetMakerConfig;
+import io.eventwalker.platform.db.Leadership;
+import io.eventwalker.platform.eventbus.LocalBus;
+import io.eventwalker.wire.LineRequest;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+
+/**
+ * Catch-up (SPEC §3.6): at start-up and every {@code BM_CATCH_UP_INTERVAL_MS}, bet-maker
+ * subscribes again to every event (so the live list of open events hears of new ones), and to
+ * every event with PENDING bets, applying the states line-provider returns. A lost or missed
+ * update, or subscriptions lost with Redis, can therefore never leave a bet pending forever.
+ * With several bet-makers only the elected one catches up ({@link Leadership}), so it runs once
+ * per interval across them; it runs at once when an instance becomes the leader (at start-up, or
+ * when it takes over from one that died).
+ */
+public final class CatchUpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CatchUpVerticle.class);
+
+  /** How soon a standby notices that the leader is gone (at most; the interval when it is shorter). */
+  private static final long TAKE_OVER_MS = 1_000;
+
+  private final long intervalMs;
+  private final DeliveryOptions busOptions;
+  private final BetMakerConfig config;
+  private boolean running;
+  private Leadership leadership;
+
+  public CatchUpVerticle(BetMakerConfig config) {
+    this.config = config;
+    this.intervalMs = config.settlement().catchUpIntervalMs();
+    this.busOptions = LocalBus.options(config.settlement().timeoutMs());
+  }
+
+  @Override
+  public Future<?> start() {
+    leadership = Leadership.stand(vertx, config.database(), "bet-maker", "event-walker-catch-up:" + config.database().schema(),
+      Math.min(intervalMs, TAKE_OVER_MS), this::run);
+    vertx.setPeriodic(intervalMs, id -> run());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return leadership.stop();
+  }
+
+  private void run() {
+    if (running || !leadership.isLeader()) {
+      return;
+    }
+    running = true;
+    LineProviderBus.subscribeAll(vertx, busOptions)
+      .compose(subscribed -> round(null, 0, 0))
+      .onComplete(done -> {
+        running = false;
+        if (done.failed()) {
+          LOG.warn("catch-up round stopped: {}", done.cause().getMessage());
+        } else if (done.result() > 0) {
+          LOG.info("catch-up settled {} bets", done.result());
+        }
+      });
+  }
+
+  /** One page of events with pending bets after {@code after}, then the next; completes with the bets settled. */
+  private Future<Integer> round(String after, int settled, int pages) {
+    return ReadsBus.pendingEvents(vertx, new PendingEvents(after, LineRequest.MAX_IDS), busOptions)
+      .compose(page -> {
+        var ids = page.ids();
+        if (ids.isEmpty()) {
+          return Future.succeededFuture(settled);
+        }
+        return LineProviderBus.subscribe(vertx, new Subscribe(ids, true, null), busOptions)
+          .compose(states -> {
+            // Events line-provider does not know though they have bets: asked again, then conflicts (in /ready).
+            Future<Void> unknown = states.missing().isEmpty() ? Future.succeededFuture()
+              : ConflictsBus.confirm(vertx, new ConfirmConflicts(Set.copyOf(states.missing())), busOptions);
+            return unknown.compose(looked -> SettlementBus.apply(vertx, new ApplyStates(states.found(), true, false), busOptions));
+          })
+          .compose(applied -> ids.size() < LineRequest.MAX_IDS
+            ? Future.succeededFuture(settled + applied.settledBets())
+            : round(ids.get(ids.size() - 1), settled + applied.settledBets(), pages + 1));
+      });
+  }
+}
