@@ -1,7 +1,6 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.betmaker.live.LiveListeners;
-import io.eventwalker.betmaker.live.Owners;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.BridgeClient;
 import io.eventwalker.testing.TestSystem;
@@ -10,7 +9,7 @@ import java.time.Duration;
 
 /**
  * Registering a bet's or a player's address on bet-maker's bridge, as its owner. The bridge takes such a register
- * only after its owner check ({@link Owners}: for a bet, a read of the database), and handles the frames that follow
+ * only after its owner check ({@code Owners}: for a bet, a read of the database), and handles the frames that follow
  * it meanwhile: an answer to a later frame, {@link BridgeClient#sync}'s included, does not mean the register took
  * effect. The wait is for what settlement itself consults ({@link LiveListeners#heard}), counted once the bridge
  * listens on the address.

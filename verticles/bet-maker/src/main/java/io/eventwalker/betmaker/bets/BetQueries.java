@@ -1,8 +1,5 @@
 package io.eventwalker.betmaker.bets;
 
-import io.eventwalker.betmaker.events.HeldEvent;
-import io.eventwalker.betmaker.events.Verdict;
-
 /** Every SQL statement of bet-maker, in one place. Tables are in the service's own schema (search_path). */
 public final class BetQueries {
 
@@ -98,7 +95,7 @@ public final class BetQueries {
     ORDER BY r.ord
     RETURNING bet_id, seq, ratio, created_at""";
 
-  /** What bet-maker holds of events ({@link HeldEvent}'s columns), read from $1 (the ids). */
+  /** What bet-maker holds of events ({@code HeldEvent}'s columns), read from $1 (the ids). */
   private static final String HELD = """
     SELECT event_id, ratio, deadline, status, version, conflict_version, settled_at IS NOT NULL AS settled
     FROM events WHERE event_id = ANY($1::text[])""";
@@ -109,13 +106,13 @@ public final class BetQueries {
   public static final String EVENTS_STATUS = """
     SELECT event_id, ratio, status, deadline, version, conflict_version FROM events WHERE event_id = ANY($1::text[])""";
 
-  /** The states bet-maker holds of events ($1), as {@link HeldEvent}s. */
+  /** The states bet-maker holds of events ($1), as {@code HeldEvent}s. */
   public static final String HELD_STATES = HELD;
 
   /**
    * Records line-provider's reported states (the five arrays of {@link io.eventwalker.wire.EventRows#columns},
    * then $6 the states as JSON; version 0 and nulls for an event it does not know) as conflicts
-   * where the database still shows one ({@link Verdict#CONFLICT}, or a lower version): the same
+   * where the database still shows one ({@code Verdict.CONFLICT}, or a lower version): the same
    * version with other content, a lower version, or a newer version of an event held finished.
    * Returns the events newly found in conflict (one already marked at the same version is not).
    */

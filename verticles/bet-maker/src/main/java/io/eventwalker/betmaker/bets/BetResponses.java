@@ -1,7 +1,5 @@
 package io.eventwalker.betmaker.bets;
 
-import io.eventwalker.betmaker.api.PlacementAnswers;
-import io.eventwalker.betmaker.idempotency.IdempotentPlacement;
 import io.eventwalker.platform.Timestamps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,8 +10,8 @@ import java.util.Optional;
 /**
  * The bodies of bet-maker's answers (SPEC §3.3): a bet, a list of bets, and the 201 of
  * {@code POST /bet}. That 201 is recorded with its Idempotency-Key in the same transaction as the
- * bets ({@link IdempotentPlacement#complete}: a retry replays it and never stores the bets twice),
- * which is why it is built here and not where the answer is sent ({@link PlacementAnswers}).
+ * bets ({@code IdempotentPlacement.complete}: a retry replays it and never stores the bets twice),
+ * which is why it is built here and not where the answer is sent ({@code PlacementAnswers}).
  */
 public final class BetResponses {
 

@@ -1,13 +1,11 @@
 package io.eventwalker.betmaker.bus;
 
-import io.eventwalker.betmaker.bets.Bet;
-
 /** Event-bus addresses inside bet-maker, owned here. None of them is reachable from outside the JVM. */
 public final class Addresses {
 
   /** {@link BetMessages.PlaceBets} → a {@link BetMessages.Placement}: placed, refused, not stored, or outcome unknown. */
   public static final String BETS_PLACE = "betmaker.bets.place";
-  /** {@link BetMessages.GetBet} → {@link Bet}, or null if there is no such bet. */
+  /** {@link BetMessages.GetBet} → {@code Bet}, or null if there is no such bet. */
   public static final String BETS_GET = "betmaker.bets.get";
   /** {@link BetMessages.ListBets} → {@link BetMessages.BetPage}. */
   public static final String BETS_LIST = "betmaker.bets.list";

@@ -1,11 +1,8 @@
 package io.eventwalker.betmaker.bus;
 
-import io.eventwalker.betmaker.api.PlacementAnswers;
 import io.eventwalker.betmaker.bets.Bet;
 import io.eventwalker.betmaker.bets.BetRequest;
 import io.eventwalker.betmaker.bets.BetStatus;
-import io.eventwalker.betmaker.events.Verdict;
-import io.eventwalker.betmaker.idempotency.IdempotentPlacement;
 import io.eventwalker.platform.eventbus.LocalCodec;
 import io.eventwalker.wire.EventPage;
 import io.eventwalker.wire.EventState;
@@ -38,7 +35,7 @@ public final class BetMessages {
    * What became of a {@link PlaceBets} (placement answers the first four) or, with an
    * {@code Idempotency-Key}, of the request ({@code IdempotentPlacement}). Only {@link Placed}
    * stored the bets (a replayed 201 did, the first time), and only {@link OutcomeUnknown} may have:
-   * every other outcome stored nothing, and never will. HTTP: {@link PlacementAnswers}.
+   * every other outcome stored nothing, and never will. HTTP: {@code PlacementAnswers}.
    */
   public sealed interface Placement permits Placed, Refused, NotStored, OutcomeUnknown, Replayed,
     KeyInFlight, KeyReused, KeyUnconfirmed {
@@ -143,7 +140,7 @@ public final class BetMessages {
   }
 
   /**
-   * line-provider's reported states that disagree with bet-maker's ({@link Verdict#CONFLICT}, or
+   * line-provider's reported states that disagree with bet-maker's ({@code Verdict.CONFLICT}, or
    * older in a reply asked twice), and the events it does not know though bet-maker holds them:
    * marked in conflict where the database still shows one.
    */

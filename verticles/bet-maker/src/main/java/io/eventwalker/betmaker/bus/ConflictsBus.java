@@ -4,7 +4,6 @@ import io.eventwalker.betmaker.bus.BetMessages.ConfirmConflicts;
 import io.eventwalker.betmaker.bus.BetMessages.MarkConflicts;
 import io.eventwalker.betmaker.bus.BetMessages.Resolution;
 import io.eventwalker.betmaker.bus.BetMessages.ResolveConflict;
-import io.eventwalker.betmaker.conflicts.ConflictsVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

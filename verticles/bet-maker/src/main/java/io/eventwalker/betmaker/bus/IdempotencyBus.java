@@ -1,10 +1,8 @@
 package io.eventwalker.betmaker.bus;
 
 import io.eventwalker.betmaker.bus.BetMessages.ClaimKey;
-import io.eventwalker.betmaker.bus.BetMessages.ClaimOutcome;
 import io.eventwalker.betmaker.bus.BetMessages.KeyClaim;
 import io.eventwalker.betmaker.bus.BetMessages.ReleaseKey;
-import io.eventwalker.betmaker.idempotency.IdempotencyKeysVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,7 +14,7 @@ public final class IdempotencyBus {
   private IdempotencyBus() {
   }
 
-  /** Claims {@code key} for this request: see {@link ClaimOutcome} for the answers. */
+  /** Claims {@code key} for this request: see {@code ClaimOutcome} for the answers. */
   public static Future<KeyClaim> claim(Vertx vertx, ClaimKey key, DeliveryOptions options) {
     return vertx.eventBus().<KeyClaim>request(Addresses.IDEMPOTENCY_CLAIM, key, options).map(Message::body);
   }

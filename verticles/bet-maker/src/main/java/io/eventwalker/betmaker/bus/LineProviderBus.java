@@ -2,7 +2,6 @@ package io.eventwalker.betmaker.bus;
 
 import io.eventwalker.betmaker.bus.BetMessages.OpenEvents;
 import io.eventwalker.betmaker.bus.BetMessages.Subscribe;
-import io.eventwalker.betmaker.line.LineProviderClientVerticle;
 import io.eventwalker.wire.EventPage;
 import io.eventwalker.wire.EventStates;
 import io.vertx.core.Future;

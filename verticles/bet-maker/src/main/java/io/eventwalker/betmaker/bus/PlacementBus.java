@@ -2,7 +2,6 @@ package io.eventwalker.betmaker.bus;
 
 import io.eventwalker.betmaker.bus.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.bus.BetMessages.Placement;
-import io.eventwalker.betmaker.placement.PlacementVerticle;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

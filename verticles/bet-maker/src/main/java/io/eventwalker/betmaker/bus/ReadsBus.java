@@ -6,7 +6,6 @@ import io.eventwalker.betmaker.bus.BetMessages.EventIds;
 import io.eventwalker.betmaker.bus.BetMessages.GetBet;
 import io.eventwalker.betmaker.bus.BetMessages.ListBets;
 import io.eventwalker.betmaker.bus.BetMessages.PendingEvents;
-import io.eventwalker.betmaker.reads.BetReadsVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

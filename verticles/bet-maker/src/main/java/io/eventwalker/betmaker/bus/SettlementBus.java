@@ -2,7 +2,6 @@ package io.eventwalker.betmaker.bus;
 
 import io.eventwalker.betmaker.bus.BetMessages.Applied;
 import io.eventwalker.betmaker.bus.BetMessages.ApplyStates;
-import io.eventwalker.betmaker.settlement.SettlementVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

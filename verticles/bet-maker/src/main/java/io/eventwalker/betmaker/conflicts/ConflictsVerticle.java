@@ -24,7 +24,6 @@ import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.wire.EventState;
-import io.eventwalker.wire.EventStates;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;

@@ -2,7 +2,6 @@ package io.eventwalker.betmaker.placement;
 
 import io.eventwalker.betmaker.bets.Bet;
 import io.eventwalker.betmaker.bets.BetIds;
-import io.eventwalker.betmaker.bets.BetQueries;
 import io.eventwalker.betmaker.bets.BetRequest;
 import io.eventwalker.betmaker.bets.BetStatus;
 import io.eventwalker.betmaker.bus.BetMessages.PlaceBets;
@@ -18,7 +17,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * A placement group's bets as the columns of {@link BetQueries#PLACE}: each bet is one row, with a
+ * A placement group's bets as the columns of {@code BetQueries.PLACE}: each bet is one row, with a
  * fresh id, its request's position in the group and its player, and the rows are turned into one
  * array per column (the {@code unnest} insert writes a whole group in one statement). Also the
  * group's events (sorted, as they are locked) and, after the insert, each request's stored bets.
@@ -70,7 +69,7 @@ final class BetColumns {
     acceptOdds[row] = bet.acceptOdds().wire();
   }
 
-  /** {@link BetQueries#PLACE}'s parameters, {@code $1} to {@code $8}. */
+  /** {@code BetQueries.PLACE}'s parameters, {@code $1} to {@code $8}. */
   Tuple insert() {
     return Tuple.of(betIds, eventIds, sums, requestOf, events, players, seenRatios, acceptOdds);
   }

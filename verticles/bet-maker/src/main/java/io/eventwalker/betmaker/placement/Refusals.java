@@ -1,7 +1,6 @@
 package io.eventwalker.betmaker.placement;
 
 import io.eventwalker.betmaker.bets.AcceptOdds;
-import io.eventwalker.betmaker.bets.BetQueries;
 import io.eventwalker.betmaker.bets.BetRequest;
 import io.eventwalker.betmaker.bus.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.bus.BetMessages.Refused;
@@ -15,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Why the placing insert did not take a request ({@link BetQueries#PLACE} stores none of its bets
- * then): read from its events' rows ({@link BetQueries#EVENTS_STATUS}) after the group committed.
+ * Why the placing insert did not take a request ({@code BetQueries.PLACE} stores none of its bets
+ * then): read from its events' rows ({@code BetQueries.EVENTS_STATUS}) after the group committed.
  */
 final class Refusals {
 

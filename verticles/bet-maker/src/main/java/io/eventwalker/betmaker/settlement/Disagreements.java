@@ -1,7 +1,5 @@
 package io.eventwalker.betmaker.settlement;
 
-import io.eventwalker.betmaker.conflicts.ConflictsVerticle;
-import io.eventwalker.betmaker.events.Verdict;
 import io.eventwalker.wire.EventState;
 import io.vertx.core.Future;
 
@@ -10,12 +8,12 @@ import java.util.Set;
 
 /**
  * Where settlement reports what line-provider and bet-maker disagree about; the conflicts
- * capability looks into it ({@link ConflictsVerticle#disagreements}). Each completes at once when
+ * capability looks into it ({@code ConflictsVerticle.disagreements}). Each completes at once when
  * given nothing.
  */
 public interface Disagreements {
 
-  /** Marks in conflict, where the database still shows one, the states that disagree with bet-maker's ({@link Verdict#CONFLICT}). */
+  /** Marks in conflict, where the database still shows one, the states that disagree with bet-maker's ({@code Verdict.CONFLICT}). */
   Future<Void> mark(List<EventState> reported);
 
   /** Asks line-provider again about events it reported older than bet-maker holds, and marks those it still does. */

@@ -3,7 +3,6 @@ package io.eventwalker.platform.messaging;
 import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.dependencies.Dependency;
 import io.eventwalker.platform.dependencies.Diagnosis;
-import io.eventwalker.platform.dependencies.OutageLog;
 import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Failures;
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * never on an event loop; results come back on the verticle's context. The connector reconnects by
  * itself ({@link RabbitRecovery}), waiting {@code RABBITMQ_RECONNECT_MS} after a failure and twice as
  * long after each further one, up to {@code DEPENDENCY_RETRY_MAX_MS}; its failures go to the
- * process's {@link OutageLog} (the broker, vhost and user named, what to do, at most one line per
+ * process's {@code OutageLog} (the broker, vhost and user named, what to do, at most one line per
  * interval). On every (re)connect it runs the verticle's {@link Setup} to declare its topology and
  * start its consumers again. Deliveries carry the generation of the connection they came from
  * ({@link RabbitConsumers}): an ack for an older connection is dropped (the broker redelivers that
