@@ -1,8 +1,8 @@
 package io.eventwalker.launcher;
 
 import io.eventwalker.betmaker.config.BetMakerConfig;
-import io.eventwalker.lineprovider.DeadLetterReplay;
-import io.eventwalker.lineprovider.LineProviderConfig;
+import io.eventwalker.lineprovider.outbox.DeadLetterReplay;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

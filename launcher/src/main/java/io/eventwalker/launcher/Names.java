@@ -1,8 +1,8 @@
 package io.eventwalker.launcher;
 
 import io.eventwalker.betmaker.config.BetMakerConfig;
-import io.eventwalker.lineprovider.LineProviderConfig;
-import io.eventwalker.lineprovider.SubscriptionStoreVerticle;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
+import io.eventwalker.lineprovider.subscriptions.SubscriptionStoreVerticle;
 import io.eventwalker.wire.Topology;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.eventwalker.launcher;
 
 import io.eventwalker.betmaker.config.BetMakerConfig;
-import io.eventwalker.lineprovider.LineProviderConfig;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

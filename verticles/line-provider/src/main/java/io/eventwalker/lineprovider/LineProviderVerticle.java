@@ -1,7 +1,17 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.platform.db.Migrations;
+import io.eventwalker.lineprovider.api.EventsApiVerticle;
+import io.eventwalker.lineprovider.bus.EventMessages;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
+import io.eventwalker.lineprovider.events.EventRepositoryVerticle;
+import io.eventwalker.lineprovider.metrics.LineProviderMeters;
+import io.eventwalker.lineprovider.outbox.OutboxRelayVerticle;
+import io.eventwalker.lineprovider.outbox.OutboxRepositoryVerticle;
+import io.eventwalker.lineprovider.requests.RequestsConsumerVerticle;
+import io.eventwalker.lineprovider.subscriptions.SubscriptionRepositoryVerticle;
+import io.eventwalker.lineprovider.subscriptions.SubscriptionStoreVerticle;
 import io.eventwalker.platform.Lifecycle;
+import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.http.Banner;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.RateLimiter;

@@ -2,8 +2,8 @@ package io.eventwalker.betmaker;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
-import io.eventwalker.lineprovider.DeadLetterReplay;
-import io.eventwalker.lineprovider.LineProviderConfig;
+import io.eventwalker.lineprovider.outbox.DeadLetterReplay;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Rabbit;

@@ -1,7 +1,7 @@
 package io.eventwalker.config;
 
 import io.eventwalker.betmaker.config.BetMakerConfig;
-import io.eventwalker.lineprovider.LineProviderConfig;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.eventwalker.platform.config.Settings.ConfigException;
 import io.eventwalker.platform.runtime.ProcessConfig;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.lineprovider.bus.EventChange;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStatus;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.lineprovider.api.EventInputs;
+import io.eventwalker.lineprovider.bus.EventChange;
+import io.eventwalker.lineprovider.bus.NewEvent;
 import io.eventwalker.platform.json.StrictJson;
 import io.eventwalker.platform.validation.Batch;
 import io.eventwalker.platform.validation.FieldError;

@@ -1,5 +1,8 @@
 package io.eventwalker.lineprovider;
 
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.live.LineBridge;
+import io.eventwalker.lineprovider.live.LineBridgeSocket;
 import io.eventwalker.platform.http.Routers;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.BridgeClient;

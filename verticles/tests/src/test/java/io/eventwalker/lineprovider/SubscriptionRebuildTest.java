@@ -1,8 +1,12 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.lineprovider.EventMessages.DurablePage;
-import io.eventwalker.lineprovider.EventMessages.DurableSubscription;
-import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.bus.EventMessages.DurablePage;
+import io.eventwalker.lineprovider.bus.EventMessages.DurableSubscription;
+import io.eventwalker.lineprovider.bus.EventMessages.DurableSubscriptions;
+import io.eventwalker.lineprovider.bus.EventMessages;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
+import io.eventwalker.lineprovider.subscriptions.SubscriptionStoreVerticle;
 import io.eventwalker.platform.metrics.Meters;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Backing;

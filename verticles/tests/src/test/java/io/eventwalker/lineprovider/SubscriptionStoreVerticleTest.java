@@ -1,8 +1,11 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
-import io.eventwalker.lineprovider.EventMessages.Subscribers;
-import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.bus.EventMessages.AddSubscriptions;
+import io.eventwalker.lineprovider.bus.EventMessages.Subscribers;
+import io.eventwalker.lineprovider.bus.EventMessages.SubscribersOf;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
+import io.eventwalker.lineprovider.subscriptions.SubscriptionStoreVerticle;
 import io.eventwalker.testing.Backing;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.core.DeploymentOptions;

@@ -1,11 +1,11 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.bus;
 
-import io.eventwalker.lineprovider.EventMessages.CreateEvents;
-import io.eventwalker.lineprovider.EventMessages.Events;
-import io.eventwalker.lineprovider.EventMessages.GetEvent;
-import io.eventwalker.lineprovider.EventMessages.GetStates;
-import io.eventwalker.lineprovider.EventMessages.ListEvents;
-import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
+import io.eventwalker.lineprovider.bus.EventMessages.CreateEvents;
+import io.eventwalker.lineprovider.bus.EventMessages.Events;
+import io.eventwalker.lineprovider.bus.EventMessages.GetEvent;
+import io.eventwalker.lineprovider.bus.EventMessages.GetStates;
+import io.eventwalker.lineprovider.bus.EventMessages.ListEvents;
+import io.eventwalker.lineprovider.bus.EventMessages.UpdateEvents;
 import io.eventwalker.wire.EventPage;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStates;

@@ -1,21 +1,25 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.outbox;
 
-import io.eventwalker.platform.eventbus.LocalBus;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import io.eventwalker.lineprovider.EventMessages.MarkPublished;
-import io.eventwalker.lineprovider.EventMessages.OutboxRow;
-import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
-import io.eventwalker.lineprovider.EventMessages.Subscribers;
-import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.bus.EventMessages.MarkPublished;
+import io.eventwalker.lineprovider.bus.EventMessages.OutboxRow;
+import io.eventwalker.lineprovider.bus.EventMessages.PendingOutbox;
+import io.eventwalker.lineprovider.bus.EventMessages.Subscribers;
+import io.eventwalker.lineprovider.bus.EventMessages.SubscribersOf;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
+import io.eventwalker.lineprovider.metrics.LineProviderMeters;
+import io.eventwalker.lineprovider.subscriptions.SubscriptionStoreVerticle;
 import io.eventwalker.platform.Failpoints;
 import io.eventwalker.platform.db.Leadership;
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.messaging.RabbitConnector;
 import io.eventwalker.platform.tracing.Tracing;
+import io.eventwalker.wire.Topology;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.eventwalker.wire.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -64,7 +68,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   /** Publish tasks handed to the connector and not yet finished there (even if their wait timed out). */
   private final AtomicInteger publishesRunning = new AtomicInteger();
 
-  OutboxRelayVerticle(LineProviderConfig config) {
+  public OutboxRelayVerticle(LineProviderConfig config) {
     this.config = config;
     this.confirmTimeoutMs = config.outbox().confirmTimeoutMs();
     this.batchSize = config.outbox().batch();

@@ -1,4 +1,4 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.config;
 
 import io.eventwalker.platform.auth.AuthConfig;
 import io.eventwalker.platform.config.RedisConfig;

@@ -1,14 +1,16 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.subscriptions;
 
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.bus.EventMessages.AddSubscriptions;
+import io.eventwalker.lineprovider.bus.EventMessages.Subscribers;
+import io.eventwalker.lineprovider.bus.EventMessages.SubscribersOf;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.eventwalker.platform.dependencies.Dependency;
 import io.eventwalker.platform.dependencies.DependencyWatch;
 import io.eventwalker.platform.eventbus.LocalBus;
-import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.http.Failures;
-import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
-import io.eventwalker.lineprovider.EventMessages.Subscribers;
-import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
 import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.http.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -52,7 +54,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
   private DependencyWatch watch;
   private SubscriptionRebuild rebuild;
 
-  SubscriptionStoreVerticle(LineProviderConfig config) {
+  public SubscriptionStoreVerticle(LineProviderConfig config) {
     this.config = config;
     this.prefix = config.redisPrefix();
     this.ttlSeconds = config.subscriptionTtlS();
@@ -184,12 +186,12 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
   }
 
   /** Adds subscriptions in Redis (after they were recorded in PostgreSQL); completes with "OK". */
-  static Future<String> add(Vertx vertx, AddSubscriptions subscriptions, DeliveryOptions options) {
+  public static Future<String> add(Vertx vertx, AddSubscriptions subscriptions, DeliveryOptions options) {
     return vertx.eventBus().<String>request(Addresses.SUBSCRIPTIONS_ADD, subscriptions, options).map(Message::body);
   }
 
   /** The subscribers of each event named; fails with a 503 problem while Redis does not hold them all. */
-  static Future<Subscribers> subscribersOf(Vertx vertx, SubscribersOf events, DeliveryOptions options) {
+  public static Future<Subscribers> subscribersOf(Vertx vertx, SubscribersOf events, DeliveryOptions options) {
     return vertx.eventBus().<Subscribers>request(Addresses.SUBSCRIPTIONS_OF, events, options).map(Message::body);
   }
 

@@ -1,4 +1,4 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.config;
 
 import io.eventwalker.platform.config.Settings;
 import io.eventwalker.wire.Topology;
@@ -40,17 +40,17 @@ public final class Subscribers {
   }
 
   /** Whether the broker-verified {@code user} is one of line-provider's clients. */
-  boolean knows(String user) {
+  public boolean knows(String user) {
     return user != null && byUser.containsKey(user);
   }
 
   /** Whether the broker-verified {@code user} may subscribe as {@code subscriber}. */
-  boolean allows(String user, String subscriber) {
+  public boolean allows(String user, String subscriber) {
     return user != null && byUser.getOrDefault(user, Set.of()).contains(subscriber);
   }
 
   /** Every subscriber name any client may use: the only queues line-provider declares and publishes to. */
-  Set<String> names() {
+  public Set<String> names() {
     Set<String> names = new LinkedHashSet<>();
     byUser.values().forEach(names::addAll);
     return Collections.unmodifiableSet(names);

@@ -1,9 +1,12 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.outbox;
 
-import io.eventwalker.lineprovider.EventMessages.MarkPublished;
-import io.eventwalker.lineprovider.EventMessages.OutboxRow;
-import io.eventwalker.lineprovider.EventMessages.OutboxRows;
-import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.bus.EventMessages.MarkPublished;
+import io.eventwalker.lineprovider.bus.EventMessages.OutboxRow;
+import io.eventwalker.lineprovider.bus.EventMessages.OutboxRows;
+import io.eventwalker.lineprovider.bus.EventMessages.PendingOutbox;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
+import io.eventwalker.lineprovider.metrics.LineProviderMeters;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.http.Failures;
 import io.vertx.core.Future;
@@ -25,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The outbox in PostgreSQL, as the relay sees it: the rows waiting to be published, marking them
  * published, and dropping published rows after {@code LP_OUTBOX_RETENTION_S}. Its backlog is
  * sampled for {@code /metrics}. (The rows themselves are written with the change they carry, by
- * {@link EventWrites}.)
+ * {@code EventWrites}.)
  */
 public final class OutboxRepositoryVerticle extends VerticleBase {
 
@@ -40,7 +43,7 @@ public final class OutboxRepositoryVerticle extends VerticleBase {
   private final AtomicLong backlogRows = new AtomicLong();
   private final AtomicLong backlogOldestMs = new AtomicLong();
 
-  OutboxRepositoryVerticle(LineProviderConfig config) {
+  public OutboxRepositoryVerticle(LineProviderConfig config) {
     this.config = config;
   }
 

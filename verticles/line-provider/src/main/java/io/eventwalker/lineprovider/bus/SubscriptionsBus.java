@@ -1,10 +1,10 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.bus;
 
-import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
-import io.eventwalker.lineprovider.EventMessages.DurablePage;
-import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
-import io.eventwalker.lineprovider.EventMessages.Subscribers;
-import io.eventwalker.lineprovider.EventMessages.SubscribersOf;
+import io.eventwalker.lineprovider.bus.EventMessages.AddSubscriptions;
+import io.eventwalker.lineprovider.bus.EventMessages.DurablePage;
+import io.eventwalker.lineprovider.bus.EventMessages.DurableSubscriptions;
+import io.eventwalker.lineprovider.bus.EventMessages.Subscribers;
+import io.eventwalker.lineprovider.bus.EventMessages.SubscribersOf;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

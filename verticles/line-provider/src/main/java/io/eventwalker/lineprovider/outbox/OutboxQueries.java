@@ -1,4 +1,4 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.outbox;
 
 /** The SQL of the outbox as the relay reads and marks it ({@link OutboxRepositoryVerticle}). Tables are in the service's own schema. */
 final class OutboxQueries {

@@ -1,5 +1,7 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.api;
 
+import io.eventwalker.lineprovider.bus.EventChange;
+import io.eventwalker.lineprovider.bus.NewEvent;
 import io.eventwalker.platform.Decimals;
 import io.eventwalker.platform.Timestamps;
 import io.eventwalker.platform.validation.Batch;

@@ -1,11 +1,13 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.events;
 
-import io.eventwalker.lineprovider.EventMessages.CreateEvents;
-import io.eventwalker.lineprovider.EventMessages.Events;
-import io.eventwalker.lineprovider.EventMessages.GetEvent;
-import io.eventwalker.lineprovider.EventMessages.GetStates;
-import io.eventwalker.lineprovider.EventMessages.ListEvents;
-import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.bus.EventMessages.CreateEvents;
+import io.eventwalker.lineprovider.bus.EventMessages.Events;
+import io.eventwalker.lineprovider.bus.EventMessages.GetEvent;
+import io.eventwalker.lineprovider.bus.EventMessages.GetStates;
+import io.eventwalker.lineprovider.bus.EventMessages.ListEvents;
+import io.eventwalker.lineprovider.bus.EventMessages.UpdateEvents;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.db.Pages;
 import io.eventwalker.platform.dependencies.DependencyWatch;
@@ -44,33 +46,33 @@ public final class EventRepositoryVerticle extends VerticleBase {
   private final long readyTimeoutMs;
   private Pool pool;
 
-  EventRepositoryVerticle(LineProviderConfig config) {
+  public EventRepositoryVerticle(LineProviderConfig config) {
     this.config = config;
     this.readyTimeoutMs = config.http().readyTimeoutMs();
   }
 
   /** Creates events, each with its outbox row; fails with a problem (409 for an id that exists). */
-  static Future<Events> create(Vertx vertx, CreateEvents events, DeliveryOptions options) {
+  public static Future<Events> create(Vertx vertx, CreateEvents events, DeliveryOptions options) {
     return vertx.eventBus().<Events>request(Addresses.EVENTS_CREATE, events, options).map(Message::body);
   }
 
   /** Changes events, each change with its outbox row; fails with a problem (404 unknown, 409 refused). */
-  static Future<Events> update(Vertx vertx, UpdateEvents changes, DeliveryOptions options) {
+  public static Future<Events> update(Vertx vertx, UpdateEvents changes, DeliveryOptions options) {
     return vertx.eventBus().<Events>request(Addresses.EVENTS_UPDATE, changes, options).map(Message::body);
   }
 
   /** One event; fails with a 404 problem when there is none. */
-  static Future<EventState> get(Vertx vertx, GetEvent event, DeliveryOptions options) {
+  public static Future<EventState> get(Vertx vertx, GetEvent event, DeliveryOptions options) {
     return vertx.eventBus().<EventState>request(Addresses.EVENTS_GET, event, options).map(Message::body);
   }
 
   /** A page of events by id. */
-  static Future<EventPage> list(Vertx vertx, ListEvents query, DeliveryOptions options) {
+  public static Future<EventPage> list(Vertx vertx, ListEvents query, DeliveryOptions options) {
     return vertx.eventBus().<EventPage>request(Addresses.EVENTS_LIST, query, options).map(Message::body);
   }
 
   /** The states of the events named, and the ids of those there are none of. */
-  static Future<EventStates> states(Vertx vertx, GetStates events, DeliveryOptions options) {
+  public static Future<EventStates> states(Vertx vertx, GetStates events, DeliveryOptions options) {
     return vertx.eventBus().<EventStates>request(Addresses.EVENTS_STATES, events, options).map(Message::body);
   }
 

@@ -1,24 +1,31 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.requests;
 
-import io.eventwalker.platform.eventbus.LocalBus;
-import io.eventwalker.platform.http.Problem;
-import io.eventwalker.platform.http.Failures;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
-import io.eventwalker.lineprovider.EventMessages.GetEvent;
-import io.eventwalker.lineprovider.EventMessages.GetStates;
-import io.eventwalker.lineprovider.EventMessages.ListEvents;
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.bus.EventMessages.AddSubscriptions;
+import io.eventwalker.lineprovider.bus.EventMessages.GetEvent;
+import io.eventwalker.lineprovider.bus.EventMessages.GetStates;
+import io.eventwalker.lineprovider.bus.EventMessages.ListEvents;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
+import io.eventwalker.lineprovider.config.Subscribers;
+import io.eventwalker.lineprovider.events.EventRepositoryVerticle;
+import io.eventwalker.lineprovider.metrics.LineProviderMeters;
+import io.eventwalker.lineprovider.subscriptions.SubscriptionRepositoryVerticle;
+import io.eventwalker.lineprovider.subscriptions.SubscriptionStoreVerticle;
+import io.eventwalker.platform.eventbus.LocalBus;
+import io.eventwalker.platform.http.Failures;
+import io.eventwalker.platform.http.Problem;
+import io.eventwalker.platform.messaging.RabbitConnector.Delivery;
 import io.eventwalker.platform.messaging.RabbitConnector;
 import io.eventwalker.platform.tracing.Tracing;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.context.Scope;
-import io.eventwalker.platform.messaging.RabbitConnector.Delivery;
-import io.eventwalker.wire.Topology;
 import io.eventwalker.platform.validation.ValidationException;
 import io.eventwalker.wire.LineReply;
 import io.eventwalker.wire.LineRequest;
+import io.eventwalker.wire.Topology;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -54,7 +61,7 @@ public final class RequestsConsumerVerticle extends VerticleBase {
   private RabbitConnector connector;
   private LineProviderMeters meters;
 
-  RequestsConsumerVerticle(LineProviderConfig config) {
+  public RequestsConsumerVerticle(LineProviderConfig config) {
     this.config = config;
     this.busOptions = LocalBus.options(config.http().requestTimeoutMs());
     this.prefetch = config.requestsPrefetch();

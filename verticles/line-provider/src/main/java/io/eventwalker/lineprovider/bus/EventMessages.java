@@ -1,9 +1,10 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.bus;
 
-import io.eventwalker.wire.EventPage;
-import io.eventwalker.wire.EventStates;
+import io.eventwalker.lineprovider.config.Subscribers;
 import io.eventwalker.platform.eventbus.LocalCodec;
+import io.eventwalker.wire.EventPage;
 import io.eventwalker.wire.EventState;
+import io.eventwalker.wire.EventStates;
 import io.eventwalker.wire.EventStatus;
 import io.vertx.core.Vertx;
 
@@ -114,7 +115,7 @@ public final class EventMessages {
     }
   }
 
-  static void registerCodecs(Vertx vertx) {
+  public static void registerCodecs(Vertx vertx) {
     LocalCodec.register(vertx, CreateEvents.class, UpdateEvents.class, Events.class, GetEvent.class,
       ListEvents.class, EventPage.class, GetStates.class, EventStates.class, PendingOutbox.class, OutboxRows.class,
       MarkPublished.class, AddSubscriptions.class, DurableSubscriptions.class, DurablePage.class, SubscribersOf.class, Subscribers.class, EventState.class);

@@ -1,20 +1,28 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.api;
 
-import io.eventwalker.platform.eventbus.LocalBus;
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.bus.EventChange;
+import io.eventwalker.lineprovider.bus.EventMessages.CreateEvents;
+import io.eventwalker.lineprovider.bus.EventMessages.GetEvent;
+import io.eventwalker.lineprovider.bus.EventMessages.ListEvents;
+import io.eventwalker.lineprovider.bus.EventMessages.UpdateEvents;
+import io.eventwalker.lineprovider.bus.NewEvent;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
+import io.eventwalker.lineprovider.events.EventRepositoryVerticle;
+import io.eventwalker.lineprovider.events.EventWrites;
+import io.eventwalker.lineprovider.live.LineBridge;
+import io.eventwalker.lineprovider.metrics.LineProviderMeters;
 import io.eventwalker.platform.auth.Bearer;
-import io.eventwalker.lineprovider.EventMessages.CreateEvents;
-import io.eventwalker.lineprovider.EventMessages.GetEvent;
-import io.eventwalker.lineprovider.EventMessages.ListEvents;
-import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
-import io.eventwalker.platform.tracing.Tracing;
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.platform.http.Problem;
-import io.eventwalker.platform.http.RateLimiter;
 import io.eventwalker.platform.http.QueryParams;
+import io.eventwalker.platform.http.RateLimiter;
 import io.eventwalker.platform.http.Readiness;
 import io.eventwalker.platform.http.Responses;
 import io.eventwalker.platform.http.Routers;
+import io.eventwalker.platform.tracing.Tracing;
 import io.eventwalker.platform.validation.Batch;
 import io.eventwalker.platform.validation.Errors;
 import io.eventwalker.platform.validation.ValidationException;
@@ -42,7 +50,7 @@ public final class EventsApiVerticle extends VerticleBase {
   private static final Set<String> LIST_PARAMS = Set.of("status", "limit", "cursor");
   private static final int DEFAULT_PAGE = 100;
   private static final int MAX_PAGE = 1000;
-  static final String OPENAPI = "openapi/line-provider.json";
+  public static final String OPENAPI = "openapi/line-provider.json";
 
   private final LineProviderConfig config;
   private final ConcurrencyLimit concurrency;
@@ -53,7 +61,7 @@ public final class EventsApiVerticle extends VerticleBase {
   private LineBridge bridge;
 
   /** {@code concurrency}, {@code writeLimit}: shared by every instance, so the limits are per process (or cluster), not per event loop. */
-  EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency, RateLimiter writeLimit) {
+  public EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency, RateLimiter writeLimit) {
     this.config = config;
     this.concurrency = concurrency;
     this.writeLimit = writeLimit;

@@ -1,7 +1,9 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.subscriptions;
 
-import io.eventwalker.lineprovider.EventMessages.DurableSubscription;
-import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
+import io.eventwalker.lineprovider.bus.EventMessages.DurableSubscription;
+import io.eventwalker.lineprovider.bus.EventMessages.DurableSubscriptions;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
+import io.eventwalker.lineprovider.metrics.LineProviderMeters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

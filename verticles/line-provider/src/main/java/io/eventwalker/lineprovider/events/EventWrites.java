@@ -1,8 +1,11 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.events;
 
-import io.eventwalker.lineprovider.EventMessages.CreateEvents;
-import io.eventwalker.lineprovider.EventMessages.Events;
-import io.eventwalker.lineprovider.EventMessages.UpdateEvents;
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.bus.EventChange;
+import io.eventwalker.lineprovider.bus.EventMessages.CreateEvents;
+import io.eventwalker.lineprovider.bus.EventMessages.Events;
+import io.eventwalker.lineprovider.bus.EventMessages.UpdateEvents;
+import io.eventwalker.lineprovider.bus.NewEvent;
 import io.eventwalker.platform.Timestamps;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.db.Transactions;
@@ -39,13 +42,13 @@ import java.util.function.Function;
  * not at all. After the commit, the relay is woken ({@link Addresses#OUTBOX_WRITTEN}) and the new
  * states go to the bridge ({@link Addresses#EVENTS_CHANGED}).
  */
-final class EventWrites {
+public final class EventWrites {
 
   /** Logged as the repository's lines: the writes are its own. */
   private static final Logger LOG = LoggerFactory.getLogger(EventRepositoryVerticle.class);
 
   /** How long a COMMIT may take before its outcome counts as unknown. */
-  static final long COMMIT_TIMEOUT_MS = 5_000;
+  public static final long COMMIT_TIMEOUT_MS = 5_000;
 
   private final Vertx vertx;
   private final Pool pool;

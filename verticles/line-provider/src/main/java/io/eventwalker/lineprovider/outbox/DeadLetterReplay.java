@@ -1,10 +1,12 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.outbox;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
+import io.eventwalker.lineprovider.events.EventQueries;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.json.StrictJson;
 import io.eventwalker.platform.messaging.RabbitConfig;

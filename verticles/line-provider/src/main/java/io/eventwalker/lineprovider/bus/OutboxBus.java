@@ -1,8 +1,8 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.bus;
 
-import io.eventwalker.lineprovider.EventMessages.MarkPublished;
-import io.eventwalker.lineprovider.EventMessages.OutboxRows;
-import io.eventwalker.lineprovider.EventMessages.PendingOutbox;
+import io.eventwalker.lineprovider.bus.EventMessages.MarkPublished;
+import io.eventwalker.lineprovider.bus.EventMessages.OutboxRows;
+import io.eventwalker.lineprovider.bus.EventMessages.PendingOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,9 +1,11 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.subscriptions;
 
-import io.eventwalker.lineprovider.EventMessages.AddSubscriptions;
-import io.eventwalker.lineprovider.EventMessages.DurablePage;
-import io.eventwalker.lineprovider.EventMessages.DurableSubscription;
-import io.eventwalker.lineprovider.EventMessages.DurableSubscriptions;
+import io.eventwalker.lineprovider.bus.Addresses;
+import io.eventwalker.lineprovider.bus.EventMessages.AddSubscriptions;
+import io.eventwalker.lineprovider.bus.EventMessages.DurablePage;
+import io.eventwalker.lineprovider.bus.EventMessages.DurableSubscription;
+import io.eventwalker.lineprovider.bus.EventMessages.DurableSubscriptions;
+import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.http.Failures;
 import io.vertx.core.Future;
@@ -35,12 +37,12 @@ public final class SubscriptionRepositoryVerticle extends VerticleBase {
   private final LineProviderConfig config;
   private Pool pool;
 
-  SubscriptionRepositoryVerticle(LineProviderConfig config) {
+  public SubscriptionRepositoryVerticle(LineProviderConfig config) {
     this.config = config;
   }
 
   /** Records (or renews) subscriptions to events that exist; completes with those recorded. */
-  static Future<AddSubscriptions> record(Vertx vertx, AddSubscriptions subscriptions, DeliveryOptions options) {
+  public static Future<AddSubscriptions> record(Vertx vertx, AddSubscriptions subscriptions, DeliveryOptions options) {
     return vertx.eventBus().<AddSubscriptions>request(Addresses.SUBSCRIPTIONS_RECORD, subscriptions, options).map(Message::body);
   }
 

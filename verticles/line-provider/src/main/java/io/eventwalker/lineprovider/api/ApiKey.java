@@ -1,4 +1,4 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.api;
 
 import io.eventwalker.platform.auth.Bearer;
 

@@ -1,10 +1,10 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.events;
 
 /**
  * The SQL of the events ({@link EventRepositoryVerticle}, {@link EventWrites}), the outbox rows a change writes with
  * it included. Tables are in the service's own schema (search_path).
  */
-final class EventQueries {
+public final class EventQueries {
 
   static final String COLUMNS = "event_id, ratio, deadline, status, version";
 
@@ -27,7 +27,7 @@ final class EventQueries {
     INSERT INTO outbox (event_id, version, payload, created_at, traceparent)
     SELECT u.*, clock_timestamp(), $4::text FROM unnest($1::text[], $2::bigint[], $3::text[]::jsonb[]) AS u""";
 
-  static final String GET_EVENT = "SELECT " + COLUMNS + " FROM events WHERE event_id = $1";
+  public static final String GET_EVENT = "SELECT " + COLUMNS + " FROM events WHERE event_id = $1";
 
   static final String GET_EVENTS = "SELECT " + COLUMNS + " FROM events WHERE event_id = ANY($1::text[])";
 

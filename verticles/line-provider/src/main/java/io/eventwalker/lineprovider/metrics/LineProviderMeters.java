@@ -1,4 +1,4 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.metrics;
 
 import io.eventwalker.platform.metrics.Meters;
 import io.micrometer.core.instrument.Gauge;
@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * refused, the rebuilds of the subscriptions in Redis. Each is there from the start, at 0, with
  * each of its labels' values.
  */
-final class LineProviderMeters {
+public final class LineProviderMeters {
 
-  static final String SERVICE = "line-provider";
+  public static final String SERVICE = "line-provider";
   private static final String REQUESTS_REFUSED = "line_provider_requests_refused";
   private static final String REQUESTS_REFUSED_HELP = "requests line-provider refused: reason user (not a client of LP_SUBSCRIBERS),"
     + " subscriber (a name not given to that user), reply_to (not a direct reply-to address; dropped)";
@@ -30,22 +30,22 @@ final class LineProviderMeters {
   }
 
   /** line-provider's meters in {@code vertx}. */
-  static LineProviderMeters of(Vertx vertx) {
+  public static LineProviderMeters of(Vertx vertx) {
     return new LineProviderMeters(Meters.of(vertx, SERVICE));
   }
 
-  Meters meters() {
+  public Meters meters() {
     return meters;
   }
 
   /** Every counter with each of its labels at 0. */
-  void registerAtZero() {
+  public void registerAtZero() {
     meters.countersAtZero(REQUESTS_REFUSED, REQUESTS_REFUSED_HELP, "reason", List.of("user", "subscriber", "reply_to"));
     meters.countersAtZero(REBUILDS, REBUILDS_HELP, "outcome", List.of("complete", "lost_again", "failed"));
   }
 
   /** The outbox's gauges, reading {@code backlogRows} and {@code oldestMillis} (sampled by the repository). */
-  void outbox(AtomicLong backlogRows, AtomicLong oldestMillis) {
+  public void outbox(AtomicLong backlogRows, AtomicLong oldestMillis) {
     // A later line-provider in the same Vert.x (a test's) reads its own outbox: the gauges follow it.
     for (String name : List.of("line_provider_outbox_backlog_rows", "line_provider_outbox_oldest_age_seconds")) {
       Gauge earlier = meters.registry().find(name).gauge();
@@ -60,12 +60,12 @@ final class LineProviderMeters {
   }
 
   /** A request refused: {@code user}, {@code subscriber} or {@code reply_to}. */
-  void requestRefused(String reason) {
+  public void requestRefused(String reason) {
     meters.counter(REQUESTS_REFUSED, REQUESTS_REFUSED_HELP, "reason", reason).increment();
   }
 
   /** A rebuild of the subscriptions in Redis ended: {@code complete}, {@code lost_again} or {@code failed}. */
-  void rebuilt(String outcome) {
+  public void rebuilt(String outcome) {
     meters.counter(REBUILDS, REBUILDS_HELP, "outcome", outcome).increment();
   }
 }

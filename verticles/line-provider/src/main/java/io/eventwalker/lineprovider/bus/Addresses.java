@@ -1,4 +1,4 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.bus;
 
 /** Event-bus addresses inside line-provider, owned here. None of them is reachable from outside the JVM. */
 public final class Addresses {
@@ -22,7 +22,7 @@ public final class Addresses {
   public static final String OUTBOX_WRITTEN = "line.outbox.written";
   /**
    * Published (no reply) after a commit that created or changed events: a {@link io.vertx.core.json.JsonArray}
-   * of their new states ({@link io.eventwalker.wire.EventState#toJson}), for {@link LineBridge} to push to its
+   * of their new states ({@link io.eventwalker.wire.EventState#toJson}), for {@code LineBridge} to push to its
    * sockets. Published to every line-provider of a cluster, like {@link #OUTBOX_WRITTEN}.
    */
   public static final String EVENTS_CHANGED = "line.events.changed";

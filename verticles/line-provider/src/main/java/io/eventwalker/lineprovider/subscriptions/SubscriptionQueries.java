@@ -1,4 +1,4 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.subscriptions;
 
 /** The SQL of the durable subscriptions ({@link SubscriptionRepositoryVerticle}). Tables are in the service's own schema. */
 final class SubscriptionQueries {

@@ -1,4 +1,4 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.bus;
 
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStatus;

@@ -1,4 +1,4 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.live;
 
 import io.eventwalker.platform.http.BridgeFailures;
 import io.vertx.core.buffer.Buffer;
@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
  * other address. A socket listens on at most {@link #MAX_ADDRESSES} addresses. A client that does
  * not read its pushes is closed once {@link #MAX_UNWRITTEN_BYTES} of them wait to be written.
  */
-final class LineBridgeSocket {
+public final class LineBridgeSocket {
 
   static final String OPEN = "events.open";
-  static final int MAX_ADDRESSES = 100;
+  public static final int MAX_ADDRESSES = 100;
   static final long MAX_UNWRITTEN_BYTES = 1L << 20;
   private static final Pattern EVENTS = Pattern.compile("events\\.[A-Za-z0-9._:-]{1,64}");
   private static final Logger LOG = LoggerFactory.getLogger(LineBridgeSocket.class);

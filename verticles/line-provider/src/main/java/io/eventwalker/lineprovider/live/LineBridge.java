@@ -1,5 +1,6 @@
-package io.eventwalker.lineprovider;
+package io.eventwalker.lineprovider.live;
 
+import io.eventwalker.lineprovider.bus.Addresses;
 import io.eventwalker.platform.http.BridgeTransports;
 import io.eventwalker.platform.http.ClientAddress;
 import io.eventwalker.platform.http.Problem;
@@ -37,10 +38,10 @@ import java.util.Set;
  *
  * <p>One per HTTP verticle: its sockets are touched only on that verticle's event loop.
  */
-final class LineBridge {
+public final class LineBridge {
 
-  static final int MAX_FRAME_BYTES = 4_096;
-  static final int MAX_SOCKETS_PER_CLIENT = 100;
+  public static final int MAX_FRAME_BYTES = 4_096;
+  public static final int MAX_SOCKETS_PER_CLIENT = 100;
   private static final String PER_CLIENT = "event-walker.line-provider.bridge-sockets-per-client";
   private static final Logger LOG = LoggerFactory.getLogger(LineBridge.class);
 
@@ -52,7 +53,7 @@ final class LineBridge {
   }
 
   /** Serves the bridge at {@code /eventbus} on {@code router}, an HTTP verticle's (call from its {@code start}). */
-  static LineBridge mount(Vertx vertx, Router router) {
+  public static LineBridge mount(Vertx vertx, Router router) {
     LineBridge bridge = new LineBridge(vertx);
     vertx.eventBus().<JsonArray>consumer(Addresses.EVENTS_CHANGED, changed -> bridge.push(changed.body()));
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_FRAME_BYTES).setHandleFileUploads(false);
@@ -87,12 +88,12 @@ final class LineBridge {
   }
 
   /** Websocket frames and messages, on line-provider's HTTP server, no larger than a bridge frame. */
-  static HttpServerOptions limitFrames(HttpServerOptions options) {
+  public static HttpServerOptions limitFrames(HttpServerOptions options) {
     return options.setMaxWebSocketFrameSize(MAX_FRAME_BYTES).setMaxWebSocketMessageSize(MAX_FRAME_BYTES);
   }
 
   /** Closes this verticle's sockets (the verticle stops), freeing their clients' places. */
-  void close() {
+  public void close() {
     for (LineBridgeSocket one : new ArrayList<>(sockets)) {
       one.close();
     }
