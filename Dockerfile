@@ -14,6 +14,7 @@ COPY verticles/platform/pom.xml verticles/platform/pom.xml
 COPY verticles/wire/pom.xml verticles/wire/pom.xml
 COPY verticles/line-provider/pom.xml verticles/line-provider/pom.xml
 COPY verticles/bet-maker/pom.xml verticles/bet-maker/pom.xml
+COPY verticles/testing/pom.xml verticles/testing/pom.xml
 COPY verticles/tests/pom.xml verticles/tests/pom.xml
 COPY launcher/pom.xml launcher/pom.xml
 COPY bench/pom.xml bench/pom.xml

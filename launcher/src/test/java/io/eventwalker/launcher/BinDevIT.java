@@ -181,7 +181,7 @@ class BinDevIT {
   @Test
   void theContainersAreOfTheImagesTheTestsUse() throws Exception {
     Map<String, String> tests = images(Files.readString(
-      DevScript.ROOT.resolve("verticles/tests/src/test/java/io/eventwalker/testing/Backing.java")), "([A-Z]+)_IMAGE = \"([^\"]+)\"");
+      DevScript.ROOT.resolve("verticles/testing/src/main/java/io/eventwalker/testing/Backing.java")), "([A-Z]+)_IMAGE = \"([^\"]+)\"");
     Map<String, String> dev = images(Files.readString(DevScript.ROOT.resolve("bin/dev")), "(?m)^([A-Z]+)_IMAGE=(\\S+)$");
     assertThat(tests).containsOnlyKeys("POSTGRES", "REDIS", "RABBITMQ");
     assertThat(dev).isEqualTo(tests);

@@ -1,7 +1,9 @@
 package io.eventwalker.launcher;
 
+import io.eventwalker.testing.Backing;
 import io.eventwalker.wire.Topology;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,6 +39,11 @@ abstract class JarProcesses {
   final String id = "j" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
   private final List<Process> processes = new ArrayList<>();
 
+  @BeforeAll
+  static void backingServices() {
+    Backing.requireRunning();
+  }
+
   @AfterEach
   void stopAndClean() throws Exception {
     for (Process process : processes) {
@@ -44,20 +52,27 @@ abstract class JarProcesses {
         process.destroyForcibly();
       }
     }
-    run("psql", "-h", env("PG_HOST", "127.0.0.1"), "-U", env("PG_USER", "postgres"), "-d", env("PG_DATABASE", "postgres"),
-      "-q", "-c", "DROP SCHEMA IF EXISTS lp_" + id + " CASCADE; DROP SCHEMA IF EXISTS bm_" + id + " CASCADE;");
-    run("sh", "-c", "redis-cli --scan --pattern '" + id + ":*' | xargs -r redis-cli del");
-    run("rabbitmqctl", "-q", "delete_queue", id + ".line-provider.requests");
-    run("rabbitmqctl", "-q", "delete_queue", Topology.updatesQueue("bm-" + id));
-    run("rabbitmqctl", "-q", "delete_queue", Topology.deadLetterQueue("bm-" + id));
+    psql("DROP SCHEMA IF EXISTS lp_" + id + " CASCADE; DROP SCHEMA IF EXISTS bm_" + id + " CASCADE;");
+    Backing.RedisServer redis = Backing.redis();
+    run("sh", "-c", "redis-cli -h " + redis.host() + " -p " + redis.port() + " --scan --pattern '" + id + ":*'"
+      + " | xargs -r redis-cli -h " + redis.host() + " -p " + redis.port() + " del");
+    for (String queue : List.of(id + ".line-provider.requests", Topology.updatesQueue("bm-" + id), Topology.deadLetterQueue("bm-" + id))) {
+      try {
+        Backing.rabbitmqctl("-q", "delete_queue", queue);
+      } catch (AssertionError neverDeclared) {
+        // this test's services did not get as far as declaring it
+      }
+    }
   }
 
-  /** Both services on these ports, in this test's own schemas, Redis keys and queues. */
+  /** Both services on these ports, in this test's own schemas, Redis keys and queues, on the backing services the tests use. */
   Map<String, String> env(int linePort, int betPort) {
-    return new java.util.HashMap<>(Map.of("LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
+    Map<String, String> env = new HashMap<>(Backing.environment());
+    env.putAll(Map.of("LP_HTTP_PORT", String.valueOf(linePort), "BM_HTTP_PORT", String.valueOf(betPort),
       "LP_PG_SCHEMA", "lp_" + id, "BM_PG_SCHEMA", "bm_" + id, "BM_SUBSCRIBER", "bm-" + id, "LP_SUBSCRIBERS", "bet-maker:bm-" + id,
       "LP_REDIS_PREFIX", id + ":lp:", "LINE_PROVIDER_QUEUE", id + ".line-provider.requests",
       "AUTH_JWT_SECRET", SECRET));
+    return env;
   }
 
   /** Runs the jar with {@code args} to its end: its exit status and output. */
@@ -68,9 +83,13 @@ abstract class JarProcesses {
     return new String[] {String.valueOf(process.exitValue()), printed};
   }
 
+  /** Runs {@code query} on the tests' PostgreSQL ({@link Backing}); what it printed, unaligned. */
   static String psql(String query) throws Exception {
-    Process process = new ProcessBuilder("psql", "-h", env("PG_HOST", "127.0.0.1"), "-U", env("PG_USER", "postgres"),
-      "-d", env("PG_DATABASE", "postgres"), "-At", "-c", query).redirectErrorStream(true).start();
+    Backing.Postgres postgres = Backing.postgres();
+    ProcessBuilder builder = new ProcessBuilder("psql", "-h", postgres.host(), "-p", String.valueOf(postgres.port()),
+      "-U", postgres.user(), "-d", postgres.database(), "-At", "-c", query).redirectErrorStream(true);
+    builder.environment().put("PGPASSWORD", postgres.password());
+    Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return out;
@@ -157,11 +176,6 @@ abstract class JarProcesses {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
-  }
-
-  static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null ? fallback : value;
   }
 
   static void run(String... command) throws Exception {

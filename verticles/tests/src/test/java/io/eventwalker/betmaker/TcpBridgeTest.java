@@ -3,6 +3,7 @@ package io.eventwalker.betmaker;
 import io.eventwalker.betmaker.live.LiveListeners;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.LogCapture;
+import io.eventwalker.testing.ProjectFiles;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TcpBridgeTest {
 
-  private static final Path CLIENT = Path.of("..", "..", "examples", "live_client.py").toAbsolutePath().normalize();
+  private static final Path CLIENT = ProjectFiles.path("examples", "live_client.py");
   private TestSystem system;
   private int port;
 

@@ -4,6 +4,7 @@ import io.eventwalker.betmaker.config.BetMakerConfig;
 import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.eventwalker.platform.config.Settings.ConfigException;
 import io.eventwalker.platform.runtime.ProcessConfig;
+import io.eventwalker.testing.ProjectFiles;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -148,7 +149,7 @@ class ConfigurationTest {
   }
 
   private static JsonObject conf(String service) {
-    Path file = Path.of("..", "..", "conf", service + ".json");
+    Path file = ProjectFiles.path("conf", service + ".json");
     try {
       return new JsonObject(Files.readString(file));
     } catch (IOException e) {
@@ -159,7 +160,7 @@ class ConfigurationTest {
   /** The rows of the table of docs/configuration.md: {key cell, value cell}. */
   private static List<String[]> documentedRows() throws IOException {
     List<String[]> rows = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of("..", "..", "docs", "configuration.md"))) {
+    for (String line : Files.readAllLines(ProjectFiles.path("docs", "configuration.md"))) {
       if (line.startsWith("| `")) {
         String[] cells = line.split("\\|", -1);
         rows.add(new String[] {cells[1].trim(), cells[2].trim()});

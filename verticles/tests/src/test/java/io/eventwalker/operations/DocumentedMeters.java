@@ -1,5 +1,6 @@
 package io.eventwalker.operations;
 
+import io.eventwalker.testing.ProjectFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  */
 record DocumentedMeters(String section, String name, String type, String label, List<String> values) {
 
-  static final Path DOC = Path.of("..", "..", "docs", "operations.md");
+  static final Path DOC = ProjectFiles.path("docs", "operations.md");
   private static final Pattern ROW = Pattern.compile("^\\| `([a-z_]+)(?:\\{([a-z_]+)})?` \\| ([^|]+) \\| ([^|]+) \\|");
   private static final Pattern VALUE = Pattern.compile("`([a-z][a-z0-9_]*)`");
 

@@ -1,6 +1,7 @@
 package io.eventwalker.operations;
 
 import io.eventwalker.testing.Http;
+import io.eventwalker.testing.ProjectFiles;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +59,7 @@ class InfoTest {
   /** The version in the parent pom.xml: the first {@code <version>}, the project's own. */
   private static String projectVersion() throws IOException {
     Matcher version = Pattern.compile("<artifactId>event-walker-parent</artifactId>\\s*<version>([^<]+)</version>")
-      .matcher(Files.readString(Path.of("..", "..", "pom.xml")));
+      .matcher(Files.readString(ProjectFiles.path("pom.xml")));
     assertThat(version.find()).as("the project's version in ../pom.xml").isTrue();
     return version.group(1);
   }

@@ -23,7 +23,7 @@ import org.w3c.dom.NodeList;
 public final class LogCapture implements AutoCloseable {
 
   /** The log configuration of the fat jar, as the services run in production. */
-  private static final Path PRODUCTION = Path.of("..", "..", "launcher", "src", "main", "resources", "logback.xml");
+  private static final Path PRODUCTION = ProjectFiles.path("launcher", "src", "main", "resources", "logback.xml");
 
   private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -129,6 +129,15 @@ public final class Backing {
     return resolve().rabbitmq();
   }
 
+  /** The services' variables that point them at these three (a service run in or out of the test's JVM reads them alike). */
+  public static Map<String, String> environment() {
+    Postgres postgres = postgres();
+    RabbitMq rabbitmq = rabbitmq();
+    return Map.of("PG_HOST", postgres.host(), "PG_PORT", String.valueOf(postgres.port()), "PG_DATABASE", postgres.database(),
+      "PG_USER", postgres.user(), "PG_PASSWORD", postgres.password(), "REDIS_URL", redis().url(),
+      "RABBITMQ_HOST", rabbitmq.host(), "RABBITMQ_PORT", String.valueOf(rabbitmq.port()));
+  }
+
   /**
    * Where a service comes from: its configured address when it answers there, else a container when
    * Docker is available, else nowhere (the run fails).
@@ -361,7 +370,7 @@ public final class Backing {
   }
 
   private static Path rabbitmqUsersScript() {
-    return Path.of("..", "..", "bin", "rabbitmq-users").toAbsolutePath().normalize();
+    return ProjectFiles.path("bin", "rabbitmq-users");
   }
 
   static String env(String name, String fallback) {

@@ -223,16 +223,11 @@ public final class TestSystem implements AutoCloseable {
    * creates on whichever broker that is.
    */
   public static JsonObject config(String service) {
-    Path file = Path.of("..", "..", "conf", service + ".json");
-    Backing.Postgres postgres = Backing.postgres();
-    Backing.RabbitMq rabbitmq = Backing.rabbitmq();
+    Path file = ProjectFiles.path("conf", service + ".json");
     try {
       JsonObject config = new JsonObject(Files.readString(file));
-      return config
-        .put("PG_HOST", postgres.host()).put("PG_PORT", postgres.port()).put("PG_DATABASE", postgres.database())
-        .put("PG_USER", postgres.user()).put("PG_PASSWORD", postgres.password())
-        .put("REDIS_URL", Backing.redis().url())
-        .put("RABBITMQ_HOST", rabbitmq.host()).put("RABBITMQ_PORT", rabbitmq.port());
+      Backing.environment().forEach(config::put);
+      return config;
     } catch (IOException e) {
       throw new AssertionError("cannot read " + file.toAbsolutePath(), e);
     }
