@@ -1,12 +1,12 @@
 package io.eventwalker.platform.cluster;
 
 import io.eventwalker.platform.config.Settings;
+import io.eventwalker.testing.ProjectFiles;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +19,7 @@ class ClusterConfigTest {
   /** The process's settings as shipped (conf/process.json), with {@code set} on top. */
   private static Optional<ClusterConfig> cluster(Map<String, String> set) {
     try {
-      JsonObject conf = new JsonObject(Files.readString(Path.of("..", "conf", "process.json")));
+      JsonObject conf = new JsonObject(Files.readString(ProjectFiles.path("conf", "process.json")));
       set.forEach(conf::put);
       return ClusterConfig.read(new Settings("process", conf));
     } catch (IOException e) {

@@ -18,8 +18,11 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -306,12 +309,17 @@ class MigrationsTest {
 
   /** The service's scripts on the classpath, in version order: what Flyway has to find by itself. */
   private static List<String> scripts(String service) {
-    try (Stream<Path> files = Files.list(Path.of(MigrationsTest.class.getClassLoader().getResource("db/" + service).toURI()))) {
-      List<String> scripts = files.map(file -> file.getFileName().toString())
-        .sorted(Comparator.comparingInt(MigrationsTest::version))
-        .toList();
-      assertThat(scripts).as("scripts of " + service).isNotEmpty().allMatch(name -> name.matches("V[0-9]+__[a-z0-9_]+\\.sql"));
-      return scripts;
+    try {
+      URI directory = MigrationsTest.class.getClassLoader().getResource("db/" + service).toURI();
+      // In a reactor build the service's classes may be its packaged jar: its files are read through a zip file system.
+      try (FileSystem jar = "jar".equals(directory.getScheme()) ? FileSystems.newFileSystem(directory, Map.of()) : null;
+           Stream<Path> files = Files.list(Path.of(directory))) {
+        List<String> scripts = files.map(file -> file.getFileName().toString())
+          .sorted(Comparator.comparingInt(MigrationsTest::version))
+          .toList();
+        assertThat(scripts).as("scripts of " + service).isNotEmpty().allMatch(name -> name.matches("V[0-9]+__[a-z0-9_]+\\.sql"));
+        return scripts;
+      }
     } catch (IOException | URISyntaxException e) {
       throw new IllegalStateException("cannot list the scripts of " + service, e);
     }
