@@ -24,7 +24,6 @@ import io.eventwalker.platform.validation.Batch;
 import io.eventwalker.wire.EventStates;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;

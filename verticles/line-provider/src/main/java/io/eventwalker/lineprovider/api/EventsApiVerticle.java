@@ -6,9 +6,9 @@ import io.eventwalker.lineprovider.bus.EventMessages.CreateEvents;
 import io.eventwalker.lineprovider.bus.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.bus.EventMessages.ListEvents;
 import io.eventwalker.lineprovider.bus.EventMessages.UpdateEvents;
+import io.eventwalker.lineprovider.bus.EventsBus;
 import io.eventwalker.lineprovider.bus.NewEvent;
 import io.eventwalker.lineprovider.config.LineProviderConfig;
-import io.eventwalker.lineprovider.events.EventRepositoryVerticle;
 import io.eventwalker.lineprovider.events.EventWrites;
 import io.eventwalker.lineprovider.live.LineBridge;
 import io.eventwalker.lineprovider.metrics.LineProviderMeters;
@@ -118,7 +118,7 @@ public final class EventsApiVerticle extends VerticleBase {
       ctx.fail(400, e);
       return;
     }
-    EventRepositoryVerticle.create(vertx, new CreateEvents(batch.items(), batch.single(), Tracing.current(vertx),
+    EventsBus.create(vertx, new CreateEvents(batch.items(), batch.single(), Tracing.current(vertx),
         System.currentTimeMillis() + writeTimeoutMs), writeOptions)
       .onSuccess(events -> {
         List<EventState> created = events.events();
@@ -138,7 +138,7 @@ public final class EventsApiVerticle extends VerticleBase {
       ctx.fail(400, e);
       return;
     }
-    EventRepositoryVerticle.update(vertx, new UpdateEvents(batch.items(), batch.single(), Tracing.current(vertx),
+    EventsBus.update(vertx, new UpdateEvents(batch.items(), batch.single(), Tracing.current(vertx),
         System.currentTimeMillis() + writeTimeoutMs), writeOptions)
       .onSuccess(events -> Responses.json(ctx, 200, shape(events.events(), batch.single())))
       .onFailure(failure -> ctx.fail(unanswered(failure)));
@@ -166,7 +166,7 @@ public final class EventsApiVerticle extends VerticleBase {
       ctx.fail(400, new ValidationException(errors.list()));
       return;
     }
-    EventRepositoryVerticle.get(vertx, new GetEvent(eventId), requestOptions)
+    EventsBus.get(vertx, new GetEvent(eventId), requestOptions)
       .onSuccess(event -> Responses.json(ctx, 200, event.toJson()))
       .onFailure(ctx::fail);
   }
@@ -180,7 +180,7 @@ public final class EventsApiVerticle extends VerticleBase {
     if (!query.acceptedBy(ctx)) {
       return;
     }
-    EventRepositoryVerticle.list(vertx, new ListEvents(status, false, after, limit), requestOptions)
+    EventsBus.list(vertx, new ListEvents(status, false, after, limit), requestOptions)
       .onSuccess(page -> {
         if (page.nextAfter() != null) {
           String next = QueryParams.encodeCursor(page.nextAfter());

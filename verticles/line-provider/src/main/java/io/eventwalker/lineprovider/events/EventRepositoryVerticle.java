@@ -2,7 +2,6 @@ package io.eventwalker.lineprovider.events;
 
 import io.eventwalker.lineprovider.bus.Addresses;
 import io.eventwalker.lineprovider.bus.EventMessages.CreateEvents;
-import io.eventwalker.lineprovider.bus.EventMessages.Events;
 import io.eventwalker.lineprovider.bus.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.bus.EventMessages.GetStates;
 import io.eventwalker.lineprovider.bus.EventMessages.ListEvents;
@@ -20,8 +19,6 @@ import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStates;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -49,31 +46,6 @@ public final class EventRepositoryVerticle extends VerticleBase {
   public EventRepositoryVerticle(LineProviderConfig config) {
     this.config = config;
     this.readyTimeoutMs = config.http().readyTimeoutMs();
-  }
-
-  /** Creates events, each with its outbox row; fails with a problem (409 for an id that exists). */
-  public static Future<Events> create(Vertx vertx, CreateEvents events, DeliveryOptions options) {
-    return vertx.eventBus().<Events>request(Addresses.EVENTS_CREATE, events, options).map(Message::body);
-  }
-
-  /** Changes events, each change with its outbox row; fails with a problem (404 unknown, 409 refused). */
-  public static Future<Events> update(Vertx vertx, UpdateEvents changes, DeliveryOptions options) {
-    return vertx.eventBus().<Events>request(Addresses.EVENTS_UPDATE, changes, options).map(Message::body);
-  }
-
-  /** One event; fails with a 404 problem when there is none. */
-  public static Future<EventState> get(Vertx vertx, GetEvent event, DeliveryOptions options) {
-    return vertx.eventBus().<EventState>request(Addresses.EVENTS_GET, event, options).map(Message::body);
-  }
-
-  /** A page of events by id. */
-  public static Future<EventPage> list(Vertx vertx, ListEvents query, DeliveryOptions options) {
-    return vertx.eventBus().<EventPage>request(Addresses.EVENTS_LIST, query, options).map(Message::body);
-  }
-
-  /** The states of the events named, and the ids of those there are none of. */
-  public static Future<EventStates> states(Vertx vertx, GetStates events, DeliveryOptions options) {
-    return vertx.eventBus().<EventStates>request(Addresses.EVENTS_STATES, events, options).map(Message::body);
   }
 
   @Override

@@ -9,9 +9,10 @@ import io.eventwalker.lineprovider.bus.EventMessages.OutboxRow;
 import io.eventwalker.lineprovider.bus.EventMessages.PendingOutbox;
 import io.eventwalker.lineprovider.bus.EventMessages.Subscribers;
 import io.eventwalker.lineprovider.bus.EventMessages.SubscribersOf;
+import io.eventwalker.lineprovider.bus.OutboxBus;
+import io.eventwalker.lineprovider.bus.SubscriptionsBus;
 import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.eventwalker.lineprovider.metrics.LineProviderMeters;
-import io.eventwalker.lineprovider.subscriptions.SubscriptionStoreVerticle;
 import io.eventwalker.platform.Failpoints;
 import io.eventwalker.platform.db.Leadership;
 import io.eventwalker.platform.eventbus.LocalBus;
@@ -172,7 +173,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     }
     draining = true;
     again = false;
-    OutboxRepositoryVerticle.pending(vertx, new PendingOutbox(batchSize), busOptions)
+    OutboxBus.pending(vertx, new PendingOutbox(batchSize), busOptions)
       .compose(pending -> relay(pending.rows()))
       .onComplete(done -> {
         draining = false;
@@ -200,13 +201,13 @@ public final class OutboxRelayVerticle extends VerticleBase {
     }
     Set<String> eventIds = new LinkedHashSet<>();
     rows.forEach(row -> eventIds.add(row.eventId()));
-    return SubscriptionStoreVerticle.subscribersOf(vertx, new SubscribersOf(List.copyOf(eventIds)), busOptions)
+    return SubscriptionsBus.subscribersOf(vertx, new SubscribersOf(List.copyOf(eventIds)), busOptions)
       .compose(subscribers -> publish(rows, subscribers))
       .compose(published -> {
         Failpoints.hit(Failpoints.OUTBOX_AFTER_PUBLISH);
         return Future.succeededFuture();
       })
-      .compose(published -> OutboxRepositoryVerticle.markPublished(vertx, new MarkPublished(rows.stream().map(OutboxRow::id).toList()),
+      .compose(published -> OutboxBus.markPublished(vertx, new MarkPublished(rows.stream().map(OutboxRow::id).toList()),
         busOptions))
       .map(marked -> rows.size());
   }

@@ -11,8 +11,6 @@ import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.http.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -45,16 +43,6 @@ public final class OutboxRepositoryVerticle extends VerticleBase {
 
   public OutboxRepositoryVerticle(LineProviderConfig config) {
     this.config = config;
-  }
-
-  /** Up to {@code pending.limit()} rows not yet published, oldest first. */
-  static Future<OutboxRows> pending(Vertx vertx, PendingOutbox pending, DeliveryOptions options) {
-    return vertx.eventBus().<OutboxRows>request(Addresses.OUTBOX_PENDING, pending, options).map(Message::body);
-  }
-
-  /** Marks rows published; completes with how many were not already. */
-  static Future<Integer> markPublished(Vertx vertx, MarkPublished rows, DeliveryOptions options) {
-    return vertx.eventBus().<Integer>request(Addresses.OUTBOX_PUBLISHED, rows, options).map(Message::body);
   }
 
   @Override

@@ -7,12 +7,11 @@ import io.eventwalker.lineprovider.bus.EventMessages.AddSubscriptions;
 import io.eventwalker.lineprovider.bus.EventMessages.GetEvent;
 import io.eventwalker.lineprovider.bus.EventMessages.GetStates;
 import io.eventwalker.lineprovider.bus.EventMessages.ListEvents;
+import io.eventwalker.lineprovider.bus.EventsBus;
+import io.eventwalker.lineprovider.bus.SubscriptionsBus;
 import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.eventwalker.lineprovider.config.Subscribers;
-import io.eventwalker.lineprovider.events.EventRepositoryVerticle;
 import io.eventwalker.lineprovider.metrics.LineProviderMeters;
-import io.eventwalker.lineprovider.subscriptions.SubscriptionRepositoryVerticle;
-import io.eventwalker.lineprovider.subscriptions.SubscriptionStoreVerticle;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.platform.http.Problem;
@@ -164,18 +163,18 @@ public final class RequestsConsumerVerticle extends VerticleBase {
       return Future.succeededFuture(LineReply.error(400, e.getMessage()));
     }
     return switch (request.type()) {
-      case LineRequest.GET_EVENTS -> EventRepositoryVerticle.list(vertx, new ListEvents(null, true, request.after(), request.limit()), busOptions)
+      case LineRequest.GET_EVENTS -> EventsBus.list(vertx, new ListEvents(null, true, request.after(), request.limit()), busOptions)
         .map(page -> LineReply.ok(page.events(), List.of(), page.nextAfter()));
-      case LineRequest.GET_EVENT -> EventRepositoryVerticle.get(vertx, new GetEvent(request.eventId()), busOptions)
+      case LineRequest.GET_EVENT -> EventsBus.get(vertx, new GetEvent(request.eventId()), busOptions)
         .map(event -> LineReply.ok(List.of(event), List.of(), null));
-      case LineRequest.GET_STATES -> EventRepositoryVerticle.states(vertx, new GetStates(request.eventIds()), busOptions)
+      case LineRequest.GET_STATES -> EventsBus.states(vertx, new GetStates(request.eventIds()), busOptions)
         .map(states -> LineReply.ok(states.found(), states.missing(), null));
       case LineRequest.SUBSCRIBE_ALL -> !subscribers.allows(user, request.subscriber()) ? refuseName(user, request.subscriber())
         : subscribe(new AddSubscriptions(request.subscriber(), List.of(), true)).map(added -> LineReply.ok(List.of(), List.of(), null));
       // Subscribe first, then read: a change committed after the read is published to the new subscriber.
       default -> !subscribers.allows(user, request.subscriber()) ? refuseName(user, request.subscriber())
         : subscribe(new AddSubscriptions(request.subscriber(), request.eventIds(), false))
-          .compose(added -> EventRepositoryVerticle.states(vertx, new GetStates(request.eventIds()), busOptions))
+          .compose(added -> EventsBus.states(vertx, new GetStates(request.eventIds()), busOptions))
           .map(states -> LineReply.ok(states.found(), states.missing(), null));
     };
   }
@@ -185,9 +184,9 @@ public final class RequestsConsumerVerticle extends VerticleBase {
    * that exist, then adds what was recorded in Redis.
    */
   private Future<String> subscribe(AddSubscriptions subscription) {
-    return SubscriptionRepositoryVerticle.record(vertx, subscription, busOptions)
+    return SubscriptionsBus.record(vertx, subscription, busOptions)
       .compose(recorded -> recorded.eventIds().isEmpty() && !recorded.all() ? Future.succeededFuture("OK")
-        : SubscriptionStoreVerticle.add(vertx, recorded, busOptions));
+        : SubscriptionsBus.add(vertx, recorded, busOptions));
   }
 
   /** The problem of {@code failure} ({@link Failures#problem}) as a reply; one without a problem is unexpected: logged, 503. */

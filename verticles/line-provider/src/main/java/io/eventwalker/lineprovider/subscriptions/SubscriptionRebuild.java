@@ -2,6 +2,7 @@ package io.eventwalker.lineprovider.subscriptions;
 
 import io.eventwalker.lineprovider.bus.EventMessages.DurableSubscription;
 import io.eventwalker.lineprovider.bus.EventMessages.DurableSubscriptions;
+import io.eventwalker.lineprovider.bus.SubscriptionsBus;
 import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.eventwalker.lineprovider.metrics.LineProviderMeters;
 import io.vertx.core.Future;
@@ -128,7 +129,7 @@ final class SubscriptionRebuild {
   }
 
   private Future<Integer> copyPage(String token, String after, int copied) {
-    return SubscriptionRepositoryVerticle.durable(vertx, new DurableSubscriptions(after, REBUILD_PAGE), busOptions)
+    return SubscriptionsBus.durable(vertx, new DurableSubscriptions(after, REBUILD_PAGE), busOptions)
       .compose(page -> {
         long now = Instant.now().getEpochSecond();
         List<Request> commands = new ArrayList<>();

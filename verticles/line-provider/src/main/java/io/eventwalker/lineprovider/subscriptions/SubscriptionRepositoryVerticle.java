@@ -10,8 +10,6 @@ import io.eventwalker.platform.db.Databases;
 import io.eventwalker.platform.http.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -39,16 +37,6 @@ public final class SubscriptionRepositoryVerticle extends VerticleBase {
 
   public SubscriptionRepositoryVerticle(LineProviderConfig config) {
     this.config = config;
-  }
-
-  /** Records (or renews) subscriptions to events that exist; completes with those recorded. */
-  public static Future<AddSubscriptions> record(Vertx vertx, AddSubscriptions subscriptions, DeliveryOptions options) {
-    return vertx.eventBus().<AddSubscriptions>request(Addresses.SUBSCRIPTIONS_RECORD, subscriptions, options).map(Message::body);
-  }
-
-  /** A page of the durable subscriptions, by event id. */
-  static Future<DurablePage> durable(Vertx vertx, DurableSubscriptions page, DeliveryOptions options) {
-    return vertx.eventBus().<DurablePage>request(Addresses.SUBSCRIPTIONS_DURABLE, page, options).map(Message::body);
   }
 
   @Override

@@ -13,7 +13,6 @@ import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.net.NetClientOptions;
@@ -183,16 +182,6 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
       set.forEach(member -> names.add(member.toString()));
     }
     return names;
-  }
-
-  /** Adds subscriptions in Redis (after they were recorded in PostgreSQL); completes with "OK". */
-  public static Future<String> add(Vertx vertx, AddSubscriptions subscriptions, DeliveryOptions options) {
-    return vertx.eventBus().<String>request(Addresses.SUBSCRIPTIONS_ADD, subscriptions, options).map(Message::body);
-  }
-
-  /** The subscribers of each event named; fails with a 503 problem while Redis does not hold them all. */
-  public static Future<Subscribers> subscribersOf(Vertx vertx, SubscribersOf events, DeliveryOptions options) {
-    return vertx.eventBus().<Subscribers>request(Addresses.SUBSCRIPTIONS_OF, events, options).map(Message::body);
   }
 
   private void ready(Message<String> msg) {
