@@ -3,10 +3,10 @@ package io.eventwalker.betmaker.bus;
 import io.eventwalker.betmaker.bus.BetMessages.ClaimKey;
 import io.eventwalker.betmaker.bus.BetMessages.KeyClaim;
 import io.eventwalker.betmaker.bus.BetMessages.ReleaseKey;
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 
 /** The idempotency keys' addresses ({@code IdempotencyKeysVerticle}): claim and release a key. */
 public final class IdempotencyBus {
@@ -16,11 +16,11 @@ public final class IdempotencyBus {
 
   /** Claims {@code key} for this request: see {@code ClaimOutcome} for the answers. */
   public static Future<KeyClaim> claim(Vertx vertx, ClaimKey key, DeliveryOptions options) {
-    return vertx.eventBus().<KeyClaim>request(Addresses.IDEMPOTENCY_CLAIM, key, options).map(Message::body);
+    return LocalBus.request(vertx, Addresses.IDEMPOTENCY_CLAIM, key, options);
   }
 
   /** Frees a key whose request stored nothing, so a retry may claim it at once. */
   public static Future<Void> release(Vertx vertx, ReleaseKey key, DeliveryOptions options) {
-    return vertx.eventBus().request(Addresses.IDEMPOTENCY_RELEASE, key, options).mapEmpty();
+    return LocalBus.request(vertx, Addresses.IDEMPOTENCY_RELEASE, key, options).mapEmpty();
   }
 }

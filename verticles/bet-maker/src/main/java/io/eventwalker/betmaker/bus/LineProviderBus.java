@@ -2,12 +2,12 @@ package io.eventwalker.betmaker.bus;
 
 import io.eventwalker.betmaker.bus.BetMessages.OpenEvents;
 import io.eventwalker.betmaker.bus.BetMessages.Subscribe;
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.wire.EventPage;
 import io.eventwalker.wire.EventStates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 
 /** Requests to line-provider through bet-maker's client of it ({@code LineProviderClientVerticle}). */
 public final class LineProviderBus {
@@ -20,16 +20,16 @@ public final class LineProviderBus {
    * states) and completes with line-provider's current states of them.
    */
   public static Future<EventStates> subscribe(Vertx vertx, Subscribe events, DeliveryOptions options) {
-    return vertx.eventBus().<EventStates>request(Addresses.LINE_SUBSCRIBE, events, options).map(Message::body);
+    return LocalBus.request(vertx, Addresses.LINE_SUBSCRIBE, events, options);
   }
 
   /** A page of the events open for bets now, as line-provider answers {@code get_events}. */
   public static Future<EventPage> openEvents(Vertx vertx, OpenEvents page, DeliveryOptions options) {
-    return vertx.eventBus().<EventPage>request(Addresses.LINE_OPEN_EVENTS, page, options).map(Message::body);
+    return LocalBus.request(vertx, Addresses.LINE_OPEN_EVENTS, page, options);
   }
 
   /** Subscribes bet-maker to every event at line-provider, so that no update is missed while catch-up reads. */
   public static Future<Void> subscribeAll(Vertx vertx, DeliveryOptions options) {
-    return vertx.eventBus().request(Addresses.LINE_SUBSCRIBE_ALL, "subscribe", options).mapEmpty();
+    return LocalBus.request(vertx, Addresses.LINE_SUBSCRIBE_ALL, "subscribe", options).mapEmpty();
   }
 }

@@ -5,7 +5,6 @@ import io.eventwalker.betmaker.bus.BetMessages.Placement;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 
 /** Placement's address ({@code PlacementVerticle}): place a request's bets. */
 public final class PlacementBus {
@@ -19,7 +18,6 @@ public final class PlacementBus {
    * {@link PlaceBets}). A failure means no answer came in time.
    */
   public static Future<Placement> place(Vertx vertx, PlaceBets bets, long waitMs) {
-    return vertx.eventBus().<Placement>request(Addresses.BETS_PLACE, bets, LocalBus.options(waitMs))
-      .map(Message::body);
+    return LocalBus.request(vertx, Addresses.BETS_PLACE, bets, LocalBus.options(waitMs));
   }
 }

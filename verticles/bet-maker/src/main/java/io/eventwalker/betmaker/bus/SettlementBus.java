@@ -2,10 +2,10 @@ package io.eventwalker.betmaker.bus;
 
 import io.eventwalker.betmaker.bus.BetMessages.Applied;
 import io.eventwalker.betmaker.bus.BetMessages.ApplyStates;
+import io.eventwalker.platform.eventbus.LocalBus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 
 /** Settlement's address ({@code SettlementVerticle}): apply the states line-provider reports. */
 public final class SettlementBus {
@@ -15,6 +15,6 @@ public final class SettlementBus {
 
   /** Applies {@code states} where newer, settling finished events; completes once every one is done. */
   public static Future<Applied> apply(Vertx vertx, ApplyStates states, DeliveryOptions options) {
-    return vertx.eventBus().<Applied>request(Addresses.EVENTS_APPLY, states, options).map(Message::body);
+    return LocalBus.request(vertx, Addresses.EVENTS_APPLY, states, options);
   }
 }

@@ -63,12 +63,12 @@ public final class Readiness {
 
   /** Asks a dependency's probe at {@code address}: "UP", or a 503 problem saying why not ({@link #answer}). */
   public static Future<String> ping(Vertx vertx, String address, DeliveryOptions options) {
-    return vertx.eventBus().<String>request(address, "ping", options).map(Message::body);
+    return LocalBus.request(vertx, address, "ping", options);
   }
 
   /** Asks for the details shown at {@code address} (JSON: the events in conflict, say). */
   public static Future<Object> list(Vertx vertx, String address, DeliveryOptions options) {
-    return vertx.eventBus().request(address, "list", options).map(Message::body);
+    return LocalBus.request(vertx, address, "list", options);
   }
 
   public void handle(RoutingContext ctx) {
