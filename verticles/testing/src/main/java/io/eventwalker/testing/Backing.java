@@ -2,26 +2,18 @@ package io.eventwalker.testing;
 
 import io.vertx.pgclient.PgConnectOptions;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.Container.ExecResult;
-import org.testcontainers.containers.ExecConfig;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
 import org.testcontainers.utility.DockerImageName;
-import org.testcontainers.utility.MountableFile;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -98,10 +90,6 @@ public final class Backing {
   private static final String POSTGRES_IMAGE = "postgres:15-alpine";
   private static final String REDIS_IMAGE = "redis:7-alpine";
   private static final String RABBITMQ_IMAGE = "rabbitmq:3.13-management-alpine";
-
-  /** The variables bin/rabbitmq-users reads; passed on to it when it runs inside a container. */
-  private static final List<String> RABBITMQ_USERS_VARIABLES = List.of(
-    "LP_RABBITMQ_USER", "LP_RABBITMQ_PASSWORD", "BM_RABBITMQ_USER", "BM_RABBITMQ_PASSWORD", "RABBITMQ_VHOST");
 
   private record Resolved(Postgres postgres, RedisServer redis, RabbitMq rabbitmq, Optional<RabbitMQContainer> rabbitContainer) {
   }
@@ -205,7 +193,7 @@ public final class Backing {
         Optional.empty());
     }
     RabbitMQContainer container = startRabbitMq();
-    ensureRabbitUsersIn(container);
+    RabbitCommands.usersIn(container, Map.of());
     return new Resolved(postgres, redis,
       new RabbitMq(container.getHost(), container.getAmqpPort(), container.getAdminUsername(), container.getAdminPassword()),
       Optional.of(container));
@@ -259,7 +247,7 @@ public final class Backing {
    * ({@code bin/rabbitmq-users}, which needs rabbitmqctl on this machine).
    */
   static void ensureRabbitUsers() {
-    ensureRabbitUsers(Map.of());
+    RabbitCommands.users(Map.of());
   }
 
   /**
@@ -270,51 +258,9 @@ public final class Backing {
   public static void rabbitmqUsers(Map<String, String> variables) {
     Optional<RabbitMQContainer> container = resolve().rabbitContainer();
     if (container.isPresent()) {
-      ensureRabbitUsersIn(container.get(), variables);
+      RabbitCommands.usersIn(container.get(), variables);
     } else {
-      ensureRabbitUsers(variables);
-    }
-  }
-
-  private static void ensureRabbitUsers(Map<String, String> variables) {
-    Path script = rabbitmqUsersScript();
-    try {
-      ProcessBuilder builder = new ProcessBuilder(script.toString()).redirectErrorStream(true);
-      builder.environment().putAll(variables);
-      Process process = builder.start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        process.destroyForcibly();
-        throw new AssertionError(script + " failed (it needs rabbitmqctl, run as root): " + output);
-      }
-    } catch (IOException e) {
-      throw new AssertionError("cannot run " + script + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  /** The same users, created by the same script run with the container's rabbitmqctl. */
-  private static void ensureRabbitUsersIn(RabbitMQContainer container) {
-    ensureRabbitUsersIn(container, Map.of());
-  }
-
-  private static void ensureRabbitUsersIn(RabbitMQContainer container, Map<String, String> given) {
-    Path script = rabbitmqUsersScript();
-    container.copyFileToContainer(MountableFile.forHostPath(script), "/tmp/rabbitmq-users");
-    Map<String, String> variables = new LinkedHashMap<>();
-    for (String name : RABBITMQ_USERS_VARIABLES) {
-      String value = System.getenv(name);
-      if (value != null && !value.isBlank()) {
-        variables.put(name, value);
-      }
-    }
-    variables.putAll(given);
-    ExecResult result = exec(container, ExecConfig.builder()
-      .command(new String[] {"bash", "/tmp/rabbitmq-users"}).envVars(variables).build());
-    if (result.getExitCode() != 0) {
-      throw new AssertionError(script + " failed in the RabbitMQ container: " + result.getStdout() + result.getStderr());
+      RabbitCommands.users(variables);
     }
   }
 
@@ -323,54 +269,7 @@ public final class Backing {
    * and returns what it printed; fails unless it exits with 0 within a minute.
    */
   public static String rabbitmqctl(String... args) {
-    Optional<RabbitMQContainer> container = resolve().rabbitContainer();
-    String[] command = Stream.concat(Stream.of("rabbitmqctl"), Stream.of(args)).toArray(String[]::new);
-    if (container.isPresent()) {
-      ExecResult result = exec(container.get(), ExecConfig.builder().command(command).build());
-      if (result.getExitCode() != 0) {
-        throw new AssertionError(String.join(" ", command) + " failed in the RabbitMQ container: "
-          + result.getStdout() + result.getStderr());
-      }
-      return result.getStdout();
-    }
-    try {
-      // Output goes to a file, so that a long listing never fills a pipe and the deadline below holds.
-      Path output = Files.createTempFile("rabbitmqctl", ".out");
-      try {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-          process.destroyForcibly();
-        }
-        String printed = Files.readString(output, StandardCharsets.UTF_8);
-        if (!exited || process.exitValue() != 0) {
-          throw new AssertionError(String.join(" ", command) + " failed: " + printed);
-        }
-        return printed;
-      } finally {
-        Files.deleteIfExists(output);
-      }
-    } catch (IOException e) {
-      throw new AssertionError("rabbitmqctl is needed on the PATH for this test", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  private static ExecResult exec(RabbitMQContainer container, ExecConfig config) {
-    try {
-      return container.execInContainer(config);
-    } catch (IOException e) {
-      throw new AssertionError("cannot run " + String.join(" ", config.getCommand()) + " in the RabbitMQ container", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  private static Path rabbitmqUsersScript() {
-    return ProjectFiles.path("bin", "rabbitmq-users");
+    return RabbitCommands.rabbitmqctl(resolve().rabbitContainer(), args);
   }
 
   static String env(String name, String fallback) {
