@@ -9,7 +9,7 @@ import io.eventwalker.betmaker.idempotency.IdempotencyKeysVerticle;
 import io.eventwalker.betmaker.line.CatchUpVerticle;
 import io.eventwalker.betmaker.line.EventUpdatesConsumerVerticle;
 import io.eventwalker.betmaker.line.LineProviderClientVerticle;
-import io.eventwalker.betmaker.live.LiveListeners;
+import io.eventwalker.betmaker.live.BridgeState;
 import io.eventwalker.betmaker.live.LiveTcpBridgeVerticle;
 import io.eventwalker.betmaker.live.SettlementPushes;
 import io.eventwalker.betmaker.metrics.BetMeters;
@@ -40,6 +40,12 @@ import io.vertx.redis.client.RedisOptions;
 public final class BetMakerVerticle extends VerticleBase {
 
   private Redis rateLimitStore;
+  private BridgeState bridges;
+
+  /** What this bet-maker's bridges share (null before it started): who listens where, and each client's sockets. */
+  public BridgeState bridges() {
+    return bridges;
+  }
 
   @Override
   public Future<?> start() {
@@ -47,8 +53,8 @@ public final class BetMakerVerticle extends VerticleBase {
     BetMessages.registerCodecs(vertx);
     BetMeters meters = BetMeters.of(vertx);
     meters.registerAtZero();
-    LiveListeners listeners = LiveListeners.of(vertx);
-    SettlementPushes pushes = new SettlementPushes(vertx, listeners);
+    bridges = BridgeState.start(vertx, config.bridge().limits(), meters);
+    SettlementPushes pushes = new SettlementPushes(vertx, bridges.listeners());
     // Looking into a conflict may apply (and settle) what line-provider answers.
     Disagreements disagreements = ConflictsVerticle.disagreements(vertx, LocalBus.options(config.settlement().timeoutMs()));
     RateLimiter.Meter meter = new RateLimiter.Meter(meters.meters(), "bet_maker", "player", () -> meters.refused("rate_limited"));
@@ -68,10 +74,10 @@ public final class BetMakerVerticle extends VerticleBase {
         vertx.deployVerticle(() -> new LineProviderClientVerticle(config), one),
         vertx.deployVerticle(() -> new EventUpdatesConsumerVerticle(config), one),
         vertx.deployVerticle(() -> new RedisProbeVerticle(config.redis(), config.dependencies()), one)))
-      .compose(bridges -> vertx.deployVerticle(() -> new BetsApiVerticle(config, limiter, concurrency),
+      .compose(repliers -> vertx.deployVerticle(() -> new BetsApiVerticle(config, limiter, concurrency, bridges),
         new DeploymentOptions().setInstances(config.http().instances())))
       .compose(api -> config.bridge().tcpPort() == null ? Future.succeededFuture()
-        : vertx.deployVerticle(() -> new LiveTcpBridgeVerticle(config, listeners), one))
+        : vertx.deployVerticle(() -> new LiveTcpBridgeVerticle(config, bridges), one))
       .compose(tcp -> vertx.deployVerticle(() -> new CatchUpVerticle(config), one))
       .onSuccess(catchUp -> banner(config).log());
   }

@@ -4,6 +4,7 @@ import io.eventwalker.lineprovider.api.EventsApiVerticle;
 import io.eventwalker.lineprovider.bus.EventMessages;
 import io.eventwalker.lineprovider.config.LineProviderConfig;
 import io.eventwalker.lineprovider.events.EventRepositoryVerticle;
+import io.eventwalker.lineprovider.live.LineBridge;
 import io.eventwalker.lineprovider.metrics.LineProviderMeters;
 import io.eventwalker.lineprovider.outbox.OutboxRelayVerticle;
 import io.eventwalker.lineprovider.outbox.OutboxRepositoryVerticle;
@@ -13,6 +14,7 @@ import io.eventwalker.lineprovider.subscriptions.SubscriptionStoreVerticle;
 import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.db.Migrations;
 import io.eventwalker.platform.http.Banner;
+import io.eventwalker.platform.http.ClientSockets;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.RateLimiter;
 import io.eventwalker.platform.http.Routers;
@@ -34,6 +36,12 @@ import io.vertx.redis.client.RedisOptions;
 public final class LineProviderVerticle extends VerticleBase {
 
   private Redis rateLimitStore;
+  private final ClientSockets bridgeSockets = new ClientSockets(LineBridge.MAX_SOCKETS_PER_CLIENT);
+
+  /** The sockets of line-provider's bridge, by client, over every HTTP verticle. */
+  public ClientSockets bridgeSockets() {
+    return bridgeSockets;
+  }
 
   @Override
   public Future<?> start() {
@@ -53,7 +61,7 @@ public final class LineProviderVerticle extends VerticleBase {
         vertx.deployVerticle(() -> new SubscriptionStoreVerticle(config), one),
         vertx.deployVerticle(() -> new RequestsConsumerVerticle(config), one),
         vertx.deployVerticle(() -> new OutboxRelayVerticle(config), one)))
-      .compose(bridges -> vertx.deployVerticle(() -> new EventsApiVerticle(config, concurrency, writeLimit),
+      .compose(bridges -> vertx.deployVerticle(() -> new EventsApiVerticle(config, concurrency, writeLimit, bridgeSockets),
         new DeploymentOptions().setInstances(config.http().instances())))
       .onSuccess(api -> banner(config).log());
   }

@@ -4,7 +4,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.eventwalker.betmaker.BetMakerVerticle;
+import io.eventwalker.betmaker.live.BridgeState;
 import io.eventwalker.lineprovider.LineProviderVerticle;
+import io.eventwalker.platform.http.ClientSockets;
 import io.eventwalker.wire.Topology;
 import io.eventwalker.platform.http.Routers;
 import io.eventwalker.platform.runtime.VertxRuntime;
@@ -51,6 +53,8 @@ public final class TestSystem implements AutoCloseable {
   private ApiContract lineProviderContract;
   private ApiContract betMakerContract;
   private String betMakerDeployment;
+  private BetMakerVerticle betMakerVerticle;
+  private LineProviderVerticle lineProviderVerticle;
 
   /** The services' HS256 secret (each test system its own): {@link #token} signs with it. */
   public final String secret = UUID.randomUUID().toString() + UUID.randomUUID();
@@ -143,7 +147,8 @@ public final class TestSystem implements AutoCloseable {
   }
 
   public void startLineProvider() {
-    deployments.add(vertx.deployVerticle(LineProviderVerticle::new, new DeploymentOptions().setConfig(lineProviderConfig)).await());
+    lineProviderVerticle = new LineProviderVerticle();
+    deployments.add(vertx.deployVerticle(lineProviderVerticle, new DeploymentOptions().setConfig(lineProviderConfig)).await());
     if (lineProviderContract == null) {
       lineProviderContract = ApiContract.of(vertx, "line-provider");
     }
@@ -151,12 +156,23 @@ public final class TestSystem implements AutoCloseable {
   }
 
   public void startBetMaker() {
-    betMakerDeployment = vertx.deployVerticle(BetMakerVerticle::new, new DeploymentOptions().setConfig(betMakerConfig)).await();
+    betMakerVerticle = new BetMakerVerticle();
+    betMakerDeployment = vertx.deployVerticle(betMakerVerticle, new DeploymentOptions().setConfig(betMakerConfig)).await();
     deployments.add(betMakerDeployment);
     if (betMakerContract == null) {
       betMakerContract = ApiContract.of(vertx, "bet-maker");
     }
     betMaker = new Http(port("bet-maker"), betMakerContract).as(token(PLAYER));
+  }
+
+  /** The sockets of the running line-provider's bridge, by client. */
+  public ClientSockets lineBridgeSockets() {
+    return lineProviderVerticle.bridgeSockets();
+  }
+
+  /** What the running bet-maker's bridges share: who listens where, and each client's sockets. */
+  public BridgeState bridges() {
+    return betMakerVerticle.bridges();
   }
 
   /** Stops bet-maker (its schema, queues and data stay), as a process stop would. */

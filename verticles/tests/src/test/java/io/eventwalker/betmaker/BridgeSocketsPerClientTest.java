@@ -45,7 +45,7 @@ class BridgeSocketsPerClientTest {
   @BeforeEach
   void noSocketHeld() {
     Await.until("no bridge socket held", WAIT,
-      () -> system.vertx.sharedData().getLocalMap("event-walker.bridge-sockets-per-client").isEmpty());
+      () -> system.bridges().sockets().total() == 0);
   }
 
   @AfterAll

@@ -72,7 +72,9 @@ class ClusteredInstancesTest {
 
     // A bet watched on the second member is one the first builds pushes for; the second leaving forgets it.
     UUID bet = UUID.randomUUID();
-    LiveListeners watched = LiveListeners.of(first); // as BetMakerVerticle does at start-up: also forgets members that leave
+    ClusterWatch firstWatch = new ClusterWatch(first); // as bet-maker's BridgeState does at start-up
+    firstWatch.forgetLeavingMembers();
+    LiveListeners watched = new LiveListeners(firstWatch);
     ClusterWatch secondWatch = new ClusterWatch(second);
     secondWatch.watching("bets." + bet, true);
     secondWatch.watching("players.alice", true);

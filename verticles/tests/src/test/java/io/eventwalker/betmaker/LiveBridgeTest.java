@@ -184,7 +184,7 @@ class LiveBridgeTest {
         }
       }
       Await.until("every socket seen closed by the bridge", WAIT,
-        () -> system.vertx.sharedData().getLocalMap("event-walker.bridge-sockets-per-client").isEmpty());
+        () -> system.bridges().sockets().total() == 0);
       try (BridgeClient after = new BridgeClient(system.vertx, port)) {
         after.sync(); // anything the bridge logs about the sockets before is logged by now
       }

@@ -1,6 +1,5 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.betmaker.live.LiveListeners;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.LogCapture;
 import io.eventwalker.testing.ProjectFiles;
@@ -56,8 +55,8 @@ class TcpBridgeTest {
     try (LogCapture log = new LogCapture()) {
       followAnEventAndSettlements();
       Await.until("the clients' sockets closed at the bridge", Duration.ofSeconds(20),
-        () -> system.vertx.sharedData().getLocalMap("event-walker.bridge-sockets-per-client").isEmpty()
-          && !LiveListeners.of(system.vertx).heard().test("players.alice"));
+        () -> system.bridges().sockets().total() == 0
+          && !system.bridges().listeners().heard().test("players.alice"));
       assertThat(log.errors()).as("errors logged while the clients came and went").isEmpty();
     }
   }
@@ -79,7 +78,7 @@ class TcpBridgeTest {
     Client alice = new Client("--event", "tcp-1", "--player", "alice", "--token", system.token("alice"), "--settlements", "2",
       "--timeout", "30");
     Await.until("the client listening", Duration.ofSeconds(20), () -> alice.lines.stream().anyMatch(line -> line.contains("listening"))
-      && LiveListeners.of(system.vertx).heard().test("players.alice"));
+      && system.bridges().listeners().heard().test("players.alice"));
     assertThat(system.lineProvider().put("/event", "{\"event_id\":\"tcp-1\",\"status\":\"FINISHED_WIN\"}").status()).isEqualTo(200);
     assertThat(system.lineProvider().put("/event", "{\"event_id\":\"tcp-2\",\"status\":\"FINISHED_LOSE\"}").status()).isEqualTo(200);
     assertThat(alice.exit()).as("%s", alice.lines).isEqualTo(0);

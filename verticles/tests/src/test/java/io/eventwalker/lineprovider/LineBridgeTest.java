@@ -35,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LineBridgeTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final String PER_CLIENT = "event-walker.line-provider.bridge-sockets-per-client";
   private TestSystem system;
   private Http line;
   private int port;
@@ -50,7 +49,7 @@ class LineBridgeTest {
   /** Each test starts with no socket held: the sockets of the one before have been seen to close. */
   @BeforeEach
   void noSocketHeld() {
-    Await.until("no bridge socket held", WAIT, () -> system.vertx.sharedData().getLocalMap(PER_CLIENT).isEmpty());
+    Await.until("no bridge socket held", WAIT, () -> system.lineBridgeSockets().total() == 0);
   }
 
   @AfterAll
@@ -156,7 +155,7 @@ class LineBridgeTest {
       }
       held.get(held.size() - 1).sync();
       Await.until("every socket admitted", WAIT,
-        () -> Integer.valueOf(LineBridge.MAX_SOCKETS_PER_CLIENT).equals(system.vertx.sharedData().getLocalMap(PER_CLIENT).get("127.0.0.1")));
+        () -> system.lineBridgeSockets().full("127.0.0.1"));
       assertThatThrownBy(() -> new BridgeClient(system.vertx, port))
         .as("one more websocket is refused before it opens")
         .isInstanceOfSatisfying(UpgradeRejectedException.class, refused -> assertThat(refused.getStatus()).isEqualTo(429));
@@ -183,7 +182,7 @@ class LineBridgeTest {
       client.register("events.open");
       client.sync();
       client.close();
-      Await.until("the socket's place freed", WAIT, () -> system.vertx.sharedData().getLocalMap(PER_CLIENT).isEmpty());
+      Await.until("the socket's place freed", WAIT, () -> system.lineBridgeSockets().total() == 0);
       assertThat(line.post("/event", "{\"event_id\":\"lb-after-close\",\"ratio\":2.00,\"deadline\":"
         + (Instant.now().getEpochSecond() + 3600) + "}").status()).isEqualTo(201);
       assertThat(log.events()).as("nothing above INFO from the bridge or Vert.x")

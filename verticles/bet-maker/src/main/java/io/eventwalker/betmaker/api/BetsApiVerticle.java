@@ -16,6 +16,7 @@ import io.eventwalker.betmaker.bus.ReadsBus;
 import io.eventwalker.betmaker.config.BetMakerConfig;
 import io.eventwalker.betmaker.conflicts.ConflictsApi;
 import io.eventwalker.betmaker.idempotency.IdempotentPlacement;
+import io.eventwalker.betmaker.live.BridgeState;
 import io.eventwalker.betmaker.live.LiveBridge;
 import io.eventwalker.betmaker.live.LiveSockets;
 import io.eventwalker.betmaker.metrics.BetMeters;
@@ -66,6 +67,7 @@ public final class BetsApiVerticle extends VerticleBase {
   private final BetMakerConfig config;
   private final RateLimiter rateLimiter;
   private final ConcurrencyLimit concurrency;
+  private final BridgeState bridges;
   private final DeliveryOptions requestOptions;
   private final BigDecimal maxSumBet;
   private final long placeTimeoutMs;
@@ -75,9 +77,13 @@ public final class BetsApiVerticle extends VerticleBase {
   private BetMeters meters;
   private IdempotentPlacement idempotency;
 
-  /** {@code rateLimiter}, {@code concurrency}: shared by every instance, so the limits are per process, not per event loop. */
-  public BetsApiVerticle(BetMakerConfig config, RateLimiter rateLimiter, ConcurrencyLimit concurrency) {
+  /**
+   * {@code rateLimiter}, {@code concurrency}: shared by every instance, so the limits are per process,
+   * not per event loop; {@code bridges}: what the bridge on its port shares with the process's others.
+   */
+  public BetsApiVerticle(BetMakerConfig config, RateLimiter rateLimiter, ConcurrencyLimit concurrency, BridgeState bridges) {
     this.config = config;
+    this.bridges = bridges;
     this.rateLimiter = rateLimiter;
     this.concurrency = concurrency;
     this.requestOptions = LocalBus.options(config.http().requestTimeoutMs());
@@ -113,7 +119,7 @@ public final class BetsApiVerticle extends VerticleBase {
     router.get("/events").handler(identify).handler(limited).handler(this::openEvents);
     ConflictsApi.mount(vertx, config, router, limited, bearer);
     Routers.pages(router, "bet-maker");
-    sockets = LiveBridge.mount(vertx, router, config, bearer);
+    sockets = LiveBridge.mount(vertx, router, config, bearer, bridges);
     return Routers.serve(vertx, router, LiveBridge.limitFrames(Routers.serverOptions(config.http()), config.bridge().limits()),
       BetMeters.SERVICE, OPENAPI);
   }

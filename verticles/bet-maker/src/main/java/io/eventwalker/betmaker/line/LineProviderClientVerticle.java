@@ -263,9 +263,13 @@ public final class LineProviderClientVerticle extends VerticleBase {
     return Problem.of(503, detail).exception();
   }
 
-  /** Every failure of a request to line-provider is a problem of its own ({@link #unavailable}, or line-provider's answer). */
+  /**
+   * A failed request to line-provider: its problem ({@link #unavailable}, line-provider's answer, a
+   * time-out), else line-provider counts as unreachable (503), whatever went wrong on the way.
+   */
   private static void fail(Message<?> msg, Throwable failure) {
-    Failures.reply(msg, failure, LOG);
+    Problem known = Failures.problem(failure);
+    Failures.reply(msg, known != null ? known : Problem.of(503, "line-provider unreachable: " + failure.getMessage()));
   }
 
 }

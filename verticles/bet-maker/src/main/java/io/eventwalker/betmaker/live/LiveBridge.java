@@ -40,13 +40,14 @@ public final class LiveBridge {
    * refused unless allowed, a client's websocket beyond its share refused before the upgrade, bodies
    * read up to the frame limit. Returns the verticle's sockets, to stop with it.
    */
-  public static LiveSockets mount(Vertx vertx, Router router, BetMakerConfig config, Bearer bearer) {
+  public static LiveSockets mount(Vertx vertx, Router router, BetMakerConfig config, Bearer bearer, BridgeState state) {
     BridgeLimits limits = config.bridge().limits();
-    LiveSockets sockets = new LiveSockets(vertx, limits);
+    LiveSockets sockets = new LiveSockets(vertx, limits, state.sockets());
     router.route("/eventbus/*").handler(Routers.sameOrigin(config.bridge().allowedOrigins()))
-      .handler(LiveSockets.admission(vertx, limits))
+      .handler(LiveSockets.admission(vertx, limits, state.sockets()))
       .handler(bodies(vertx, limits));
-    router.route("/eventbus/*").subRouter(create(vertx, limits, sockets, new Owners(vertx, bearer, config.http().requestTimeoutMs())));
+    router.route("/eventbus/*").subRouter(create(vertx, limits, sockets, state.listeners(),
+      new Owners(vertx, bearer, config.http().requestTimeoutMs())));
     return sockets;
   }
 
@@ -77,9 +78,8 @@ public final class LiveBridge {
   }
 
   /** The bridge's router; {@code sockets} is the calling HTTP verticle's. */
-  private static Router create(Vertx vertx, BridgeLimits limits, LiveSockets sockets, Owners owners) {
+  private static Router create(Vertx vertx, BridgeLimits limits, LiveSockets sockets, LiveListeners listeners, Owners owners) {
     SockJSHandlerOptions sockJs = BridgeTransports.options();
-    LiveListeners listeners = LiveListeners.of(vertx);
     BetMeters meters = BetMeters.of(vertx);
     return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> {
       LiveSession session = new LiveSession(vertx, limits, sockets, listeners, owners, peer(socket), LiveSession.Dialect.SOCKJS);

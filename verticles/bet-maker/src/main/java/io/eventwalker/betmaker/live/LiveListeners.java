@@ -2,9 +2,6 @@ package io.eventwalker.betmaker.live;
 
 import io.eventwalker.betmaker.bus.Addresses;
 import io.eventwalker.betmaker.cluster.ClusterWatch;
-import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -18,29 +15,18 @@ import java.util.function.Predicate;
  * it (either bridge's), so that a settlement of many bets builds and publishes a push only for the
  * bets and players somebody watches ({@link SettlementPushes}). {@link LiveSession} reports each
  * socket's own registrations (an {@code unregister} for an address the socket never registered
- * changes nothing, and a socket's registrations end with it). One per Vert.x instance, kept in its
- * local data, so the process's bridge verticles count together; with several bet-makers, the
- * addresses listened to are shared by them ({@link ClusterWatch}).
+ * changes nothing, and a socket's registrations end with it). One per bet-maker ({@link BridgeState}),
+ * so the process's bridge verticles count together; with several bet-makers, the addresses listened
+ * to are shared by them ({@link ClusterWatch}).
  */
-public final class LiveListeners implements Shareable {
-
-  private static final String OF = "event-walker.live-listeners";
+public final class LiveListeners {
 
   private final ClusterWatch cluster;
   private final Map<String, Integer> listeners = new ConcurrentHashMap<>();
 
-  private LiveListeners(ClusterWatch cluster) {
+  /** Tells {@code cluster} of the first listener of an address and of its last. */
+  public LiveListeners(ClusterWatch cluster) {
     this.cluster = cluster;
-  }
-
-  /** The listeners of {@code vertx}'s bridges; the first call also starts forgetting what members that leave the cluster watched. */
-  public static LiveListeners of(Vertx vertx) {
-    LocalMap<String, LiveListeners> held = vertx.sharedData().getLocalMap(OF);
-    return held.computeIfAbsent("bet-maker", name -> {
-      ClusterWatch cluster = new ClusterWatch(vertx);
-      cluster.forgetLeavingMembers();
-      return new LiveListeners(cluster);
-    });
   }
 
   /** A socket registered {@code address}. */

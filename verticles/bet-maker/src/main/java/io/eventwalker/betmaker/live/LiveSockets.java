@@ -4,12 +4,12 @@ import io.eventwalker.betmaker.config.BetMakerConfig.BridgeLimits;
 import io.eventwalker.betmaker.metrics.BetMeters.BridgeRefusal;
 import io.eventwalker.betmaker.metrics.BetMeters;
 import io.eventwalker.platform.http.ClientAddress;
+import io.eventwalker.platform.http.ClientSockets;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LiveSockets {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveSockets.class);
-  private static final String PER_CLIENT = "event-walker.bridge-sockets-per-client";
 
   private final Vertx vertx;
   private final BridgeLimits limits;
   private final BetMeters meters;
-  private final LocalMap<String, Integer> perClient;
+  private final ClientSockets clients;
   private final Map<Object, Admitted> admitted = new ConcurrentHashMap<>();
   private final long sweep;
 
@@ -51,12 +50,11 @@ public final class LiveSockets {
   }
 
   /** Starts the ping time-out's sweep on the caller's context (a bridge verticle's): {@link #stop} ends it. */
-  LiveSockets(Vertx vertx, BridgeLimits limits) {
+  LiveSockets(Vertx vertx, BridgeLimits limits, ClientSockets clients) {
     this.vertx = vertx;
     this.limits = limits;
-    this.perClient = vertx.sharedData().getLocalMap(PER_CLIENT);
+    this.clients = clients;
     this.meters = BetMeters.of(vertx);
-    meters.bridgeSockets(() -> perClient.values().stream().mapToInt(Integer::intValue).sum());
     this.sweep = vertx.setPeriodic(Math.max(100, limits.pingTimeoutMs() / 10), id -> closeSilent());
   }
 
@@ -74,19 +72,14 @@ public final class LiveSockets {
    */
   boolean admit(Object socket, SocketAddress remote, Runnable close) {
     String client = clientKey(remote);
-    boolean[] room = {false};
-    perClient.compute(client, (key, count) -> {
-      int current = count == null ? 0 : count;
-      room[0] = current < limits.maxSocketsPerClient();
-      return room[0] ? current + 1 : count;
-    });
-    if (room[0]) {
+    boolean room = clients.take(client);
+    if (room) {
       admitted.put(socket, new Admitted(client, close));
     } else {
       meters.bridgeRefused(BridgeRefusal.SOCKETS_PER_CLIENT);
       LOG.debug("bridge socket from {} refused: the client already holds {} sockets", client, limits.maxSocketsPerClient());
     }
-    return room[0];
+    return room;
   }
 
   /** The socket sent a ping: it is kept for another {@code BM_BRIDGE_PING_TIMEOUT_MS}. */
@@ -101,7 +94,7 @@ public final class LiveSockets {
   void closed(Object socket) {
     Admitted one = admitted.remove(socket);
     if (one != null) {
-      perClient.compute(one.client, (key, count) -> count == null || count <= 1 ? null : count - 1);
+      clients.release(one.client);
     }
   }
 
@@ -139,16 +132,14 @@ public final class LiveSockets {
    * sockets is refused (429) before it becomes a websocket, which costs far more to open and close.
    * (Other SockJS transports, and TCP sockets, are checked when their socket is created.)
    */
-  static Handler<RoutingContext> admission(Vertx vertx, BridgeLimits limits) {
-    LocalMap<String, Integer> perClient = vertx.sharedData().getLocalMap(PER_CLIENT);
+  static Handler<RoutingContext> admission(Vertx vertx, BridgeLimits limits, ClientSockets clients) {
     BetMeters meters = BetMeters.of(vertx);
     return ctx -> {
       String upgrade = ctx.request().getHeader("Upgrade");
-      Integer held = perClient.get(clientKey(ctx.request().remoteAddress()));
-      if (upgrade != null && upgrade.equalsIgnoreCase("websocket") && held != null && held >= limits.maxSocketsPerClient()) {
+      if (upgrade != null && upgrade.equalsIgnoreCase("websocket") && clients.full(clientKey(ctx.request().remoteAddress()))) {
         meters.bridgeRefused(BridgeRefusal.SOCKETS_PER_CLIENT);
         ctx.response().putHeader("Connection", "close").endHandler(ended -> ctx.request().connection().close());
-        Problems.write(ctx, Problem.of(429, "this address already holds " + held + " live connections, the most it may"));
+        Problems.write(ctx, Problem.of(429, "this address already holds " + limits.maxSocketsPerClient() + " live connections, the most it may"));
         return;
       }
       ctx.next();

@@ -40,15 +40,15 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
   public static final String PORT_NAME = "bet-maker.tcp-bridge";
 
   private final BetMakerConfig config;
-  private final LiveListeners listeners;
+  private final BridgeState state;
   private NetServer server;
   private LiveSockets sockets;
   private BetMeters meters;
 
-  /** {@code listeners}: the process's, counted with the SockJS bridge's. */
-  public LiveTcpBridgeVerticle(BetMakerConfig config, LiveListeners listeners) {
+  /** {@code state}: the process's listeners and sockets, counted with the SockJS bridge's. */
+  public LiveTcpBridgeVerticle(BetMakerConfig config, BridgeState state) {
     this.config = config;
-    this.listeners = listeners;
+    this.state = state;
   }
 
   @Override
@@ -56,7 +56,7 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
     BridgeLimits limits = config.bridge().limits();
     meters = BetMeters.of(vertx);
     Owners owners = new Owners(vertx, Bearer.create(vertx, config.auth()), config.http().requestTimeoutMs());
-    sockets = new LiveSockets(vertx, limits);
+    sockets = new LiveSockets(vertx, limits, state.sockets());
     server = vertx.createNetServer(new NetServerOptions().setHost(config.http().host()).setPort(config.bridge().tcpPort())
       .setIdleTimeout(config.http().idleTimeoutS()));
     server.connectHandler(socket -> connected(socket, limits, owners));
@@ -77,7 +77,7 @@ public final class LiveTcpBridgeVerticle extends VerticleBase {
   private void connected(NetSocket socket, BridgeLimits limits, Owners owners) {
     String client = LiveSockets.clientKey(socket.remoteAddress());
     TcpFrames[] frames = new TcpFrames[1];
-    LiveSession session = new LiveSession(vertx, limits, sockets, listeners, owners, new LiveSession.Peer() {
+    LiveSession session = new LiveSession(vertx, limits, sockets, state.listeners(), owners, new LiveSession.Peer() {
       @Override
       public Future<Void> write(JsonObject frame) {
         byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);

@@ -14,6 +14,7 @@ import io.eventwalker.lineprovider.live.LineBridge;
 import io.eventwalker.lineprovider.metrics.LineProviderMeters;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.platform.eventbus.LocalBus;
+import io.eventwalker.platform.http.ClientSockets;
 import io.eventwalker.platform.http.ConcurrencyLimit;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.platform.http.Problem;
@@ -58,11 +59,17 @@ public final class EventsApiVerticle extends VerticleBase {
   private final DeliveryOptions requestOptions;
   private final DeliveryOptions writeOptions;
   private final long writeTimeoutMs;
+  private final ClientSockets bridgeSockets;
   private LineBridge bridge;
 
-  /** {@code concurrency}, {@code writeLimit}: shared by every instance, so the limits are per process (or cluster), not per event loop. */
-  public EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency, RateLimiter writeLimit) {
+  /**
+   * {@code concurrency}, {@code writeLimit}: shared by every instance, so the limits are per process
+   * (or cluster), not per event loop; {@code bridgeSockets}: the bridge's sockets, counted over them all.
+   */
+  public EventsApiVerticle(LineProviderConfig config, ConcurrencyLimit concurrency, RateLimiter writeLimit,
+                           ClientSockets bridgeSockets) {
     this.config = config;
+    this.bridgeSockets = bridgeSockets;
     this.concurrency = concurrency;
     this.writeLimit = writeLimit;
     this.requestOptions = LocalBus.options(config.http().requestTimeoutMs());
@@ -96,7 +103,7 @@ public final class EventsApiVerticle extends VerticleBase {
     var identify = bearer.identify();
     router.get("/event/:event_id").handler(identify).handler(limited).handler(this::getOne);
     router.get("/events").handler(identify).handler(limited).handler(this::list);
-    bridge = LineBridge.mount(vertx, router);
+    bridge = LineBridge.mount(vertx, router, bridgeSockets);
     Routers.pages(router, "line-provider");
 
     return Routers.serve(vertx, router, LineBridge.limitFrames(Routers.serverOptions(config.http())), LineProviderMeters.SERVICE, OPENAPI);

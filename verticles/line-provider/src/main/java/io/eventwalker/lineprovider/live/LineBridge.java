@@ -3,6 +3,7 @@ package io.eventwalker.lineprovider.live;
 import io.eventwalker.lineprovider.bus.Addresses;
 import io.eventwalker.platform.http.BridgeTransports;
 import io.eventwalker.platform.http.ClientAddress;
+import io.eventwalker.platform.http.ClientSockets;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
 import io.eventwalker.platform.http.Routers;
@@ -11,7 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -42,19 +42,21 @@ public final class LineBridge {
 
   public static final int MAX_FRAME_BYTES = 4_096;
   public static final int MAX_SOCKETS_PER_CLIENT = 100;
-  private static final String PER_CLIENT = "event-walker.line-provider.bridge-sockets-per-client";
   private static final Logger LOG = LoggerFactory.getLogger(LineBridge.class);
 
-  private final LocalMap<String, Integer> perClient;
+  private final ClientSockets clients;
   private final Set<LineBridgeSocket> sockets = new HashSet<>();
 
-  private LineBridge(Vertx vertx) {
-    this.perClient = vertx.sharedData().getLocalMap(PER_CLIENT);
+  private LineBridge(ClientSockets clients) {
+    this.clients = clients;
   }
 
-  /** Serves the bridge at {@code /eventbus} on {@code router}, an HTTP verticle's (call from its {@code start}). */
-  public static LineBridge mount(Vertx vertx, Router router) {
-    LineBridge bridge = new LineBridge(vertx);
+  /**
+   * Serves the bridge at {@code /eventbus} on {@code router}, an HTTP verticle's (call from its
+   * {@code start}); {@code clients}: the sockets every HTTP verticle's bridge counts together.
+   */
+  public static LineBridge mount(Vertx vertx, Router router, ClientSockets clients) {
+    LineBridge bridge = new LineBridge(clients);
     vertx.eventBus().<JsonArray>consumer(Addresses.EVENTS_CHANGED, changed -> bridge.push(changed.body()));
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_FRAME_BYTES).setHandleFileUploads(false);
     router.route("/eventbus/*").handler(Routers.sameOrigin(Set.of()))
@@ -113,29 +115,23 @@ public final class LineBridge {
   /** A websocket upgrade from a client that holds its share of sockets is refused before it becomes a websocket. */
   private void admitWebSocket(RoutingContext ctx) {
     String upgrade = ctx.request().getHeader("Upgrade");
-    Integer held = perClient.get(ClientAddress.of(ctx.request()));
-    if (upgrade != null && upgrade.equalsIgnoreCase("websocket") && held != null && held >= MAX_SOCKETS_PER_CLIENT) {
+    if (upgrade != null && upgrade.equalsIgnoreCase("websocket") && clients.full(ClientAddress.of(ctx.request()))) {
       ctx.response().putHeader("Connection", "close").endHandler(ended -> ctx.request().connection().close());
-      Problems.write(ctx, Problem.of(429, "this address already holds " + held + " live connections, the most it may"));
+      Problems.write(ctx, Problem.of(429, "this address already holds " + MAX_SOCKETS_PER_CLIENT + " live connections, the most it may"));
       return;
     }
     ctx.next();
   }
 
   private boolean admit(String client) {
-    boolean[] room = {false};
-    perClient.compute(client, (key, count) -> {
-      int current = count == null ? 0 : count;
-      room[0] = current < MAX_SOCKETS_PER_CLIENT;
-      return room[0] ? current + 1 : count;
-    });
-    if (!room[0]) {
+    boolean room = clients.take(client);
+    if (!room) {
       LOG.debug("line-provider bridge socket from {} refused: the client already holds {} sockets", client, MAX_SOCKETS_PER_CLIENT);
     }
-    return room[0];
+    return room;
   }
 
   private void release(String client) {
-    perClient.compute(client, (key, count) -> count == null || count <= 1 ? null : count - 1);
+    clients.release(client);
   }
 }

@@ -1,5 +1,6 @@
 package io.eventwalker.platform.db;
 
+import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 
 /**
@@ -21,6 +22,11 @@ public enum StatementFailure {
   StatementFailure(int status, String detail) {
     this.status = status;
     this.detail = detail;
+  }
+
+  /** Whether {@code failure} came from PostgreSQL or from reaching it (else it is none of these kinds). */
+  public static boolean concerns(Throwable failure) {
+    return failure instanceof PgException || Databases.isConstraintViolation(failure) || Databases.isOutage(failure);
   }
 
   public static StatementFailure of(Throwable failure) {

@@ -46,17 +46,19 @@ public final class Failures {
 
   /**
    * {@code failure} as a {@link ProblemException}: {@link #problem}'s answer, else what a failed
-   * statement means ({@link StatementFailure}: 400, 503 or 500). Its reason is the failure's own
-   * message (for the log and dead letters, never in the problem itself).
+   * statement means ({@link StatementFailure}: 400, 503 or 500), else a 500 that blames nothing (a
+   * bug). Its reason is the failure's own message (for the log and dead letters, never in the problem).
    */
   public static ProblemException exception(Throwable failure) {
     if (failure instanceof ProblemException problem) {
       return problem;
     }
     Problem problem = problem(failure);
-    if (problem == null) {
+    if (problem == null && StatementFailure.concerns(failure)) {
       StatementFailure kind = StatementFailure.of(failure);
       problem = Problem.of(kind.status(), kind.detail());
+    } else if (problem == null) {
+      problem = Problem.of(500, "the request failed unexpectedly; it has been logged");
     }
     return new ProblemException(problem, failure.getMessage());
   }
@@ -69,8 +71,10 @@ public final class Failures {
   /** Fails an event-bus request with the problem of {@code failure}, logging what is not the client's fault. */
   public static void reply(Message<?> msg, Throwable failure, Logger log) {
     ProblemException answer = exception(failure);
-    if (!(failure instanceof ProblemException || failure instanceof ReplyException || failure instanceof ValidationException)) {
-      StatementFailure.of(failure).log(log, failure); // not already someone's answer: logged as its kind deserves
+    if (StatementFailure.concerns(failure)) {
+      StatementFailure.of(failure).log(log, failure); // PostgreSQL's: logged as its kind deserves
+    } else if (!(failure instanceof ProblemException || failure instanceof ReplyException || failure instanceof ValidationException)) {
+      log.error("request failed", failure); // nobody's answer: a bug
     }
     msg.reply(answer);
   }
