@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.MediaType;
@@ -48,12 +47,6 @@ import java.util.stream.Collectors;
  */
 public final class ApiContract {
 
-  /** On a media type of the validator's copy: the type the document declares (where the two differ). */
-  private static final String DECLARED_AS = "x-declared-as";
-  /** On a response of the validator's copy: the type its opaque media type stands for (an opaque one holds nothing else). */
-  private static final String OPAQUE_AS = "x-opaque-as";
-  private static final String OPAQUE = "application/octet-stream";
-
   private final String service;
   private final OpenAPIContract contract;
   private final ResponseValidator validator;
@@ -67,7 +60,7 @@ public final class ApiContract {
   /** The document of {@code service} ({@code line-provider} or {@code bet-maker}), checked on {@code vertx}. */
   public static ApiContract of(Vertx vertx, String service) {
     JsonObject document = read("openapi/" + service + ".json");
-    OpenAPIContract contract = await(OpenAPIContract.from(vertx, forValidator(document)), "the OpenAPI document of " + service);
+    OpenAPIContract contract = await(OpenAPIContract.from(vertx, ValidatorDocument.of(document)), "the OpenAPI document of " + service);
     return new ApiContract(service, contract, ResponseValidator.create(vertx, contract));
   }
 
@@ -162,11 +155,11 @@ public final class ApiContract {
 
   /** The content type the document declares for the validator copy's {@code standIn}. */
   private static String declaredType(Response declared, String standIn) {
-    String opaque = declared.getOpenAPIModel().getString(OPAQUE_AS);
-    if (standIn.equals(OPAQUE) && opaque != null) {
+    String opaque = declared.getOpenAPIModel().getString(ValidatorDocument.OPAQUE_AS);
+    if (standIn.equals(ValidatorDocument.OPAQUE) && opaque != null) {
       return opaque;
     }
-    return declared.getContent().get(standIn).getOpenAPIModel().getString(DECLARED_AS, standIn);
+    return declared.getContent().get(standIn).getOpenAPIModel().getString(ValidatorDocument.DECLARED_AS, standIn);
   }
 
   private static List<String> declaredTypes(Response declared) {
@@ -179,7 +172,7 @@ public final class ApiContract {
   }
 
   /** {@code application/problem+json; charset=utf-8} → {@code application/problem+json}. */
-  private static String mediaType(String contentType) {
+  static String mediaType(String contentType) {
     return contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
   }
 
@@ -201,89 +194,6 @@ public final class ApiContract {
       return "(none)";
     }
     return body.length() <= 500 ? body : body.substring(0, 500) + "…";
-  }
-
-  /** The copy of the document the validator reads (see the class comment). */
-  static JsonObject forValidator(JsonObject document) {
-    JsonObject copy = document.copy();
-    adapt(copy);
-    absoluteServers(copy);
-    return copy;
-  }
-
-  /**
-   * The documents name their server relatively ({@code "/"}: wherever the document was read from),
-   * which OpenAPI allows; vertx-openapi 5.0 takes only absolute URLs, so its copy puts each on a
-   * placeholder host (the path, which is what matching a request uses, stays as written).
-   */
-  private static void absoluteServers(JsonObject document) {
-    if (document.getValue("servers") instanceof JsonArray servers) {
-      for (Object server : servers) {
-        if (server instanceof JsonObject named && named.getString("url", "").startsWith("/")) {
-          named.put("url", "http://server.invalid" + named.getString("url"));
-        }
-      }
-    }
-  }
-
-  /** Rewrites every response's content and headers for the validator, wherever responses are declared. */
-  private static void adapt(Object node) {
-    if (node instanceof JsonObject object) {
-      if (object.getValue("responses") instanceof JsonObject responses) {
-        for (String status : responses.fieldNames()) {
-          if (responses.getValue(status) instanceof JsonObject response) {
-            adaptResponse(response);
-          }
-        }
-      }
-      for (String field : object.fieldNames()) {
-        if (!field.equals("responses")) {
-          adapt(object.getValue(field));
-        }
-      }
-    } else if (node instanceof JsonArray array) {
-      array.forEach(ApiContract::adapt);
-    }
-  }
-
-  private static void adaptResponse(JsonObject response) {
-    if (response.getValue("content") instanceof JsonObject content) {
-      JsonObject adapted = new JsonObject();
-      for (String type : content.fieldNames()) {
-        String standIn = standIn(type);
-        if (adapted.containsKey(standIn)) {
-          throw new IllegalStateException("the OpenAPI check cannot tell two of " + content.fieldNames() + " apart");
-        }
-        if (standIn.equals(type)) {
-          adapted.put(type, content.getJsonObject(type));
-        } else if (standIn.equals(OPAQUE)) {
-          // vertx-openapi 5.0 takes a media type without a schema only when it holds nothing at all.
-          adapted.put(OPAQUE, new JsonObject());
-          response.put(OPAQUE_AS, type);
-        } else {
-          adapted.put(standIn, content.getJsonObject(type).copy().put(DECLARED_AS, type));
-        }
-      }
-      response.put("content", adapted);
-    }
-    if (response.getValue("headers") instanceof JsonObject headers) {
-      JsonObject lowered = new JsonObject();
-      headers.forEach(header -> lowered.put(header.getKey().toLowerCase(Locale.ROOT), header.getValue()));
-      response.put("headers", lowered);
-    }
-  }
-
-  /** What the validator (vertx-openapi 5.0) is told a declared media type is. */
-  private static String standIn(String type) {
-    String media = mediaType(type);
-    if (media.equals("application/json") || media.equals("application/hal+json") || MediaType.isVendorSpecificJson(media)) {
-      return type;
-    }
-    if (media.endsWith("+json")) {
-      String subtype = media.substring(media.indexOf('/') + 1, media.length() - "+json".length());
-      return "application/vnd." + subtype.replaceAll("[^\\w.-]", "-") + "+json";
-    }
-    return OPAQUE;
   }
 
   private static JsonObject read(String resource) {

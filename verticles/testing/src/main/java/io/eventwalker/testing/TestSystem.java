@@ -61,10 +61,6 @@ public final class TestSystem implements AutoCloseable {
   /** The player whose token {@link #betMaker()} sends. */
   public static final String PLAYER = "player-1";
 
-  private TestSystem() {
-    this(null);
-  }
-
   /** {@code openTelemetry}: what the services trace with, null for no tracing. */
   private TestSystem(io.opentelemetry.api.OpenTelemetry openTelemetry) {
     Backing.requireRunning();
@@ -129,7 +125,7 @@ public final class TestSystem implements AutoCloseable {
   /** Starts the chosen services after {@code tuneLine} and {@code tuneBets} changed their configurations. */
   public static TestSystem start(boolean withLineProvider, boolean withBetMaker, java.util.function.Consumer<JsonObject> tuneLine,
                                  java.util.function.Consumer<JsonObject> tuneBets) {
-    TestSystem system = new TestSystem();
+    TestSystem system = new TestSystem(null);
     try {
       tuneLine.accept(system.lineProviderConfig);
       tuneBets.accept(system.betMakerConfig);
