@@ -71,9 +71,11 @@ public final class Failures {
   /** Fails an event-bus request with the problem of {@code failure}, logging what is not the client's fault. */
   public static void reply(Message<?> msg, Throwable failure, Logger log) {
     ProblemException answer = exception(failure);
-    if (StatementFailure.concerns(failure)) {
+    boolean someonesAnswer = failure instanceof ProblemException || failure instanceof ReplyException
+      || failure instanceof ValidationException;
+    if (!someonesAnswer && StatementFailure.concerns(failure)) {
       StatementFailure.of(failure).log(log, failure); // PostgreSQL's: logged as its kind deserves
-    } else if (!(failure instanceof ProblemException || failure instanceof ReplyException || failure instanceof ValidationException)) {
+    } else if (!someonesAnswer) {
       log.error("request failed", failure); // nobody's answer: a bug
     }
     msg.reply(answer);
