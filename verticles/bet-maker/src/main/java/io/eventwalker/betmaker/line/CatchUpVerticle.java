@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker.line;
 
+import io.eventwalker.betmaker.bus.BetMessages.Applied;
 import io.eventwalker.betmaker.bus.BetMessages.ApplyStates;
 import io.eventwalker.betmaker.bus.BetMessages.ConfirmConflicts;
 import io.eventwalker.betmaker.bus.BetMessages.PendingEvents;
@@ -11,13 +12,16 @@ import io.eventwalker.betmaker.bus.SettlementBus;
 import io.eventwalker.betmaker.config.BetMakerConfig;
 import io.eventwalker.platform.db.Leadership;
 import io.eventwalker.platform.eventbus.LocalBus;
+import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.LineRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -91,11 +95,29 @@ public final class CatchUpVerticle extends VerticleBase {
             // Events line-provider does not know though they have bets: asked again, then conflicts (in /ready).
             Future<Void> unknown = states.missing().isEmpty() ? Future.succeededFuture()
               : ConflictsBus.confirm(vertx, new ConfirmConflicts(Set.copyOf(states.missing())), busOptions);
-            return unknown.compose(looked -> SettlementBus.apply(vertx, new ApplyStates(states.found(), true, false), busOptions));
+            return unknown.compose(looked -> applyInOrder(states.found()));
           })
           .compose(applied -> ids.size() < LineRequest.MAX_IDS
             ? Future.succeededFuture(settled + applied.settledBets())
             : round(ids.get(ids.size() - 1), settled + applied.settledBets(), pages + 1));
       });
+  }
+
+  /**
+   * Applies line-provider's current states as an update is applied: a state more than one version
+   * ahead of bet-maker's first waits {@link EventUpdatesConsumerVerticle#IN_ORDER_WAIT_MS} for the
+   * updates still on their way, so that listeners hear every version; then it is applied as it is
+   * (those updates were lost). A round that met a change in flight once pushed its newest state and
+   * dropped the one before as old.
+   */
+  private Future<Applied> applyInOrder(List<EventState> states) {
+    return SettlementBus.apply(vertx, new ApplyStates(states, true, true), busOptions).compose(applied -> {
+      if (!applied.waitsForEarlier()) {
+        return Future.succeededFuture(applied);
+      }
+      Promise<Void> waited = Promise.promise();
+      vertx.setTimer(EventUpdatesConsumerVerticle.IN_ORDER_WAIT_MS, id -> waited.complete());
+      return waited.future().compose(later -> SettlementBus.apply(vertx, new ApplyStates(states, true, false), busOptions));
+    });
   }
 }
