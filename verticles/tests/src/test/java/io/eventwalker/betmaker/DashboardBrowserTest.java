@@ -1,18 +1,14 @@
 package io.eventwalker.betmaker;
 
-import io.eventwalker.testing.Chromium;
+import io.eventwalker.testing.BrowserTest;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Jwts;
 import io.eventwalker.testing.TestSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -31,31 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * through line-provider's API, and see the bet turn WON with its payout on the page, without reload;
  * each bet shown by its whole id; a refused token said in the player's words, with what to do.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardBrowserTest {
+class DashboardBrowserTest extends BrowserTest {
 
   private static final Path SCREENSHOT = Path.of("target", "screenshots", "dashboard.png");
-
-  private TestSystem system;
-  private Chromium chromium;
-  private WebDriver browser;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-    chromium = new Chromium();
-    browser = chromium.driver();
-  }
-
-  @AfterAll
-  void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (system != null) {
-      system.close();
-    }
-  }
 
   @Test
   void aBetPlacedOnThePageTurnsWonLive() throws Exception {
@@ -134,7 +108,6 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("bet-error"), "Paste your player token first"));
     assertThat(system.count("SELECT count(*) FROM " + system.bmSchema() + ".bets WHERE event_id = 'token-told'")).isZero();
   }
-
 
   private void placeFromPage(WebDriverWait wait, String eventId, String amount) {
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#bet-event option[value='" + eventId + "']")));

@@ -4,22 +4,17 @@ import com.rabbitmq.client.GetResponse;
 import io.eventwalker.betmaker.line.EventUpdatesConsumerVerticle;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.BridgeClient;
-import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Rabbit;
 import io.eventwalker.testing.Scrape;
-import io.eventwalker.testing.TestSystem;
+import io.eventwalker.testing.SystemTest;
 import io.eventwalker.wire.Topology;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,27 +22,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** How bet-maker takes updates off RabbitMQ: duplicates, reordering, poison messages, lost connections. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeliveryTest {
+class DeliveryTest extends SystemTest {
 
-  private TestSystem system;
-  private Http line;
-  private Http bets;
   private Rabbit rabbit;
-  private long deadline;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-    line = system.lineProvider();
-    bets = system.betMaker();
-    deadline = Instant.now().getEpochSecond() + 3600;
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
 
   @BeforeEach
   void connect() {

@@ -2,6 +2,7 @@ package io.eventwalker.betmaker;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import io.eventwalker.testing.SystemTest;
 import io.eventwalker.wire.Topology;
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
@@ -9,15 +10,11 @@ import io.eventwalker.testing.Rabbit;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,26 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * line-provider reports a lower version than bet-maker holds, bet-maker stops taking bets on the
  * event and says so, until line-provider is ahead again.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LineProviderTrustTest {
-
-  private TestSystem system;
-  private Http line;
-  private Http bets;
-  private long deadline;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-    line = system.lineProvider();
-    bets = system.betMaker();
-    deadline = Instant.now().getEpochSecond() + 3600;
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
+class LineProviderTrustTest extends SystemTest {
 
   private String openEventWithBets(String id, int count) {
     assertThat(line.post("/event", "{\"event_id\":\"" + id + "\",\"ratio\":2.50,\"deadline\":" + deadline + "}").status()).isEqualTo(201);

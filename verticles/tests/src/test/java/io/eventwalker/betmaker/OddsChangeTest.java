@@ -1,15 +1,11 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.testing.Http;
-import io.eventwalker.testing.TestSystem;
+import io.eventwalker.testing.SystemTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,26 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * moved before the bet is refused with 409, the current ratio and version, and nothing stored;
  * a bet taken stores the ratio it was taken at.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OddsChangeTest {
-
-  private TestSystem system;
-  private Http line;
-  private Http bets;
-  private long deadline;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-    line = system.lineProvider();
-    bets = system.betMaker();
-    deadline = Instant.now().getEpochSecond() + 3600;
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
+class OddsChangeTest extends SystemTest {
 
   /** An event at 2.00 that a first bet made known to bet-maker, then moved to {@code ratio} by line-provider. */
   private String movedTo(String id, String ratio) {

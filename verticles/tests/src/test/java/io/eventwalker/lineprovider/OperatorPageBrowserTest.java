@@ -1,18 +1,13 @@
 package io.eventwalker.lineprovider;
 
-import io.eventwalker.testing.Chromium;
+import io.eventwalker.testing.BrowserTest;
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.Jwts;
-import io.eventwalker.testing.TestSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -30,31 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * after asking, says a refused credential in the operator's words, and follows the line live over
  * line-provider's bridge.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OperatorPageBrowserTest {
+class OperatorPageBrowserTest extends BrowserTest {
 
   private static final Path SCREENSHOT = Path.of("target", "screenshots", "line-provider.png");
-
-  private TestSystem system;
-  private Chromium chromium;
-  private WebDriver browser;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-    chromium = new Chromium();
-    browser = chromium.driver();
-  }
-
-  @AfterAll
-  void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (system != null) {
-      system.close();
-    }
-  }
 
   @Test
   void createsEventsAndSettlesThemOnlyAfterAsking() throws Exception {

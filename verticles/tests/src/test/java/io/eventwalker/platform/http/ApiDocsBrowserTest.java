@@ -1,16 +1,11 @@
 package io.eventwalker.platform.http;
 
 import io.eventwalker.testing.Await;
-import io.eventwalker.testing.Chromium;
+import io.eventwalker.testing.BrowserTest;
 import io.eventwalker.testing.Http;
-import io.eventwalker.testing.TestSystem;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -27,29 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * OpenAPI document listed, one run from "Try it out" against the server the docs were opened from,
  * and links between the pages and the docs.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ApiDocsBrowserTest {
-
-  private TestSystem system;
-  private Chromium chromium;
-  private WebDriver browser;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-    chromium = new Chromium();
-    browser = chromium.driver();
-  }
-
-  @AfterAll
-  void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (system != null) {
-      system.close();
-    }
-  }
+class ApiDocsBrowserTest extends BrowserTest {
 
   @Test
   void everyOperationIsListed() {
