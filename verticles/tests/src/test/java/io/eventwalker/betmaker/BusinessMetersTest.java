@@ -1,13 +1,9 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.testing.Await;
-import io.eventwalker.testing.Http;
-import io.eventwalker.testing.TestSystem;
+import io.eventwalker.testing.SystemTest;
 import static io.eventwalker.testing.Scrape.sample;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,24 +11,7 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The business meters on /metrics (docs/operations.md) count what happened, by reason and outcome. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BusinessMetersTest {
-
-  private TestSystem system;
-  private Http line;
-  private Http bets;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-    line = system.lineProvider();
-    bets = system.betMaker();
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
+class BusinessMetersTest extends SystemTest {
 
   @Test
   void placedRefusedAndSettledBetsAreCounted() {

@@ -2,13 +2,10 @@ package io.eventwalker.betmaker;
 
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
-import io.eventwalker.testing.TestSystem;
+import io.eventwalker.testing.SystemTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -26,24 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Both services in one JVM on ephemeral ports, real PostgreSQL, Redis and RabbitMQ, driven only
  * through HTTP as a client would.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EndToEndTest {
-
-  private TestSystem system;
-  private Http line;
-  private Http bets;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-    line = system.lineProvider();
-    bets = system.betMaker();
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
+class EndToEndTest extends SystemTest {
 
   static long inAnHour() {
     return Instant.now().getEpochSecond() + 3600;

@@ -1,15 +1,13 @@
 package io.eventwalker.betmaker;
 
 import io.eventwalker.testing.Backing;
+import io.eventwalker.testing.SystemTest;
 import io.eventwalker.testing.TestSystem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,20 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each one: bets stored one after the other on two different database connections, alternately,
  * come back exactly reversed.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PlacementOrderTest {
-
-  private TestSystem system;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
+class PlacementOrderTest extends SystemTest {
 
   @Test
   void betsStoredAlternatelyOnTwoConnectionsListNewestFirst() {

@@ -2,12 +2,9 @@ package io.eventwalker.betmaker;
 
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
-import io.eventwalker.testing.TestSystem;
+import io.eventwalker.testing.SystemTest;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -25,21 +22,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** No bet can be accepted on an event once its settlement has run (SPEC §3.4). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SettlementRaceTest {
+class SettlementRaceTest extends SystemTest {
 
   private static final int BETS = 200;
-  private TestSystem system;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
 
   @Test
   void everyAcceptedBetIsSettledWhenBetsRaceTheFinish() throws Exception {

@@ -2,13 +2,10 @@ package io.eventwalker.betmaker;
 
 import io.eventwalker.testing.Await;
 import io.eventwalker.testing.Http;
-import io.eventwalker.testing.TestSystem;
+import io.eventwalker.testing.SystemTest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -18,20 +15,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Void (SPEC §1): a cancelled event is final, and its pending bets settle VOID with their stake paid back, once. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class VoidTest {
-
-  private TestSystem system;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
+class VoidTest extends SystemTest {
 
   @Test
   void aCancelledEventVoidsItsBetsAndIsFinal() {

@@ -2,12 +2,9 @@ package io.eventwalker.operations;
 
 import io.eventwalker.testing.Http;
 import io.eventwalker.testing.ProjectFiles;
-import io.eventwalker.testing.TestSystem;
+import io.eventwalker.testing.SystemTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,20 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pom's), the commit this checkout was built from ({@code git rev-parse HEAD}, or {@code unknown}
  * where there is no git history), and when it was built.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InfoTest {
-
-  private TestSystem system;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
+class InfoTest extends SystemTest {
 
   @Test
   void eachServiceSaysWhatIsRunning() throws Exception {

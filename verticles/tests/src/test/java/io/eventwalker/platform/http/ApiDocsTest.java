@@ -1,11 +1,8 @@
 package io.eventwalker.platform.http;
 
 import io.eventwalker.testing.Http;
-import io.eventwalker.testing.TestSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.eventwalker.testing.SystemTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,23 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from the same server only (no other host, no inline script, under the pages' Content Security
  * Policy), every file it names answers, and the script reads the service's own document.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ApiDocsTest {
+class ApiDocsTest extends SystemTest {
 
   private static final Pattern REFERENCE = Pattern.compile("(?:src|href)\\s*=\\s*\"([^\"]*)\"");
   private static final Pattern SCRIPT = Pattern.compile("<script\\b([^>]*)>(.*?)</script>", Pattern.DOTALL);
-
-  private TestSystem system;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
 
   @Test
   void lineProviderServesItsDocs() {

@@ -1,11 +1,8 @@
 package io.eventwalker.platform.http;
 
 import io.eventwalker.testing.Http;
-import io.eventwalker.testing.TestSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.eventwalker.testing.SystemTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
 import java.util.Map;
@@ -17,20 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * session (a plain GET another site's script, iframe or image tag sends without an Origin) is not
  * opened, so no other site can fill a visitor's sockets; xhr still opens one.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BridgeTransportsTest {
-
-  private TestSystem system;
-
-  @BeforeAll
-  void start() {
-    system = TestSystem.both();
-  }
-
-  @AfterAll
-  void stop() {
-    system.close();
-  }
+class BridgeTransportsTest extends SystemTest {
 
   @Test
   void onlyWebsocketAndXhrOpenASession() {
