@@ -3,7 +3,8 @@
 
 Standard library only: a socket, and the bridge's frames (a 4-byte big-endian length, then a
 JSON object). Anyone may listen on events.<event_id>; players.<player_id> (every settlement of the
-player's bets) needs the player's token in the register frame's headers.
+player's bets, and {"balance": ...} after every change of the player's wallet) needs the player's
+token in the register frame's headers.
 
     python3 examples/live_client.py --port 7000 --event derby --player alice --token "$PLAYER" [--settlements 1]
 
@@ -103,7 +104,8 @@ def main():
                 return 1
             elif kind == "message":
                 print(encode({"address": frame.get("address"), "body": frame.get("body")}), flush=True)
-                if frame.get("address", "").startswith("players."):
+                body = frame.get("body")
+                if frame.get("address", "").startswith("players.") and isinstance(body, dict) and "bet_id" in body:
                     settled += 1
                     if args.settlements and settled >= args.settlements:
                         return 0

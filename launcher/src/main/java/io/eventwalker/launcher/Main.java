@@ -65,6 +65,7 @@ public final class Main implements Callable<Integer> {
     cli.addSubcommand(new CommandLine(new NamesCommand(out, err)));
     cli.addSubcommand(new CommandLine(new ConflictsCommand(out, err)));
     cli.addSubcommand(new CommandLine(new DeadLettersCommand(out, err)));
+    cli.addSubcommand(new CommandLine(new LedgerCommand(out, err)));
     cli.addSubcommand(new CommandLine(new CommandLine.HelpCommand()));
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));

@@ -38,6 +38,7 @@ class FatJarIT extends JarProcesses {
     // The tokens come from the jar itself, as the README's walkthrough gets them.
     String operator = token(env, "jar-operator", "--operator");
     String player = token(env, "jar-player");
+    deposit(betPort, operator, "jar-player", "100.00");
 
     long deadline = Instant.now().getEpochSecond() + 3600;
     assertThat(send("POST", linePort, "/event", "{\"event_id\":\"jar-1\",\"ratio\":1.5,\"deadline\":" + deadline + "}", operator)
@@ -58,6 +59,8 @@ class FatJarIT extends JarProcesses {
       Thread.sleep(50); // poll interval, bounded by the deadline
     } while (System.nanoTime() < until);
     assertThat(bets).contains("\"status\":\"WON\"").contains("\"payout\":15.00");
+    assertThat(send("GET", betPort, "/wallet", null, player).body()).contains("\"balance\":105.00");
+    assertThat(ledgerVerify(env)).as("java -jar … ledger verify").startsWith("0 ").contains("ledger verified");
     assertThat(send("GET", betPort, "/metrics", null, null).body()).contains("vertx_http_server_requests_total");
 
     // LOG_FORMAT=json: every line a JSON object, ids as fields, and never the secret or a token.
@@ -103,6 +106,7 @@ class FatJarIT extends JarProcesses {
     awaitReady(process, betPort);
     String operator = token(env, "jar-operator", "--operator");
     String player = token(env, "jar-player");
+    deposit(betPort, operator, "jar-player", "1000000.00");
     long deadline = Instant.now().getEpochSecond() + 3600;
     for (String event : List.of("load", "result")) {
       assertThat(send("POST", linePort, "/event", "{\"event_id\":\"" + event + "\",\"ratio\":2,\"deadline\":" + deadline + "}", operator)
@@ -188,6 +192,7 @@ class FatJarIT extends JarProcesses {
     awaitReady(process, betPort);
     String operator = token(env, "jar-operator", "--operator");
     String player = token(env, "jar-player");
+    deposit(betPort, operator, "jar-player", "100.00");
     long deadline = Instant.now().getEpochSecond() + 3600;
     assertThat(send("POST", linePort, "/event", "{\"event_id\":\"jar-c\",\"ratio\":2,\"deadline\":" + deadline + "}", operator)
       .statusCode()).isEqualTo(201);

@@ -159,6 +159,25 @@ abstract class JarProcesses {
     return printed.lines().reduce((first, last) -> last).orElseThrow();
   }
 
+  /** Deposits {@code amount} for {@code player} at bet-maker on {@code port}, as {@code operator}: it must be answered 201. */
+  static void deposit(int port, String operator, String player, String amount) throws Exception {
+    HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/wallet/deposits"))
+      .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").header("Authorization", "Bearer " + operator)
+      .header("Idempotency-Key", java.util.UUID.randomUUID().toString())
+      .POST(HttpRequest.BodyPublishers.ofString("{\"player_id\":\"" + player + "\",\"amount\":\"" + amount + "\"}")).build(),
+      HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+  }
+
+  /** {@code java -jar … ledger verify} with the services' environment: its exit code and what it printed. */
+  String ledgerVerify(Map<String, String> env) throws Exception {
+    Process process = start(List.of("ledger", "verify"), env);
+    process.getOutputStream().close();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("ledger verify within 60 s").isTrue();
+    String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    return process.exitValue() + " " + printed;
+  }
+
   static HttpResponse<String> send(String method, int port, String path, String body, String token) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
       .timeout(Duration.ofSeconds(10))

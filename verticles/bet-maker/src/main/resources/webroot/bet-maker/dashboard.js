@@ -1,11 +1,16 @@
-// bet-maker's live dashboard: open events and the signed-in player's bets, updated through the
-// SockJS event-bus bridge (events.open; players.<player_id> with the player's token); nothing is
+// bet-maker's live dashboard: open events, and the signed-in player's bets and wallet, updated
+// through the SockJS event-bus bridge (events.open; players.<player_id> with the player's token, which
+// carries each settlement of the player's bets and the balance after each change of it); nothing is
 // loaded from outside this server.
 (function () {
   'use strict';
 
   const events = new Map();   // event_id -> {event_id, ratio, deadline, status, version}
   const bets = new Map();     // bet_id -> bet
+  const ENTRIES_SHOWN = 10;   // the wallet's latest entries on the page
+  const KINDS = { deposit: 'Deposit', withdrawal: 'Withdrawal', stake: 'Stake', payout: 'Payout', refund: 'Refund' };
+  let wallet = null;          // {player_id, balance, pending_stakes} of the signed-in player; null: not known
+  let entries = [];           // the wallet's latest entries, newest first
   const $ = (id) => document.getElementById(id);
   const problems = window.EventWalkerProblems;
   const LABELS = { sum_bet: 'Stake', ratio: 'Ratio', event_id: 'Event', accept_odds: 'Odds' };
@@ -106,6 +111,45 @@
     }
   }
 
+  // The balance, and the stakes of the pending bets; the balance flashes when it moves.
+  function renderWallet() {
+    const balance = $('wallet-balance');
+    const shownBefore = balance.textContent;
+    balance.textContent = wallet ? money(wallet.balance) : '—';
+    $('wallet-pending').textContent = wallet && wallet.pending_stakes !== undefined ? money(wallet.pending_stakes) : '—';
+    if (shownBefore !== '—' && balance.textContent !== shownBefore) {
+      balance.classList.remove('flash');
+      void balance.offsetWidth; // restarts the animation
+      balance.classList.add('flash');
+    }
+  }
+
+  function renderEntries() {
+    const body = $('wallet-entries');
+    body.replaceChildren();
+    if (entries.length === 0) {
+      body.innerHTML = '<tr class="empty"><td colspan="5">' + (player() ? 'No money in or out yet.' : 'Paste your token to see your wallet.') + '</td></tr>';
+    }
+    for (const entry of entries) {
+      const row = document.createElement('tr');
+      row.dataset.entryId = entry.entry_id;
+      row.innerHTML = '<td></td><td class="kind"></td><td class="bet"></td><td class="num amount"></td><td class="num balance-after"></td>';
+      row.children[0].textContent = new Date(entry.created_at).toLocaleString();
+      row.children[1].textContent = KINDS[entry.kind] || entry.kind;
+      // A bet's entry names the bet's event when the page knows the bet, else the bet by its id.
+      if (entry.bet_id) {
+        const bet = bets.get(entry.bet_id);
+        row.children[2].textContent = bet ? bet.event_id : entry.bet_id;
+        row.children[2].title = 'bet ' + entry.bet_id;
+      }
+      const amount = Number(entry.amount);
+      row.children[3].textContent = (amount > 0 ? '+' : '') + money(entry.amount);
+      row.children[3].classList.add(amount < 0 ? 'debit' : 'credit');
+      row.children[4].textContent = money(entry.balance_after);
+      body.appendChild(row);
+    }
+  }
+
   // ---- state ----
 
   function applyEvent(event) {
@@ -128,8 +172,19 @@
     return claims && claims.sub || null;
   }
 
-  // Every settlement of the player's bets arrives on players.<player_id>; the register frame
-  // carries the player's token (the bridge refuses anyone else).
+  // The balance pushed after a commit that changed it: shown at once, then the wallet (its pending
+  // stakes, its entries) read again.
+  function applyBalance(balance) {
+    if (wallet) {
+      wallet.balance = balance;
+      renderWallet();
+    }
+    refreshWallet();
+  }
+
+  // Every settlement of the player's bets ({bet_id, event_id, status, payout}), and the balance after
+  // each change of it ({balance}), arrive on players.<player_id>; the register frame carries the
+  // player's token (the bridge refuses anyone else).
   function listenToPlayer() {
     const who = player();
     if (!who || !bus || bus.state !== EventBus.OPEN) return;
@@ -137,7 +192,14 @@
     if (registered.has(address)) return;
     registered.add(address);
     bus.registerHandler(address, { Authorization: 'Bearer ' + tokenInput.value.trim() }, (err, message) => {
-      if (!err) applyBet(message.body);
+      // A token pasted since names another player: the last one's balance is not this one's.
+      if (err || address !== 'players.' + player()) return;
+      if (message.body.bet_id !== undefined) {
+        applyBet(message.body);
+        refreshWallet();
+      } else if (message.body.balance !== undefined) {
+        applyBalance(message.body.balance);
+      }
     });
   }
 
@@ -150,11 +212,12 @@
     sessionStorage.setItem('event-walker.token', tokenInput.value.trim());
     $('bets-error').textContent = '';
     loadBets().then(listenToPlayer);
+    refreshWallet();
   });
 
   function fetchJson(url, options) {
     options = Object.assign({}, options);
-    if (url.startsWith('/bet') && tokenInput.value) {
+    if ((url.startsWith('/bet') || url.startsWith('/wallet')) && tokenInput.value) {
       options.headers = Object.assign({}, options.headers, { Authorization: 'Bearer ' + tokenInput.value.trim() });
     }
     return problems.request(url, options);
@@ -181,6 +244,54 @@
       $('bets-error').textContent = 'That is not a token: paste the whole token (java -jar … token NAME).';
     }
     renderBets();
+    renderEntries(); // its bets are named by their events
+  }
+
+  // The wallet and its latest entries, read again after anything that may have moved them. One
+  // reading at a time: asked again meanwhile (a settlement settles many bets at once, each pushed),
+  // the reading in flight is not shown, being older than what was heard since, and one more follows.
+  let walletReading = null;
+  let walletAgain = false;
+
+  function refreshWallet() {
+    if (walletReading) {
+      walletAgain = true;
+      return walletReading;
+    }
+    walletReading = readWallet().finally(() => {
+      walletReading = null;
+      if (walletAgain) {
+        walletAgain = false;
+        refreshWallet();
+      }
+    });
+    return walletReading;
+  }
+
+  async function readWallet() {
+    let read = null, listed = null;
+    if (player()) {
+      [read, listed] = await Promise.all([fetchJson('/wallet'), fetchJson('/wallet/entries?limit=' + ENTRIES_SHOWN)]);
+      if (walletAgain) return;
+    }
+    const answers = read ? [read, listed] : [];
+    const failed = answers.find((answer) => !answer.ok);
+    // A refused token is said once, under My bets: the wallet then shows nothing.
+    const refused = failed && (failed.status === 401 || failed.status === 403);
+    $('wallet-error').textContent = failed && !refused ? say(failed, {}) : '';
+    if (!read || refused) {
+      wallet = null;
+      entries = [];
+    } else {
+      if (wallet && wallet.player_id !== player()) { // another token: not a word of the last player's
+        wallet = null;
+        entries = [];
+      }
+      if (read.ok) wallet = read.body;
+      if (listed.ok) entries = listed.body;
+    }
+    renderWallet();
+    renderEntries();
   }
 
   function newKey() {
@@ -214,6 +325,13 @@
           offerNewRatio(answer.body.ratio);
           return;
         }
+        if (problems.insufficientFunds(answer)) {
+          amount.classList.add('invalid');
+          if (wallet) {
+            wallet.balance = answer.body.balance; // the balance now, as the refusal tells it
+            renderWallet();
+          }
+        }
         error.textContent = say(answer, {
           notFound: eventId + ' is no longer on the line: choose another event.',
           conflict: 'Bets on ' + eventId + ' are closed now (it finished, its deadline passed, or it is paused): choose another event.',
@@ -226,6 +344,7 @@
       listenToPlayer();
       renderBets(answer.body.bet_id);
       amount.value = '';
+      refreshWallet(); // the stake left the balance
     } finally {
       $('bet-submit').disabled = false;
     }
@@ -247,7 +366,11 @@
   function connect() {
     bus = new EventBus('/eventbus');
     bus.enableReconnect(true);
+    let opened = false;
     bus.onopen = () => {
+      // Pushes sent while the bridge was away are lost: read the wallet again on a reconnect.
+      if (opened) refreshWallet();
+      opened = true;
       $('connection').textContent = 'live';
       $('connection').className = 'live';
       registered.clear();
@@ -274,5 +397,5 @@
 
   $('bet-form').addEventListener('submit', placeBet);
   setInterval(() => renderEvents(), 1000); // deadlines count down and close
-  Promise.all([loadEvents(), loadBets()]).then(connect);
+  Promise.all([loadEvents(), loadBets(), refreshWallet()]).then(connect);
 })();

@@ -39,6 +39,16 @@
     });
   }
 
+  // A refusal because the balance does not cover it: 409, problem type …insufficient-funds, with the
+  // player's balance now.
+  function insufficientFunds(answer) {
+    return answer.status === 409 && /insufficient-funds$/.test(answer.body && answer.body.type || '');
+  }
+
+  function money(value) {
+    return Number(value).toFixed(2);
+  }
+
   // answer: {status, body, retryAfter} (status 0: the server was not reached).
   // context: {kind: 'player'|'operator', token, labels: {field: label}, notFound, conflict, unknown}.
   function say(answer, context) {
@@ -59,6 +69,10 @@
           : 'This token may not do that.';
       case answer.status === 404:
         return context.notFound || 'It no longer exists: reload the page.';
+      case insufficientFunds(answer):
+        return problem.balance === undefined || problem.balance === null
+          ? 'Not enough money for that: your balance does not cover it.'
+          : 'Not enough money: your balance is ' + money(problem.balance) + '.';
       case answer.status === 409:
         return context.conflict || 'It changed meanwhile: look at it again, then retry.';
       case answer.status === 413:
@@ -86,5 +100,5 @@
     return { ok: response.ok, status: response.status, body, retryAfter: response.headers.get('Retry-After') };
   }
 
-  window.EventWalkerProblems = { say, request, claims, credential };
+  window.EventWalkerProblems = { say, request, claims, credential, insufficientFunds };
 })();

@@ -2,6 +2,7 @@ package io.eventwalker.betmaker;
 
 import io.eventwalker.betmaker.api.BetsApiVerticle;
 import io.eventwalker.betmaker.bus.BetMessages;
+import io.eventwalker.betmaker.bus.WalletMessages;
 import io.eventwalker.betmaker.cluster.RedisProbeVerticle;
 import io.eventwalker.betmaker.config.BetMakerConfig;
 import io.eventwalker.betmaker.conflicts.ConflictsVerticle;
@@ -13,10 +14,12 @@ import io.eventwalker.betmaker.live.BridgeState;
 import io.eventwalker.betmaker.live.LiveTcpBridgeVerticle;
 import io.eventwalker.betmaker.live.SettlementPushes;
 import io.eventwalker.betmaker.metrics.BetMeters;
+import io.eventwalker.betmaker.metrics.WalletMeters;
 import io.eventwalker.betmaker.placement.PlacementVerticle;
 import io.eventwalker.betmaker.reads.BetReadsVerticle;
 import io.eventwalker.betmaker.settlement.Disagreements;
 import io.eventwalker.betmaker.settlement.SettlementVerticle;
+import io.eventwalker.betmaker.wallet.WalletVerticle;
 import io.eventwalker.platform.Lifecycle;
 import io.eventwalker.platform.eventbus.LocalBus;
 import io.eventwalker.platform.http.Banner;
@@ -51,8 +54,10 @@ public final class BetMakerVerticle extends VerticleBase {
   public Future<?> start() {
     BetMakerConfig config = BetMakerConfig.read(config());
     BetMessages.registerCodecs(vertx);
+    WalletMessages.registerCodecs(vertx);
     BetMeters meters = BetMeters.of(vertx);
     meters.registerAtZero();
+    WalletMeters.of(vertx).registerAtZero();
     bridges = BridgeState.start(vertx, config.bridge().limits(), meters);
     SettlementPushes pushes = new SettlementPushes(vertx, bridges.listeners());
     // Looking into a conflict may apply (and settle) what line-provider answers.
@@ -65,7 +70,8 @@ public final class BetMakerVerticle extends VerticleBase {
     DeploymentOptions one = new DeploymentOptions();
     return SchemaAtStart.migrate(vertx, "bet-maker", config.database(), config.http(), config.dependencies())
       .compose(migrated -> Future.all(
-        vertx.deployVerticle(() -> new PlacementVerticle(config), one),
+        vertx.deployVerticle(() -> new PlacementVerticle(config, pushes), one),
+        vertx.deployVerticle(() -> new WalletVerticle(config, pushes), one),
         vertx.deployVerticle(() -> new SettlementVerticle(config, pushes, disagreements), one),
         vertx.deployVerticle(() -> new ConflictsVerticle(config, pushes), one),
         vertx.deployVerticle(() -> new IdempotencyKeysVerticle(config), one),

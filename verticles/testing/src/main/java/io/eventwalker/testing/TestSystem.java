@@ -22,6 +22,7 @@ import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -30,7 +31,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -54,6 +57,9 @@ public final class TestSystem implements AutoCloseable {
   private ApiContract betMakerContract;
   private String betMakerDeployment;
   private BetMakerVerticle betMakerVerticle;
+  /** The players {@link #token} signed for, and those of them given money ({@link Wallets#STARTING}) in bet-maker. */
+  private final Set<String> players = ConcurrentHashMap.newKeySet();
+  private final Set<String> funded = ConcurrentHashMap.newKeySet();
   private LineProviderVerticle lineProviderVerticle;
 
   /** The services' HS256 secret (each test system its own): {@link #token} signs with it. */
@@ -159,6 +165,33 @@ public final class TestSystem implements AutoCloseable {
       betMakerContract = ApiContract.of(vertx, "bet-maker");
     }
     betMaker = new Http(port("bet-maker"), betMakerContract).as(token(PLAYER));
+    players.forEach(this::fund);
+  }
+
+  /** bet-maker as an operator (its wallet's deposits and withdrawals, its conflicts). */
+  public Http betMakerOperator() {
+    return betMaker.as(Jwts.sign(secret, claims("operator-1").put("roles", new io.vertx.core.json.JsonArray().add("operator"))));
+  }
+
+  /** A token's claims for {@code subject}, with bet-maker's issuer and audience when it checks them. */
+  private JsonObject claims(String subject) {
+    JsonObject claims = Jwts.claims(subject, 3600);
+    String issuer = betMakerConfig.getString("AUTH_JWT_ISSUER", "");
+    String audience = betMakerConfig.getString("AUTH_JWT_AUDIENCE", "");
+    if (!issuer.isEmpty()) {
+      claims.put("iss", issuer);
+    }
+    if (!audience.isEmpty()) {
+      claims.put("aud", audience);
+    }
+    return claims;
+  }
+
+  /** Gives {@code player} money to bet with ({@link Wallets#STARTING}), once per test system (bet-maker keeps it across restarts). */
+  public void fund(String player) {
+    if (betMaker != null && funded.add(player)) {
+      Wallets.deposit(betMakerOperator(), player, Wallets.STARTING);
+    }
   }
 
   /** The sockets of the running line-provider's bridge, by client. */
@@ -178,8 +211,14 @@ public final class TestSystem implements AutoCloseable {
     betMaker = null;
   }
 
-  /** A player's token for these services. */
+  /**
+   * A player's token for these services; the player has {@link Wallets#STARTING} to bet with
+   * (deposited now, or as bet-maker starts). A test of the wallet's amounts signs with
+   * {@link Jwts#player} and {@link #secret} instead, for a player with no money.
+   */
   public String token(String player) {
+    players.add(player);
+    fund(player);
     return Jwts.player(secret, player);
   }
 
@@ -217,6 +256,13 @@ public final class TestSystem implements AutoCloseable {
   }
 
   /** Runs {@code work} in one transaction with the search path set to {@code schema}, as a service's own connection has it. */
+  /** A client whose every statement runs in {@code schema} (its own search path), for checks that take a pool. */
+  public SqlClient sqlClient(String schema) {
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+      .connectingTo(Backing.postgres().connectOptions().setProperties(java.util.Map.of("search_path", schema)))
+      .using(vertx).build();
+  }
+
   public <T> T inTransaction(String schema, Function<SqlConnection, Future<T>> work) {
     return sql.withTransaction(conn -> conn.query("SET LOCAL search_path TO " + schema).execute().compose(set -> work.apply(conn))).await();
   }

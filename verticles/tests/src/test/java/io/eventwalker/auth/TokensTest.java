@@ -55,6 +55,8 @@ class TokensTest {
       bets -> bets.put("AUTH_JWT_ISSUER", ISSUER).put("AUTH_JWT_AUDIENCE", AUDIENCE)
         .put("AUTH_JWT_PUBLIC_KEYS", publicKeys.toString()));
     deadline = Instant.now().getEpochSecond() + 3600;
+    system.fund("alice");
+    system.fund("bob");
     assertThat(system.lineProvider().as(operator()).post("/event", event("tokens-1")).status()).isEqualTo(201);
   }
 

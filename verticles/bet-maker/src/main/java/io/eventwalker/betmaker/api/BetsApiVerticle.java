@@ -20,6 +20,7 @@ import io.eventwalker.betmaker.live.BridgeState;
 import io.eventwalker.betmaker.live.LiveBridge;
 import io.eventwalker.betmaker.live.LiveSockets;
 import io.eventwalker.betmaker.metrics.BetMeters;
+import io.eventwalker.betmaker.wallet.WalletApi;
 import io.eventwalker.platform.auth.Bearer;
 import io.eventwalker.platform.auth.Identity;
 import io.eventwalker.platform.eventbus.LocalBus;
@@ -118,6 +119,7 @@ public final class BetsApiVerticle extends VerticleBase {
     router.get("/bet/:bet_id").handler(identify).handler(limited).handler(player).handler(this::getBet);
     router.get("/events").handler(identify).handler(limited).handler(this::openEvents);
     ConflictsApi.mount(vertx, config, router, limited, bearer);
+    WalletApi.mount(vertx, config, router, limited, bearer, body);
     Routers.pages(router, "bet-maker");
     sockets = LiveBridge.mount(vertx, router, config, bearer, bridges);
     return Routers.serve(vertx, router, LiveBridge.limitFrames(Routers.serverOptions(config.http()), config.bridge().limits()),

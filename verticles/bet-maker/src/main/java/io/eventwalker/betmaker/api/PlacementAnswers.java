@@ -1,6 +1,7 @@
 package io.eventwalker.betmaker.api;
 
 import io.eventwalker.betmaker.bets.BetResponses;
+import io.eventwalker.betmaker.bus.BetMessages.InsufficientFunds;
 import io.eventwalker.betmaker.bus.BetMessages.KeyInFlight;
 import io.eventwalker.betmaker.bus.BetMessages.KeyReused;
 import io.eventwalker.betmaker.bus.BetMessages.KeyUnconfirmed;
@@ -10,6 +11,7 @@ import io.eventwalker.betmaker.bus.BetMessages.Placed;
 import io.eventwalker.betmaker.bus.BetMessages.Placement;
 import io.eventwalker.betmaker.bus.BetMessages.Refused;
 import io.eventwalker.betmaker.bus.BetMessages.Replayed;
+import io.eventwalker.betmaker.wallet.Funds;
 import io.eventwalker.platform.http.Failures;
 import io.eventwalker.platform.http.Problem;
 import io.eventwalker.platform.http.Problems;
@@ -77,6 +79,10 @@ public final class PlacementAnswers {
         List.of(new FieldError(field, single ? null : refused.index(), refused.why())));
       // An odds change says what the ratio is now, so the player can accept it.
       return refused.ratio() == null ? problem : problem.with("ratio", refused.ratio()).with("version", refused.version());
+    }
+    if (outcome instanceof InsufficientFunds funds) {
+      return Funds.insufficient(funds.balance(), "the balance is " + funds.balance().toPlainString() + ", less than the "
+        + funds.total().toPlainString() + " these bets stake; nothing was stored");
     }
     if (outcome instanceof OutcomeUnknown unknown) {
       return Problem.outcomeUnknown(unknown.why() + ", so they may or may not have been stored: retry with the same"

@@ -39,6 +39,14 @@ public final class BetQueries {
    * chunk read them at, in the same statement and snapshot, and by nothing else: joined back by
    * bet_id, PostgreSQL hashed the whole bets table (or probed the primary key once per bet) for
    * every chunk, and given the event id as well, it may walk all the event's bets for each chunk.
+   *
+   * <p>The same statement credits the players (SPEC §7), exactly once as each bet leaves PENDING
+   * exactly once here (and {@code entries_once_per_bet} would refuse a second credit): one transfer
+   * per chunk, each WON bet's payout and each VOID bet's stake on its player's account (with the
+   * balance after it), each settled stake off the house's stakes_held, a LOST stake (and what a win
+   * at a ratio under 1 keeps) to stakes_won, what payouts cost beyond their stakes from
+   * winnings_paid. Each player's account is updated once per chunk, locked in player order
+   * ({@link #LOCK_WALLETS}). Returns also the money paid and refunded, and the watched players' balances.
    */
   public static final String SETTLE_CHUNK = """
     WITH event AS (
@@ -55,23 +63,63 @@ public final class BetQueries {
           settled_at = now()
       FROM event
       WHERE b.ctid = ANY (ARRAY(SELECT row_id FROM chunk)) AND b.status = 'PENDING'
-      RETURNING b.bet_id, b.player_id, b.status, b.payout
+      RETURNING b.bet_id, b.player_id, b.status, b.payout, b.sum_bet, b.seq
     ), whole AS (
       UPDATE events SET settled_at = now()
       WHERE event_id = $1 AND EXISTS (SELECT 1 FROM event) AND (SELECT count(*) FROM chunk) < $2
+    ), owed AS (
+      SELECT player_id, sum(payout) AS credit, sum(sum_bet) AS released FROM settled GROUP BY player_id
+    ), locked AS MATERIALIZED (
+      SELECT account_id, player_id FROM accounts WHERE player_id IN (SELECT player_id FROM owed) ORDER BY player_id FOR UPDATE
+    ), credited AS (
+      UPDATE accounts AS a SET balance = a.balance + o.credit, pending_stakes = a.pending_stakes - o.released,
+        version = a.version + CASE WHEN o.credit > 0 THEN 1 ELSE 0 END
+      FROM locked l JOIN owed o ON o.player_id = l.player_id
+      WHERE a.account_id = l.account_id
+      RETURNING a.account_id, a.player_id, a.balance, o.credit
+    ), transfer AS (
+      INSERT INTO transfers (kind) SELECT 'settlement' WHERE EXISTS (SELECT 1 FROM settled) RETURNING transfer_id
+    ), house AS (
+      SELECT h.account_id, h.house, CASE h.house
+          WHEN 'stakes_held' THEN -(SELECT sum(sum_bet) FROM settled)
+          WHEN 'stakes_won' THEN (SELECT sum(greatest(sum_bet - payout, 0)) FROM settled)
+          WHEN 'winnings_paid' THEN -(SELECT sum(greatest(payout - sum_bet, 0)) FROM settled) END AS amount
+      FROM accounts h WHERE h.house IN ('stakes_held', 'stakes_won', 'winnings_paid')
+    ), entries AS (
+      INSERT INTO entries (transfer_id, account_id, kind, amount, balance_after, bet_id)
+      SELECT t.transfer_id, c.account_id, CASE s.status WHEN 'WON' THEN 'payout' ELSE 'refund' END, s.payout,
+             c.balance - coalesce(sum(s.payout) OVER (PARTITION BY s.player_id ORDER BY s.seq
+               ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0), s.bet_id
+      FROM settled s JOIN credited c ON c.player_id = s.player_id CROSS JOIN transfer t
+      WHERE s.payout > 0
+      UNION ALL
+      SELECT t.transfer_id, h.account_id, CASE h.house WHEN 'stakes_held' THEN 'settlement' WHEN 'stakes_won' THEN 'loss' ELSE 'payout' END,
+             h.amount, NULL, NULL
+      FROM transfer t, house h WHERE h.amount <> 0
     )
     SELECT (SELECT count(*) FROM settled) AS settled, (SELECT max(seq) FROM chunk) AS last_seq,
-           (SELECT status FROM event) AS result, w.bet_id, w.player_id, w.status, w.payout
+           (SELECT status FROM event) AS result,
+           (SELECT sum(payout) FROM settled WHERE status = 'WON') AS paid, (SELECT sum(payout) FROM settled WHERE status = 'VOID') AS refunded,
+           (SELECT array_agg(player_id) FROM credited WHERE credit > 0 AND player_id = ANY($4::text[])) AS credited_players,
+           (SELECT array_agg(balance::text) FROM credited WHERE credit > 0 AND player_id = ANY($4::text[])) AS credited_balances,
+           w.bet_id, w.player_id, w.status, w.payout
     FROM (SELECT 1) AS one
     LEFT JOIN settled AS w ON w.bet_id = ANY($3::uuid[]) OR w.player_id = ANY($4::text[])""";
 
   /**
-   * Stores a group of requests' bets in one statement. Each bet carries its request's number, its
-   * player ($6), and the ratio its player saw with what it accepts against it ($7, $8:
-   * {@link AcceptOdds}, mirrored here);
-   * a request is stored whole or not at all: if any of its events is not open for bets (under a
-   * share lock, so a settlement cannot run in between) none of its bets is inserted. The ratio
-   * is the event's, locked into the bet.
+   * Stores a group of requests' bets in one statement, and debits their stakes (SPEC §7). Each bet
+   * carries its request's number, its player ($6), and the ratio its player saw with what it
+   * accepts against it ($7, $8: {@link AcceptOdds}, mirrored here); a request is stored whole or
+   * not at all: if any of its events is not open for bets (under a share lock, so a settlement
+   * cannot run in between), or its player's balance does not cover it ($9, the requests
+   * {@code Stakes} refused on the balances {@link #LOCK_WALLETS} locked), none of its bets is
+   * inserted. The ratio is the event's, locked into the bet.
+   *
+   * <p>The stakes are one transfer: each stored bet's stake entry on its player's account (with
+   * the balance after it, in the order of the bets), and one entry of their sum on the house's
+   * stakes_held; each player's balance is updated once for the group. The CHECK on the balance
+   * refuses the whole statement if a balance would go below zero. Returns each stored bet, with
+   * its player's balance after the group.
    */
   public static final String PLACE = """
     WITH open AS (
@@ -83,17 +131,45 @@ public final class BetQueries {
       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $6::text[], $7::text[], $8::text[])
         WITH ORDINALITY AS r(bet_id, event_id, sum_bet, request, player_id, seen_ratio, accept_odds, ord)
     ), refused AS (
-      SELECT DISTINCT r.request FROM req r LEFT JOIN open o ON o.event_id = r.event_id
+      SELECT r.request FROM req r LEFT JOIN open o ON o.event_id = r.event_id
       WHERE o.event_id IS NULL
          OR (r.accept_odds = 'exact' AND o.ratio <> r.seen_ratio::numeric)
          OR (r.accept_odds = 'higher' AND o.ratio < r.seen_ratio::numeric)
+      UNION SELECT unnest($9::int[])
+    ), placed AS (
+      INSERT INTO bets (bet_id, player_id, event_id, sum_bet, ratio, status)
+      SELECT r.bet_id, r.player_id, r.event_id, r.sum_bet::numeric, o.ratio, 'PENDING'
+      FROM req r JOIN open o ON o.event_id = r.event_id
+      WHERE r.request NOT IN (SELECT request FROM refused)
+      ORDER BY r.ord
+      RETURNING bet_id, player_id, sum_bet, seq, ratio, created_at
+    ), staked AS (
+      SELECT player_id, sum(sum_bet) AS total FROM placed GROUP BY player_id
+    ), debited AS (
+      UPDATE accounts AS a SET balance = a.balance - s.total, pending_stakes = a.pending_stakes + s.total, version = a.version + 1
+      FROM staked s WHERE a.player_id = s.player_id
+      RETURNING a.account_id, a.player_id, a.balance
+    ), transfer AS (
+      INSERT INTO transfers (kind) SELECT 'stakes' WHERE EXISTS (SELECT 1 FROM placed) RETURNING transfer_id
+    ), entries AS (
+      INSERT INTO entries (transfer_id, account_id, kind, amount, balance_after, bet_id)
+      SELECT t.transfer_id, d.account_id, 'stake', -p.sum_bet,
+             d.balance + coalesce(sum(p.sum_bet) OVER (PARTITION BY p.player_id ORDER BY p.seq
+               ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0), p.bet_id
+      FROM placed p JOIN debited d ON d.player_id = p.player_id CROSS JOIN transfer t
+      UNION ALL
+      SELECT t.transfer_id, h.account_id, 'stake', (SELECT sum(sum_bet) FROM placed), NULL, NULL
+      FROM transfer t, accounts h WHERE h.house = 'stakes_held'
     )
-    INSERT INTO bets (bet_id, player_id, event_id, sum_bet, ratio, status)
-    SELECT r.bet_id, r.player_id, r.event_id, r.sum_bet::numeric, o.ratio, 'PENDING'
-    FROM req r JOIN open o ON o.event_id = r.event_id
-    WHERE r.request NOT IN (SELECT request FROM refused)
-    ORDER BY r.ord
-    RETURNING bet_id, seq, ratio, created_at""";
+    SELECT p.bet_id, p.seq, p.ratio, p.created_at, p.player_id, d.balance FROM placed p JOIN debited d ON d.player_id = p.player_id""";
+
+  /**
+   * The balances of a placement group's players ($1, sorted), locked until the group commits, in
+   * the order every writer of balances takes them (by player), so two writers never wait on each
+   * other in a circle. A player without an account has no row: nothing to bet with.
+   */
+  public static final String LOCK_WALLETS = """
+    SELECT player_id, balance FROM accounts WHERE player_id = ANY($1::text[]) ORDER BY player_id FOR UPDATE""";
 
   /** What bet-maker holds of events ({@code HeldEvent}'s columns), read from $1 (the ids). */
   private static final String HELD = """

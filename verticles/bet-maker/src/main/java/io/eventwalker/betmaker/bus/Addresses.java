@@ -24,6 +24,13 @@ public final class Addresses {
   /** {@link BetMessages.ReleaseKey} → "OK": forget a claimed key whose request failed. */
   public static final String IDEMPOTENCY_RELEASE = "betmaker.idempotency.release";
 
+  /** {@link WalletMessages.MoveMoney} → {@link WalletMessages.MoneyMoved}: an operator's deposit or withdrawal. */
+  public static final String WALLET_MOVE = "betmaker.wallet.move";
+  /** {@link WalletMessages.GetWallet} → {@link WalletMessages.Wallet}. */
+  public static final String WALLET_GET = "betmaker.wallet.get";
+  /** {@link WalletMessages.ListEntries} → {@link WalletMessages.EntryPage}. */
+  public static final String WALLET_ENTRIES = "betmaker.wallet.entries";
+
   /** {@link BetMessages.OpenEvents} → {@link EventPage}, asked of line-provider. */
   public static final String LINE_OPEN_EVENTS = "betmaker.line.open-events";
   /** {@link BetMessages.Subscribe} → {@link EventStates}: subscribe at line-provider, get the current states. */
@@ -41,7 +48,7 @@ public final class Addresses {
   public static final String LIVE_EVENT_PREFIX = "events.";
   public static final String LIVE_OPEN_EVENTS = "events.open";
   public static final String LIVE_BET_PREFIX = "bets.";
-  /** {@code players.<player_id>}: every settlement of the player's bets. */
+  /** {@code players.<player_id>}: every settlement of the player's bets, and the balance after every change of it. */
   public static final String LIVE_PLAYER_PREFIX = "players.";
 
   /** Readiness probes: "ping" → "UP", or a 503 failure saying why not. */

@@ -37,7 +37,7 @@ public final class BetMessages {
    * stored the bets (a replayed 201 did, the first time), and only {@link OutcomeUnknown} may have:
    * every other outcome stored nothing, and never will. HTTP: {@code PlacementAnswers}.
    */
-  public sealed interface Placement permits Placed, Refused, NotStored, OutcomeUnknown, Replayed,
+  public sealed interface Placement permits Placed, Refused, InsufficientFunds, NotStored, OutcomeUnknown, Replayed,
     KeyInFlight, KeyReused, KeyUnconfirmed {
   }
 
@@ -58,6 +58,10 @@ public final class BetMessages {
     public Refused(int index, boolean unknownEvent, String why) {
       this(index, unknownEvent, why, null, null);
     }
+  }
+
+  /** Refused: the player's balance ({@code balance}, now) does not cover the request's {@code total} (SPEC §7). */
+  public record InsufficientFunds(java.math.BigDecimal total, java.math.BigDecimal balance) implements Placement {
   }
 
   /** Rolled back before any {@code COMMIT} was sent: {@code why} names what failed. */
@@ -213,7 +217,7 @@ public final class BetMessages {
   }
 
   public static void registerCodecs(Vertx vertx) {
-    LocalCodec.register(vertx, PlaceBets.class, Placed.class, Refused.class, NotStored.class, OutcomeUnknown.class, GetBet.class, ListBets.class, BetPage.class,
+    LocalCodec.register(vertx, PlaceBets.class, Placed.class, Refused.class, InsufficientFunds.class, NotStored.class, OutcomeUnknown.class, GetBet.class, ListBets.class, BetPage.class,
       ApplyStates.class, Applied.class, ConfirmConflicts.class, MarkConflicts.class, ResolveConflict.class,
       Resolution.class, PendingEvents.class, EventIds.class, ClaimKey.class, KeyClaim.class,
       ReleaseKey.class, OpenEvents.class, EventPage.class, Subscribe.class, EventStates.class, Bet.class, EventState.class);

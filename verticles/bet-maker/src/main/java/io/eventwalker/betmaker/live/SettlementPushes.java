@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -17,6 +18,8 @@ import java.util.function.Predicate;
  * event state it applied, on {@code events.<event_id>} and {@code events.open}, and each bet it
  * settled, on {@code bets.<bet_id>} and {@code players.<player_id>}, only where somebody listens
  * ({@link LiveListeners}): settlement asks which bets and players are watched and returns only those.
+ * Also, after any commit that changed players' balances (a placement's stakes, a settlement's
+ * credits, a deposit, a withdrawal), each watched player's balance on {@code players.<player_id>}.
  */
 public final class SettlementPushes {
 
@@ -40,6 +43,20 @@ public final class SettlementPushes {
   /** The players somebody listens to now: every settlement of their bets is pushed to them. */
   public String[] watchedPlayers() {
     return listeners.watchedPlayers();
+  }
+
+  /** After a commit that changed {@code balances} (player → balance now): each to its player's address, where heard. */
+  public void balances(Map<String, BigDecimal> balances) {
+    if (balances.isEmpty()) {
+      return;
+    }
+    Predicate<String> heard = listeners.heard();
+    balances.forEach((player, balance) -> {
+      String address = Addresses.LIVE_PLAYER_PREFIX + player;
+      if (heard.test(address)) {
+        bus.publish(address, new JsonObject().put("balance", balance));
+      }
+    });
   }
 
   /** After a commit: publishes the states it applied, then the watched bets it settled to the addresses still heard. */

@@ -1,5 +1,6 @@
 package io.eventwalker.betmaker.metrics;
 
+import io.eventwalker.betmaker.bus.BetMessages.InsufficientFunds;
 import io.eventwalker.betmaker.bus.BetMessages.NotStored;
 import io.eventwalker.betmaker.bus.BetMessages.OutcomeUnknown;
 import io.eventwalker.betmaker.bus.BetMessages.Placed;
@@ -47,7 +48,8 @@ public final class BetMeters {
   public void registerAtZero() {
     meters.counter(PLACED, PLACED_HELP);
     meters.countersAtZero(REFUSED, REFUSED_HELP, "reason",
-      List.of("unknown_event", "event_closed", "odds_changed", "invalid", "rate_limited", "not_stored", "outcome_unknown"));
+      List.of("unknown_event", "event_closed", "odds_changed", "insufficient_funds", "invalid", "rate_limited", "not_stored",
+        "outcome_unknown"));
     meters.countersAtZero(SETTLED, SETTLED_HELP, "outcome", List.of("won", "lost", "void"));
     meters.countersAtZero(DEAD_LETTERED, DEAD_LETTERED_HELP, "cause", List.of("forged", "unreadable", "refused", "poison"));
     for (BridgeRefusal reason : BridgeRefusal.values()) {
@@ -108,6 +110,8 @@ public final class BetMeters {
       meters.counter(PLACED, PLACED_HELP).increment(placed.bets().size());
     } else if (outcome instanceof Refused refused) {
       refused(refused.unknownEvent() ? "unknown_event" : refused.ratio() != null ? "odds_changed" : "event_closed");
+    } else if (outcome instanceof InsufficientFunds) {
+      refused("insufficient_funds");
     } else if (outcome instanceof NotStored) {
       refused("not_stored");
     } else if (outcome instanceof OutcomeUnknown) {
@@ -117,7 +121,8 @@ public final class BetMeters {
 
   /**
    * A request to place bets that stored none: {@code unknown_event} (404), {@code event_closed}
-   * (409: finished, past its deadline or in conflict), {@code odds_changed} (409), {@code not_stored}
+   * (409: finished, past its deadline or in conflict), {@code odds_changed} (409), {@code insufficient_funds}
+   * (409: the balance does not cover the stakes), {@code not_stored}
    * (503), {@code outcome_unknown} (500), {@code rate_limited} (429), {@code invalid} (400).
    */
   public void refused(String reason) {

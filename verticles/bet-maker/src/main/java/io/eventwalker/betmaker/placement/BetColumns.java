@@ -20,7 +20,7 @@ import java.util.UUID;
  * A placement group's bets as the columns of {@code BetQueries.PLACE}: each bet is one row, with a
  * fresh id, its request's position in the group and its player, and the rows are turned into one
  * array per column (the {@code unnest} insert writes a whole group in one statement). Also the
- * group's events (sorted, as they are locked) and, after the insert, each request's stored bets.
+ * group's events and players (sorted, as they are locked) and, after the insert, each request's stored bets.
  */
 final class BetColumns {
 
@@ -33,6 +33,7 @@ final class BetColumns {
   private final String[] seenRatios;
   private final String[] acceptOdds;
   private final String[] events;
+  private final String[] distinctPlayers;
 
   private BetColumns(List<PlaceBets> requests, int bets) {
     this.requests = requests;
@@ -44,14 +45,17 @@ final class BetColumns {
     seenRatios = new String[bets];
     acceptOdds = new String[bets];
     TreeSet<String> distinct = new TreeSet<>();
+    TreeSet<String> whose = new TreeSet<>();
     int row = 0;
     for (int request = 0; request < requests.size(); request++) {
+      whose.add(requests.get(request).playerId());
       for (BetRequest bet : requests.get(request).bets()) {
         add(row++, request, requests.get(request).playerId(), bet);
         distinct.add(bet.eventId());
       }
     }
     events = distinct.toArray(String[]::new);
+    distinctPlayers = whose.toArray(String[]::new);
   }
 
   /** The columns of the bets of {@code requests}, in order. */
@@ -69,13 +73,19 @@ final class BetColumns {
     acceptOdds[row] = bet.acceptOdds().wire();
   }
 
-  /** {@code BetQueries.PLACE}'s parameters, {@code $1} to {@code $8}. */
-  Tuple insert() {
-    return Tuple.of(betIds, eventIds, sums, requestOf, events, players, seenRatios, acceptOdds);
+  /** {@code BetQueries.PLACE}'s parameters, {@code $1} to {@code $9}: the requests {@code stakes} refused are not inserted. */
+  Tuple insert(Stakes stakes) {
+    return Tuple.of(betIds, eventIds, sums, requestOf, events, players, seenRatios, acceptOdds)
+      .addArrayOfInteger(stakes.refused().toArray(Integer[]::new));
   }
 
   List<PlaceBets> requests() {
     return requests;
+  }
+
+  /** The group's players, sorted and distinct: the order their balances are locked in. */
+  String[] players() {
+    return distinctPlayers;
   }
 
   /** The group's events, sorted and distinct. */

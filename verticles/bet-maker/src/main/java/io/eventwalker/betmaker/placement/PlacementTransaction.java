@@ -21,6 +21,7 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +47,12 @@ final class PlacementTransaction {
   sealed interface Tried permits Stored, Retry, Ended {
   }
 
-  /** Committed: for each request its stored bets, or null for a request the insert refused (see {@link Refusals}). */
-  record Stored(List<List<Bet>> bets) implements Tried {
+  /**
+   * Committed: for each request its stored bets, or null for a request the insert refused (for its
+   * players' balances: {@link Stakes#refuses}; else see {@link Refusals}); {@code balances}: each
+   * player's balance after the group.
+   */
+  record Stored(List<List<Bet>> bets, Stakes stakes, Map<String, BigDecimal> balances) implements Tried {
   }
 
   /** Rolled back: line-provider has newer states, or disagrees ({@link GroupCheck#catchUp}, then run again). */
@@ -86,15 +91,18 @@ final class PlacementTransaction {
         conn.close();
         return Future.succeededFuture(notStored(PAST_DEADLINE));
       }
-      // BEGIN, the time limit, the hold and the insert go out together (pipelined): one round
-      // trip, then the wait for line-provider's answer, then COMMIT or ROLLBACK. PostgreSQL
-      // itself cancels a statement still waiting (on a lock, say) when the deadline comes.
+      // BEGIN, the time limit, the hold of the events and the lock of the players' balances go out
+      // together (pipelined): one round trip; then the insert with its stakes, decided on those
+      // balances ({@link Stakes}); then the wait for line-provider's answer, then COMMIT or ROLLBACK.
+      // PostgreSQL itself cancels a statement still waiting (on a lock, say) when the deadline comes.
       Future<Void> begun = Transactions.begin(conn, left);
       Future<RowSet<Row>> held = conn.preparedQuery(BetQueries.HOLD_EVENTS).execute(Tuple.of((Object) columns.events()));
-      Future<RowSet<Row>> inserted = conn.preparedQuery(BetQueries.PLACE).execute(columns.insert());
-      Future<Tried> decided = Future.all(begun, held, inserted)
+      Future<RowSet<Row>> wallets = conn.preparedQuery(BetQueries.LOCK_WALLETS).execute(Tuple.of((Object) columns.players()));
+      Future<Stakes> stakes = Future.all(begun, held, wallets).map(sent -> Stakes.of(requests, holds(held.result()), balances(wallets.result())));
+      Future<RowSet<Row>> inserted = stakes.compose(taken -> conn.preparedQuery(BetQueries.PLACE).execute(columns.insert(taken)));
+      Future<Tried> decided = inserted
         .compose(sent -> line.timeout(Math.max(1, deadlineMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
-          .transform(answered -> answered.succeeded() ? decide(conn, held.result(), inserted.result(), answered.result())
+          .transform(answered -> answered.succeeded() ? decide(conn, held.result(), stakes.result(), inserted.result(), answered.result())
             : line.isComplete() ? Future.failedFuture(answered.cause())
             : Future.succeededFuture(notStored("line-provider did not answer before the bets' deadline"))));
       return decided.transform(done -> {
@@ -113,16 +121,26 @@ final class PlacementTransaction {
   }
 
   /** Line-provider answered: the group commits if bet-maker is not behind it, with the requests' keys completed. */
-  private Future<Tried> decide(SqlConnection conn, RowSet<Row> held, RowSet<Row> inserted, EventStates states) {
-    Map<String, HeldEvent> holds = new HashMap<>();
-    held.forEach(row -> holds.put(row.getString("event_id"), HeldEvent.read(row)));
-    GroupCheck check = GroupCheck.of(holds, states);
+  private Future<Tried> decide(SqlConnection conn, RowSet<Row> held, Stakes stakes, RowSet<Row> inserted, EventStates states) {
+    GroupCheck check = GroupCheck.of(holds(held), states);
     if (!check.commits()) {
       return Future.succeededFuture(new Retry(check));
     }
     List<List<Bet>> bets = columns.stored(inserted);
-    return IdempotentPlacement.complete(conn, requests, bets).map(completed -> completed ? new Stored(bets)
+    return IdempotentPlacement.complete(conn, requests, bets).map(completed -> completed ? new Stored(bets, stakes, stakes.after(inserted))
       : notStored("an Idempotency-Key of these bets was taken over by another attempt"));
+  }
+
+  private static Map<String, HeldEvent> holds(RowSet<Row> held) {
+    Map<String, HeldEvent> holds = new HashMap<>();
+    held.forEach(row -> holds.put(row.getString("event_id"), HeldEvent.read(row)));
+    return holds;
+  }
+
+  private static Map<String, BigDecimal> balances(RowSet<Row> wallets) {
+    Map<String, BigDecimal> balances = new HashMap<>();
+    wallets.forEach(row -> balances.put(row.getString("player_id"), row.getBigDecimal("balance")));
+    return balances;
   }
 
   /**

@@ -2,7 +2,9 @@ package io.eventwalker.betmaker.placement;
 
 import io.eventwalker.betmaker.bets.Bet;
 import io.eventwalker.betmaker.bets.BetQueries;
+import io.eventwalker.betmaker.bets.BetRequest;
 import io.eventwalker.betmaker.bus.Addresses;
+import io.eventwalker.betmaker.bus.BetMessages.InsufficientFunds;
 import io.eventwalker.betmaker.bus.BetMessages.NotStored;
 import io.eventwalker.betmaker.bus.BetMessages.PlaceBets;
 import io.eventwalker.betmaker.bus.BetMessages.Placed;
@@ -10,7 +12,9 @@ import io.eventwalker.betmaker.bus.BetMessages.Placement;
 import io.eventwalker.betmaker.bus.BetMessages.Subscribe;
 import io.eventwalker.betmaker.bus.LineProviderBus;
 import io.eventwalker.betmaker.config.BetMakerConfig;
+import io.eventwalker.betmaker.live.SettlementPushes;
 import io.eventwalker.betmaker.metrics.BetMeters;
+import io.eventwalker.betmaker.metrics.WalletMeters;
 import io.eventwalker.betmaker.placement.PlacementTransaction.Ended;
 import io.eventwalker.betmaker.placement.PlacementTransaction.Retry;
 import io.eventwalker.betmaker.placement.PlacementTransaction.Stored;
@@ -30,6 +34,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,9 +68,13 @@ public final class PlacementVerticle extends VerticleBase {
    */
   private final int playerShare;
   private GroupQueue<Message<PlaceBets>> queue;
+  private final SettlementPushes pushes;
+  private WalletMeters walletMeters;
 
-  public PlacementVerticle(BetMakerConfig config) {
+  /** {@code pushes}: where the players' balances are told after each group's commit. */
+  public PlacementVerticle(BetMakerConfig config, SettlementPushes pushes) {
     this.settings = config;
+    this.pushes = pushes;
     this.config = config.placement();
     long share = (long) this.config.queueMax() * config.http().maxConcurrentPerClient() / config.http().maxConcurrentRequests();
     this.playerShare = (int) Math.max(Batch.MAX_ITEMS, share);
@@ -76,6 +85,7 @@ public final class PlacementVerticle extends VerticleBase {
     lineOptions = LocalBus.options(settings.http().requestTimeoutMs());
     settleOptions = LocalBus.options(settings.settlement().timeoutMs());
     pool = Databases.pool(vertx, settings.database(), "bet-maker");
+    walletMeters = WalletMeters.of(vertx);
     queue = new GroupQueue<>(config.groupsInFlight(), config.groupMax(), msg -> msg.body().bets().size(),
       msg -> msg.body().playerId(), PlacementVerticle::stillWaited, this::writeGroup);
     vertx.eventBus().<PlaceBets>localConsumer(Addresses.BETS_PLACE, this::queue);
@@ -121,7 +131,7 @@ public final class PlacementVerticle extends VerticleBase {
     String traceparent = group.stream().map(msg -> msg.body().traceparent()).filter(Objects::nonNull).findFirst().orElse(null);
     Future<EventStates> line = LineProviderBus.subscribe(vertx, new Subscribe(List.of(columns.events()), false, traceparent), lineOptions);
     return write(new PlacementTransaction(pool, columns, line, config.commitTimeoutMs()), 1)
-      .compose(tried -> tried instanceof Stored stored ? answer(group, stored.bets()) : answerAll(group, ((Ended) tried).outcome()))
+      .compose(tried -> tried instanceof Stored stored ? answer(group, stored) : answerAll(group, ((Ended) tried).outcome()))
       .recover(failure -> answerAll(group, new NotStored(describe(failure))));
   }
 
@@ -153,16 +163,30 @@ public final class PlacementVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Each request its bets ({@link Placed}), or why the insert refused it ({@link Refusals}), read from its events. */
-  private Future<Void> answer(List<Message<PlaceBets>> group, List<List<Bet>> bets) {
+  /**
+   * Each request its bets ({@link Placed}), or why the insert refused it: the player's balance
+   * ({@link InsufficientFunds}), or its events ({@link Refusals}, read from them). The players whose
+   * balances the group changed hear their new balance.
+   */
+  private Future<Void> answer(List<Message<PlaceBets>> group, Stored stored) {
+    List<List<Bet>> bets = stored.bets();
     List<String> refusedEvents = new ArrayList<>();
+    Map<String, BigDecimal> debited = new HashMap<>();
     for (int r = 0; r < group.size(); r++) {
-      if (bets.get(r) == null) {
-        group.get(r).body().bets().forEach(bet -> refusedEvents.add(bet.eventId()));
+      PlaceBets request = group.get(r).body();
+      BigDecimal total = request.bets().stream().map(BetRequest::sumBet).reduce(BigDecimal.ZERO, BigDecimal::add);
+      if (stored.stakes().refuses(r)) {
+        walletMeters.refusedForFunds();
+        group.get(r).reply(new InsufficientFunds(total, stored.balances().getOrDefault(request.playerId(), BigDecimal.ZERO.setScale(2))));
+      } else if (bets.get(r) == null) {
+        request.bets().forEach(bet -> refusedEvents.add(bet.eventId()));
       } else {
+        walletMeters.moved("stake", total);
+        debited.put(request.playerId(), stored.balances().get(request.playerId()));
         group.get(r).reply(new Placed(bets.get(r)));
       }
     }
+    pushes.balances(debited);
     if (refusedEvents.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -171,7 +195,7 @@ public final class PlacementVerticle extends VerticleBase {
         Map<String, Row> byId = new HashMap<>();
         rows.forEach(row -> byId.put(row.getString("event_id"), row));
         for (int r = 0; r < group.size(); r++) {
-          if (bets.get(r) == null) {
+          if (bets.get(r) == null && !stored.stakes().refuses(r)) {
             group.get(r).reply(Refusals.of(group.get(r).body(), byId));
           }
         }

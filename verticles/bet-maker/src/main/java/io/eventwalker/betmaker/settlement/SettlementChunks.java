@@ -4,6 +4,7 @@ import io.eventwalker.betmaker.bets.BetQueries;
 import io.eventwalker.betmaker.bets.BetStatus;
 import io.eventwalker.betmaker.live.SettlementPushes;
 import io.eventwalker.betmaker.metrics.BetMeters;
+import io.eventwalker.betmaker.metrics.WalletMeters;
 import io.eventwalker.platform.Failpoints;
 import io.eventwalker.wire.EventState;
 import io.eventwalker.wire.EventStatus;
@@ -15,24 +16,29 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A finished event's PENDING bets, settled in chunks of {@code BM_SETTLE_CHUNK} bets, each chunk in
  * a transaction of its own (the first in the transaction that finished the event), one settler of
- * an event at a time; after each commit the settled are counted and browsers told
- * ({@link SettlementPushes}).
+ * an event at a time; each chunk credits its players' wallets in its own statement; after each
+ * commit the settled and the money are counted and browsers told ({@link SettlementPushes}).
  */
 public final class SettlementChunks {
 
   private final Pool pool;
   private final int chunkSize;
   private final BetMeters meters;
+  private final WalletMeters walletMeters;
   private final SettlementPushes pushes;
 
   public SettlementChunks(Vertx vertx, Pool pool, int chunkSize, SettlementPushes pushes) {
     this.meters = BetMeters.of(vertx);
+    this.walletMeters = WalletMeters.of(vertx);
     this.pool = pool;
     this.chunkSize = chunkSize;
     this.pushes = pushes;
@@ -80,6 +86,10 @@ public final class SettlementChunks {
   public static final class Chunk {
     /** The watched bets among them (the settlement returns no other). */
     private final List<SettlementPushes.SettledBet> watched = new ArrayList<>();
+    /** The watched players it credited, with their balances after it. */
+    private final Map<String, BigDecimal> balances = new HashMap<>();
+    private BigDecimal paid;
+    private BigDecimal refunded;
     private EventStatus result;
     private int settled;
     /** The highest seq the chunk took: the next chunk starts after it. */
@@ -104,6 +114,13 @@ public final class SettlementChunks {
           Long lastSeq = row.getLong("last_seq");
           chunk.lastSeq = lastSeq == null ? afterSeq : lastSeq;
           chunk.result = row.getString("result") == null ? null : EventStatus.valueOf(row.getString("result"));
+          chunk.paid = row.getBigDecimal("paid");
+          chunk.refunded = row.getBigDecimal("refunded");
+          String[] players = row.getArrayOfStrings("credited_players");
+          String[] balances = row.getArrayOfStrings("credited_balances");
+          for (int i = 0; players != null && i < players.length; i++) {
+            chunk.balances.put(players[i], new BigDecimal(balances[i]));
+          }
           if (row.getUUID("bet_id") != null) {
             chunk.watched.add(new SettlementPushes.SettledBet(row.getUUID("bet_id"), row.getString("player_id"), eventId, BetStatus.valueOf(row.getString("status")),
               row.getBigDecimal("payout")));
@@ -118,6 +135,9 @@ public final class SettlementChunks {
     if (chunk.result != null) {
       meters.settled(chunk.result, chunk.settled);
     }
+    walletMeters.moved("payout", chunk.paid);
+    walletMeters.moved("refund", chunk.refunded);
     pushes.committed(applied, chunk.watched);
+    pushes.balances(chunk.balances);
   }
 }

@@ -44,7 +44,8 @@ class MigrationsTest {
 
   private static final Map<String, List<String>> TABLES = Map.of(
     "line-provider", List.of("events", "outbox", "subscriptions"),
-    "bet-maker", List.of("bet_status_log", "bets", "conflict_resolutions", "events", "idempotency_keys"));
+    "bet-maker", List.of("accounts", "bet_status_log", "bets", "conflict_resolutions", "entries", "events", "idempotency_keys", "transfers",
+      "wallet_keys"));
 
   private final Vertx vertx = Vertx.vertx();
   private final Pool admin = PgBuilder.pool()

@@ -1,0 +1,67 @@
+package io.eventwalker.betmaker.placement;
+
+import io.eventwalker.betmaker.bets.BetRequest;
+import io.eventwalker.betmaker.bus.BetMessages.PlaceBets;
+import io.eventwalker.betmaker.events.HeldEvent;
+import io.eventwalker.wire.EventStatus;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which requests of a placement group the players' balances cover (SPEC §7), decided on the
+ * balances locked in the group's transaction: each player's requests in the order they came, a
+ * request taken whole while its total fits what is left, refused whole otherwise (a later, smaller
+ * one may still fit). Requests the insert will refuse anyway (an event not open, a ratio not
+ * accepted: the same test as {@code BetQueries.PLACE}, on the rows held) take nothing.
+ */
+record Stakes(List<Integer> refused, Map<String, BigDecimal> locked) {
+
+  /** {@code balances}: the group's players' balances as locked (a player without an account has none: 0). */
+  static Stakes of(List<PlaceBets> requests, Map<String, HeldEvent> held, Map<String, BigDecimal> balances) {
+    Map<String, BigDecimal> left = new HashMap<>(balances);
+    List<Integer> refused = new ArrayList<>();
+    Instant now = Instant.now();
+    for (int r = 0; r < requests.size(); r++) {
+      PlaceBets request = requests.get(r);
+      if (!takes(request.bets(), held, now)) {
+        continue;
+      }
+      BigDecimal total = request.bets().stream().map(BetRequest::sumBet).reduce(BigDecimal.ZERO, BigDecimal::add);
+      BigDecimal balance = left.getOrDefault(request.playerId(), BigDecimal.ZERO.setScale(2));
+      if (balance.compareTo(total) >= 0) {
+        left.put(request.playerId(), balance.subtract(total));
+      } else {
+        refused.add(r);
+      }
+    }
+    return new Stakes(List.copyOf(refused), Map.copyOf(balances));
+  }
+
+  /** Whether every bet of a request is on an event open for bets at a ratio it accepts. */
+  private static boolean takes(List<BetRequest> bets, Map<String, HeldEvent> held, Instant now) {
+    for (BetRequest bet : bets) {
+      HeldEvent event = held.get(bet.eventId());
+      if (event == null || event.inConflict() || event.state().status() != EventStatus.NEW || !event.state().deadline().isAfter(now)
+        || (bet.ratio() != null && !bet.acceptOdds().accepts(bet.ratio(), event.state().ratio()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  boolean refuses(int request) {
+    return refused.contains(request);
+  }
+
+  /** Each player's balance after the group: as locked, or as the insert left it ({@code BetQueries.PLACE}'s rows) for those it debited. */
+  Map<String, BigDecimal> after(Iterable<io.vertx.sqlclient.Row> inserted) {
+    Map<String, BigDecimal> after = new HashMap<>(locked);
+    inserted.forEach(row -> after.put(row.getString("player_id"), row.getBigDecimal("balance")));
+    return after;
+  }
+}
