@@ -7,7 +7,9 @@ scenarios S1-S5 in the same run, repeats them, prints a table with ratios and pa
 rewrites docs/benchmarks.md (not in --quick mode).
 """
 import argparse
+import concurrent.futures
 import datetime
+import decimal
 import json
 import os
 import platform
@@ -22,7 +24,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
 from system import (BEARERS, JAR, JVM_OPTIONS, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
-                    ensure_rabbit_users, grep_log, heap_mb, http, names, process_cpu_seconds, psql, rss_mb, run,
+                    ensure_rabbit_users, fund, grep_log, heap_mb, http, names, process_cpu_seconds, psql, rss_mb, run,
                     set_bearer, token, wait_until)
 
 BENCH = os.path.join(ROOT, "bench")
@@ -40,6 +42,12 @@ HUGE_EVENT_BETS = 1_000_000
 # HAProxy's front ports with one bet-maker behind it and with both.
 S6_BET_MAKERS = {"bet-maker-a": (18100, 15731), "bet-maker-b": (18101, 15732)}
 S6_HAPROXY_ONE, S6_HAPROXY_TWO = 18200, 18201
+# Every bet is placed as PLAYER and needs its stake in PLAYER's wallet (SPEC §7), deposited by the operator before each
+# run of bench/lua/bet.lua: as much as the run can cost, its stakes being at most BET_MAX_STAKE and its rate far below
+# BET_RATE_CEILING (S1 measures about 5,000 bets/s on this machine).
+PLAYER, OPERATOR = "bench-player", "bench-operator"
+BET_MAX_STAKE = decimal.Decimal("997.99")
+BET_RATE_CEILING = 50_000
 
 SERVICE_ENV = {
     "LP_HTTP_PORT": str(LP_PORT), "BM_HTTP_PORT": str(BM_PORT),
@@ -86,6 +94,22 @@ def clean():
     keys = run(["redis-cli", "--scan", "--pattern", REDIS_PREFIX + "*"], check=False).stdout.split()
     for key in keys:
         run(["redis-cli", "del", key], check=False)
+
+
+def top_up(port, needed):
+    """Deposits what PLAYER's wallet lacks of `needed`, through the bet-maker on port (whose bearer is PLAYER's token), as
+    the operator (line-provider's bearer)."""
+    status, text = http("GET", port, "/wallet")
+    if status != 200:
+        raise RuntimeError("GET /wallet: %d %s" % (status, text))
+    balance = json.loads(text, parse_float=decimal.Decimal)["balance"]
+    if balance < needed:
+        fund(port, PLAYER, needed - balance, BEARERS[LP_PORT])
+
+
+def fund_bets(port, seconds):
+    """Enough money in PLAYER's wallet for `seconds` of bench/lua/bet.lua's bets on port."""
+    top_up(port, BET_RATE_CEILING * seconds * BET_MAX_STAKE)
 
 
 def wrk(port, path, script, seconds, extra_env=None):
@@ -164,6 +188,7 @@ def s1_all_defaults(seconds, warmup, repeat, log_dir):
         for port in (LP_PORT, BM_PORT):
             wait_until("all ready on %d" % port, 120, lambda: process.poll() is None and http("GET", port, "/ready", timeout=2)[0] == 200,
                        interval=0.2)
+        fund_bets(BM_PORT, warmup)
         wrk(BM_PORT, "/", "bet.lua", warmup)
         runs = []
         for n in range(repeat):
@@ -240,6 +265,7 @@ def bet_time(before, after):
 
 def s1_on(port, seconds, pids=(), timed=False):
     """S1's load on port; timed: also where a bet's time went (bet_time), from the services' /metrics."""
+    fund_bets(port, seconds)
     before = int(psql("SELECT count(*) FROM %s.bets" % BM_SCHEMA))
     commits_before = commits()
     cpu_before = sum(process_cpu_seconds(pid) for pid in pids)
@@ -268,12 +294,11 @@ def s2(seconds):
 
 def s3(round_number, bets=SETTLE_BETS, services=None):
     event = create_events("bench-settle-%d-%d-" % (bets, round_number), 1, ratio="1.75")[0]
+    top_up(BM_PORT, decimal.Decimal("10.00"))
     status, body = http("POST", BM_PORT, "/bet", {"event_id": event, "sum_bet": "10.00"})
     if status != 201:
         raise RuntimeError("first bet: %d %s" % (status, body))
-    psql("INSERT INTO %s.bets (bet_id, player_id, event_id, sum_bet, ratio, status) "
-         "SELECT gen_random_uuid(), 'bench-player', '%s', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(2, %d) g"
-         % (BM_SCHEMA, event, bets))
+    place_batches(event, ["%d.00" % (10 + g % 100) for g in range(2, bets + 1)])
     psql("VACUUM ANALYZE %s.bets" % BM_SCHEMA)
     heap_before = heap_mb(BM_PORT)
     ooms_before = len(grep_log(services.log("bet-maker"), "OutOfMemoryError")) if services else 0
@@ -297,6 +322,26 @@ def s3(round_number, bets=SETTLE_BETS, services=None):
     alive = services is None or services.alive("bet-maker")
     oom = services is not None and len(grep_log(services.log("bet-maker"), "OutOfMemoryError")) > ooms_before
     return {"event": event, "seconds": elapsed, "settled": won, "heap_peak_mb": heap_peak, "alive": alive and not oom}
+
+
+def place_batches(event, stakes, at_once=8):
+    """PLAYER's bets of `stakes` on event, placed through the API in batches of 1000, `at_once` batches at a time
+    (each stake is taken from PLAYER's wallet: it is topped up for them first). A batch refused with 503 (nothing
+    stored: too many bets waiting to be written) is sent again."""
+    top_up(BM_PORT, sum(decimal.Decimal(stake) for stake in stakes))
+
+    def place(batch):
+        deadline = time.time() + 120
+        while True:
+            status, body = http("POST", BM_PORT, "/bet", [{"event_id": event, "sum_bet": stake} for stake in batch], timeout=60)
+            if status == 201:
+                return
+            if status != 503 or time.time() > deadline:
+                raise RuntimeError("a batch of %d bets on %s: %d %s" % (len(batch), event, status, body[:500]))
+            time.sleep(0.2)
+
+    with concurrent.futures.ThreadPoolExecutor(at_once) as pool:
+        list(pool.map(place, [stakes[i:i + 1000] for i in range(0, len(stakes), 1000)]))
 
 
 def s6_start(services):
@@ -398,6 +443,7 @@ def only_s1(services, repeat, seconds, short, warmup):
     """--only-s1: B1 and S1 alternating (two JVMs), then S1A (one JVM running `all`)."""
     runs, times = [], []
     create_events("bench-e", EVENTS)
+    fund_bets(BM_PORT, warmup)
     wrk(BM_PORT, "/", "bet.lua", warmup)
     for n in range(repeat):
         log("S1 repetition %d/%d" % (n + 1, repeat))
@@ -495,8 +541,8 @@ def main():
         run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
 
     resolve_names()
-    set_bearer(LP_PORT, token(SERVICE_ENV, "bench-operator", operator=True))
-    set_bearer(BM_PORT, token(SERVICE_ENV, "bench-player"))
+    set_bearer(LP_PORT, token(SERVICE_ENV, OPERATOR, operator=True))
+    set_bearer(BM_PORT, token(SERVICE_ENV, PLAYER))
     clean()
     ensure_rabbit_users()
     services = Services(SERVICE_ENV, {"line-provider": LP_PORT, "bet-maker": BM_PORT}, RESULTS)
@@ -516,6 +562,7 @@ def main():
         create_events("bench-e", EVENTS)
         idle = memory(services)
         log("warming up (%d s)" % warmup)
+        fund_bets(BM_PORT, warmup)
         wrk(BM_PORT, "/", "bet.lua", warmup)
         wrk(BM_PORT, "/events", "get.lua", max(2, warmup // 4))
         for n in range(repeat):
@@ -543,6 +590,7 @@ def main():
         log("S6: two clustered bet-makers behind HAProxy")
         proxies = s6_start(services)
         try:
+            fund_bets(S6_HAPROXY_TWO, warmup)
             wrk(S6_HAPROXY_TWO, "/", "bet.lua", warmup)
             for n in range(repeat):
                 log("S6 repetition %d/%d" % (n + 1, repeat))
@@ -702,7 +750,7 @@ def report(runs, idle, args, elapsed, measured_at=None):
            "- S1: `wrk -t2 -c%d -s bench/lua/bet.lua`: unique bodies over %d open events; afterwards the rows are counted (every 201 must be stored)." % (CONNECTIONS, EVENTS),
            "- S1A: S1 against `java -jar launcher/target/event-walker.jar all` started with no JVM flags and the shipped configuration (only this run's ports, schemas and names, and the per-client limits off, as in S1), after the same warm-up, with B1 measured again beside each repetition.",
            "- S2: `wrk -t2 -c%d` on bet-maker's `GET /events` with %d open events." % (CONNECTIONS, EVENTS),
-           "- S3: %s PENDING bets on one event (one placed through the API, the rest inserted), then `PUT` `FINISHED_WIN` at line-provider; the time until no bet of the event is PENDING." % "{:,}".format(SETTLE_BETS),
+           "- S3: %s PENDING bets on one event (placed through the API: one, then the rest in batches of 1000, 8 at a time), then `PUT` `FINISHED_WIN` at line-provider; the time until no bet of the event is PENDING." % "{:,}".format(SETTLE_BETS),
            "- B4L, S3L: the same with %s bets on one event; bet-maker settles them in chunks of `BM_SETTLE_CHUNK` (each its own transaction); its heap is sampled from /metrics while it settles." % "{:,}".format(HUGE_EVENT_BETS),
            "- S4: VmRSS of each JVM from /proc and heap used from its /metrics, idle and at the end of S1.",
            "- S5: `bench/target/event-walker-bench.jar`: 1000 websocket clients on `events.<id>`; each round a ratio `PUT`; latency = PUT sent → the client's message. "

@@ -4,13 +4,14 @@
 Runs line-provider and bet-maker as two JVMs from the fat jar, against this machine's real
 PostgreSQL, Redis and RabbitMQ, and breaks things for real: the broker stopped, killed, cut off or
 out of memory; PostgreSQL stopped immediately; Redis shut down; the services killed at exact
-points (failpoints), or frozen. After every case it checks the invariants against the databases,
-and at the end it rewrites docs/reliability.md with what it measured.
+points (failpoints), or frozen. After every case it checks the invariants against the databases
+(the ledger's with `ledger verify`), and at the end it rewrites docs/reliability.md with what it measured.
 
 Every backing service it stops is started again, whatever happens.
 """
 import argparse
 import datetime
+import decimal
 import json
 import os
 import random
@@ -26,7 +27,7 @@ import traceback
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
 import bridge_flood as flood  # noqa: E402  (faults/, beside this file)
 from system import (JAR, ROOT, Services, conf_value, ensure_backing_services, set_bearer, token, ensure_rabbit_users, grep_log, heap_mb, http,  # noqa: E402
-                    http_with_headers, names, postgres_start, publish_as,
+                    http_with_headers, fund, ledger_verify, names, postgres_start, publish_as,
                     postgres_stop_immediately, psql, queue_depth, rabbit_ctl, rabbit_kill, rabbit_start,
                     rabbit_start_app, rabbit_stop_app, redis_shutdown, redis_start, run, wait_until)
 
@@ -37,6 +38,11 @@ PORTS = {LP: int(os.environ.get("FAULTS_LP_PORT", "19001")), BM: int(os.environ.
 TCP_PORT = int(os.environ.get("FAULTS_BM_TCP_PORT", "19002"))  # bet-maker's TCP event-bus bridge
 OUTCOME_UNKNOWN = "urn:event-walker:problem:outcome-unknown"
 FORGER = "faults-forger"
+PLAYER, OTHER_PLAYER = "faults-player", "faults-other-player"
+# What each player's wallet gets before the first case: a bet needs its stake there (SPEC §7). Every case's bets together
+# cost far less than 1,000,000.00; abuse_at_small_heap's flood also sends batches of 1000 bets of 999,999.99 on an event
+# that does not exist, to be refused for the event (404) whether bet-maker looks at the event or at the money first.
+FUNDS = {PLAYER: decimal.Decimal("1000000.00") + 1000 * decimal.Decimal("999999.99"), OTHER_PLAYER: decimal.Decimal("1000000.00")}
 ENV = {
     "LP_HTTP_PORT": str(PORTS[LP]), "BM_HTTP_PORT": str(PORTS[BM]), "BM_TCP_BRIDGE_PORT": str(TCP_PORT),
     "LP_PG_SCHEMA": "lp_faults", "BM_PG_SCHEMA": "bm_faults", "LP_REDIS_PREFIX": "faults:lp:",
@@ -230,6 +236,10 @@ class Suite:
                 wait_until(what, 60, condition, interval=0.25)
             except TimeoutError as e:
                 problems.append(str(e))
+        verified, report = ledger_verify(ENV)
+        if not verified:
+            log("   ledger verify:\n" + report)
+            problems.append("ledger verify: " + "; ".join(report.splitlines()))
         return problems
 
     # ---- running cases ----
@@ -631,7 +641,7 @@ class Suite:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 30000), hard))
         event = self.event("abuse")
         self.bets(event, 1)
-        other_player = {"Authorization": "Bearer " + token(ENV, "faults-other-player")}
+        other_player = {"Authorization": "Bearer " + token(ENV, OTHER_PLAYER)}
         ooms_before = len(grep_log(self.services.log(BM), "OutOfMemoryError"))
         limit = int(conf_value(BM, "BM_MAX_BODY_BYTES", ENV))
         max_frame = int(conf_value(BM, "BM_BRIDGE_MAX_FRAME_BYTES", ENV))
@@ -988,7 +998,8 @@ def write_doc(suite, elapsed):
            % (len(suite.results), elapsed, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
            "with both services running from the fat jar as separate JVMs. After every case the suite checks, against the databases:",
            "every bet answered 2xx exists; no bet was settled twice and every settled bet has its one audit row "
-           "(`bet_status_log`) and the right payout; no PENDING bet is left on a finished event; the outbox and the queues drained.",
+           "(`bet_status_log`) and the right payout; no PENDING bet is left on a finished event; the outbox and the queues drained; "
+           "`ledger verify` finds every invariant of the wallet's ledger held.",
            "", "\n".join(rows), "", notes]
     with open(DOC, "w") as f:
         f.write("\n".join(doc).rstrip() + "\n")
@@ -1008,8 +1019,9 @@ def main():
         log("building the fat jar (mvn package -DskipTests)")
         run(["mvn", "-B", "-q", "package", "-DskipTests"], capture=False, timeout=1200)
     resolve_names()
-    set_bearer(PORTS[LP], token(ENV, "faults-operator", operator=True))
-    set_bearer(PORTS[BM], token(ENV, "faults-player"))
+    operator = token(ENV, "faults-operator", operator=True)
+    set_bearer(PORTS[LP], operator)
+    set_bearer(PORTS[BM], token(ENV, PLAYER))
     started = time.time()
     ensure_backing_services()
     ensure_rabbit_users()
@@ -1018,6 +1030,8 @@ def main():
     try:
         suite.services.start(LP)
         suite.services.start(BM)
+        for player, amount in FUNDS.items():
+            fund(PORTS[BM], player, amount, operator)
         for name, fault, expected in CASES:
             if args.only and name not in args.only:
                 continue

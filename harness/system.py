@@ -1,5 +1,6 @@
 """Running Event Walker from its fat jar and driving the machine's backing services, for
 bench/ (the benchmark) and faults/ (the reliability suite). Nothing here is used by the services."""
+import decimal
 import json
 import os
 import re
@@ -8,6 +9,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "launcher", "target", "event-walker.jar")
@@ -90,6 +92,42 @@ def http_with_headers(method, port, path, body=None, headers=None, timeout=10):
         return e.code, e.read().decode(), dict(e.headers)
     except (urllib.error.URLError, OSError):
         return 0, "", {}
+
+
+# The most one deposit may move (SPEC §7: amounts are at most 1 000 000 000.00).
+MAX_DEPOSIT = decimal.Decimal("1000000000.00")
+
+
+def deposit(port, player, amount, operator_token, seconds=60):
+    """Credits `amount` (at most MAX_DEPOSIT) to `player`'s wallet at the bet-maker on port, as the operator of
+    `operator_token` (POST /wallet/deposits): the entry it answers. Every try carries the same Idempotency-Key: one
+    that got no answer, a 5xx, a 409 (the first try still in progress) or a 429 is sent again until 201 or the
+    deadline, and a try that went through is answered with the first deposit, never a second one."""
+    body = {"player_id": player, "amount": str(decimal.Decimal(amount).quantize(decimal.Decimal("0.01")))}
+    headers = {"Authorization": "Bearer " + operator_token, "Idempotency-Key": str(uuid.uuid4())}
+    deadline = time.time() + seconds
+    while True:
+        status, text, answered = http_with_headers("POST", port, "/wallet/deposits", body, headers, timeout=15)
+        if status == 201:
+            return json.loads(text)
+        if not (status in (0, 409, 429) or status >= 500) or time.time() > deadline:
+            raise RuntimeError("a deposit of %s to %s (port %d) answered %d %s" % (body["amount"], player, port, status, text))
+        time.sleep(float(answered.get("Retry-After", "0.2")) if status == 429 else 0.2)
+
+
+def fund(port, player, amount, operator_token):
+    """Deposits `amount` to `player`'s wallet in as many deposits as it takes (each at most MAX_DEPOSIT)."""
+    left = decimal.Decimal(amount)
+    while left > 0:
+        deposit(port, player, min(left, MAX_DEPOSIT), operator_token)
+        left -= MAX_DEPOSIT
+
+
+def ledger_verify(env):
+    """`java -jar event-walker.jar ledger verify` on bet-maker's database under `env` on top of conf/ (the
+    environment the services run with): (True when every invariant of the ledger holds, what it printed)."""
+    result = run(["java", "-jar", JAR, "ledger", "verify"], check=False, env={**os.environ, **env}, timeout=600)
+    return result.returncode == 0, result.stdout.strip()
 
 
 def heap_mb(port):

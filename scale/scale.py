@@ -14,10 +14,13 @@ PostgreSQL, Redis and RabbitMQ. Then:
   C. kill -9 of the line-provider that relays the outbox, between a change's commit and its
      publication (failpoint), while the other takes over.
 
-After it: every bet answered 2xx exists; no bet is settled twice (bet_status_log); no bet is
-PENDING on a finished event; the outbox and the queues are drained. Exit status 1 on any failure.
+Before A every player's wallet is funded (a bet needs its stake there, SPEC §7); after each phase
+`ledger verify` must find the ledger's invariants held. After it: every bet answered 2xx exists; no
+bet is settled twice (bet_status_log); no bet is PENDING on a finished event; the outbox and the
+queues are drained. Exit status 1 on any failure.
 """
 import concurrent.futures
+import decimal
 import json
 import os
 import random
@@ -28,8 +31,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
-from system import (JAR, ROOT, Services, ensure_backing_services, ensure_rabbit_users, http, http_with_headers,  # noqa: E402
-                    names, psql, queue_depth, run, set_bearer, token, wait_until)
+from system import (JAR, ROOT, Services, ensure_backing_services, ensure_rabbit_users, fund, http, http_with_headers,  # noqa: E402
+                    ledger_verify, names, psql, queue_depth, run, set_bearer, token, wait_until)
 
 LOGS = os.path.join(ROOT, "scale", "results")
 HAPROXY_CONFIG = os.path.join(ROOT, "deploy", "haproxy.cfg")
@@ -51,6 +54,13 @@ ENV = {
     "AUTH_JWT_SECRET": secrets.token_hex(32),
 }
 PLAYERS = ["scale-p%d" % i for i in range(1, 7)]
+# Phase B's large event is bet on by these players at once, in batches of BATCH (the rate limit is per player).
+BULK_PLAYERS = ["scale-bulk%d" % i for i in range(1, 5)]
+BATCH = 1000
+# Each wallet's money: PLAYERS place a few bets of about 10.00; a bulk player twice what its share of the large event's
+# bets can cost (stakes up to 109.00).
+FUNDS = dict({p: decimal.Decimal("1000000.00") for p in PLAYERS},
+             **{p: decimal.Decimal(2 * 109 * BIG_BETS // len(BULK_PLAYERS)) for p in BULK_PLAYERS})
 
 
 def log(message):
@@ -74,6 +84,7 @@ class Scale:
         self.services = Services(ENV, PORTS, LOGS)
         self.haproxy = None
         self.tokens = {}
+        self.operator = None
         self.accepted = {}  # bet_id -> (player, event_id): every bet answered 2xx
         self.listeners = {}  # bet-maker instance -> (process, output path, clients)
         self.problems = []
@@ -105,11 +116,24 @@ class Scale:
 
     def sign_tokens(self):
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            signed = pool.map(lambda player: (player, token(ENV, player)), PLAYERS + ["scale-rate"])
+            signed = pool.map(lambda player: (player, token(ENV, player)), PLAYERS + BULK_PLAYERS + ["scale-rate"])
             operator = pool.submit(token, ENV, "scale-operator", True)
             self.tokens = dict(signed)
+            self.operator = operator.result()
             for port in (PORTS["lp1"], PORTS["lp2"], HAPROXY_LP):
-                set_bearer(port, operator.result())
+                set_bearer(port, self.operator)
+
+    def fund_players(self):
+        """Every player's wallet gets its FUNDS, deposited through HAProxy by the operator."""
+        for player, amount in FUNDS.items():
+            fund(HAPROXY_BM, player, amount, self.operator)
+
+    def verify_ledger(self, phase):
+        """`ledger verify` on bet-maker's database: a failure of the phase unless every invariant holds."""
+        verified, report = ledger_verify(ENV)
+        log("%s: ledger verify: %s" % (phase, report))
+        if not verified:
+            self.problems.append("ledger verify after phase %s: %s" % (phase, "; ".join(report.splitlines())))
 
     # ---- driving it ----
 
@@ -127,16 +151,24 @@ class Scale:
 
     def bet(self, player, event_id, port, stake="10.00"):
         """Places a bet as `player`, retrying after a 429 (as its Retry-After says) or a 503."""
+        return self.place(player, event_id, port, [stake])[0]
+
+    def place(self, player, event_id, port, stakes):
+        """Places bets of `stakes` on event_id as `player`, one bet or a batch of them, retrying after a 429 (as its
+        Retry-After says) or a 503: their bet_ids."""
+        body = [{"event_id": event_id, "sum_bet": stake} for stake in stakes]
         deadline = time.time() + 60
         while True:
-            status, text, headers = http_with_headers("POST", port, "/bet", {"event_id": event_id, "sum_bet": stake},
+            status, text, headers = http_with_headers("POST", port, "/bet", body if len(body) > 1 else body[0],
                                                       headers={"Authorization": "Bearer " + self.tokens[player]}, timeout=15)
             if status == 201:
-                bet_id = json.loads(text)["bet_id"]
-                self.accepted[bet_id] = (player, event_id)
-                return bet_id
+                placed = json.loads(text)
+                bet_ids = [bet["bet_id"] for bet in (placed if len(body) > 1 else [placed])]
+                for bet_id in bet_ids:
+                    self.accepted[bet_id] = (player, event_id)
+                return bet_ids
             if status not in (429, 503, 0) or time.time() > deadline:
-                raise RuntimeError("a bet of %s on %s (port %d) answered %d %s" % (player, event_id, port, status, text))
+                raise RuntimeError("a bet of %s on %s (port %d) answered %d %s" % (player, event_id, port, status, text[:500]))
             time.sleep(float(headers.get("Retry-After", "0.2")) if status == 429 else 0.2)
 
     def pending(self, event_ids):
@@ -294,9 +326,19 @@ class Scale:
         for player in PLAYERS[:2]:
             for _ in range(3):
                 listened[self.bet(player, big, HAPROXY_BM)] = player
-        psql("INSERT INTO %s.bets (bet_id, player_id, event_id, sum_bet, ratio, status) "
-             "SELECT gen_random_uuid(), 'scale-bulk', '%s', 10.00 + (g %% 100), 1.75, 'PENDING' FROM generate_series(1, %d) g"
-             % (self.bm_schema, big, BIG_BETS))
+        # The large event's bets are placed like any other (each stake taken from its player's wallet), in batches,
+        # BULK_PLAYERS at once: stakes 10.00 to 109.00.
+        stakes = ["%d.00" % (10 + g % 100) for g in range(1, BIG_BETS + 1)]
+        batches = [stakes[i:i + BATCH] for i in range(0, BIG_BETS, BATCH)]
+
+        def place_share(n, player):  # every len(BULK_PLAYERS)-th batch, one after another
+            for batch in batches[n::len(BULK_PLAYERS)]:
+                self.place(player, big, HAPROXY_BM, batch)
+
+        placing = time.time()
+        with concurrent.futures.ThreadPoolExecutor(len(BULK_PLAYERS)) as pool:
+            list(pool.map(place_share, range(len(BULK_PLAYERS)), BULK_PLAYERS))
+        log("B: %d bets placed on %s in %.1f s" % (BIG_BETS, big, time.time() - placing))
         psql("VACUUM ANALYZE %s.bets" % self.bm_schema)
         total = BIG_BETS + len(listened)
         self.change(big, PORTS["lp1"], status="FINISHED_WIN")
@@ -415,9 +457,10 @@ def main():
         for name in INSTANCES:
             scale.services.wait_ready(name, 180)
         scale.start_haproxy()
-        scale.phase_a()
-        scale.phase_b()
-        scale.phase_c()
+        scale.fund_players()
+        for phase, run_phase in (("A", scale.phase_a), ("B", scale.phase_b), ("C", scale.phase_c)):
+            run_phase()
+            scale.verify_ledger(phase)
         scale.check_invariants()
     except Exception as e:  # noqa: BLE001 - reported as a failure with its cause
         scale.problems.append("%s: %s" % (type(e).__name__, e))
