@@ -1,9 +1,11 @@
 package io.eventwalker.platform.db;
 
+import io.eventwalker.betmaker.wallet.LedgerChecks;
 import io.eventwalker.testing.Backing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -34,6 +36,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The schema migrations (Flyway) against the real PostgreSQL, each test in a schema of its own:
@@ -157,6 +160,45 @@ class MigrationsTest {
     admin.query("SELECT indexname FROM pg_indexes WHERE schemaname = '" + schema + "' AND tablename = 'bets'").execute().await()
       .forEach(row -> indexes.add(row.getString(0)));
     assertThat(indexes).contains("bets_by_event").doesNotContain("bets_pending_by_event");
+  }
+
+  @Test
+  void v13HoldsTheStakesOfBetsPlacedBeforeTheWalletAndTheLedgerAddsUp() {
+    String schema = newSchema();
+    List<String> scripts = scripts("bet-maker");
+    int v13 = scripts.indexOf("V13__wallet.sql");
+    assertThat(v13).isPositive();
+    migrateAsTheRunnerBeforeFlyway(schema, "bet-maker", scripts.subList(0, v13));
+    admin.query("INSERT INTO " + schema + ".events (event_id, ratio, deadline, status, version) VALUES"
+      + " ('open', 2.00, now() + interval '1 day', 'NEW', 1), ('won', 1.50, now(), 'FINISHED_WIN', 2)").execute().await();
+    admin.query("INSERT INTO " + schema + ".bets (bet_id, player_id, event_id, sum_bet, ratio, status, payout, settled_at) VALUES"
+      + " (gen_random_uuid(), 'old-1', 'open', 10.00, 2.00, 'PENDING', NULL, NULL),"
+      + " (gen_random_uuid(), 'old-1', 'open', 2.50, 2.00, 'PENDING', NULL, NULL),"
+      + " (gen_random_uuid(), 'old-2', 'open', 7.00, 2.00, 'PENDING', NULL, NULL),"
+      + " (gen_random_uuid(), 'old-3', 'won', 4.00, 1.50, 'WON', 6.00, now())").execute().await();
+
+    Migrations.migrate(vertx, database(schema), "bet-maker", "classpath:db/bet-maker").await();
+
+    List<String> accounts = new ArrayList<>();
+    admin.query("SELECT player_id || ' ' || balance || ' ' || pending_stakes FROM " + schema + ".accounts WHERE player_id IS NOT NULL"
+      + " ORDER BY player_id").execute().await().forEach(row -> accounts.add(row.getString(0)));
+    assertThat(accounts).as("every player of a bet has an account, nothing to bet with, their PENDING stakes pending")
+      .containsExactly("old-1 0.00 12.50", "old-2 0.00 7.00", "old-3 0.00 0.00");
+    assertThat(admin.query("SELECT sum(e.amount) FROM " + schema + ".entries e JOIN " + schema + ".accounts a USING (account_id)"
+      + " WHERE a.house = 'stakes_held'").execute().await().iterator().next().getBigDecimal(0))
+      .as("the PENDING stakes held by the house, from its cash").isEqualByComparingTo("19.50");
+    Pool ledger = PgBuilder.pool().connectingTo(new PgConnectOptions(Backing.postgres().connectOptions())
+      .setProperties(Map.of("search_path", schema))).using(vertx).build();
+    try {
+      assertThat(LedgerChecks.run(ledger).await()).as("ledger verify").isEmpty();
+      assertThat(catchThrowable(() -> admin.query("UPDATE " + schema + ".entries SET amount = 1").execute().await()))
+        .as("entries are append-only").hasMessageContaining("append-only");
+      admin.query("UPDATE " + schema + ".accounts SET balance = 5 WHERE player_id = 'old-2'").execute().await();
+      assertThat(LedgerChecks.run(ledger).await()).as("a balance changed behind the ledger's back")
+        .anyMatch(violation -> violation.contains("player old-2: balance 5.00 but entries sum to 0"));
+    } finally {
+      ledger.close().await();
+    }
   }
 
   @Test
