@@ -2,14 +2,18 @@
 """Event Walker's benchmark.
 
 Starts line-provider and bet-maker from the fat jar as two JVMs (on their own ports, schemas,
-queues and Redis prefix, so a running system is left alone), measures the baselines B1-B4 and the
-scenarios S1-S5 in the same run, repeats them, prints a table with ratios and pass/fail, and
+queues and Redis prefix, so a running system is left alone), measures the baselines B1-B5 and the
+scenarios S1-S8 in the same run, repeats them, prints a table with ratios and pass/fail, and
 rewrites docs/benchmarks.md (not in --quick mode).
 """
 import argparse
+import base64
 import concurrent.futures
 import datetime
 import decimal
+import functools
+import hashlib
+import hmac
 import json
 import os
 import platform
@@ -20,12 +24,13 @@ import secrets
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
 from system import (BEARERS, JAR, JVM_OPTIONS, PG_DATABASE, PG_HOST, PG_PORT, PG_USER, ROOT, Services,  # noqa: E402
-                    ensure_rabbit_users, fund, grep_log, heap_mb, http, names, process_cpu_seconds, psql, rss_mb, run,
-                    set_bearer, token, wait_until)
+                    conf_value, ensure_rabbit_users, fund, grep_log, heap_mb, http, ledger_verify, names, process_cpu_seconds,
+                    psql, rss_mb, run, set_bearer, token, wait_until)
 
 BENCH = os.path.join(ROOT, "bench")
 RESULTS = os.path.join(BENCH, "results")
@@ -48,6 +53,12 @@ S6_HAPROXY_ONE, S6_HAPROXY_TWO = 18200, 18201
 PLAYER, OPERATOR = "bench-player", "bench-operator"
 BET_MAX_STAKE = decimal.Decimal("997.99")
 BET_RATE_CEILING = 50_000
+# S7: POST /bet spread over as many players, each with a token and a wallet of their own (bench/lua/bet_players.lua);
+# S8: the same load as one player, one balance every bet locks. Each is funded before each run, as PLAYER is.
+S7_PLAYERS = ["bench-s7-%04d" % i for i in range(1000)]
+S8_PLAYERS = ["bench-s8"]
+# B5: a PostgreSQL ledger's transfer (bench/sql/b5_transfer.sql) between random pairs of as many accounts.
+LEDGER_ACCOUNTS = 1000
 
 SERVICE_ENV = {
     "LP_HTTP_PORT": str(LP_PORT), "BM_HTTP_PORT": str(BM_PORT),
@@ -87,8 +98,8 @@ def children_cpu():
 
 
 def clean():
-    psql("DROP SCHEMA IF EXISTS %s CASCADE; DROP SCHEMA IF EXISTS %s CASCADE; DROP SCHEMA IF EXISTS bench_baseline CASCADE"
-         % (LP_SCHEMA, BM_SCHEMA))
+    psql("DROP SCHEMA IF EXISTS %s CASCADE; DROP SCHEMA IF EXISTS %s CASCADE; DROP SCHEMA IF EXISTS bench_baseline CASCADE; "
+         "DROP SCHEMA IF EXISTS bench_ledger CASCADE" % (LP_SCHEMA, BM_SCHEMA))
     for queue in QUEUES:
         run(["rabbitmqctl", "-q", "delete_queue", queue], check=False)
     keys = run(["redis-cli", "--scan", "--pattern", REDIS_PREFIX + "*"], check=False).stdout.split()
@@ -112,6 +123,51 @@ def fund_bets(port, seconds):
     top_up(port, BET_RATE_CEILING * seconds * BET_MAX_STAKE)
 
 
+def fund_players(players, seconds):
+    """Deposits, as the operator, 16 at a time, enough in each of `players`' wallets for `seconds` of
+    bench/lua/bet_players.lua's bets, which take the players in turn: at most BET_RATE_CEILING bets/s in all, each at
+    most BET_MAX_STAKE, shared evenly (with one bet each to spare)."""
+    each = (-(-BET_RATE_CEILING * seconds // len(players)) + 1) * BET_MAX_STAKE
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda player: fund(BM_PORT, player, each, BEARERS[LP_PORT]), players))
+
+
+def player_tokens(players, ttl_s=86400):
+    """A bearer token for each of `players`, as `java -jar … token NAME` signs it (HS256 with this run's
+    AUTH_JWT_SECRET, and the issuer and audience the services check, when set), without a JVM per player."""
+    def encoded(data):
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    secret = SERVICE_ENV["AUTH_JWT_SECRET"].encode()
+    issuer = conf_value("bet-maker", "AUTH_JWT_ISSUER", SERVICE_ENV)
+    audience = conf_value("bet-maker", "AUTH_JWT_AUDIENCE", SERVICE_ENV)
+    header = encoded(json.dumps({"typ": "JWT", "alg": "HS256"}).encode())
+    now = int(time.time())
+    tokens = []
+    for player in players:
+        claims = {"sub": player, "iat": now, "exp": now + ttl_s}
+        if issuer:
+            claims["iss"] = issuer
+        if audience:
+            claims["aud"] = [audience]
+        signed = header + "." + encoded(json.dumps(claims).encode())
+        tokens.append(signed + "." + encoded(hmac.new(secret, signed.encode(), hashlib.sha256).digest()))
+    return tokens
+
+
+def token_file(directory, players):
+    """Writes `players`' tokens to a file in directory, one a line, for bench/lua/bet_players.lua; checks that
+    bet-maker takes the first (GET /wallet as that player); returns the file's path."""
+    tokens = player_tokens(players)
+    status, text = http("GET", BM_PORT, "/wallet", headers={"Authorization": "Bearer " + tokens[0]})
+    if status != 200:
+        raise RuntimeError("GET /wallet as %s: %d %s" % (players[0], status, text))
+    path = os.path.join(directory, "tokens-%d.txt" % len(players))
+    with open(path, "w") as f:
+        f.write("\n".join(tokens) + "\n")
+    return path
+
+
 def wrk(port, path, script, seconds, extra_env=None):
     env = dict(os.environ, BENCH_LUA_DIR=os.path.join(BENCH, "lua"), EVENTS=str(EVENTS), **(extra_env or {}))
     env["BENCH_TOKEN"] = BEARERS.get(port, "")
@@ -128,9 +184,10 @@ def wrk(port, path, script, seconds, extra_env=None):
     return result
 
 
-def pgbench(script, clients, seconds):
+def pgbench(script, clients, seconds, variables=None):
+    defined = [option for name, value in (variables or {}).items() for option in ("-D", "%s=%s" % (name, value))]
     out = run(["pgbench", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-n", "-c", str(clients), "-j", "2",
-               "-T", str(seconds), "-f", os.path.join(BENCH, "sql", script), PG_DATABASE], timeout=seconds + 60).stdout
+               "-T", str(seconds)] + defined + ["-f", os.path.join(BENCH, "sql", script), PG_DATABASE], timeout=seconds + 60).stdout
     return float(re.search(r"tps = ([0-9.]+)", out).group(1))
 
 
@@ -144,6 +201,12 @@ def b1(seconds):
 def b2(seconds):
     psql(open(os.path.join(BENCH, "sql", "bets_table.sql")).read())
     return {"rate": 100 * pgbench("b2_insert_hundred.sql", 8, seconds)}
+
+
+def b5(seconds):
+    """B5: double-entry transfers between random pairs of LEDGER_ACCOUNTS accounts, on tables of its own (TPS = transfers/s)."""
+    psql("\\set accounts %d\n" % LEDGER_ACCOUNTS + open(os.path.join(BENCH, "sql", "ledger_tables.sql")).read())
+    return {"rate": pgbench("b5_transfer.sql", CONNECTIONS, seconds, {"accounts": LEDGER_ACCOUNTS})}
 
 
 def b3(seconds):
@@ -172,8 +235,12 @@ def create_events(prefix, count, ratio="1.75"):
     return ids
 
 
+def service_pids(services):
+    return tuple(services.pid(name) for name in ("line-provider", "bet-maker"))
+
+
 def s1(seconds, services):
-    return s1_on(BM_PORT, seconds, timed=True)
+    return s1_on(BM_PORT, seconds, service_pids(services), timed=True)
 
 
 def s1_all_defaults(seconds, warmup, repeat, log_dir):
@@ -266,25 +333,72 @@ def bet_time(before, after):
 def s1_on(port, seconds, pids=(), timed=False):
     """S1's load on port; timed: also where a bet's time went (bet_time), from the services' /metrics."""
     fund_bets(port, seconds)
+    return bets_on(port, seconds, "bet.lua", pids, timed)
+
+
+def bets_on(port, seconds, script, pids=(), timed=False, env=None):
+    """A wrk run of script (POST /bet, env added to wrk's) on port; afterwards the bets stored in it are counted.
+    pids: also the CPU time those processes used during the run (from /proc), in cores and in µs per stored bet;
+    timed: also where a bet's time went (bet_time), from the services' /metrics."""
     before = int(psql("SELECT count(*) FROM %s.bets" % BM_SCHEMA))
     commits_before = commits()
-    cpu_before = sum(process_cpu_seconds(pid) for pid in pids)
     ports = {"bm": port, "lp": LP_PORT}
     timers_before = timer_totals(ports) if timed else None
+    cpu_before = sum(process_cpu_seconds(pid) for pid in pids)
     started = time.time()
-    result = wrk(port, "/", "bet.lua", seconds)
+    result = wrk(port, "/", script, seconds, env)
+    if pids:
+        cpu = sum(process_cpu_seconds(pid) for pid in pids) - cpu_before
+        result["service_cpu_cores"] = cpu / (time.time() - started)
+        result["service_cpu_s"] = cpu
     if timed:
         result["time"] = bet_time(timers_before, timer_totals(ports))
-    if pids:
-        result["service_cpu_cores"] = (sum(process_cpu_seconds(pid) for pid in pids) - cpu_before) / (time.time() - started)
     time.sleep(1)  # let the last in-flight requests finish before counting
     stored = int(psql("SELECT count(*) FROM %s.bets" % BM_SCHEMA)) - before
+    if pids:
+        # The bets in flight at the end (at most one per connection) are counted, and their CPU mostly was too.
+        result["cpu_us_per_bet"] = 1e6 * result["service_cpu_s"] / max(1, stored)
     # Group commit: how many transactions the bets took (pages, probes and counts add a few).
     result["commits_per_1000_bets"] = 1000.0 * (commits() - commits_before) / max(1, stored)
     answered_2xx = result["requests"] - result["non2xx"]
     result["stored"] = stored
     result["durable"] = answered_2xx <= stored <= answered_2xx + CONNECTIONS
     result["errors"] = result["non2xx"] + result["socket_errors"]
+    return result
+
+
+def s7(seconds, services, players, tokens):
+    """S7 (players: S7_PLAYERS) or S8 (one player): bench/lua/bet_players.lua on bet-maker with `tokens` (token_file's
+    file of players' tokens), each player funded for the run first; then `ledger verify` on bet-maker's schema."""
+    fund_players(players, seconds)
+    result = bets_on(BM_PORT, seconds, "bet_players.lua", service_pids(services), timed=True, env={"BENCH_TOKENS_FILE": tokens})
+    result["players"] = len(players)
+    result["ledger_ok"], verified = ledger_verify(SERVICE_ENV)
+    if not result["ledger_ok"]:
+        log("ledger verify failed after %s:\n%s" % ("S8" if len(players) == 1 else "S7", verified))
+    return result
+
+
+# --jfr: how long bet-maker is recorded under S7's load, after as long again with the recorder already on.
+JFR_SECONDS = 30
+
+
+def recorded_s7(services, tokens, jfr):
+    """S7 for JFR_SECONDS with bet-maker recorded by JDK Flight Recorder (settings=profile) into the file jfr, after
+    JFR_SECONDS more of S7's load with the recorder already on: starting the recorder makes the JIT compile much of the
+    code again (C2 took about 0.4 cores for the first 30 s), which would be in the recording otherwise."""
+    pid = str(services.pid("bet-maker"))
+    run(["jcmd", pid, "JFR.start", "name=bench-settle", "settings=profile"], timeout=60)
+    fund_players(S7_PLAYERS, JFR_SECONDS)
+    wrk(BM_PORT, "/", "bet_players.lua", JFR_SECONDS, {"BENCH_TOKENS_FILE": tokens})
+    if os.path.exists(jfr):
+        os.remove(jfr)
+    fund_players(S7_PLAYERS, JFR_SECONDS)
+    run(["jcmd", pid, "JFR.start", "name=bench", "settings=profile", "duration=%ds" % JFR_SECONDS, "filename=" + jfr], timeout=60)
+    result = bets_on(BM_PORT, JFR_SECONDS, "bet_players.lua", service_pids(services), env={"BENCH_TOKENS_FILE": tokens})
+    wait_until("the recording in " + jfr, 120, lambda: os.path.exists(jfr) and os.path.getsize(jfr) > 0, interval=0.5)
+    run(["jcmd", pid, "JFR.stop", "name=bench-settle"], timeout=60)
+    log("bet-maker's recording over %d s of S7: %s" % (JFR_SECONDS, jfr))
     return result
 
 
@@ -421,6 +535,8 @@ def fmt(value, unit):
         return "%.2f s" % value
     if unit == "MB":
         return "%.0f MB" % value
+    if unit == "µs":
+        return "%.0f µs" % value
     return "%.2f" % value
 
 
@@ -503,6 +619,81 @@ def only_s5(services, repeat, seconds, short, warmup):
         sum(r["missed"] for r in runs), [round(r["client_cpu_s"], 2) for r in runs]))
 
 
+def only_s7(services, repeat, seconds, short, warmup, jfr=None):
+    """--only-s7: B1, B5, S1, S7 and S8 in turn (two JVMs), after a warm-up with S7's load; jfr: then a recording of
+    bet-maker under S7's load (recorded_s7), apart from the figures."""
+    runs, profiled = [], None
+    create_events("bench-e", EVENTS)
+    tokens = tempfile.mkdtemp(prefix="bench-tokens-")
+    try:
+        s7_tokens, s8_tokens = token_file(tokens, S7_PLAYERS), token_file(tokens, S8_PLAYERS)
+        log("warming up (%d s of S7's load, %d s of S1's)" % (warmup, short))
+        fund_players(S7_PLAYERS, warmup)
+        wrk(BM_PORT, "/", "bet_players.lua", warmup, {"BENCH_TOKENS_FILE": s7_tokens})
+        fund_bets(BM_PORT, short)
+        wrk(BM_PORT, "/", "bet.lua", short)
+        for n in range(repeat):
+            log("S7 repetition %d/%d" % (n + 1, repeat))
+            r = {"B1": b1(short), "B5": b5(short), "S1": s1(seconds, services),
+                 "S7": s7(seconds, services, S7_PLAYERS, s7_tokens), "S8": s7(seconds, services, S8_PLAYERS, s8_tokens)}
+            log("  " + json.dumps({k: round(v["rate"]) for k, v in r.items()}))
+            runs.append(r)
+        if jfr:
+            profiled = recorded_s7(services, s7_tokens, jfr)
+            log("  recorded S7: %.0f bets/s, p99 %.1f ms, %.0f µs of CPU per bet" % (
+                profiled["rate"], profiled["p99_ms"], profiled["cpu_us_per_bet"]))
+    finally:
+        shutil.rmtree(tokens, ignore_errors=True)
+    measured_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    with open(os.path.join(RESULTS, "last-s7.json"), "w") as f:
+        json.dump({"runs": runs, "profiled": profiled, "measured_at": measured_at, "seconds": seconds, "short": short, "warmup": warmup},
+                  f, indent=1)
+    print("\n".join(bet_time_table({name: [r[name]["time"] for r in runs] for name in ("S1", "S7", "S8")})))
+    print()
+    print("\n".join(wallet_lines(runs)))
+
+
+def wallet_lines(runs):
+    """--only-s7's summary: each figure's median (min-max) over the repetitions, the ratios and the targets."""
+    def spread_of(values, form):
+        m, lo, hi = spread(values)
+        return (form + " (" + form + "-" + form + ")") % (m, lo, hi)
+
+    lines = []
+    for name, what in (("B1", "single-row INSERT TPS"), ("B5", "double-entry transfers/s"), ("S1", "bets/s, one player"),
+                       ("S7", "bets/s, %d players" % len(S7_PLAYERS)), ("S8", "bets/s, one player on every connection")):
+        line = "%-3s %-40s %s" % (name, what, spread_of([r[name]["rate"] for r in runs], "%.0f"))
+        if name[0] == "S":
+            line += "  p99 ms %s  errors %d  every 201 stored %s  CPU µs/bet %s" % (
+                spread_of([r[name]["p99_ms"] for r in runs], "%.1f"), sum(r[name]["errors"] for r in runs),
+                all(r[name]["durable"] for r in runs), spread_of([r[name]["cpu_us_per_bet"] for r in runs], "%.0f"))
+        if name in ("S7", "S8"):
+            line += "  ledger verify %s" % ("passed" if all(r[name]["ledger_ok"] for r in runs) else "FAILED")
+        lines.append(line)
+    ratios = {label: [r[a]["rate"] / r[b]["rate"] for r in runs]
+              for label, a, b in (("S1/B1", "S1", "B1"), ("S7/B5", "S7", "B5"), ("S7/B1", "S7", "B1"), ("S8/S7", "S8", "S7"))}
+    lines.append("ratios  " + "  ".join("%s %s" % (label, spread_of(values, "%.2f")) for label, values in ratios.items()))
+    for what, ok in wallet_checks(runs):
+        lines.append("%s  %s" % ("PASS" if ok else "FAIL", what))
+    return lines
+
+
+def wallet_checks(runs):
+    """The wallet's targets: S7 against B5 and B1 at S1's latency bound, S8 against S7; each with no error, every 201
+    stored and the ledger verified."""
+    def clean_run(name):
+        return all(r[name]["errors"] == 0 and r[name]["durable"] and r[name]["ledger_ok"] for r in runs)
+
+    s7_p99 = statistics.median(r["S7"]["p99_ms"] for r in runs)
+    return [
+        ("S7 ≥ 2 × B5 and ≥ 1.0 × B1 at p99 ≤ 50 ms, 0 errors, every 201 stored, ledger verify passes",
+         statistics.median(r["S7"]["rate"] / r["B5"]["rate"] for r in runs) >= 2
+         and statistics.median(r["S7"]["rate"] / r["B1"]["rate"] for r in runs) >= 1.0 and s7_p99 <= 50 and clean_run("S7")),
+        ("S8 (one hot balance) ≥ 0.5 × S7, 0 errors, every 201 stored, ledger verify passes",
+         statistics.median(r["S8"]["rate"] / r["S7"]["rate"] for r in runs) >= 0.5 and clean_run("S8")),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one short repetition (under 2 minutes); does not rewrite docs")
@@ -516,10 +707,21 @@ def main():
                         help="S3 with B4, and S3L with B4L (two JVMs): prints medians, does not rewrite docs")
     parser.add_argument("--only-s5", action="store_true",
                         help="S5 alone (two JVMs), with each round's p99: prints medians, does not rewrite docs")
+    parser.add_argument("--only-s7", action="store_true",
+                        help="B1, B5, S1, S7 and S8 in turn (two JVMs): the wallet's figures; prints medians, does not rewrite docs")
+    parser.add_argument("--jfr", metavar="FILE",
+                        help="with --only-s7: afterwards a JDK Flight Recorder recording (settings=profile) of bet-maker over %d s "
+                             "more of S7's load, taken with jcmd once the recorder has run as long (none of it is in the figures)"
+                             % JFR_SECONDS)
+    parser.add_argument("--bet-maker-jvm-options", metavar="OPTIONS", default=os.environ.get("BENCH_BM_JVM_OPTIONS", ""),
+                        help="more JVM options for bet-maker, after the usual ones (default: $BENCH_BM_JVM_OPTIONS), e.g. "
+                             "'-XX:StartFlightRecording=duration=30s,filename=/tmp/bm.jfr,settings=profile'")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: rewrite the table and docs from the last full run (bench/results/last-run.json), "
                              "e.g. after editing bench/notes.md")
     args = parser.parse_args()
+    if args.jfr and not args.only_s7:
+        parser.error("--jfr goes with --only-s7")
     if args.report_only:
         with open(os.path.join(RESULTS, "last-run.json")) as f:
             last = json.load(f)
@@ -546,10 +748,12 @@ def main():
     clean()
     ensure_rabbit_users()
     services = Services(SERVICE_ENV, {"line-provider": LP_PORT, "bet-maker": BM_PORT}, RESULTS)
-    log("starting line-provider :%d and bet-maker :%d (%s)" % (LP_PORT, BM_PORT, " ".join(JVM_OPTIONS)))
+    extra = {"line-provider": [], "bet-maker": args.bet_maker_jvm_options.split()}
+    log("starting line-provider :%d and bet-maker :%d (%s)" % (LP_PORT, BM_PORT, " ".join(JVM_OPTIONS + extra["bet-maker"])))
     for name in ("line-provider", "bet-maker"):
-        services.start(name)
-    partial = only_s1 if args.only_s1 else only_s2 if args.only_s2 else only_s3 if args.only_s3 else only_s5 if args.only_s5 else None
+        services.start(name, jvm_extra=extra[name])
+    partial = (only_s1 if args.only_s1 else only_s2 if args.only_s2 else only_s3 if args.only_s3 else only_s5 if args.only_s5
+               else functools.partial(only_s7, jfr=args.jfr) if args.only_s7 else None)
     if partial:
         try:
             partial(services, repeat, seconds, short, warmup)
@@ -558,6 +762,7 @@ def main():
             clean()
         return
     runs = []
+    tokens = tempfile.mkdtemp(prefix="bench-tokens-")
     try:
         create_events("bench-e", EVENTS)
         idle = memory(services)
@@ -565,10 +770,14 @@ def main():
         fund_bets(BM_PORT, warmup)
         wrk(BM_PORT, "/", "bet.lua", warmup)
         wrk(BM_PORT, "/events", "get.lua", max(2, warmup // 4))
+        s7_tokens, s8_tokens = token_file(tokens, S7_PLAYERS), token_file(tokens, S8_PLAYERS)
+        fund_players(S7_PLAYERS, max(2, warmup // 4))
+        wrk(BM_PORT, "/", "bet_players.lua", max(2, warmup // 4), {"BENCH_TOKENS_FILE": s7_tokens})
         for n in range(repeat):
             log("repetition %d/%d" % (n + 1, repeat))
             r = {}
             r["B1"] = b1(short)
+            r["B5"] = b5(short)
             r["B2"] = b2(short)
             r["B3"] = b3(short)
             before = {name: process_cpu_seconds(services.pid(name)) for name in ("line-provider", "bet-maker")}
@@ -577,6 +786,8 @@ def main():
             dt = time.time() - t0
             r["S1"]["service_cpu_cores"] = {name: (process_cpu_seconds(services.pid(name)) - before[name]) / dt for name in before}
             r["S4"] = memory(services)
+            r["S7"] = s7(seconds, services, S7_PLAYERS, s7_tokens)
+            r["S8"] = s7(seconds, services, S8_PLAYERS, s8_tokens)
             r["S2"] = s2(short)
             r["S3"] = s3(n)
             r["B4"] = b4()
@@ -606,6 +817,7 @@ def main():
     finally:
         services.stop()
         clean()
+        shutil.rmtree(tokens, ignore_errors=True)
     report(runs, idle, args, time.time() - started)
 
 
@@ -623,6 +835,10 @@ def report(runs, idle, args, elapsed, measured_at=None):
     b2 = row("B2", "pgbench 100-row INSERT per transaction, 8 clients (rows/s)", [r["B2"]["rate"] for r in runs], "/s")
     b3 = row("B3", "GET /health, wrk %d connections" % CONNECTIONS, [r["B3"]["rate"] for r in runs], "/s")
     b4 = row("B4", "UPDATE of %s rows WHERE event_id = $1 (raw SQL)" % "{:,}".format(SETTLE_BETS), [r["B4"]["seconds"] for r in runs], "s")
+    wallet = all("B5" in r and "S7" in r and "S8" in r for r in runs)  # measured since the wallet (not in older last-run.json)
+    if wallet:
+        row("B5", "pgbench double-entry transfer (2 accounts locked in id order, 2 entries, 2 balances), %d clients, "
+            "%s accounts (TPS)" % (CONNECTIONS, "{:,}".format(LEDGER_ACCOUNTS)), [r["B5"]["rate"] for r in runs], "/s")
     s1_ratios = [r["S1"]["rate"] / r["B1"]["rate"] for r in runs]
     s1 = row("S1", "POST /bet, %d connections, %d events (bets/s)" % (CONNECTIONS, EVENTS), [r["S1"]["rate"] for r in runs], "/s",
              "%.2f × B1" % statistics.median(s1_ratios))
@@ -633,6 +849,22 @@ def report(runs, idle, args, elapsed, measured_at=None):
     s1_durable = all(r["S1"]["durable"] for r in runs)
     rows.append(("", "S1 errors / every 201 stored", str(s1_errors), "stored %s" % ", ".join(str(r["S1"]["stored"]) for r in runs),
                  "yes" if s1_durable else "NO"))
+    if all("cpu_us_per_bet" in r["S1"] for r in runs):
+        row("", "S1 CPU per bet: line-provider + bet-maker CPU time / bets stored", [r["S1"]["cpu_us_per_bet"] for r in runs], "µs")
+    if wallet:
+        for name, what, base in (
+                ("S7", "POST /bet with the wallet, %d connections, %s funded players (bets/s)"
+                 % (CONNECTIONS, "{:,}".format(len(S7_PLAYERS))), ("B5", "B1")),
+                ("S8", "the same as one player on all %d connections: one hot balance (bets/s)" % CONNECTIONS, ("S7",))):
+            row(name, what, [r[name]["rate"] for r in runs], "/s",
+                ", ".join("%.2f × %s" % (statistics.median(r[name]["rate"] / r[b]["rate"] for r in runs), b) for b in base))
+            row("", "%s latency p99" % name, [r[name]["p99_ms"] for r in runs], "ms")
+            row("", "%s CPU per bet: line-provider + bet-maker CPU time / bets stored" % name,
+                [r[name]["cpu_us_per_bet"] for r in runs], "µs")
+            rows.append(("", "%s errors / every 201 stored / ledger verify" % name, str(sum(r[name]["errors"] for r in runs)),
+                         "stored %s" % ", ".join(str(r[name]["stored"]) for r in runs),
+                         "%s / %s" % ("yes" if all(r[name]["durable"] for r in runs) else "NO",
+                                      "passed" if all(r[name]["ledger_ok"] for r in runs) else "FAILED")))
     s1a_ratios = [r["S1A"]["rate"] / r["S1A"]["B1"]["rate"] for r in runs]
     row("B1", "B1 again, beside S1A", [r["S1A"]["B1"]["rate"] for r in runs], "/s")
     row("S1A", "S1 against one JVM: `java -jar … all`, no JVM flags, shipped configuration", [r["S1A"]["rate"] for r in runs], "/s",
@@ -696,7 +928,7 @@ def report(runs, idle, args, elapsed, measured_at=None):
         ("S4 each service ≤ 256 MB RSS at the end of S1", rss_end <= 256),
         ("S5 p99 ≤ 100 ms, no message missed", s5 <= 100 and s5_missed == 0),
         ("S6 no errors through HAProxy, every 201 stored", s6_errors == 0 and s6_durable),
-    ]
+    ] + (wallet_checks(runs) if wallet else [])
     tool = {
         "wrk in S1 (cores)": statistics.median(r["S1"]["tool_cpu_cores"] for r in runs),
         "wrk in S2 (cores)": statistics.median(r["S2"]["tool_cpu_cores"] for r in runs),
@@ -704,6 +936,9 @@ def report(runs, idle, args, elapsed, measured_at=None):
         "line-provider in S1 (cores)": statistics.median(r["S1"]["service_cpu_cores"]["line-provider"] for r in runs),
         "bet-maker in S1 (cores)": statistics.median(r["S1"]["service_cpu_cores"]["bet-maker"] for r in runs),
     }
+    if wallet:
+        tool["wrk in S7 (cores)"] = statistics.median(r["S7"]["tool_cpu_cores"] for r in runs)
+        tool["line-provider + bet-maker in S7 (cores)"] = statistics.median(r["S7"]["service_cpu_cores"] for r in runs)
 
     table = ["| | what | median | min – max | ratio |", "|---|---|---|---|---|"]
     table += ["| %s | %s | %s | %s | %s |" % r for r in rows]
@@ -733,21 +968,26 @@ def report(runs, idle, args, elapsed, measured_at=None):
            "- %s; PostgreSQL %s (synchronous_commit on, fsync on)" % (info["java"], info["postgresql"]),
            "- services: the fat jar, one JVM each (`MALLOC_ARENA_MAX=2 java %s -jar launcher/target/event-walker.jar line-provider|bet-maker`), "
            "everything (PostgreSQL, RabbitMQ, Redis, the services and the load tools) on the same %d cores" % (" ".join(JVM_OPTIONS), info["nproc"]),
-           "- %d repetition(s); S1 runs %d s, the others %d s each, after a %d s warm-up; the command: `bench/run`" % (len(runs), 15, 10, 25),
+           "- %d repetition(s); S1, S7 and S8 run %d s, the others %d s each, after a %d s warm-up; the command: `bench/run`" % (len(runs), 15, 10, 25),
            "", "\n".join(table), "", "### Targets", "", "\n".join(verdicts), "",
            "### CPU of the load tools and the services", "", "\n".join(cpu), "",
            "### Where a bet's time goes in S1", "",
            "Means of the services' own timers (`/metrics`) over each repetition; median of the repetitions (min – max). "
            "A bet waits for a group, then for a connection; the group's transaction holds it while line-provider is asked "
            "(the line check, whose query is line-provider's) and until its commit.", "",
-           "\n".join(bet_time_table({"S1": [r["S1"]["time"] for r in runs], "S1A": [r["S1A"]["time"] for r in runs]})
+           "\n".join(bet_time_table({name: [r[name]["time"] for r in runs] for name in ("S1", "S1A", "S7", "S8")
+                                     if all(name in r and "time" in r[name] for r in runs)})
                      if all("time" in r["S1"] and "time" in r["S1A"] for r in runs) else ["(not measured in this run)"]), "",
            "### How each figure is taken", "",
            "- B1: `pgbench -c %d -j 2 -f bench/sql/b1_insert_one.sql` into `bench_baseline.bets`, a conventional bets table (bet-maker's columns but `player_id`, its checks, fillfactor 100, a partial index of PENDING bets; `bench/sql/bets_table.sql`)." % CONNECTIONS,
            "- B2: `pgbench -c 8 -j 2 -f bench/sql/b2_insert_hundred.sql`, 100 rows per transaction; rows/s = TPS × 100.",
            "- B3: `wrk -t2 -c%d` on bet-maker's `GET /health` (the HTTP ceiling of the same server and settings)." % CONNECTIONS,
            "- B4: `UPDATE … SET status, payout, settled_at WHERE event_id = $1 AND status = 'PENDING'` of %s rows in `bench_baseline.bets`, timed by psql." % "{:,}".format(SETTLE_BETS),
+           "- B5: `pgbench -c %d -j 2 -f bench/sql/b5_transfer.sql` on `bench_ledger` (`bench/sql/ledger_tables.sql`: %s accounts, append-only entries): per transaction one transfer between a random pair of accounts, both locked `FOR UPDATE` in id order, two entries with the balance after each, two balances updated; what a PostgreSQL ledger does per transfer." % (CONNECTIONS, "{:,}".format(LEDGER_ACCOUNTS)),
            "- S1: `wrk -t2 -c%d -s bench/lua/bet.lua`: unique bodies over %d open events; afterwards the rows are counted (every 201 must be stored)." % (CONNECTIONS, EVENTS),
+           "- S7: `wrk -t2 -c%d -s bench/lua/bet_players.lua`: S1's bodies, each request as the next of %s players in turn (their tokens signed with the run's `AUTH_JWT_SECRET`), every player funded through `POST /wallet/deposits` for the run first; every stake is debited from its player's wallet in the transaction that stores the bet. Afterwards the rows are counted (every 201 must be stored) and `java -jar … ledger verify` must pass." % (CONNECTIONS, "{:,}".format(len(S7_PLAYERS))),
+           "- S8: S7 with one player on all %d connections: every group of bets locks and updates the same balance." % CONNECTIONS,
+           "- CPU per bet (S1, S7, S8): the CPU time (user + system, `/proc/<pid>/stat`) line-provider's and bet-maker's JVMs used during the wrk run, divided by the bets stored in it.",
            "- S1A: S1 against `java -jar launcher/target/event-walker.jar all` started with no JVM flags and the shipped configuration (only this run's ports, schemas and names, and the per-client limits off, as in S1), after the same warm-up, with B1 measured again beside each repetition.",
            "- S2: `wrk -t2 -c%d` on bet-maker's `GET /events` with %d open events." % (CONNECTIONS, EVENTS),
            "- S3: %s PENDING bets on one event (placed through the API: one, then the rest in batches of 1000, 8 at a time), then `PUT` `FINISHED_WIN` at line-provider; the time until no bet of the event is PENDING." % "{:,}".format(SETTLE_BETS),
