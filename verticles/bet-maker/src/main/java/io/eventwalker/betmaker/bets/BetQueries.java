@@ -111,9 +111,10 @@ public final class BetQueries {
    * carries its request's number, its player ($6), and the ratio its player saw with what it
    * accepts against it ($7, $8: {@link AcceptOdds}, mirrored here); a request is stored whole or
    * not at all: if any of its events is not open for bets (under a share lock, so a settlement
-   * cannot run in between), or its player's balance does not cover it ($9, the requests
-   * {@code Stakes} refused on the balances {@link #LOCK_WALLETS} locked), none of its bets is
-   * inserted. The ratio is the event's, locked into the bet.
+   * cannot run in between; its deadline compared with the clock as the statement runs, not with the
+   * transaction's start, which a wait on a lock may have left behind), or it is not one of the
+   * requests {@code Stakes} took on the balances {@link #LOCK_WALLETS} locked ($9), none of its bets
+   * is inserted. The ratio is the event's, locked into the bet.
    *
    * <p>The stakes are one transfer: each stored bet's stake entry on its player's account (with
    * the balance after it, in the order of the bets), and one entry of their sum on the house's
@@ -124,7 +125,7 @@ public final class BetQueries {
   public static final String PLACE = """
     WITH open AS (
       SELECT event_id, ratio FROM events
-      WHERE event_id = ANY($5::text[]) AND status = 'NEW' AND deadline > now() AND conflict_version IS NULL
+      WHERE event_id = ANY($5::text[]) AND status = 'NEW' AND deadline > clock_timestamp() AND conflict_version IS NULL
       ORDER BY event_id
       FOR SHARE
     ), req AS (
@@ -135,7 +136,7 @@ public final class BetQueries {
       WHERE o.event_id IS NULL
          OR (r.accept_odds = 'exact' AND o.ratio <> r.seen_ratio::numeric)
          OR (r.accept_odds = 'higher' AND o.ratio < r.seen_ratio::numeric)
-      UNION SELECT unnest($9::int[])
+         OR r.request <> ALL ($9::int[])
     ), placed AS (
       INSERT INTO bets (bet_id, player_id, event_id, sum_bet, ratio, status)
       SELECT r.bet_id, r.player_id, r.event_id, r.sum_bet::numeric, o.ratio, 'PENDING'

@@ -95,12 +95,30 @@ public final class CatchUpVerticle extends VerticleBase {
             // Events line-provider does not know though they have bets: asked again, then conflicts (in /ready).
             Future<Void> unknown = states.missing().isEmpty() ? Future.succeededFuture()
               : ConflictsBus.confirm(vertx, new ConfirmConflicts(Set.copyOf(states.missing())), busOptions);
-            return unknown.compose(looked -> applyInOrder(states.found()));
+            return unknown.compose(looked -> applyInOrder(states.found()).recover(failure -> eachAlone(states.found(), failure)));
           })
           .compose(applied -> ids.size() < LineRequest.MAX_IDS
             ? Future.succeededFuture(settled + applied.settledBets())
             : round(ids.get(ids.size() - 1), settled + applied.settledBets(), pages + 1));
       });
+  }
+
+  /**
+   * A page that failed as a whole ({@code failure}), applied one event at a time: an event whose
+   * settlement fails every time (its bets refused by the database, say) is logged and passed over,
+   * and the round goes on to the others, rather than ending at that event on every round.
+   */
+  private Future<Applied> eachAlone(List<EventState> states, Throwable failure) {
+    LOG.warn("catch-up applies a page of {} events one by one after it failed: {}", states.size(), failure.getMessage());
+    Future<Integer> settled = Future.succeededFuture(0);
+    for (EventState state : states) {
+      settled = settled.compose(sum -> applyInOrder(List.of(state)).map(applied -> sum + applied.settledBets()).recover(alone -> {
+        LOG.atError().addKeyValue("event_id", state.eventId())
+          .log("catch-up could not apply event {} at version {}: {}", state.eventId(), state.version(), alone.getMessage());
+        return Future.succeededFuture(sum);
+      }));
+    }
+    return settled.map(sum -> new Applied(List.of(), sum));
   }
 
   /**

@@ -73,10 +73,10 @@ final class BetColumns {
     acceptOdds[row] = bet.acceptOdds().wire();
   }
 
-  /** {@code BetQueries.PLACE}'s parameters, {@code $1} to {@code $9}: the requests {@code stakes} refused are not inserted. */
+  /** {@code BetQueries.PLACE}'s parameters, {@code $1} to {@code $9}: only the requests {@code stakes} took may be inserted. */
   Tuple insert(Stakes stakes) {
     return Tuple.of(betIds, eventIds, sums, requestOf, events, players, seenRatios, acceptOdds)
-      .addArrayOfInteger(stakes.refused().toArray(Integer[]::new));
+      .addArrayOfInteger(stakes.taken().toArray(Integer[]::new));
   }
 
   List<PlaceBets> requests() {

@@ -16,14 +16,18 @@ import java.util.Map;
  * Which requests of a placement group the players' balances cover (SPEC §7), decided on the
  * balances locked in the group's transaction: each player's requests in the order they came, a
  * request taken whole while its total fits what is left, refused whole otherwise (a later, smaller
- * one may still fit). Requests the insert will refuse anyway (an event not open, a ratio not
- * accepted: the same test as {@code BetQueries.PLACE}, on the rows held) take nothing.
+ * one may still fit). A request on an event not open, or at a ratio it does not accept (the test
+ * of {@code BetQueries.PLACE}, on the rows held), takes nothing and is not taken. Only the requests
+ * taken may be inserted ({@code PLACE}'s {@code $9}), so the insert can never debit more than the
+ * balances cover: where its own test of the events is stricter (the deadline passed in between),
+ * it stores less, never more.
  */
-record Stakes(List<Integer> refused, Map<String, BigDecimal> locked) {
+record Stakes(List<Integer> taken, List<Integer> refused, Map<String, BigDecimal> locked) {
 
   /** {@code balances}: the group's players' balances as locked (a player without an account has none: 0). */
   static Stakes of(List<PlaceBets> requests, Map<String, HeldEvent> held, Map<String, BigDecimal> balances) {
     Map<String, BigDecimal> left = new HashMap<>(balances);
+    List<Integer> taken = new ArrayList<>();
     List<Integer> refused = new ArrayList<>();
     Instant now = Instant.now();
     for (int r = 0; r < requests.size(); r++) {
@@ -35,11 +39,12 @@ record Stakes(List<Integer> refused, Map<String, BigDecimal> locked) {
       BigDecimal balance = left.getOrDefault(request.playerId(), BigDecimal.ZERO.setScale(2));
       if (balance.compareTo(total) >= 0) {
         left.put(request.playerId(), balance.subtract(total));
+        taken.add(r);
       } else {
         refused.add(r);
       }
     }
-    return new Stakes(List.copyOf(refused), Map.copyOf(balances));
+    return new Stakes(List.copyOf(taken), List.copyOf(refused), Map.copyOf(balances));
   }
 
   /** Whether every bet of a request is on an event open for bets at a ratio it accepts. */

@@ -53,7 +53,11 @@ public final class LedgerChecks {
       FROM bets b JOIN entries s ON s.bet_id = b.bet_id AND s.kind = 'stake'
       LEFT JOIN entries c ON c.bet_id = b.bet_id AND c.kind IN ('payout', 'refund')
       WHERE (b.status IN ('WON', 'VOID') AND b.payout > 0 AND (c.amount IS NULL OR c.amount <> b.payout))
-         OR (b.status IN ('PENDING', 'LOST') AND c.amount IS NOT NULL)"""));
+         OR (b.status IN ('PENDING', 'LOST') AND c.amount IS NOT NULL)"""),
+    new Check("each bet placed since the wallet began was staked from its player's wallet", """
+      SELECT 'bet ' || b.bet_id || ' of ' || b.player_id || ', placed ' || b.created_at || ', has no stake entry' AS violation
+      FROM bets b WHERE b.created_at > (SELECT created_at FROM accounts WHERE house = 'cash')
+        AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.bet_id = b.bet_id AND e.kind = 'stake')"""));
 
   private LedgerChecks() {
   }
